@@ -1,0 +1,298 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "apigo-download.h"
+#include "apigo-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+struct _ApigoDownload
+{
+  gint refcount;
+  gint fd;
+
+  GMutex lock;
+  GCond changed;
+  guint64 stored;               /* bytes [0, stored) are in the file */
+  guint64 total;                /* valid when has_total */
+  gboolean has_total;
+  gboolean finished;
+  GError *error;
+};
+
+ApigoDownload *
+apigo_download_new (const gchar * dir, GError ** error)
+{
+  g_autofree gchar *path = NULL;
+  ApigoDownload *dl;
+  gint fd;
+
+  path = g_build_filename (dir ? dir : g_get_tmp_dir (), "apigo-XXXXXX.part",
+      NULL);
+  fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int err = errno;
+
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot create a file to download into in %s: %s",
+        dir ? dir : g_get_tmp_dir (), g_strerror (err));
+    return NULL;
+  }
+  /* Anonymous from now on: nothing is left behind, even after a crash. */
+  g_unlink (path);
+
+  dl = g_new0 (ApigoDownload, 1);
+  dl->refcount = 1;
+  dl->fd = fd;
+  g_mutex_init (&dl->lock);
+  g_cond_init (&dl->changed);
+
+  return dl;
+}
+
+ApigoDownload *
+apigo_download_ref (ApigoDownload * dl)
+{
+  g_atomic_int_inc (&dl->refcount);
+  return dl;
+}
+
+void
+apigo_download_unref (ApigoDownload * dl)
+{
+  if (dl == NULL || !g_atomic_int_dec_and_test (&dl->refcount))
+    return;
+
+  close (dl->fd);
+  g_clear_error (&dl->error);
+  g_mutex_clear (&dl->lock);
+  g_cond_clear (&dl->changed);
+  g_free (dl);
+}
+
+void
+apigo_download_set_total (ApigoDownload * dl, guint64 total)
+{
+  g_mutex_lock (&dl->lock);
+  dl->total = total;
+  dl->has_total = TRUE;
+  g_cond_broadcast (&dl->changed);
+  g_mutex_unlock (&dl->lock);
+}
+
+static gboolean
+write_all (gint fd, const guint8 * data, gsize len, guint64 offset,
+    GError ** error)
+{
+  while (len > 0) {
+    gssize n = pwrite (fd, data, len, offset);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : ENOSPC;
+
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+          "Cannot store the downloaded video: %s", g_strerror (err));
+      return FALSE;
+    }
+    data += n;
+    len -= n;
+    offset += n;
+  }
+  return TRUE;
+}
+
+gboolean
+apigo_download_append (ApigoDownload * dl, const void *data, gsize len,
+    GError ** error)
+{
+  guint64 offset;
+
+  /* Only one writer: the stored length cannot move under us. */
+  g_mutex_lock (&dl->lock);
+  offset = dl->stored;
+  g_mutex_unlock (&dl->lock);
+
+  if (!write_all (dl->fd, data, len, offset, error))
+    return FALSE;
+
+  g_mutex_lock (&dl->lock);
+  dl->stored = offset + len;
+  g_cond_broadcast (&dl->changed);
+  g_mutex_unlock (&dl->lock);
+
+  return TRUE;
+}
+
+void
+apigo_download_finish (ApigoDownload * dl)
+{
+  g_mutex_lock (&dl->lock);
+  dl->finished = TRUE;
+  dl->total = dl->stored;
+  dl->has_total = TRUE;
+  g_cond_broadcast (&dl->changed);
+  g_mutex_unlock (&dl->lock);
+}
+
+void
+apigo_download_fail (ApigoDownload * dl, const GError * error)
+{
+  g_mutex_lock (&dl->lock);
+  g_clear_error (&dl->error);
+  dl->error = g_error_copy (error);
+  g_cond_broadcast (&dl->changed);
+  g_mutex_unlock (&dl->lock);
+}
+
+void
+apigo_download_reset (ApigoDownload * dl)
+{
+  g_mutex_lock (&dl->lock);
+  dl->stored = 0;
+  dl->total = 0;
+  dl->has_total = FALSE;
+  dl->finished = FALSE;
+  g_clear_error (&dl->error);
+  if (ftruncate (dl->fd, 0) != 0)
+    g_warning ("apigo: cannot truncate the download file: %s",
+        g_strerror (errno));
+  g_mutex_unlock (&dl->lock);
+}
+
+void
+apigo_download_clear_error (ApigoDownload * dl)
+{
+  g_mutex_lock (&dl->lock);
+  g_clear_error (&dl->error);
+  g_mutex_unlock (&dl->lock);
+}
+
+guint64
+apigo_download_get_stored (ApigoDownload * dl)
+{
+  guint64 stored;
+
+  g_mutex_lock (&dl->lock);
+  stored = dl->stored;
+  g_mutex_unlock (&dl->lock);
+
+  return stored;
+}
+
+gboolean
+apigo_download_get_total (ApigoDownload * dl, guint64 * total)
+{
+  gboolean has_total;
+
+  g_mutex_lock (&dl->lock);
+  has_total = dl->has_total;
+  if (has_total && total != NULL)
+    *total = dl->total;
+  g_mutex_unlock (&dl->lock);
+
+  return has_total;
+}
+
+gboolean
+apigo_download_is_complete (ApigoDownload * dl)
+{
+  gboolean finished;
+
+  g_mutex_lock (&dl->lock);
+  finished = dl->finished;
+  g_mutex_unlock (&dl->lock);
+
+  return finished;
+}
+
+static void
+wake_readers (GCancellable * cancellable, ApigoDownload * dl)
+{
+  g_mutex_lock (&dl->lock);
+  g_cond_broadcast (&dl->changed);
+  g_mutex_unlock (&dl->lock);
+}
+
+static gssize
+read_stored (ApigoDownload * dl, guint64 offset, void *buf, gsize len,
+    GError ** error)
+{
+  gsize done = 0;
+
+  while (done < len) {
+    gssize n = pread (dl->fd, (guint8 *) buf + done, len - done,
+        offset + done);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+          "Cannot read back the downloaded video: %s", g_strerror (err));
+      return -1;
+    }
+    done += n;
+  }
+  return done;
+}
+
+gssize
+apigo_download_read (ApigoDownload * dl, guint64 offset, void *buf,
+    gsize len, GCancellable * cancellable, GError ** error)
+{
+  gulong handler = 0;
+  guint64 want;
+  gsize count = 0;
+  gboolean ready = FALSE;
+
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_readers),
+        dl, NULL);
+
+  g_mutex_lock (&dl->lock);
+  for (;;) {
+    if (dl->has_total && offset >= dl->total) {
+      ready = TRUE;             /* at or past the end: nothing to read */
+      break;
+    }
+    want = offset + len;
+    if (dl->has_total)
+      want = MIN (want, dl->total);
+    if (dl->stored >= want) {
+      count = want - offset;
+      ready = TRUE;
+      break;
+    }
+    if (dl->finished) {
+      count = dl->stored > offset ? dl->stored - offset : 0;
+      ready = TRUE;
+      break;
+    }
+    if (dl->error != NULL) {
+      g_propagate_error (error, g_error_copy (dl->error));
+      break;
+    }
+    if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      break;
+    g_cond_wait (&dl->changed, &dl->lock);
+  }
+  g_mutex_unlock (&dl->lock);
+
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+
+  if (!ready)
+    return -1;
+  if (count == 0)
+    return 0;
+  return read_stored (dl, offset, buf, count, error);
+}

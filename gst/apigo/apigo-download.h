@@ -1,0 +1,50 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __APIGO_DOWNLOAD_H__
+#define __APIGO_DOWNLOAD_H__
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The download store: one writer appends the clip's bytes to a file while
+ * any number of readers read at any offset, each waiting until the bytes it
+ * asks for are there.  Bytes land on disk, not in memory, so clips of any
+ * size cost the same RAM.  Thread-safe. */
+typedef struct _ApigoDownload ApigoDownload;
+
+/* An anonymous file under @dir (NULL: the temporary directory). */
+ApigoDownload *apigo_download_new (const gchar * dir, GError ** error);
+ApigoDownload *apigo_download_ref (ApigoDownload * dl);
+void apigo_download_unref (ApigoDownload * dl);
+
+/* Writer side. */
+void apigo_download_set_total (ApigoDownload * dl, guint64 total);
+gboolean apigo_download_append (ApigoDownload * dl, const void *data,
+    gsize len, GError ** error);
+void apigo_download_finish (ApigoDownload * dl);
+void apigo_download_fail (ApigoDownload * dl, const GError * error);
+void apigo_download_reset (ApigoDownload * dl);
+/* Forget a failure (the stored bytes stay) before the writer tries again. */
+void apigo_download_clear_error (ApigoDownload * dl);
+
+/* State. */
+guint64 apigo_download_get_stored (ApigoDownload * dl);
+gboolean apigo_download_get_total (ApigoDownload * dl, guint64 * total);
+gboolean apigo_download_is_complete (ApigoDownload * dl);
+
+/* Reader side: copies up to @len bytes at @offset into @buf once they are
+ * stored.  Returns the count (less than @len only at the end of the clip,
+ * 0 past it), or -1 with @error set when the download failed before those
+ * bytes arrived or @cancellable was cancelled (G_IO_ERROR_CANCELLED). */
+gssize apigo_download_read (ApigoDownload * dl, guint64 offset, void *buf,
+    gsize len, GCancellable * cancellable, GError ** error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoDownload, apigo_download_unref)
+
+G_END_DECLS
+
+#endif /* __APIGO_DOWNLOAD_H__ */

@@ -1,0 +1,69 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __APIGO_ERROR_H__
+#define __APIGO_ERROR_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Errors of the Videos API client.  Each one carries the details the service
+ * gave (HTTP status, its own error code...) so that the element can show them
+ * and applications can act on them. */
+#define APIGO_ERROR (apigo_error_quark ())
+GQuark apigo_error_quark (void);
+
+typedef enum
+{
+  APIGO_ERROR_INVALID_SETTING,  /* a setting is unusable; nothing was sent */
+  APIGO_ERROR_AUTH,             /* 401 / 403: the key or its access */
+  APIGO_ERROR_BAD_REQUEST,      /* 400 and other 4xx the service refused */
+  APIGO_ERROR_NOT_FOUND,        /* 404: unknown id, content not there */
+  APIGO_ERROR_TRANSIENT,        /* 408, 409, 429, 5xx */
+  APIGO_ERROR_NETWORK,          /* could not talk to the service */
+  APIGO_ERROR_PROTOCOL,         /* an answer we cannot use */
+  APIGO_ERROR_TASK_FAILED,      /* the task ended failed */
+  APIGO_ERROR_TASK_ENDED,       /* the task expired or was cancelled */
+  APIGO_ERROR_TIMEOUT,          /* gave up waiting for the task */
+  APIGO_ERROR_STORAGE,          /* could not keep the downloaded bytes */
+} ApigoErrorCode;
+
+typedef struct
+{
+  guint http_status;            /* 0 when no HTTP answer was involved */
+  gchar *service_code;          /* error.code from the service, or NULL */
+  gchar *service_type;          /* error.type, or NULL */
+  gchar *service_param;         /* error.param, or NULL */
+  gchar *video_id;              /* the task concerned, or NULL */
+} ApigoErrorDetails;
+
+/* The details of an APIGO_ERROR error (never NULL for one). */
+const ApigoErrorDetails *apigo_error_get_details (const GError * error);
+
+void apigo_error_set_http_status (GError * error, guint http_status);
+void apigo_error_set_service (GError * error, const gchar * code,
+    const gchar * type, const gchar * param);
+void apigo_error_set_video_id (GError * error, const gchar * video_id);
+
+/* The service's own words from a non-2xx answer: the OpenAI-style
+ * {"error": {"message", "code", "type", "param"}} body, its common variants,
+ * or the title / text of an HTML or plain-text page from a proxy.  Fields not
+ * found are left NULL. */
+typedef struct
+{
+  gchar *message;
+  gchar *code;
+  gchar *type;
+  gchar *param;
+} ApigoServiceError;
+
+void apigo_service_error_parse (ApigoServiceError * out,
+    const gchar * content_type, const gchar * body, gsize len);
+void apigo_service_error_clear (ApigoServiceError * err);
+
+G_END_DECLS
+
+#endif /* __APIGO_ERROR_H__ */

@@ -1,0 +1,94 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __APIGO_JOB_H__
+#define __APIGO_JOB_H__
+
+#include "apigo-client.h"
+
+G_BEGIN_DECLS
+
+/* One generation, end to end: create the task (or attach to an existing
+ * one), poll it until it is completed, download the clip into a download
+ * store.  It runs on a thread of its own so that readers can take bytes from
+ * the store while they arrive.  It remembers the task it created: stopped
+ * and started again, it picks that task up instead of paying for another. */
+typedef struct _ApigoJob ApigoJob;
+
+typedef struct
+{
+  gchar *base_url;
+  gchar *api_key;
+  gchar *user_agent;
+  gchar *model;
+  gchar *prompt;
+  gchar *size;
+  gchar *seconds;
+  GBytes *input_reference;      /* NULL: none */
+  gchar *input_reference_name;
+  gchar *input_reference_type;
+  gchar *video_id;              /* attach to this task: no create */
+  gchar *variant;               /* NULL: the video itself */
+  guint poll_interval_ms;
+  guint timeout_s;              /* for create + polls; 0: no limit */
+} ApigoJobSettings;
+
+void apigo_job_settings_clear (ApigoJobSettings * settings);
+void apigo_job_settings_copy (ApigoJobSettings * dest,
+    const ApigoJobSettings * src);
+/* Whether both ask for the same clip (credentials and timing aside). */
+gboolean apigo_job_settings_same_clip (const ApigoJobSettings * a,
+    const ApigoJobSettings * b);
+
+typedef enum
+{
+  APIGO_JOB_PHASE_IDLE,
+  APIGO_JOB_PHASE_CREATING,
+  APIGO_JOB_PHASE_GENERATING,
+  APIGO_JOB_PHASE_DOWNLOADING,
+  APIGO_JOB_PHASE_DONE,
+  APIGO_JOB_PHASE_FAILED,
+  APIGO_JOB_PHASE_CANCELLED,
+} ApigoJobPhase;
+
+const gchar *apigo_job_phase_to_string (ApigoJobPhase phase);
+
+/* Called from the job's thread. */
+typedef struct
+{
+  /* @error is set for FAILED and CANCELLED. */
+  void (*phase_changed) (ApigoJob * job, ApigoJobPhase phase,
+      const GError * error, gpointer user_data);
+  /* The task as last reported by the service (status, progress). */
+  void (*task_changed) (ApigoJob * job, const ApigoTask * task,
+      gpointer user_data);
+  /* Bytes stored so far; total 0 while unknown. */
+  void (*download_progress) (ApigoJob * job, guint64 stored, guint64 total,
+      gpointer user_data);
+} ApigoJobCallbacks;
+
+ApigoJob *apigo_job_new (const ApigoJobSettings * settings,
+    const ApigoJobCallbacks * callbacks, gpointer user_data,
+    GError ** error);
+void apigo_job_free (ApigoJob * job);
+
+/* Starts (or resumes) the work on its thread with @settings, which must ask
+ * for the same clip as the job's; credentials and timing may differ.
+ * Nothing happens while it runs or once the clip is complete. */
+void apigo_job_start (ApigoJob * job, const ApigoJobSettings * settings);
+/* Cancels the work and waits for its thread: returns at once whatever the
+ * job was doing.  The created task id and the stored bytes are kept. */
+void apigo_job_stop (ApigoJob * job);
+
+const ApigoJobSettings *apigo_job_get_settings (ApigoJob * job);
+ApigoDownload *apigo_job_get_download (ApigoJob * job);
+/* The task the job works on (created or attached), or NULL before. */
+gchar *apigo_job_dup_video_id (ApigoJob * job);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoJob, apigo_job_free)
+
+G_END_DECLS
+
+#endif /* __APIGO_JOB_H__ */

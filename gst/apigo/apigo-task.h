@@ -1,0 +1,68 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __APIGO_TASK_H__
+#define __APIGO_TASK_H__
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  APIGO_TASK_STATUS_UNKNOWN,    /* a word we do not know: keep waiting */
+  APIGO_TASK_STATUS_QUEUED,     /* "queued" or "pending" */
+  APIGO_TASK_STATUS_IN_PROGRESS,
+  APIGO_TASK_STATUS_COMPLETED,
+  APIGO_TASK_STATUS_FAILED,
+  APIGO_TASK_STATUS_EXPIRED,
+  APIGO_TASK_STATUS_CANCELLED,  /* "cancelled" or "canceled" */
+} ApigoTaskStatus;
+
+/* A video task as the service describes it (create, retrieve, remix).
+ * Only id and status are required; absent or null fields are NULL, -1 for
+ * progress, 0 for times. */
+typedef struct
+{
+  gchar *id;
+  ApigoTaskStatus status;
+  gchar *status_text;           /* the service's own word */
+  gint progress;                /* 0..100, or -1 when not said */
+  gint64 created_at;            /* Unix seconds, 0 when not said */
+  gint64 completed_at;
+  gint64 expires_at;
+  gchar *model;
+  gchar *prompt;
+  gchar *size;
+  gchar *seconds;               /* text, as the API sends it */
+  gchar *remixed_from_video_id;
+  gchar *error_code;            /* set when the task failed (if said) */
+  gchar *error_message;
+  gchar *error_type;
+  gchar *error_param;
+} ApigoTask;
+
+#define APIGO_TYPE_TASK (apigo_task_get_type ())
+GType apigo_task_get_type (void);
+
+ApigoTask *apigo_task_new_from_json (const gchar * data, gsize len,
+    GError ** error);
+ApigoTask *apigo_task_new_from_node (JsonNode * node, GError ** error);
+ApigoTask *apigo_task_copy (const ApigoTask * task);
+void apigo_task_free (ApigoTask * task);
+
+ApigoTaskStatus apigo_task_status_from_string (const gchar * word);
+gboolean apigo_task_status_is_final (ApigoTaskStatus status);
+
+/* Ids go into URL paths: letters, digits and "-_.:~", at most 256 bytes,
+ * never "." or "..". */
+gboolean apigo_task_id_is_valid (const gchar * id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoTask, apigo_task_free)
+
+G_END_DECLS
+
+#endif /* __APIGO_TASK_H__ */

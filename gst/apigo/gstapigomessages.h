@@ -1,0 +1,45 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __GST_APIGO_MESSAGES_H__
+#define __GST_APIGO_MESSAGES_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* Name of the element message that tells applications how a generation
+ * goes (see docs/element.md). */
+#define GST_APIGO_STATUS_MESSAGE "apigo-status"
+
+typedef struct
+{
+  const gchar *phase;           /* "creating", "generating", ... */
+  const gchar *video_id;        /* NULL before the task exists */
+  const gchar *status;          /* the service's word, NULL before */
+  guint progress;               /* the task's 0..100 */
+  guint64 downloaded;           /* bytes stored */
+  guint64 total;                /* 0 while unknown */
+} GstApigoStatus;
+
+void gst_apigo_post_status (GstElement * element,
+    const GstApigoStatus * status);
+
+void gst_apigo_post_progress (GstElement * element, GstProgressType type,
+    const gchar * code, const gchar * format, ...) G_GNUC_PRINTF (4, 5);
+
+/* Posts @error (an APIGO_ERROR or GIO error) as an ERROR message in the
+ * right GStreamer domain, with the service's details attached, from the
+ * caller's source location. */
+#define gst_apigo_post_error(element, error, downloading) \
+  gst_apigo_post_error_full (element, error, downloading, __FILE__, \
+      GST_FUNCTION, __LINE__)
+void gst_apigo_post_error_full (GstElement * element, const GError * error,
+    gboolean downloading, const gchar * file, const gchar * function,
+    gint line);
+
+G_END_DECLS
+
+#endif /* __GST_APIGO_MESSAGES_H__ */

@@ -1,0 +1,830 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-apigovideosrc
+ * @title: apigovideosrc
+ *
+ * Generates a video clip from a text prompt with an OpenAI-compatible
+ * `/v1/videos` service (the apigo gateway by default) and outputs the MP4
+ * bytes, like filesrc outputs a file's.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 apigovideosrc prompt="a kitten in a garden" ! decodebin ! autovideosink
+ * ]|
+ *
+ * Nothing is sent to the service in a state change: the video is created on
+ * the first read, polled until done and downloaded while downstream already
+ * reads it.  See docs/element.md for properties, messages and errors.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstapigovideosrc.h"
+#include "gstapigomessages.h"
+#include "apigo-job.h"
+#include "apigo-reference.h"
+
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_apigo_video_src_debug);
+#define GST_CAT_DEFAULT gst_apigo_video_src_debug
+
+#define DEFAULT_MODEL "sora-2"
+#define DEFAULT_SIZE "720x1280"
+#define DEFAULT_SECONDS 4
+#define DEFAULT_BASE_URL "https://maas.apigo.ai/v1"
+#define DEFAULT_POLL_INTERVAL 2000
+#define DEFAULT_TIMEOUT 1200
+#define DEFAULT_USER_AGENT "gst-apigo/" VERSION
+#define DEFAULT_BLOCKSIZE (64 * 1024)
+
+#define SIZE_MAX_SIDE 16384
+
+enum
+{
+  PROP_0,
+  PROP_PROMPT,
+  PROP_MODEL,
+  PROP_SIZE,
+  PROP_SECONDS,
+  PROP_INPUT_REFERENCE,
+  PROP_API_KEY,
+  PROP_BASE_URL,
+  PROP_VIDEO_ID,
+  PROP_POLL_INTERVAL,
+  PROP_TIMEOUT,
+  PROP_USER_AGENT,
+  PROP_STATUS,
+  PROP_PROGRESS,
+};
+
+struct _GstApigoVideoSrc
+{
+  GstBaseSrc parent;
+
+  /* Properties, under the object lock. */
+  gchar *prompt;
+  gchar *model;
+  gchar *size;
+  guint seconds;
+  gchar *input_reference;
+  gchar *api_key;
+  gchar *base_url;              /* NULL: APIGO_BASE_URL or the default */
+  gchar *video_id;              /* set by the user: attach */
+  guint poll_interval;
+  guint timeout;
+  gchar *user_agent;
+  gchar *status;                /* last known, read-only */
+  guint progress;
+
+  /* The generation.  Kept across stop/start, so that a restart with the
+   * same settings continues it instead of paying for a new one.  The
+   * pointer changes only in start() under the object lock. */
+  ApigoJob *job;
+  ApigoJobSettings settings;    /* validated copy taken by start() */
+  gboolean job_started;         /* streaming thread */
+  GCancellable *read_cancellable;       /* object lock; unlock() cancels */
+
+  /* Progress reporting, from the job's thread only. */
+  const gchar *progress_code;   /* open GST_MESSAGE_PROGRESS sequence */
+  gboolean id_announced;        /* "video-id" notified for this job */
+  guint download_percent;
+  guint64 downloaded;
+  guint64 download_total;
+};
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+#define gst_apigo_video_src_parent_class parent_class
+G_DEFINE_TYPE (GstApigoVideoSrc, gst_apigo_video_src, GST_TYPE_BASE_SRC);
+GST_ELEMENT_REGISTER_DEFINE (apigovideosrc, "apigovideosrc", GST_RANK_NONE,
+    GST_TYPE_APIGO_VIDEO_SRC);
+
+static void gst_apigo_video_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_apigo_video_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_apigo_video_src_finalize (GObject * object);
+static gboolean gst_apigo_video_src_start (GstBaseSrc * basesrc);
+static gboolean gst_apigo_video_src_stop (GstBaseSrc * basesrc);
+static gboolean gst_apigo_video_src_is_seekable (GstBaseSrc * basesrc);
+static gboolean gst_apigo_video_src_get_size (GstBaseSrc * basesrc,
+    guint64 * size);
+static gboolean gst_apigo_video_src_unlock (GstBaseSrc * basesrc);
+static gboolean gst_apigo_video_src_unlock_stop (GstBaseSrc * basesrc);
+static gboolean gst_apigo_video_src_query (GstBaseSrc * basesrc,
+    GstQuery * query);
+static GstFlowReturn gst_apigo_video_src_fill (GstBaseSrc * basesrc,
+    guint64 offset, guint length, GstBuffer * buf);
+
+#define SETTING_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+
+static void
+gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+
+  gobject_class->set_property = gst_apigo_video_src_set_property;
+  gobject_class->get_property = gst_apigo_video_src_get_property;
+  gobject_class->finalize = gst_apigo_video_src_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_PROMPT,
+      g_param_spec_string ("prompt", "Prompt",
+          "What the video shows, in any language (required unless video-id "
+          "is set)", NULL, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "Name of the video model, as the service calls it", DEFAULT_MODEL,
+          SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_SIZE,
+      g_param_spec_string ("size", "Size",
+          "Frame size as WIDTHxHEIGHT, e.g. 720x1280 (portrait) or 1280x720 "
+          "(landscape)", DEFAULT_SIZE, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_SECONDS,
+      g_param_spec_uint ("seconds", "Seconds",
+          "Length of the clip in seconds (services commonly offer 4, 8, 12)",
+          1, 3600, DEFAULT_SECONDS, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE,
+      g_param_spec_string ("input-reference", "Input reference",
+          "Path of a JPEG, PNG or WebP image to use as the first frame "
+          "(best at the clip's size)", NULL, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_API_KEY,
+      g_param_spec_string ("api-key", "API key",
+          "Secret key for the service (write-only; default: the "
+          "APIGO_API_KEY environment variable)", NULL,
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_BASE_URL,
+      g_param_spec_string ("base-url", "Base URL",
+          "API base URL including its version (default: the APIGO_BASE_URL "
+          "environment variable, else " DEFAULT_BASE_URL ")",
+          DEFAULT_BASE_URL, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_VIDEO_ID,
+      g_param_spec_string ("video-id", "Video ID",
+          "Existing video task to poll and download instead of creating "
+          "one; after a create, the id of the new task", NULL,
+          SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_POLL_INTERVAL,
+      g_param_spec_uint ("poll-interval", "Poll interval",
+          "Milliseconds between status requests while the video is being "
+          "generated (the service's openai-poll-after-ms hint wins)",
+          100, 600000, DEFAULT_POLL_INTERVAL, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
+      g_param_spec_uint ("timeout", "Timeout",
+          "Seconds to wait for the video to be generated before giving up "
+          "(0 = no limit)", 0, 7 * 24 * 3600, DEFAULT_TIMEOUT,
+          SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_USER_AGENT,
+      g_param_spec_string ("user-agent", "User-Agent",
+          "Value of the User-Agent HTTP request header field",
+          DEFAULT_USER_AGENT, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_STATUS,
+      g_param_spec_string ("status", "Status",
+          "Last known status of the video task as the service said it "
+          "(queued, in_progress, completed, failed...)", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PROGRESS,
+      g_param_spec_uint ("progress", "Progress",
+          "Last known progress of the video task in percent", 0, 100, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Prompt-to-video source", "Source/Video/Network",
+      "Generates a video from a text prompt with an OpenAI-compatible "
+      "/v1/videos service and outputs the MP4",
+      "gst-apigo authors");
+
+  basesrc_class->start = GST_DEBUG_FUNCPTR (gst_apigo_video_src_start);
+  basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_apigo_video_src_stop);
+  basesrc_class->is_seekable =
+      GST_DEBUG_FUNCPTR (gst_apigo_video_src_is_seekable);
+  basesrc_class->get_size = GST_DEBUG_FUNCPTR (gst_apigo_video_src_get_size);
+  basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_apigo_video_src_unlock);
+  basesrc_class->unlock_stop =
+      GST_DEBUG_FUNCPTR (gst_apigo_video_src_unlock_stop);
+  basesrc_class->query = GST_DEBUG_FUNCPTR (gst_apigo_video_src_query);
+  basesrc_class->fill = GST_DEBUG_FUNCPTR (gst_apigo_video_src_fill);
+
+  GST_DEBUG_CATEGORY_INIT (gst_apigo_video_src_debug, "apigovideosrc", 0,
+      "Prompt-to-video source");
+}
+
+static void
+gst_apigo_video_src_init (GstApigoVideoSrc * src)
+{
+  src->model = g_strdup (DEFAULT_MODEL);
+  src->size = g_strdup (DEFAULT_SIZE);
+  src->seconds = DEFAULT_SECONDS;
+  src->poll_interval = DEFAULT_POLL_INTERVAL;
+  src->timeout = DEFAULT_TIMEOUT;
+  src->user_agent = g_strdup (DEFAULT_USER_AGENT);
+  src->read_cancellable = g_cancellable_new ();
+
+  gst_base_src_set_format (GST_BASE_SRC (src), GST_FORMAT_BYTES);
+  /* The size is known once the download starts, not at start(). */
+  gst_base_src_set_dynamic_size (GST_BASE_SRC (src), TRUE);
+  gst_base_src_set_blocksize (GST_BASE_SRC (src), DEFAULT_BLOCKSIZE);
+}
+
+static void
+gst_apigo_video_src_finalize (GObject * object)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (object);
+
+  g_clear_pointer (&src->job, apigo_job_free);
+  apigo_job_settings_clear (&src->settings);
+  g_clear_object (&src->read_cancellable);
+
+  g_free (src->prompt);
+  g_free (src->model);
+  g_free (src->size);
+  g_free (src->input_reference);
+  if (src->api_key != NULL)
+    memset (src->api_key, 0, strlen (src->api_key));
+  g_free (src->api_key);
+  g_free (src->base_url);
+  g_free (src->video_id);
+  g_free (src->user_agent);
+  g_free (src->status);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+replace_string (gchar ** field, const GValue * value)
+{
+  g_free (*field);
+  *field = g_value_dup_string (value);
+  /* An empty string means "not set", as for most GStreamer elements. */
+  if (*field != NULL && **field == '\0')
+    g_clear_pointer (field, g_free);
+}
+
+static void
+gst_apigo_video_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (object);
+
+  GST_OBJECT_LOCK (src);
+  switch (prop_id) {
+    case PROP_PROMPT:
+      replace_string (&src->prompt, value);
+      break;
+    case PROP_MODEL:
+      replace_string (&src->model, value);
+      break;
+    case PROP_SIZE:
+      replace_string (&src->size, value);
+      break;
+    case PROP_SECONDS:
+      src->seconds = g_value_get_uint (value);
+      break;
+    case PROP_INPUT_REFERENCE:
+      replace_string (&src->input_reference, value);
+      break;
+    case PROP_API_KEY:
+      if (src->api_key != NULL)
+        memset (src->api_key, 0, strlen (src->api_key));
+      replace_string (&src->api_key, value);
+      break;
+    case PROP_BASE_URL:
+      replace_string (&src->base_url, value);
+      break;
+    case PROP_VIDEO_ID:
+      replace_string (&src->video_id, value);
+      break;
+    case PROP_POLL_INTERVAL:
+      src->poll_interval = g_value_get_uint (value);
+      break;
+    case PROP_TIMEOUT:
+      src->timeout = g_value_get_uint (value);
+      break;
+    case PROP_USER_AGENT:
+      replace_string (&src->user_agent, value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (src);
+}
+
+/* The base URL in effect: the property, else the environment, else the
+ * apigo gateway. */
+static const gchar *
+effective_base_url (GstApigoVideoSrc * src)
+{
+  const gchar *env = g_getenv ("APIGO_BASE_URL");
+
+  if (src->base_url != NULL)
+    return src->base_url;
+  return env != NULL && *env != '\0' ? env : DEFAULT_BASE_URL;
+}
+
+static void
+gst_apigo_video_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (object);
+
+  GST_OBJECT_LOCK (src);
+  switch (prop_id) {
+    case PROP_PROMPT:
+      g_value_set_string (value, src->prompt);
+      break;
+    case PROP_MODEL:
+      g_value_set_string (value, src->model);
+      break;
+    case PROP_SIZE:
+      g_value_set_string (value, src->size);
+      break;
+    case PROP_SECONDS:
+      g_value_set_uint (value, src->seconds);
+      break;
+    case PROP_INPUT_REFERENCE:
+      g_value_set_string (value, src->input_reference);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, effective_base_url (src));
+      break;
+    case PROP_VIDEO_ID:
+      if (src->video_id != NULL)
+        g_value_set_string (value, src->video_id);
+      else if (src->job != NULL)
+        g_value_take_string (value, apigo_job_dup_video_id (src->job));
+      else
+        g_value_set_string (value, NULL);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, src->poll_interval);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, src->timeout);
+      break;
+    case PROP_USER_AGENT:
+      g_value_set_string (value, src->user_agent);
+      break;
+    case PROP_STATUS:
+      g_value_set_string (value, src->status);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_uint (value, src->progress);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (src);
+}
+
+/* "WIDTHxHEIGHT", both positive decimal numbers. */
+static gboolean
+size_is_valid (const gchar * size)
+{
+  g_auto (GStrv) parts = NULL;
+  guint64 side;
+  gint i;
+
+  if (size == NULL)
+    return FALSE;
+  parts = g_strsplit (size, "x", -1);
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  for (i = 0; i < 2; i++)
+    if (!g_ascii_string_to_unsigned (parts[i], 10, 1, SIZE_MAX_SIDE, &side,
+            NULL) || !g_ascii_isdigit (parts[i][0]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Checks the properties and fills @s; FALSE with a message naming the
+ * property otherwise.  Reads the input reference file, nothing else: no
+ * network here. */
+static gboolean
+take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
+{
+  g_autofree gchar *reference_path = NULL;
+  const gchar *env_key = g_getenv ("APIGO_API_KEY");
+
+  GST_OBJECT_LOCK (src);
+  s->base_url = g_strdup (effective_base_url (src));
+  s->api_key = g_strdup (src->api_key ? src->api_key : env_key);
+  s->user_agent = g_strdup (src->user_agent ? src->user_agent :
+      DEFAULT_USER_AGENT);
+  s->model = g_strdup (src->model);
+  s->prompt = g_strdup (src->prompt);
+  s->size = g_strdup (src->size);
+  s->seconds = g_strdup_printf ("%u", src->seconds);
+  s->video_id = g_strdup (src->video_id);
+  s->poll_interval_ms = src->poll_interval;
+  s->timeout_s = src->timeout;
+  reference_path = g_strdup (src->input_reference);
+  GST_OBJECT_UNLOCK (src);
+
+  if (s->video_id != NULL) {
+    if (!apigo_task_id_is_valid (s->video_id)) {
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+          "The video-id property \"%s\" is not a video id (letters, digits "
+          "and -_.:~ only)", s->video_id);
+      return FALSE;
+    }
+    /* Attaching: what to generate is the task's business, not ours. */
+  } else {
+    if (s->prompt == NULL) {
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+          "No prompt: set the prompt property to what the video should "
+          "show (or video-id to download an existing video)");
+      return FALSE;
+    }
+    if (s->model == NULL) {
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+          "The model property is empty: name a model, e.g. " DEFAULT_MODEL);
+      return FALSE;
+    }
+    if (!size_is_valid (s->size)) {
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+          "The size property \"%s\" is not WIDTHxHEIGHT, e.g. 720x1280 or "
+          "1280x720", s->size ? s->size : "");
+      return FALSE;
+    }
+    if (reference_path != NULL) {
+      const gchar *type = NULL;
+      g_autoptr (GError) ref_error = NULL;
+
+      s->input_reference = apigo_reference_load (reference_path, &type,
+          &ref_error);
+      if (s->input_reference == NULL) {
+        g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+            "Bad input-reference property: %s", ref_error->message);
+        return FALSE;
+      }
+      s->input_reference_name = g_path_get_basename (reference_path);
+      s->input_reference_type = g_strdup (type);
+    }
+  }
+
+  if (s->api_key == NULL || *s->api_key == '\0') {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "No API key: set the api-key property or the APIGO_API_KEY "
+        "environment variable");
+    return FALSE;
+  }
+
+  if (!apigo_client_check_base_url (s->base_url, error)) {
+    g_prefix_error (error, "Bad base-url property: ");
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
+/* Job callbacks: they run on the job's thread. */
+
+static void
+post_status (GstApigoVideoSrc * src, ApigoJob * job, ApigoJobPhase phase)
+{
+  g_autofree gchar *id = apigo_job_dup_video_id (job);
+  g_autofree gchar *status = NULL;
+  GstApigoStatus msg = { 0 };
+
+  GST_OBJECT_LOCK (src);
+  status = g_strdup (src->status);
+  msg.progress = src->progress;
+  GST_OBJECT_UNLOCK (src);
+
+  msg.phase = apigo_job_phase_to_string (phase);
+  msg.video_id = id;
+  msg.status = status;
+  msg.downloaded = src->downloaded;
+  msg.total = src->download_total;
+  gst_apigo_post_status (GST_ELEMENT (src), &msg);
+}
+
+/* Ends the open progress sequence, if any, with @type. */
+static void
+close_progress (GstApigoVideoSrc * src, GstProgressType type,
+    const gchar * text)
+{
+  if (src->progress_code == NULL)
+    return;
+  gst_apigo_post_progress (GST_ELEMENT (src), type, src->progress_code,
+      "%s", text);
+  src->progress_code = NULL;
+}
+
+static void
+open_progress (GstApigoVideoSrc * src, const gchar * code, gchar * text)
+{
+  close_progress (src, GST_PROGRESS_TYPE_COMPLETE, "Done");
+  src->progress_code = code;
+  gst_apigo_post_progress (GST_ELEMENT (src), GST_PROGRESS_TYPE_START, code,
+      "%s", text);
+  g_free (text);
+}
+
+static void
+on_phase_changed (ApigoJob * job, ApigoJobPhase phase, const GError * error,
+    gpointer user_data)
+{
+  GstApigoVideoSrc *src = user_data;
+  const ApigoJobSettings *s = apigo_job_get_settings (job);
+  g_autofree gchar *id = apigo_job_dup_video_id (job);
+  g_autofree gchar *size_text = NULL;
+
+  GST_DEBUG_OBJECT (src, "phase %s", apigo_job_phase_to_string (phase));
+
+  switch (phase) {
+    case APIGO_JOB_PHASE_CREATING:
+      open_progress (src, "generate",
+          g_strdup_printf ("Creating a %s s %s video with %s", s->seconds,
+              s->size, s->model));
+      break;
+    case APIGO_JOB_PHASE_GENERATING:
+      if (src->progress_code == NULL)
+        open_progress (src, "generate", g_strdup_printf ("Waiting for %s",
+                id));
+      break;
+    case APIGO_JOB_PHASE_DOWNLOADING:
+      close_progress (src, GST_PROGRESS_TYPE_COMPLETE, "Generated");
+      src->download_percent = G_MAXUINT;
+      open_progress (src, "download", g_strdup_printf ("Downloading %s", id));
+      break;
+    case APIGO_JOB_PHASE_DONE:
+      size_text = g_format_size (src->downloaded);
+      close_progress (src, GST_PROGRESS_TYPE_COMPLETE, size_text);
+      break;
+    case APIGO_JOB_PHASE_FAILED:
+      close_progress (src, GST_PROGRESS_TYPE_ERROR, error->message);
+      break;
+    case APIGO_JOB_PHASE_CANCELLED:
+      close_progress (src, GST_PROGRESS_TYPE_CANCELED, "Stopped");
+      break;
+    case APIGO_JOB_PHASE_IDLE:
+      break;
+  }
+
+  post_status (src, job, phase);
+}
+
+static void
+on_task_changed (ApigoJob * job, const ApigoTask * task, gpointer user_data)
+{
+  GstApigoVideoSrc *src = user_data;
+  gboolean announce_id;
+
+  GST_OBJECT_LOCK (src);
+  g_free (src->status);
+  src->status = g_strdup (task->status_text);
+  if (task->progress >= 0)
+    src->progress = task->progress;
+  else if (task->status == APIGO_TASK_STATUS_COMPLETED)
+    src->progress = 100;
+  /* video-id reads back the task the element works on. */
+  announce_id = !src->id_announced && src->video_id == NULL;
+  src->id_announced = TRUE;
+  GST_OBJECT_UNLOCK (src);
+
+  GST_DEBUG_OBJECT (src, "%s: %s, %d%%", task->id, task->status_text,
+      task->progress);
+
+  g_object_notify (G_OBJECT (src), "status");
+  g_object_notify (G_OBJECT (src), "progress");
+  if (announce_id)
+    g_object_notify (G_OBJECT (src), "video-id");
+
+  if (src->progress_code != NULL)
+    gst_apigo_post_progress (GST_ELEMENT (src), GST_PROGRESS_TYPE_CONTINUE,
+        src->progress_code, "%s: %s, %u%%", task->id, task->status_text,
+        task->progress >= 0 ? (guint) task->progress : 0);
+  post_status (src, job, APIGO_JOB_PHASE_GENERATING);
+}
+
+static void
+on_download_progress (ApigoJob * job, guint64 stored, guint64 total,
+    gpointer user_data)
+{
+  GstApigoVideoSrc *src = user_data;
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *have = NULL;
+  g_autofree gchar *all = NULL;
+  guint step;
+
+  src->downloaded = stored;
+  src->download_total = total;
+
+  /* One message per percent, or per MiB while the size is unknown. */
+  step = total > 0 ? (guint) (stored * 100 / total) : (guint) (stored >> 20);
+  if (step == src->download_percent)
+    return;
+  src->download_percent = step;
+
+  id = apigo_job_dup_video_id (job);
+  have = g_format_size (stored);
+  if (total > 0) {
+    all = g_format_size (total);
+    gst_apigo_post_progress (GST_ELEMENT (src), GST_PROGRESS_TYPE_CONTINUE,
+        "download", "Downloading %s: %u%% (%s of %s)", id, step, have, all);
+  } else {
+    gst_apigo_post_progress (GST_ELEMENT (src), GST_PROGRESS_TYPE_CONTINUE,
+        "download", "Downloading %s: %s", id, have);
+  }
+  post_status (src, job, APIGO_JOB_PHASE_DOWNLOADING);
+}
+
+static const ApigoJobCallbacks job_callbacks = {
+  on_phase_changed,
+  on_task_changed,
+  on_download_progress,
+};
+
+/* GstBaseSrc */
+
+static void
+reset_task_state (GstApigoVideoSrc * src)
+{
+  GST_OBJECT_LOCK (src);
+  g_clear_pointer (&src->status, g_free);
+  src->progress = 0;
+  GST_OBJECT_UNLOCK (src);
+  src->downloaded = 0;
+  src->download_total = 0;
+  src->id_announced = FALSE;
+}
+
+static gboolean
+gst_apigo_video_src_start (GstBaseSrc * basesrc)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
+  ApigoJobSettings settings = { 0 };
+  g_autoptr (GError) error = NULL;
+  ApigoJob *old = NULL;
+
+  if (!take_settings (src, &settings, &error))
+    goto failed;
+
+  /* Same clip as before: keep the job, and with it the task it created
+   * and the bytes it stored. */
+  GST_OBJECT_LOCK (src);
+  if (src->job != NULL
+      && !apigo_job_settings_same_clip (apigo_job_get_settings (src->job),
+          &settings))
+    old = g_steal_pointer (&src->job);
+  GST_OBJECT_UNLOCK (src);
+
+  if (old != NULL) {
+    GST_DEBUG_OBJECT (src, "settings changed: a new clip");
+    apigo_job_free (old);
+    reset_task_state (src);
+  }
+
+  if (src->job == NULL) {
+    ApigoJob *job = apigo_job_new (&settings, &job_callbacks, src, &error);
+
+    if (job == NULL)
+      goto failed;
+    GST_OBJECT_LOCK (src);
+    src->job = job;
+    GST_OBJECT_UNLOCK (src);
+  }
+
+  apigo_job_settings_clear (&src->settings);
+  src->settings = settings;
+  src->job_started = FALSE;
+  return TRUE;
+
+failed:
+  apigo_job_settings_clear (&settings);
+  gst_apigo_post_error (GST_ELEMENT (src), error, FALSE);
+  return FALSE;
+}
+
+static gboolean
+gst_apigo_video_src_stop (GstBaseSrc * basesrc)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
+
+  if (src->job != NULL)
+    apigo_job_stop (src->job);
+  src->job_started = FALSE;
+  return TRUE;
+}
+
+static gboolean
+gst_apigo_video_src_is_seekable (GstBaseSrc * basesrc)
+{
+  return TRUE;
+}
+
+static gboolean
+gst_apigo_video_src_get_size (GstBaseSrc * basesrc, guint64 * size)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
+  gboolean known = FALSE;
+
+  GST_OBJECT_LOCK (src);
+  if (src->job != NULL)
+    known = apigo_download_get_total (apigo_job_get_download (src->job), size);
+  GST_OBJECT_UNLOCK (src);
+
+  return known;
+}
+
+/* GstBaseSrc asks get_size() only while it knows a size, and it does not
+ * know one when start() (which sends nothing) cannot tell.  Answer the
+ * duration once the download knows it. */
+static gboolean
+gst_apigo_video_src_query (GstBaseSrc * basesrc, GstQuery * query)
+{
+  if (GST_QUERY_TYPE (query) == GST_QUERY_DURATION) {
+    GstFormat format;
+    guint64 size;
+
+    gst_query_parse_duration (query, &format, NULL);
+    if (format == GST_FORMAT_BYTES
+        && gst_apigo_video_src_get_size (basesrc, &size)) {
+      gst_query_set_duration (query, GST_FORMAT_BYTES, size);
+      return TRUE;
+    }
+  }
+
+  return GST_BASE_SRC_CLASS (parent_class)->query (basesrc, query);
+}
+
+static gboolean
+gst_apigo_video_src_unlock (GstBaseSrc * basesrc)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
+
+  GST_OBJECT_LOCK (src);
+  g_cancellable_cancel (src->read_cancellable);
+  GST_OBJECT_UNLOCK (src);
+  return TRUE;
+}
+
+static gboolean
+gst_apigo_video_src_unlock_stop (GstBaseSrc * basesrc)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
+
+  GST_OBJECT_LOCK (src);
+  g_object_unref (src->read_cancellable);
+  src->read_cancellable = g_cancellable_new ();
+  GST_OBJECT_UNLOCK (src);
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
+    guint length, GstBuffer * buf)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
+  g_autoptr (GCancellable) cancellable = NULL;
+  g_autoptr (GError) error = NULL;
+  ApigoDownload *dl = apigo_job_get_download (src->job);
+  GstMapInfo map;
+  gssize n;
+
+  /* The paid part starts here, on the first read, never in a state
+   * change. */
+  if (!src->job_started) {
+    src->progress_code = NULL;
+    apigo_job_start (src->job, &src->settings);
+    src->job_started = TRUE;
+  }
+
+  GST_OBJECT_LOCK (src);
+  cancellable = g_object_ref (src->read_cancellable);
+  GST_OBJECT_UNLOCK (src);
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_WRITE))
+    return GST_FLOW_ERROR;
+  n = apigo_download_read (dl, offset, map.data, length, cancellable, &error);
+  gst_buffer_unmap (buf, &map);
+
+  if (n < 0) {
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      return GST_FLOW_FLUSHING;
+    gst_apigo_post_error (GST_ELEMENT (src), error,
+        apigo_download_get_stored (dl) > 0);
+    return GST_FLOW_ERROR;
+  }
+  if (n == 0)
+    return GST_FLOW_EOS;
+
+  gst_buffer_set_size (buf, n);
+  GST_BUFFER_OFFSET (buf) = offset;
+  GST_BUFFER_OFFSET_END (buf) = offset + n;
+  return GST_FLOW_OK;
+}

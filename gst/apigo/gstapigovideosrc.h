@@ -1,0 +1,22 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __GST_APIGO_VIDEO_SRC_H__
+#define __GST_APIGO_VIDEO_SRC_H__
+
+#include <gst/gst.h>
+#include <gst/base/gstbasesrc.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_APIGO_VIDEO_SRC (gst_apigo_video_src_get_type ())
+G_DECLARE_FINAL_TYPE (GstApigoVideoSrc, gst_apigo_video_src, GST,
+    APIGO_VIDEO_SRC, GstBaseSrc)
+
+GST_ELEMENT_REGISTER_DECLARE (apigovideosrc);
+
+G_END_DECLS
+
+#endif /* __GST_APIGO_VIDEO_SRC_H__ */
