@@ -1,0 +1,56 @@
+/* gst-apigo: an emulator of the OpenAI-compatible Videos API
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * What the HTTP routes need from the emulator object: a snapshot of the
+ * settings, the fault queues, the request log and the task table.
+ */
+
+#ifndef __APIGO_EMULATOR_PRIVATE_H__
+#define __APIGO_EMULATOR_PRIVATE_H__
+
+#include "apigo-emulator.h"
+#include "emulator-tasks.h"
+
+G_BEGIN_DECLS
+
+/* The properties that shape answers, copied once per request. */
+typedef struct
+{
+  gchar *api_key;
+  gdouble generation_time;
+  gboolean initial_pending;
+  guint poll_after_ms;
+  gboolean any_size;
+  guint64 throttle;
+  gboolean chunked;
+  gboolean ignore_range;
+  gdouble create_delay;
+  gboolean faststart;
+  gboolean audio;
+} EmuSettings;
+
+void emu_settings_clear (EmuSettings * settings);
+
+void apigo_emulator_get_settings (ApigoEmulator * emu, EmuSettings * out);
+EmuTaskTable *apigo_emulator_get_tasks (ApigoEmulator * emu);
+
+/* Each consumes one pending fault and says what to do. */
+gboolean apigo_emulator_take_fault (ApigoEmulator * emu,
+    ApigoEmulatorRoute route, guint * http_status, gboolean * html);
+gboolean apigo_emulator_take_cut (ApigoEmulator * emu, gsize * after_bytes);
+gboolean apigo_emulator_take_task_failure (ApigoEmulator * emu);
+
+/* Appends @req (transfer full) to the log and emits "request-logged". */
+void apigo_emulator_log_request (ApigoEmulator * emu,
+    ApigoEmulatorRequest * req);
+void apigo_emulator_download_completed (ApigoEmulator * emu);
+
+/* The whole log as {"object": "list", "data": [...]}. */
+JsonNode *apigo_emulator_requests_to_json (ApigoEmulator * emu);
+
+const gchar *apigo_emulator_route_to_string (ApigoEmulatorRoute route);
+
+G_END_DECLS
+
+#endif /* __APIGO_EMULATOR_PRIVATE_H__ */

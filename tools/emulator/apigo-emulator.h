@@ -1,0 +1,110 @@
+/* gst-apigo: an emulator of the OpenAI-compatible Videos API
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * ApigoEmulator serves /v1/videos on a loopback port from its own thread and
+ * renders real H.264 MP4 clips with GStreamer.  The command-line program
+ * (apigo-emulator) and the test suites both use it; tests read back every
+ * request it saw and inject faults between requests.
+ */
+
+#ifndef __APIGO_EMULATOR_H__
+#define __APIGO_EMULATOR_H__
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define APIGO_TYPE_EMULATOR (apigo_emulator_get_type ())
+G_DECLARE_FINAL_TYPE (ApigoEmulator, apigo_emulator, APIGO, EMULATOR, GObject)
+
+/* Which requests a fault applies to. */
+typedef enum
+{
+  APIGO_EMULATOR_ROUTE_ANY = 0,
+  APIGO_EMULATOR_ROUTE_CREATE,    /* POST /videos */
+  APIGO_EMULATOR_ROUTE_RETRIEVE,  /* GET /videos/{id} */
+  APIGO_EMULATOR_ROUTE_CONTENT,   /* GET /videos/{id}/content */
+  APIGO_EMULATOR_ROUTE_LIST,      /* GET /videos */
+} ApigoEmulatorRoute;
+
+/* One request the emulator answered (or dropped). */
+typedef struct
+{
+  gchar *method;                /* "POST" */
+  gchar *path;                  /* "/v1/videos/video_abc/content" */
+  gchar *query;                 /* "variant=video" or NULL */
+  ApigoEmulatorRoute route;
+  guint status;                 /* status sent, 0 when the connection was dropped */
+  gboolean authorized;          /* carried the right bearer token */
+  gchar *user_agent;            /* or NULL */
+  gchar *idempotency_key;       /* or NULL */
+  gchar *range;                 /* Range header, or NULL */
+  gchar *content_type;          /* request Content-Type, or NULL */
+  GHashTable *form;             /* create only: field name -> value (gchar*) */
+  gchar *file_name;             /* create only: input_reference file name */
+  gchar *file_content_type;     /* create only: input_reference part type */
+  gsize file_size;              /* create only: input_reference byte count */
+  gchar *video_id;              /* the task the request was about / created */
+  gint64 monotonic_time;        /* g_get_monotonic_time() when it arrived */
+} ApigoEmulatorRequest;
+
+ApigoEmulator *apigo_emulator_new (void);
+
+/* Binds 127.0.0.1 (port 0: any free port) and starts serving from a private
+ * thread.  Properties set before start take effect; most can change later. */
+gboolean apigo_emulator_start (ApigoEmulator * emu, guint port,
+    GError ** error);
+void apigo_emulator_stop (ApigoEmulator * emu);
+
+/* "http://127.0.0.1:PORT/v1": what a client uses as its base URL. */
+const gchar *apigo_emulator_get_base_url (ApigoEmulator * emu);
+
+/* Requests seen so far, oldest first: a new array of copies (free with
+ * g_ptr_array_unref).  count_requests() counts those of one route (ANY: all),
+ * method NULL meaning any method. */
+GPtrArray *apigo_emulator_get_requests (ApigoEmulator * emu);
+guint apigo_emulator_count_requests (ApigoEmulator * emu,
+    ApigoEmulatorRoute route, const gchar * method);
+void apigo_emulator_clear_requests (ApigoEmulator * emu);
+
+/* The exact bytes served as the content of @video_id (variant "video"), once
+ * rendered; NULL before. */
+GBytes *apigo_emulator_get_content (ApigoEmulator * emu,
+    const gchar * video_id);
+
+/* Number of content responses whose whole body was written. */
+guint apigo_emulator_count_completed_downloads (ApigoEmulator * emu);
+
+/* Faults.  Each applies to the next @count matching requests. */
+void apigo_emulator_fail_status (ApigoEmulator * emu, ApigoEmulatorRoute route,
+    guint http_status, guint count);
+void apigo_emulator_fail_html (ApigoEmulator * emu, ApigoEmulatorRoute route,
+    guint http_status, guint count);
+void apigo_emulator_cut_download (ApigoEmulator * emu, gsize after_bytes,
+    guint count);
+void apigo_emulator_fail_next_tasks (ApigoEmulator * emu, guint count);
+
+void apigo_emulator_request_free (ApigoEmulatorRequest * req);
+
+/* Additions beyond the original contract. */
+
+/* The bound port, 0 when not started. */
+guint apigo_emulator_get_port (ApigoEmulator * emu);
+
+/* ApigoEmulatorRequest as a boxed type: the "request-logged" signal
+ * (void (*) (ApigoEmulator *, ApigoEmulatorRequest *, gpointer)) carries one,
+ * emitted from the emulator's thread after each logged request. */
+#define APIGO_TYPE_EMULATOR_REQUEST (apigo_emulator_request_get_type ())
+GType apigo_emulator_request_get_type (void);
+ApigoEmulatorRequest *apigo_emulator_request_copy (
+    const ApigoEmulatorRequest * req);
+/* One JSON object on one line (no secrets are ever recorded). */
+gchar *apigo_emulator_request_to_json (const ApigoEmulatorRequest * req);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoEmulatorRequest,
+    apigo_emulator_request_free);
+
+G_END_DECLS
+
+#endif /* __APIGO_EMULATOR_H__ */

@@ -1,0 +1,800 @@
+/* gst-apigo: an emulator of the OpenAI-compatible Videos API
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every request goes through handle_request(): route it, apply an injected
+ * fault if one is due, check the bearer token, answer, and log it (with the
+ * status it got).  /_emulator/requests, the log itself, is neither checked
+ * nor logged.
+ */
+
+#include "emulator-routes.h"
+
+#include "apigo-emulator-private.h"
+#include "emulator-answer.h"
+#include "emulator-form.h"
+#include "emulator-stream.h"
+
+#include <string.h>
+
+#define DEFAULT_SIZE "720x1280"
+#define DEFAULT_SECONDS "4"
+#define MAX_PROMPT_BYTES 32000
+#define ANY_SIZE_MIN 16
+#define ANY_SIZE_MAX 4096
+#define ANY_SECONDS_MAX 60
+#define LIST_DEFAULT_LIMIT 20
+#define LIST_MAX_LIMIT 100
+#define LOG_PATH "/_emulator/requests"
+
+struct _EmuRoutes
+{
+  ApigoEmulator *emu;
+  EmuInFlight *in_flight;
+};
+
+typedef enum
+{
+  ACTION_UNKNOWN,
+  ACTION_CREATE,
+  ACTION_LIST,
+  ACTION_RETRIEVE,
+  ACTION_DELETE,
+  ACTION_CONTENT,
+  ACTION_REMIX,
+} Action;
+
+/* One request being answered. */
+typedef struct
+{
+  EmuRoutes *routes;
+  SoupServerMessage *msg;
+  GHashTable *query;            /* decoded, or NULL */
+  EmuSettings settings;
+  ApigoEmulatorRequest *log;
+  gchar *video_id;              /* from the path, or NULL */
+  gboolean dropped;             /* the connection will be cut */
+} Call;
+
+static const gchar *const default_sizes[] = {
+  "720x1280", "1280x720", "1024x1792", "1792x1024",
+};
+
+static const guint default_seconds[] = { 4, 8, 12 };
+
+static EmuTaskTable *
+call_tasks (Call * call)
+{
+  return apigo_emulator_get_tasks (call->routes->emu);
+}
+
+static const gchar *
+request_header (Call * call, const gchar * name)
+{
+  return soup_message_headers_get_one
+      (soup_server_message_get_request_headers (call->msg), name);
+}
+
+static const gchar *
+query_param (Call * call, const gchar * name)
+{
+  return call->query ? g_hash_table_lookup (call->query, name) : NULL;
+}
+
+/* Answers */
+
+static void
+answer_not_found (Call * call)
+{
+  g_autofree gchar *message = g_strdup_printf ("Video with id '%s' not "
+      "found.", call->video_id);
+
+  emu_answer_error (call->msg, SOUP_STATUS_NOT_FOUND,
+      "invalid_request_error", "video_id", "not_found", message);
+}
+
+static void
+answer_task (Call * call, EmuTask * task)
+{
+  g_autoptr (JsonNode) node = emu_task_to_json (task);
+
+  if (call->settings.poll_after_ms > 0) {
+    g_autofree gchar *value = g_strdup_printf ("%u",
+        call->settings.poll_after_ms);
+
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (call->msg), "openai-poll-after-ms", value);
+  }
+  emu_answer_json (call->msg, SOUP_STATUS_OK, node);
+  g_free (call->log->video_id);
+  call->log->video_id = g_strdup (emu_task_get_id (task));
+}
+
+/* Validation */
+
+static gboolean
+parse_uint (const gchar * text, guint min, guint max, guint * value)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &v, NULL))
+    return FALSE;
+  *value = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+parse_size (const gchar * text, gboolean any_size, guint * width,
+    guint * height)
+{
+  g_auto (GStrv) dims = g_strsplit (text, "x", -1);
+  guint i;
+
+  if (g_strv_length (dims) != 2 ||
+      !parse_uint (dims[0], ANY_SIZE_MIN, ANY_SIZE_MAX, width) ||
+      !parse_uint (dims[1], ANY_SIZE_MIN, ANY_SIZE_MAX, height))
+    return FALSE;
+  if (any_size)
+    return *width % 2 == 0 && *height % 2 == 0;
+
+  for (i = 0; i < G_N_ELEMENTS (default_sizes); i++) {
+    if (g_str_equal (text, default_sizes[i]))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+parse_seconds (const gchar * text, gboolean any_size, guint * seconds)
+{
+  guint i;
+
+  if (!parse_uint (text, 1, ANY_SECONDS_MAX, seconds))
+    return FALSE;
+  if (any_size)
+    return TRUE;
+  for (i = 0; i < G_N_ELEMENTS (default_seconds); i++) {
+    if (*seconds == default_seconds[i])
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+check_prompt (const gchar * prompt, EmuProblem * problem)
+{
+  if (prompt == NULL || *prompt == '\0') {
+    emu_problem_set (problem, "prompt", "missing_required_parameter",
+        "Missing required parameter: 'prompt'.");
+    return FALSE;
+  }
+  if (!g_utf8_validate (prompt, -1, NULL)) {
+    emu_problem_set (problem, "prompt", "invalid_value",
+        "Invalid 'prompt': the text must be UTF-8.");
+    return FALSE;
+  }
+  if (strlen (prompt) > MAX_PROMPT_BYTES) {
+    emu_problem_set (problem, "prompt", "string_above_max_length",
+        "Invalid 'prompt': string too long (at most %d bytes).",
+        MAX_PROMPT_BYTES);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Fills @params (borrowing from @form) or says what is wrong. */
+static gboolean
+validate_create (Call * call, EmuForm * form, EmuTaskParams * params,
+    EmuProblem * problem)
+{
+  gboolean any_size = call->settings.any_size;
+  const gchar *model = g_hash_table_lookup (form->fields, "model");
+  const gchar *prompt = g_hash_table_lookup (form->fields, "prompt");
+  const gchar *size = g_hash_table_lookup (form->fields, "size");
+  const gchar *seconds = g_hash_table_lookup (form->fields, "seconds");
+
+  if (model == NULL || *model == '\0') {
+    emu_problem_set (problem, "model", "missing_required_parameter",
+        "Missing required parameter: 'model'.");
+    return FALSE;
+  }
+  if (!check_prompt (prompt, problem))
+    return FALSE;
+
+  if (!parse_size (size ? size : DEFAULT_SIZE, any_size, &params->width,
+          &params->height)) {
+    if (any_size)
+      emu_problem_set (problem, "size", "invalid_value", "Invalid value for "
+          "'size': '%s'. Expected WIDTHxHEIGHT, both even, %d to %d.", size,
+          ANY_SIZE_MIN, ANY_SIZE_MAX);
+    else
+      emu_problem_set (problem, "size", "invalid_value", "Invalid value for "
+          "'size': '%s'. Supported values are: '720x1280', '1280x720', "
+          "'1024x1792', and '1792x1024'.", size);
+    return FALSE;
+  }
+
+  if (!parse_seconds (seconds ? seconds : DEFAULT_SECONDS, any_size,
+          &params->seconds)) {
+    if (any_size)
+      emu_problem_set (problem, "seconds", "invalid_value", "Invalid value "
+          "for 'seconds': '%s'. Expected a whole number from 1 to %d.",
+          seconds, ANY_SECONDS_MAX);
+    else
+      emu_problem_set (problem, "seconds", "invalid_value", "Invalid value "
+          "for 'seconds': '%s'. Supported values are: '4', '8', and '12'.",
+          seconds);
+    return FALSE;
+  }
+
+  if (form->file && emu_sniff_image (form->file) == NULL) {
+    emu_problem_set (problem, EMU_FORM_FILE_FIELD, "invalid_image_format",
+        "Invalid file for 'input_reference': expected a JPEG, PNG or WebP "
+        "image.");
+    return FALSE;
+  }
+
+  params->model = (gchar *) model;
+  params->prompt = (gchar *) prompt;
+  params->reference = form->file;
+  return TRUE;
+}
+
+/* Fields a task takes from the emulator's settings when it is made. */
+static void
+apply_settings (Call * call, EmuTaskParams * params)
+{
+  params->pending = call->settings.initial_pending;
+  params->generation_time = call->settings.generation_time;
+  params->faststart = call->settings.faststart;
+  params->audio = call->settings.audio;
+  /* The counter first, so that "the next N tasks" means exactly that. */
+  params->fail = apigo_emulator_take_task_failure (call->routes->emu);
+  params->fail |= strstr (params->prompt, "[fail]") != NULL;
+}
+
+static void
+log_form (Call * call, EmuForm * form)
+{
+  call->log->form = g_hash_table_ref (form->fields);
+  if (form->file) {
+    call->log->file_name = g_strdup (form->file_name);
+    call->log->file_content_type = g_strdup (form->file_type);
+    call->log->file_size = g_bytes_get_size (form->file);
+  }
+}
+
+/* Handlers */
+
+static void
+handle_create (Call * call)
+{
+  EmuForm form = { NULL, };
+  EmuProblem problem = { NULL, };
+  EmuTaskParams params = { NULL, };
+  const gchar *key = request_header (call, "Idempotency-Key");
+  g_autoptr (EmuTask) task = NULL;
+
+  if (!emu_form_parse (call->msg, &form, &problem)) {
+    emu_answer_problem (call->msg, &problem);
+    goto out;
+  }
+  log_form (call, &form);
+  if (!validate_create (call, &form, &params, &problem)) {
+    emu_answer_problem (call->msg, &problem);
+    goto out;
+  }
+
+  /* A retried create must not make (nor bill) a second task. */
+  if (key)
+    task = emu_task_table_find_idempotent (call_tasks (call), key);
+  if (task == NULL) {
+    apply_settings (call, &params);
+    task = emu_task_table_create (call_tasks (call), &params, key);
+  }
+  answer_task (call, task);
+
+  if (call->settings.create_delay > 0)
+    emu_in_flight_delay (call->routes->in_flight, call->msg,
+        call->settings.create_delay);
+
+out:
+  emu_problem_clear (&problem);
+  emu_form_clear (&form);
+}
+
+static void
+handle_retrieve (Call * call)
+{
+  g_autoptr (EmuTask) task = emu_task_table_lookup (call_tasks (call),
+      call->video_id);
+
+  if (task)
+    answer_task (call, task);
+  else
+    answer_not_found (call);
+}
+
+static void
+handle_delete (Call * call)
+{
+  g_autoptr (JsonBuilder) b = NULL;
+  g_autoptr (JsonNode) root = NULL;
+
+  if (!emu_task_table_remove (call_tasks (call), call->video_id)) {
+    answer_not_found (call);
+    return;
+  }
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, call->video_id);
+  json_builder_set_member_name (b, "object");
+  json_builder_add_string_value (b, "video.deleted");
+  json_builder_set_member_name (b, "deleted");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  emu_answer_json (call->msg, SOUP_STATUS_OK, root);
+}
+
+static void
+handle_list (Call * call)
+{
+  const gchar *limit_text = query_param (call, "limit");
+  const gchar *order = query_param (call, "order");
+  const gchar *after = query_param (call, "after");
+  g_autoptr (GPtrArray) tasks = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  gboolean has_more = FALSE;
+  guint limit = LIST_DEFAULT_LIMIT, i;
+
+  if (limit_text && !parse_uint (limit_text, 1, LIST_MAX_LIMIT, &limit)) {
+    emu_answer_error (call->msg, SOUP_STATUS_BAD_REQUEST,
+        "invalid_request_error", "limit", "invalid_value",
+        "Invalid 'limit': expected an integer from 1 to 100.");
+    return;
+  }
+  if (order && !g_str_equal (order, "asc") && !g_str_equal (order, "desc")) {
+    emu_answer_error (call->msg, SOUP_STATUS_BAD_REQUEST,
+        "invalid_request_error", "order", "invalid_value",
+        "Invalid 'order': expected 'asc' or 'desc'.");
+    return;
+  }
+
+  tasks = emu_task_table_list (call_tasks (call), g_strcmp0 (order,
+          "asc") == 0, after, limit, &has_more);
+  if (tasks == NULL) {
+    emu_answer_error (call->msg, SOUP_STATUS_BAD_REQUEST,
+        "invalid_request_error", "after", "invalid_value",
+        "Invalid 'after': no video with that id.");
+    return;
+  }
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "object");
+  json_builder_add_string_value (b, "list");
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_array (b);
+  for (i = 0; i < tasks->len; i++)
+    json_builder_add_value (b, emu_task_to_json (tasks->pdata[i]));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "first_id");
+  if (tasks->len)
+    json_builder_add_string_value (b, emu_task_get_id (tasks->pdata[0]));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "last_id");
+  if (tasks->len)
+    json_builder_add_string_value (b,
+        emu_task_get_id (tasks->pdata[tasks->len - 1]));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "has_more");
+  json_builder_add_boolean_value (b, has_more);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  emu_answer_json (call->msg, SOUP_STATUS_OK, root);
+}
+
+static void
+handle_remix (Call * call)
+{
+  g_autoptr (EmuTask) source = NULL;
+  g_autoptr (EmuTask) task = NULL;
+  EmuForm form = { NULL, };
+  EmuProblem problem = { NULL, };
+  EmuTaskParams params;
+  const gchar *key = request_header (call, "Idempotency-Key");
+  const gchar *prompt;
+
+  source = emu_task_table_lookup (call_tasks (call), call->video_id);
+  if (source == NULL) {
+    answer_not_found (call);
+    return;
+  }
+
+  if (!emu_form_parse (call->msg, &form, &problem)) {
+    emu_answer_problem (call->msg, &problem);
+    goto out;
+  }
+  log_form (call, &form);
+  prompt = g_hash_table_lookup (form.fields, "prompt");
+  if (!check_prompt (prompt, &problem)) {
+    emu_answer_problem (call->msg, &problem);
+    goto out;
+  }
+  if (emu_task_get_status (source) != EMU_TASK_COMPLETED) {
+    emu_answer_error (call->msg, SOUP_STATUS_BAD_REQUEST,
+        "invalid_request_error", "video_id", "video_not_ready",
+        "Only a completed video can be remixed.");
+    goto out;
+  }
+
+  if (key)
+    task = emu_task_table_find_idempotent (call_tasks (call), key);
+  if (task == NULL) {
+    /* Same model, size and length as the source; a new prompt. */
+    params = *emu_task_get_params (source);
+    params.prompt = (gchar *) prompt;
+    params.reference = NULL;
+    params.remixed_from = call->video_id;
+    apply_settings (call, &params);
+    task = emu_task_table_create (call_tasks (call), &params, key);
+  }
+  answer_task (call, task);
+
+out:
+  emu_problem_clear (&problem);
+  emu_form_clear (&form);
+}
+
+typedef enum
+{
+  RANGE_NONE,                   /* absent or not understood: send it all */
+  RANGE_OK,
+  RANGE_UNSATISFIABLE,
+} RangeResult;
+
+/* One "bytes=" range: "N-", "N-M" or the suffix form "-N". */
+static RangeResult
+parse_range (const gchar * header, gsize total, gsize * start, gsize * end)
+{
+  g_auto (GStrv) ends = NULL;
+  guint64 first, last;
+  const gchar *spec;
+
+  if (header == NULL || !g_str_has_prefix (header, "bytes="))
+    return RANGE_NONE;
+  spec = header + strlen ("bytes=");
+  if (strchr (spec, ',') != NULL)
+    return RANGE_NONE;
+  ends = g_strsplit (spec, "-", 2);
+  if (g_strv_length (ends) != 2)
+    return RANGE_NONE;
+  g_strstrip (ends[0]);
+  g_strstrip (ends[1]);
+
+  if (*ends[0] == '\0') {
+    if (!g_ascii_string_to_unsigned (ends[1], 10, 0, G_MAXUINT64, &last, NULL))
+      return RANGE_NONE;
+    if (last == 0)
+      return RANGE_UNSATISFIABLE;
+    *start = last >= total ? 0 : total - last;
+    *end = total - 1;
+    return RANGE_OK;
+  }
+
+  if (!g_ascii_string_to_unsigned (ends[0], 10, 0, G_MAXUINT64, &first, NULL))
+    return RANGE_NONE;
+  if (*ends[1] == '\0')
+    last = G_MAXUINT64;
+  else if (!g_ascii_string_to_unsigned (ends[1], 10, 0, G_MAXUINT64, &last,
+          NULL) || last < first)
+    return RANGE_NONE;
+  if (first >= total)
+    return RANGE_UNSATISFIABLE;
+  *start = first;
+  *end = MIN (last, total - 1);
+  return RANGE_OK;
+}
+
+static void
+download_completed (gpointer user_data)
+{
+  apigo_emulator_download_completed (user_data);
+}
+
+static void
+handle_content (Call * call)
+{
+  SoupMessageHeaders *headers =
+      soup_server_message_get_response_headers (call->msg);
+  const gchar *variant = query_param (call, "variant");
+  const gchar *range = request_header (call, "Range");
+  g_autoptr (EmuTask) task = NULL;
+  g_autoptr (GBytes) asset = NULL;
+  g_autoptr (GBytes) body = NULL;
+  EmuStreamOptions options = { 0, };
+  EmuAsset which;
+  const gchar *type;
+  gsize total, start = 0, end;
+  guint status = SOUP_STATUS_OK;
+
+  task = emu_task_table_lookup (call_tasks (call), call->video_id);
+  if (task == NULL) {
+    answer_not_found (call);
+    return;
+  }
+
+  if (variant == NULL || g_str_equal (variant, "video")) {
+    which = EMU_ASSET_VIDEO;
+    type = "video/mp4";
+  } else if (g_str_equal (variant, "thumbnail")) {
+    which = EMU_ASSET_THUMBNAIL;
+    type = "image/jpeg";
+  } else if (g_str_equal (variant, "spritesheet")) {
+    which = EMU_ASSET_SPRITESHEET;
+    type = "image/jpeg";
+  } else {
+    emu_answer_error (call->msg, SOUP_STATUS_BAD_REQUEST,
+        "invalid_request_error", "variant", "invalid_value",
+        "Invalid 'variant': expected 'video', 'thumbnail' or "
+        "'spritesheet'.");
+    return;
+  }
+
+  asset = emu_task_get_asset (task, which);
+  if (asset == NULL) {
+    emu_answer_error (call->msg, SOUP_STATUS_NOT_FOUND,
+        "invalid_request_error", "video_id", "video_not_ready",
+        emu_task_get_status (task) == EMU_TASK_FAILED ?
+        "Video generation failed: there is no content to download." :
+        "Video is not ready yet: wait until its status is 'completed'.");
+    return;
+  }
+
+  total = g_bytes_get_size (asset);
+  end = total - 1;
+  soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+  soup_message_headers_set_content_type (headers, type, NULL);
+
+  if (!call->settings.ignore_range) {
+    switch (parse_range (range, total, &start, &end)) {
+      case RANGE_NONE:
+        break;
+      case RANGE_OK:
+        status = SOUP_STATUS_PARTIAL_CONTENT;
+        soup_message_headers_set_content_range (headers, start, end, total);
+        break;
+      case RANGE_UNSATISFIABLE:{
+        g_autofree gchar *value = g_strdup_printf ("bytes */%" G_GSIZE_FORMAT,
+            total);
+
+        soup_message_headers_replace (headers, "Content-Range", value);
+        emu_answer_error (call->msg,
+            SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE,
+            "invalid_request_error", NULL, "range_not_satisfiable",
+            "The requested range is not satisfiable.");
+        return;
+      }
+    }
+  }
+
+  body = g_bytes_new_from_bytes (asset, start, end - start + 1);
+  soup_server_message_set_status (call->msg, status, NULL);
+
+  if (soup_server_message_get_method (call->msg) == SOUP_METHOD_HEAD) {
+    if (call->settings.chunked)
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+    else
+      soup_message_headers_set_content_length (headers,
+          g_bytes_get_size (body));
+    return;
+  }
+
+  options.chunked = call->settings.chunked;
+  options.throttle = call->settings.throttle;
+  options.cut = apigo_emulator_take_cut (call->routes->emu,
+      &options.cut_after) && options.cut_after < g_bytes_get_size (body);
+  options.completed = download_completed;
+  options.user_data = call->routes->emu;
+  call->dropped = options.cut;
+  emu_in_flight_stream (call->routes->in_flight, call->msg, body, &options);
+}
+
+static void
+handle_log (Call * call)
+{
+  g_autoptr (JsonNode) root =
+      apigo_emulator_requests_to_json (call->routes->emu);
+
+  emu_answer_json (call->msg, SOUP_STATUS_OK, root);
+}
+
+/* Routing */
+
+static Action
+route_path (const gchar * method, const gchar * path, gchar ** video_id)
+{
+  g_auto (GStrv) parts = NULL;
+  guint n;
+
+  if (!g_str_has_prefix (path, "/v1/videos"))
+    return ACTION_UNKNOWN;
+  parts = g_strsplit (path + 1, "/", -1);
+  n = g_strv_length (parts);
+  /* Tolerate one trailing slash. */
+  if (n > 0 && *parts[n - 1] == '\0')
+    n--;
+  if (n < 2 || !g_str_equal (parts[1], "videos"))
+    return ACTION_UNKNOWN;
+
+  if (n == 2) {
+    if (g_str_equal (method, "POST"))
+      return ACTION_CREATE;
+    if (g_str_equal (method, "GET"))
+      return ACTION_LIST;
+    return ACTION_UNKNOWN;
+  }
+  if (*parts[2] == '\0' || n > 4)
+    return ACTION_UNKNOWN;
+  *video_id = g_uri_unescape_string (parts[2], NULL);
+  if (*video_id == NULL)
+    return ACTION_UNKNOWN;
+
+  if (n == 3 && g_str_equal (method, "GET"))
+    return ACTION_RETRIEVE;
+  if (n == 3 && g_str_equal (method, "DELETE"))
+    return ACTION_DELETE;
+  if (n == 4 && g_str_equal (parts[3], "content") &&
+      (g_str_equal (method, "GET") || g_str_equal (method, "HEAD")))
+    return ACTION_CONTENT;
+  if (n == 4 && g_str_equal (parts[3], "remix") && g_str_equal (method, "POST"))
+    return ACTION_REMIX;
+  return ACTION_UNKNOWN;
+}
+
+static ApigoEmulatorRoute
+action_route (Action action)
+{
+  switch (action) {
+    case ACTION_CREATE:
+      return APIGO_EMULATOR_ROUTE_CREATE;
+    case ACTION_LIST:
+      return APIGO_EMULATOR_ROUTE_LIST;
+    case ACTION_RETRIEVE:
+      return APIGO_EMULATOR_ROUTE_RETRIEVE;
+    case ACTION_CONTENT:
+      return APIGO_EMULATOR_ROUTE_CONTENT;
+    default:
+      return APIGO_EMULATOR_ROUTE_ANY;
+  }
+}
+
+/* "Authorization: Bearer <token>"; any non-empty token when no key is set. */
+static gboolean
+check_auth (const gchar * header, const gchar * api_key)
+{
+  const gchar *token;
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return FALSE;
+  token = header + 7;
+  while (*token == ' ')
+    token++;
+  if (*token == '\0')
+    return FALSE;
+  return api_key == NULL || *api_key == '\0' || g_str_equal (token, api_key);
+}
+
+static ApigoEmulatorRequest *
+new_log_entry (SoupServerMessage * msg, const gchar * path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  ApigoEmulatorRequest *log = g_new0 (ApigoEmulatorRequest, 1);
+
+  log->monotonic_time = g_get_monotonic_time ();
+  log->method = g_strdup (soup_server_message_get_method (msg));
+  log->path = g_strdup (path);
+  log->query = g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
+  log->user_agent = g_strdup (soup_message_headers_get_one (headers,
+          "User-Agent"));
+  log->idempotency_key = g_strdup (soup_message_headers_get_one (headers,
+          "Idempotency-Key"));
+  log->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
+  log->content_type = g_strdup (soup_message_headers_get_one (headers,
+          "Content-Type"));
+  return log;
+}
+
+static void
+handle_request (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  EmuRoutes *routes = user_data;
+  const gchar *method = soup_server_message_get_method (msg);
+  Call call = { routes, msg, query, };
+  Action action;
+  guint fault_status;
+  gboolean html;
+
+  /* The emulator's own log is not part of the API, nor logged itself. */
+  if (g_str_equal (path, LOG_PATH) && g_str_equal (method, "GET")) {
+    handle_log (&call);
+    return;
+  }
+
+  action = route_path (method, path, &call.video_id);
+  apigo_emulator_get_settings (routes->emu, &call.settings);
+  call.log = new_log_entry (msg, path);
+  call.log->route = action_route (action);
+  call.log->video_id = g_strdup (call.video_id);
+  call.log->authorized = check_auth (request_header (&call, "Authorization"),
+      call.settings.api_key);
+
+  /* Faults come first, as from a proxy in front of the service. */
+  if (apigo_emulator_take_fault (routes->emu, call.log->route, &fault_status,
+          &html)) {
+    emu_answer_fault (msg, fault_status, html);
+  } else if (!call.log->authorized) {
+    emu_answer_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_request_error",
+        NULL, "invalid_api_key", "Incorrect API key provided.");
+  } else {
+    switch (action) {
+      case ACTION_CREATE:
+        handle_create (&call);
+        break;
+      case ACTION_LIST:
+        handle_list (&call);
+        break;
+      case ACTION_RETRIEVE:
+        handle_retrieve (&call);
+        break;
+      case ACTION_DELETE:
+        handle_delete (&call);
+        break;
+      case ACTION_CONTENT:
+        handle_content (&call);
+        break;
+      case ACTION_REMIX:
+        handle_remix (&call);
+        break;
+      case ACTION_UNKNOWN:{
+        g_autofree gchar *message = g_strdup_printf ("Invalid URL (%s %s)",
+            method, path);
+
+        emu_answer_error (msg, SOUP_STATUS_NOT_FOUND,
+            "invalid_request_error", NULL, "unknown_url", message);
+        break;
+      }
+    }
+  }
+
+  call.log->status = call.dropped ? 0 : soup_server_message_get_status (msg);
+  apigo_emulator_log_request (routes->emu, g_steal_pointer (&call.log));
+  emu_settings_clear (&call.settings);
+  g_free (call.video_id);
+}
+
+EmuRoutes *
+emu_routes_new (ApigoEmulator * emu, SoupServer * server)
+{
+  EmuRoutes *routes = g_new0 (EmuRoutes, 1);
+
+  routes->emu = emu;
+  routes->in_flight = emu_in_flight_new ();
+  soup_server_add_handler (server, NULL, handle_request, routes, NULL);
+  return routes;
+}
+
+void
+emu_routes_free (EmuRoutes * routes)
+{
+  emu_in_flight_free (routes->in_flight);
+  g_free (routes);
+}

@@ -1,0 +1,87 @@
+/* gst-apigo: an emulator of the OpenAI-compatible Videos API
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The task table: every video task, its status timeline (computed from the
+ * clock and from its render's progress each time it is read), its rendered
+ * assets and its JSON form.  Renders run on a small thread pool.
+ * Thread-safe.
+ */
+
+#ifndef __EMULATOR_TASKS_H__
+#define __EMULATOR_TASKS_H__
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _EmuTask EmuTask;
+typedef struct _EmuTaskTable EmuTaskTable;
+
+typedef enum
+{
+  EMU_TASK_QUEUED,
+  EMU_TASK_PENDING,
+  EMU_TASK_IN_PROGRESS,
+  EMU_TASK_COMPLETED,
+  EMU_TASK_FAILED,
+} EmuTaskStatus;
+
+typedef enum
+{
+  EMU_ASSET_VIDEO,
+  EMU_ASSET_THUMBNAIL,
+  EMU_ASSET_SPRITESHEET,
+} EmuAsset;
+
+/* What a new task is made of.  The table copies it. */
+typedef struct
+{
+  gchar *model;
+  gchar *prompt;
+  guint width;
+  guint height;
+  guint seconds;
+  GBytes *reference;            /* input_reference image, or NULL */
+  gchar *remixed_from;          /* or NULL */
+  gboolean pending;             /* start as "pending" instead of "queued" */
+  gdouble generation_time;      /* seconds from created to completed, at least */
+  gboolean faststart;
+  gboolean audio;
+  gboolean fail;                /* end "failed" by moderation */
+} EmuTaskParams;
+
+EmuTaskTable *emu_task_table_new (const gchar * cache_dir);
+/* Cancels the renders, waits for them, drops every task. */
+void emu_task_table_free (EmuTaskTable * table);
+
+/* A new task (reference returned), registered under @idempotency_key if
+ * not NULL; its render starts at once unless it is to fail. */
+EmuTask *emu_task_table_create (EmuTaskTable * table,
+    const EmuTaskParams * params, const gchar * idempotency_key);
+/* The task first created with @idempotency_key, or NULL. */
+EmuTask *emu_task_table_find_idempotent (EmuTaskTable * table,
+    const gchar * idempotency_key);
+EmuTask *emu_task_table_lookup (EmuTaskTable * table, const gchar * id);
+gboolean emu_task_table_remove (EmuTaskTable * table, const gchar * id);
+
+/* Up to @limit tasks after @after (exclusive; NULL: from the start), oldest
+ * first if @ascending.  Returns NULL when @after is not a known id. */
+GPtrArray *emu_task_table_list (EmuTaskTable * table, gboolean ascending,
+    const gchar * after, guint limit, gboolean * has_more);
+
+EmuTask *emu_task_ref (EmuTask * task);
+void emu_task_unref (EmuTask * task);
+
+const gchar *emu_task_get_id (EmuTask * task);
+const EmuTaskParams *emu_task_get_params (EmuTask * task);
+EmuTaskStatus emu_task_get_status (EmuTask * task);
+/* The asset once the task is completed, else NULL. */
+GBytes *emu_task_get_asset (EmuTask * task, EmuAsset asset);
+JsonNode *emu_task_to_json (EmuTask * task);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EmuTask, emu_task_unref);
+
+G_END_DECLS
+
+#endif /* __EMULATOR_TASKS_H__ */
