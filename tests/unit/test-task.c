@@ -1,0 +1,227 @@
+/* gst-apigo: the task parser
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <gst/check/gstcheck.h>
+
+#include "apigo-error.h"
+#include "apigo-task.h"
+
+static ApigoTask *
+parse (const gchar * json)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoTask *task = apigo_task_new_from_json (json, strlen (json), &error);
+
+  g_assert_no_error (error);
+  fail_unless (task != NULL);
+  return task;
+}
+
+static void
+assert_protocol_error (const gchar * json, const gchar * words)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoTask *task = apigo_task_new_from_json (json, strlen (json), &error);
+
+  fail_unless (task == NULL, "parsed %s", json);
+  g_assert_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL);
+  fail_unless (strstr (error->message, words) != NULL, "'%s' lacks '%s'",
+      error->message, words);
+}
+
+GST_START_TEST (test_openai_task)
+{
+  g_autoptr (ApigoTask) task = parse ("{\"id\": \"video_68d7\","
+      "\"object\": \"video\", \"created_at\": 1758941485,"
+      "\"status\": \"completed\", \"model\": \"sora-2\", \"progress\": 100,"
+      "\"seconds\": \"8\", \"size\": \"1280x720\", \"completed_at\": 1758941600,"
+      "\"expires_at\": 1758945200, \"prompt\": \"a fox\","
+      "\"remixed_from_video_id\": null, \"error\": null}");
+
+  fail_unless_equals_string (task->id, "video_68d7");
+  fail_unless_equals_int (task->status, APIGO_TASK_STATUS_COMPLETED);
+  fail_unless_equals_string (task->status_text, "completed");
+  fail_unless_equals_int (task->progress, 100);
+  fail_unless_equals_int64 (task->created_at, 1758941485);
+  fail_unless_equals_int64 (task->completed_at, 1758941600);
+  fail_unless_equals_int64 (task->expires_at, 1758945200);
+  fail_unless_equals_string (task->model, "sora-2");
+  fail_unless_equals_string (task->prompt, "a fox");
+  fail_unless_equals_string (task->size, "1280x720");
+  fail_unless_equals_string (task->seconds, "8");
+  fail_unless (task->remixed_from_video_id == NULL);
+  fail_unless (task->error_code == NULL && task->error_message == NULL);
+}
+
+GST_END_TEST;
+
+/* The page the project started from: "pending" and an error placeholder. */
+GST_START_TEST (test_seed_task)
+{
+  g_autoptr (ApigoTask) task = parse ("{\"id\": \"video_123456789\","
+      "\"object\": \"video\", \"created_at\": 1741570283,"
+      "\"model\": \"sora-2\", \"status\": \"pending\", \"progress\": 50,"
+      "\"seconds\": \"4\", \"size\": \"720x1280\", \"error\": {"
+      "\"code\": \"<string>\", \"message\": \"<string>\","
+      "\"type\": \"<string>\"}}");
+
+  fail_unless_equals_int (task->status, APIGO_TASK_STATUS_QUEUED);
+  fail_unless_equals_int (task->progress, 50);
+  fail_unless_equals_int64 (task->completed_at, 0);
+  fail_unless_equals_string (task->error_code, "<string>");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_lenient_fields)
+{
+  g_autoptr (ApigoTask) task = parse ("{\"id\": \"v1\", \"status\": "
+      "\"in_progress\", \"progress\": 42.7, \"seconds\": 12,"
+      "\"created_at\": \"1700000000\", \"completed_at\": null,"
+      "\"size\": null, \"unknown\": {\"nested\": [1, 2, 3]},"
+      "\"model\": 5, \"error\": \"\"}");
+  g_autoptr (ApigoTask) over = parse ("{\"id\": \"v2\", \"status\": "
+      "\"in_progress\", \"progress\": 250}");
+  g_autoptr (ApigoTask) under = parse ("{\"id\": \"v3\", \"status\": "
+      "\"queued\", \"progress\": -4}");
+  g_autoptr (ApigoTask) text = parse ("{\"id\": \"v4\", \"status\": "
+      "\"queued\", \"progress\": \"12\"}");
+  g_autoptr (ApigoTask) absent = parse ("{\"id\": \"v5\", \"status\": "
+      "\"queued\", \"progress\": \"soon\"}");
+
+  fail_unless_equals_int (task->progress, 42);
+  fail_unless_equals_string (task->seconds, "12");
+  fail_unless_equals_int64 (task->created_at, 1700000000);
+  fail_unless_equals_int64 (task->completed_at, 0);
+  fail_unless (task->size == NULL);
+  fail_unless_equals_string (task->model, "5");
+  fail_unless_equals_int (over->progress, 100);
+  fail_unless_equals_int (under->progress, 0);
+  fail_unless_equals_int (text->progress, 12);
+  fail_unless_equals_int (absent->progress, -1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_failed_task)
+{
+  g_autoptr (ApigoTask) task = parse ("{\"id\": \"video_9\", \"status\": "
+      "\"failed\", \"error\": {\"code\": \"moderation_blocked\", "
+      "\"message\": \"Blocked by moderation.\", \"type\": "
+      "\"invalid_request_error\", \"param\": null}}");
+  g_autoptr (ApigoTask) plain = parse ("{\"id\": \"video_10\", \"status\": "
+      "\"failed\", \"error\": \"capacity exceeded\"}");
+
+  fail_unless_equals_int (task->status, APIGO_TASK_STATUS_FAILED);
+  fail_unless_equals_string (task->error_code, "moderation_blocked");
+  fail_unless_equals_string (task->error_message, "Blocked by moderation.");
+  fail_unless_equals_string (task->error_type, "invalid_request_error");
+  fail_unless (task->error_param == NULL);
+  fail_unless_equals_string (plain->error_message, "capacity exceeded");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_status_words)
+{
+  fail_unless_equals_int (apigo_task_status_from_string ("queued"),
+      APIGO_TASK_STATUS_QUEUED);
+  fail_unless_equals_int (apigo_task_status_from_string ("pending"),
+      APIGO_TASK_STATUS_QUEUED);
+  fail_unless_equals_int (apigo_task_status_from_string ("IN_PROGRESS"),
+      APIGO_TASK_STATUS_IN_PROGRESS);
+  fail_unless_equals_int (apigo_task_status_from_string ("Completed"),
+      APIGO_TASK_STATUS_COMPLETED);
+  fail_unless_equals_int (apigo_task_status_from_string ("expired"),
+      APIGO_TASK_STATUS_EXPIRED);
+  fail_unless_equals_int (apigo_task_status_from_string ("cancelled"),
+      APIGO_TASK_STATUS_CANCELLED);
+  fail_unless_equals_int (apigo_task_status_from_string ("canceled"),
+      APIGO_TASK_STATUS_CANCELLED);
+  fail_unless_equals_int (apigo_task_status_from_string ("NOT_START"),
+      APIGO_TASK_STATUS_UNKNOWN);
+  fail_unless_equals_int (apigo_task_status_from_string (NULL),
+      APIGO_TASK_STATUS_UNKNOWN);
+
+  fail_unless (apigo_task_status_is_final (APIGO_TASK_STATUS_COMPLETED));
+  fail_unless (apigo_task_status_is_final (APIGO_TASK_STATUS_CANCELLED));
+  fail_if (apigo_task_status_is_final (APIGO_TASK_STATUS_UNKNOWN));
+  fail_if (apigo_task_status_is_final (APIGO_TASK_STATUS_QUEUED));
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unusable_answers)
+{
+  assert_protocol_error ("<html>502</html>", "not valid JSON");
+  assert_protocol_error ("", "not a video task");
+  assert_protocol_error ("[1, 2]", "not a video task");
+  assert_protocol_error ("{\"status\": \"queued\"}", "no usable video id");
+  assert_protocol_error ("{\"id\": null, \"status\": \"queued\"}",
+      "no usable video id");
+  assert_protocol_error ("{\"id\": \"../../etc\", \"status\": \"queued\"}",
+      "no usable video id");
+  assert_protocol_error ("{\"id\": \"v/1\", \"status\": \"queued\"}",
+      "no usable video id");
+  assert_protocol_error ("{\"id\": \"video_1\"}", "no status");
+  assert_protocol_error ("{\"id\": \"video_1\", \"status\": \"\"}",
+      "no status");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_id_rules)
+{
+  g_autofree gchar *long_id = g_strnfill (257, 'a');
+
+  fail_unless (apigo_task_id_is_valid ("video_68d7512d07848190"));
+  fail_unless (apigo_task_id_is_valid ("task-1.2:3~x"));
+  fail_if (apigo_task_id_is_valid (NULL));
+  fail_if (apigo_task_id_is_valid (""));
+  fail_if (apigo_task_id_is_valid ("."));
+  fail_if (apigo_task_id_is_valid (".."));
+  fail_if (apigo_task_id_is_valid ("a/b"));
+  fail_if (apigo_task_id_is_valid ("a?b"));
+  fail_if (apigo_task_id_is_valid ("a b"));
+  fail_if (apigo_task_id_is_valid ("a%2Fb"));
+  fail_if (apigo_task_id_is_valid (long_id));
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_copy)
+{
+  g_autoptr (ApigoTask) task = parse ("{\"id\": \"v1\", \"status\": "
+      "\"failed\", \"prompt\": \"p\", \"error\": {\"code\": \"c\"}}");
+  g_autoptr (ApigoTask) copy = apigo_task_copy (task);
+
+  fail_unless (copy->id != task->id);
+  fail_unless_equals_string (copy->id, "v1");
+  fail_unless_equals_string (copy->prompt, "p");
+  fail_unless_equals_string (copy->error_code, "c");
+  fail_unless_equals_int (copy->status, APIGO_TASK_STATUS_FAILED);
+}
+
+GST_END_TEST;
+
+static Suite *
+task_suite (void)
+{
+  Suite *s = suite_create ("apigo-task");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_openai_task);
+  tcase_add_test (tc, test_seed_task);
+  tcase_add_test (tc, test_lenient_fields);
+  tcase_add_test (tc, test_failed_task);
+  tcase_add_test (tc, test_status_words);
+  tcase_add_test (tc, test_unusable_answers);
+  tcase_add_test (tc, test_id_rules);
+  tcase_add_test (tc, test_copy);
+  return s;
+}
+
+GST_CHECK_MAIN (task);
