@@ -1,0 +1,183 @@
+/* gst-apigo: helpers shared by the element suites
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "test-util.h"
+
+ApigoEmulator *
+test_emulator_new (void)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoEmulator *emu = apigo_emulator_new ();
+  const gchar *cache = g_getenv ("APIGO_TEST_CLIP_CACHE");
+
+  g_object_set (emu, "api-key", TEST_API_KEY, "any-size", TRUE,
+      "audio", FALSE, "generation-time", 0.3, NULL);
+  if (cache != NULL)
+    g_object_set (emu, "cache-dir", cache, NULL);
+
+  fail_unless (apigo_emulator_start (emu, 0, &error), "emulator: %s",
+      error ? error->message : "?");
+  return emu;
+}
+
+void
+test_source_configure (GstElement * src, ApigoEmulator * emu,
+    const gchar * prompt)
+{
+  g_object_set (src, "base-url", apigo_emulator_get_base_url (emu),
+      "api-key", TEST_API_KEY, "size", "320x180", "seconds", 1,
+      "poll-interval", 100, NULL);
+  if (prompt != NULL)
+    g_object_set (src, "prompt", prompt, NULL);
+}
+
+GstElement *
+test_source_new (ApigoEmulator * emu, const gchar * prompt)
+{
+  GstElement *src = gst_element_factory_make ("apigovideosrc", NULL);
+
+  fail_unless (src != NULL, "apigovideosrc not found");
+  test_source_configure (src, emu, prompt);
+  return src;
+}
+
+GstElement *
+test_pipeline_new (ApigoEmulator * emu, const gchar * prompt,
+    const gchar * description)
+{
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline = gst_parse_launch (description, &error);
+  g_autoptr (GstElement) src = NULL;
+
+  fail_unless (pipeline != NULL && error == NULL, "%s: %s", description,
+      error ? error->message : "?");
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  fail_unless (src != NULL, "%s has no element named src", description);
+  test_source_configure (src, emu, prompt);
+  return pipeline;
+}
+
+/* A borrowed pointer: the pipeline keeps it alive. */
+GstElement *
+test_pipeline_get (GstElement * pipeline, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+
+  fail_unless (e != NULL, "no element named %s", name);
+  gst_object_unref (e);
+  return e;
+}
+
+TestRun *
+test_run (GstElement * pipeline, guint timeout_s)
+{
+  TestRun *run = g_new0 (TestRun, 1);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  gint64 end = g_get_monotonic_time () + timeout_s * G_TIME_SPAN_SECOND;
+
+  run->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_message_unref);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+
+  for (;;) {
+    gint64 left = end - g_get_monotonic_time ();
+    GstMessage *msg;
+
+    if (left <= 0) {
+      run->timed_out = TRUE;
+      break;
+    }
+    msg = gst_bus_timed_pop (bus, left * GST_USECOND);
+    if (msg == NULL)
+      continue;
+    g_ptr_array_add (run->messages, msg);
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
+        || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      run->last = msg;
+      break;
+    }
+  }
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  return run;
+}
+
+void
+test_run_free (TestRun * run)
+{
+  g_ptr_array_unref (run->messages);
+  g_free (run);
+}
+
+void
+test_run_assert_eos (TestRun * run)
+{
+  fail_if (run->timed_out, "the pipeline neither ended nor failed");
+  fail_unless (run->last != NULL);
+  if (GST_MESSAGE_TYPE (run->last) == GST_MESSAGE_ERROR) {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *debug = NULL;
+
+    gst_message_parse_error (run->last, &error, &debug);
+    fail ("pipeline failed: %s (%s)", error->message, debug);
+  }
+}
+
+GstMessage *
+test_run_assert_error (TestRun * run, GQuark domain, gint code,
+    const gchar * words)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+
+  fail_if (run->timed_out, "the pipeline neither ended nor failed");
+  fail_unless (run->last != NULL
+      && GST_MESSAGE_TYPE (run->last) == GST_MESSAGE_ERROR,
+      "the pipeline did not fail");
+
+  gst_message_parse_error (run->last, &error, &debug);
+  fail_unless (error->domain == domain && error->code == code,
+      "wrong error %s/%d: %s", g_quark_to_string (error->domain),
+      error->code, error->message);
+  fail_unless (words == NULL || strstr (error->message, words) != NULL,
+      "error '%s' does not say '%s'", error->message, words);
+  return run->last;
+}
+
+static void
+on_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad,
+    TestCollector * c)
+{
+  if (c->buffers++ == 0)
+    c->first_buffer_time = g_get_monotonic_time ();
+  if (c->caps == NULL)
+    c->caps = gst_pad_get_current_caps (pad);
+  if (c->bytes != NULL) {
+    GstMapInfo map;
+
+    fail_unless (gst_buffer_map (buffer, &map, GST_MAP_READ));
+    g_byte_array_append (c->bytes, map.data, map.size);
+    gst_buffer_unmap (buffer, &map);
+  }
+}
+
+void
+test_collect (GstElement * fakesink, TestCollector * c, gboolean keep_bytes)
+{
+  memset (c, 0, sizeof (*c));
+  if (keep_bytes)
+    c->bytes = g_byte_array_new ();
+  g_object_set (fakesink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (fakesink, "handoff", G_CALLBACK (on_handoff), c);
+}
+
+void
+test_collector_clear (TestCollector * c)
+{
+  if (c->bytes != NULL)
+    g_byte_array_unref (c->bytes);
+  gst_clear_caps (&c->caps);
+}

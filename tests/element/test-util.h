@@ -1,0 +1,85 @@
+/* gst-apigo: helpers shared by the element suites
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __APIGO_TEST_UTIL_H__
+#define __APIGO_TEST_UTIL_H__
+
+#include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "apigo-emulator.h"
+
+G_BEGIN_DECLS
+
+#define TEST_API_KEY "sk-test-0123456789-never-shown"
+
+/* An emulator on 127.0.0.1 that accepts only TEST_API_KEY, renders small
+ * clips without audio (any size allowed) and generates in a fraction of a
+ * second.  Rendered clips are shared between tests through the directory
+ * in APIGO_TEST_CLIP_CACHE. */
+ApigoEmulator *test_emulator_new (void);
+
+/* Points an apigovideosrc at @emu: 320x180, 1 second, @prompt (if not
+ * NULL), fast polling. */
+void test_source_configure (GstElement * src, ApigoEmulator * emu,
+    const gchar * prompt);
+GstElement *test_source_new (ApigoEmulator * emu, const gchar * prompt);
+
+/* gst_parse_launch (@description), with the element named "src"
+ * configured as by test_source_configure(). */
+GstElement *test_pipeline_new (ApigoEmulator * emu, const gchar * prompt,
+    const gchar * description);
+GstElement *test_pipeline_get (GstElement * pipeline, const gchar * name);
+
+/* The result of running a pipeline until EOS or an error. */
+typedef struct
+{
+  GPtrArray *messages;          /* every bus message, in order */
+  GstMessage *last;             /* the EOS or ERROR that ended it, or NULL */
+  gboolean timed_out;
+} TestRun;
+
+/* Plays @pipeline until EOS or ERROR (at most @timeout_s seconds), then
+ * sets it to NULL. */
+TestRun *test_run (GstElement * pipeline, guint timeout_s);
+void test_run_free (TestRun * run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestRun, test_run_free)
+
+/* Asserts @run ended with EOS, failing with the error text otherwise. */
+void test_run_assert_eos (TestRun * run);
+/* Asserts @run ended with an ERROR of @domain/@code whose text holds
+ * @words; returns that message. */
+GstMessage *test_run_assert_error (TestRun * run, GQuark domain, gint code,
+    const gchar * words);
+
+/* Waits (bounded) until @cond (polled every 10 ms) holds. */
+#define test_wait_until(cond, timeout_s) G_STMT_START {                   \
+  gint64 _end = g_get_monotonic_time () + (timeout_s) * G_TIME_SPAN_SECOND;\
+  while (!(cond)) {                                                        \
+    fail_unless (g_get_monotonic_time () < _end,                           \
+        "waited %d s for: %s", (gint) (timeout_s), #cond);                 \
+    g_usleep (10 * 1000);                                                  \
+  }                                                                        \
+} G_STMT_END
+
+/* The bytes of a whole buffer list / sample stream gathered by a sink. */
+typedef struct
+{
+  GByteArray *bytes;
+  guint buffers;
+  GstCaps *caps;
+  gint64 first_buffer_time;     /* monotonic, 0 before any */
+} TestCollector;
+
+/* Connects a fakesink's handoff signal to @collector (bytes off when
+ * @keep_bytes is FALSE: only counts). */
+void test_collect (GstElement * fakesink, TestCollector * collector,
+    gboolean keep_bytes);
+void test_collector_clear (TestCollector * collector);
+
+G_END_DECLS
+
+#endif
