@@ -1,0 +1,51 @@
+#!/bin/sh
+# Installs the Debian 12 packages gst-apigo needs that are missing.
+#   tools/install-deps.sh [build|demo|test]...
+# build: compiler, meson and the -dev packages; demo: plus the GStreamer
+# plugins and tools the emulator and playback use; test: plus what the
+# test suites run (the OpenAI Node SDK check among them).
+set -eu
+
+want="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev \
+libsoup-3.0-dev libjson-glib-dev libgstreamer1.0-dev \
+libgstreamer-plugins-base1.0-dev"
+# Rendering (videotestsrc, textoverlay, x264enc, mp4mux, jpegenc, avenc_aac)
+# and decoding (qtdemux, avdec_h264) real MP4s.
+runtime="gstreamer1.0-tools gstreamer1.0-plugins-base \
+gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-libav \
+fonts-dejavu-core"
+
+[ $# -gt 0 ] || set -- build
+for kind in "$@"; do
+  case "$kind" in
+    build) ;;
+    demo) want="$want $runtime gstreamer1.0-plugins-base-apps gstreamer1.0-x \
+      gstreamer1.0-gl" ;;
+    test) want="$want $runtime valgrind"
+      # The SDK compatibility check needs Node.js and npm.
+      command -v node >/dev/null 2>&1 || want="$want nodejs"
+      command -v npm >/dev/null 2>&1 || want="$want npm" ;;
+    *) echo "usage: $0 [build|demo|test]..." >&2; exit 2 ;;
+  esac
+done
+
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
+    || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "Installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+  sudo="sudo"
+else
+  echo "Missing packages:$missing (run as root or install sudo)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
