@@ -27,6 +27,7 @@
 
 #include "gstapigovideosrc.h"
 #include "gstapigomessages.h"
+#include "gstapigoreport.h"
 #include "apigo-job.h"
 #include "apigo-reference.h"
 
@@ -91,12 +92,8 @@ struct _GstApigoVideoSrc
   gboolean job_started;         /* streaming thread */
   GCancellable *read_cancellable;       /* object lock; unlock() cancels */
 
-  /* Progress reporting, from the job's thread only. */
-  const gchar *progress_code;   /* open GST_MESSAGE_PROGRESS sequence */
+  GstApigoReport report;        /* what the bus hears of the generation */
   gboolean id_announced;        /* "video-id" notified for this job */
-  guint download_percent;
-  guint64 downloaded;
-  guint64 download_total;
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -230,6 +227,7 @@ gst_apigo_video_src_init (GstApigoVideoSrc * src)
   src->timeout = DEFAULT_TIMEOUT;
   src->user_agent = g_strdup (DEFAULT_USER_AGENT);
   src->read_cancellable = g_cancellable_new ();
+  gst_apigo_report_init (&src->report, GST_ELEMENT (src));
 
   gst_base_src_set_format (GST_BASE_SRC (src), GST_FORMAT_BYTES);
   /* The size is known once the download starts, not at start(). */
@@ -245,6 +243,7 @@ gst_apigo_video_src_finalize (GObject * object)
   g_clear_pointer (&src->job, apigo_job_free);
   apigo_job_settings_clear (&src->settings);
   g_clear_object (&src->read_cancellable);
+  gst_apigo_report_clear (&src->report);
 
   g_free (src->prompt);
   g_free (src->model);
@@ -493,89 +492,13 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
 /* Job callbacks: they run on the job's thread. */
 
 static void
-post_status (GstApigoVideoSrc * src, ApigoJob * job, ApigoJobPhase phase)
-{
-  g_autofree gchar *id = apigo_job_dup_video_id (job);
-  g_autofree gchar *status = NULL;
-  GstApigoStatus msg = { 0 };
-
-  GST_OBJECT_LOCK (src);
-  status = g_strdup (src->status);
-  msg.progress = src->progress;
-  GST_OBJECT_UNLOCK (src);
-
-  msg.phase = apigo_job_phase_to_string (phase);
-  msg.video_id = id;
-  msg.status = status;
-  msg.downloaded = src->downloaded;
-  msg.total = src->download_total;
-  gst_apigo_post_status (GST_ELEMENT (src), &msg);
-}
-
-/* Ends the open progress sequence, if any, with @type. */
-static void
-close_progress (GstApigoVideoSrc * src, GstProgressType type,
-    const gchar * text)
-{
-  if (src->progress_code == NULL)
-    return;
-  gst_apigo_post_progress (GST_ELEMENT (src), type, src->progress_code,
-      "%s", text);
-  src->progress_code = NULL;
-}
-
-static void
-open_progress (GstApigoVideoSrc * src, const gchar * code, gchar * text)
-{
-  close_progress (src, GST_PROGRESS_TYPE_COMPLETE, "Done");
-  src->progress_code = code;
-  gst_apigo_post_progress (GST_ELEMENT (src), GST_PROGRESS_TYPE_START, code,
-      "%s", text);
-  g_free (text);
-}
-
-static void
 on_phase_changed (ApigoJob * job, ApigoJobPhase phase, const GError * error,
     gpointer user_data)
 {
   GstApigoVideoSrc *src = user_data;
-  const ApigoJobSettings *s = apigo_job_get_settings (job);
-  g_autofree gchar *id = apigo_job_dup_video_id (job);
-  g_autofree gchar *size_text = NULL;
 
   GST_DEBUG_OBJECT (src, "phase %s", apigo_job_phase_to_string (phase));
-
-  switch (phase) {
-    case APIGO_JOB_PHASE_CREATING:
-      open_progress (src, "generate",
-          g_strdup_printf ("Creating a %s s %s video with %s", s->seconds,
-              s->size, s->model));
-      break;
-    case APIGO_JOB_PHASE_GENERATING:
-      if (src->progress_code == NULL)
-        open_progress (src, "generate", g_strdup_printf ("Waiting for %s",
-                id));
-      break;
-    case APIGO_JOB_PHASE_DOWNLOADING:
-      close_progress (src, GST_PROGRESS_TYPE_COMPLETE, "Generated");
-      src->download_percent = G_MAXUINT;
-      open_progress (src, "download", g_strdup_printf ("Downloading %s", id));
-      break;
-    case APIGO_JOB_PHASE_DONE:
-      size_text = g_format_size (src->downloaded);
-      close_progress (src, GST_PROGRESS_TYPE_COMPLETE, size_text);
-      break;
-    case APIGO_JOB_PHASE_FAILED:
-      close_progress (src, GST_PROGRESS_TYPE_ERROR, error->message);
-      break;
-    case APIGO_JOB_PHASE_CANCELLED:
-      close_progress (src, GST_PROGRESS_TYPE_CANCELED, "Stopped");
-      break;
-    case APIGO_JOB_PHASE_IDLE:
-      break;
-  }
-
-  post_status (src, job, phase);
+  gst_apigo_report_phase (&src->report, job, phase, error);
 }
 
 static void
@@ -583,6 +506,9 @@ on_task_changed (ApigoJob * job, const ApigoTask * task, gpointer user_data)
 {
   GstApigoVideoSrc *src = user_data;
   gboolean announce_id;
+
+  GST_DEBUG_OBJECT (src, "%s: %s, %d%%", task->id, task->status_text,
+      task->progress);
 
   GST_OBJECT_LOCK (src);
   g_free (src->status);
@@ -596,19 +522,12 @@ on_task_changed (ApigoJob * job, const ApigoTask * task, gpointer user_data)
   src->id_announced = TRUE;
   GST_OBJECT_UNLOCK (src);
 
-  GST_DEBUG_OBJECT (src, "%s: %s, %d%%", task->id, task->status_text,
-      task->progress);
-
   g_object_notify (G_OBJECT (src), "status");
   g_object_notify (G_OBJECT (src), "progress");
   if (announce_id)
     g_object_notify (G_OBJECT (src), "video-id");
 
-  if (src->progress_code != NULL)
-    gst_apigo_post_progress (GST_ELEMENT (src), GST_PROGRESS_TYPE_CONTINUE,
-        src->progress_code, "%s: %s, %u%%", task->id, task->status_text,
-        task->progress >= 0 ? (guint) task->progress : 0);
-  post_status (src, job, APIGO_JOB_PHASE_GENERATING);
+  gst_apigo_report_task (&src->report, job, task);
 }
 
 static void
@@ -616,31 +535,8 @@ on_download_progress (ApigoJob * job, guint64 stored, guint64 total,
     gpointer user_data)
 {
   GstApigoVideoSrc *src = user_data;
-  g_autofree gchar *id = NULL;
-  g_autofree gchar *have = NULL;
-  g_autofree gchar *all = NULL;
-  guint step;
 
-  src->downloaded = stored;
-  src->download_total = total;
-
-  /* One message per percent, or per MiB while the size is unknown. */
-  step = total > 0 ? (guint) (stored * 100 / total) : (guint) (stored >> 20);
-  if (step == src->download_percent)
-    return;
-  src->download_percent = step;
-
-  id = apigo_job_dup_video_id (job);
-  have = g_format_size (stored);
-  if (total > 0) {
-    all = g_format_size (total);
-    gst_apigo_post_progress (GST_ELEMENT (src), GST_PROGRESS_TYPE_CONTINUE,
-        "download", "Downloading %s: %u%% (%s of %s)", id, step, have, all);
-  } else {
-    gst_apigo_post_progress (GST_ELEMENT (src), GST_PROGRESS_TYPE_CONTINUE,
-        "download", "Downloading %s: %s", id, have);
-  }
-  post_status (src, job, APIGO_JOB_PHASE_DOWNLOADING);
+  gst_apigo_report_download (&src->report, job, stored, total);
 }
 
 static const ApigoJobCallbacks job_callbacks = {
@@ -657,10 +553,9 @@ reset_task_state (GstApigoVideoSrc * src)
   GST_OBJECT_LOCK (src);
   g_clear_pointer (&src->status, g_free);
   src->progress = 0;
-  GST_OBJECT_UNLOCK (src);
-  src->downloaded = 0;
-  src->download_total = 0;
   src->id_announced = FALSE;
+  GST_OBJECT_UNLOCK (src);
+  gst_apigo_report_forget (&src->report);
 }
 
 static gboolean
@@ -799,7 +694,7 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   /* The paid part starts here, on the first read, never in a state
    * change. */
   if (!src->job_started) {
-    src->progress_code = NULL;
+    gst_apigo_report_restart (&src->report);
     apigo_job_start (src->job, &src->settings);
     src->job_started = TRUE;
   }
@@ -822,6 +717,9 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   }
   if (n == 0)
     return GST_FLOW_EOS;
+
+  /* Before the last bytes leave, so that "done" always precedes EOS. */
+  gst_apigo_report_done (&src->report, src->job);
 
   gst_buffer_set_size (buf, n);
   GST_BUFFER_OFFSET (buf) = offset;

@@ -1,0 +1,211 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "gstapigoreport.h"
+#include "gstapigomessages.h"
+
+#include <string.h>
+
+void
+gst_apigo_report_init (GstApigoReport * report, GstElement * element)
+{
+  memset (report, 0, sizeof (*report));
+  report->element = element;
+  g_mutex_init (&report->lock);
+}
+
+void
+gst_apigo_report_clear (GstApigoReport * report)
+{
+  g_free (report->status);
+  g_mutex_clear (&report->lock);
+}
+
+void
+gst_apigo_report_restart (GstApigoReport * report)
+{
+  g_mutex_lock (&report->lock);
+  report->code = NULL;
+  report->done = FALSE;
+  g_mutex_unlock (&report->lock);
+}
+
+void
+gst_apigo_report_forget (GstApigoReport * report)
+{
+  g_mutex_lock (&report->lock);
+  report->code = NULL;
+  report->done = FALSE;
+  g_clear_pointer (&report->status, g_free);
+  report->progress = 0;
+  report->downloaded = 0;
+  report->total = 0;
+  g_mutex_unlock (&report->lock);
+}
+
+/* With the lock held. */
+static void
+post_status (GstApigoReport * report, ApigoJob * job, ApigoJobPhase phase)
+{
+  g_autofree gchar *id = apigo_job_dup_video_id (job);
+  GstApigoStatus msg = {
+    .phase = apigo_job_phase_to_string (phase),
+    .video_id = id,
+    .status = report->status,
+    .progress = report->progress,
+    .downloaded = report->downloaded,
+    .total = report->total,
+  };
+
+  gst_apigo_post_status (report->element, &msg);
+}
+
+/* Ends the open progress sequence, if any, with @type.  Lock held. */
+static void
+close_progress (GstApigoReport * report, GstProgressType type,
+    const gchar * text)
+{
+  if (report->code == NULL)
+    return;
+  gst_apigo_post_progress (report->element, type, report->code, "%s", text);
+  report->code = NULL;
+}
+
+/* Lock held; takes @text. */
+static void
+open_progress (GstApigoReport * report, const gchar * code, gchar * text)
+{
+  close_progress (report, GST_PROGRESS_TYPE_COMPLETE, "Done");
+  report->code = code;
+  gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_START, code,
+      "%s", text);
+  g_free (text);
+}
+
+/* Lock held. */
+static void
+post_done (GstApigoReport * report, ApigoJob * job)
+{
+  g_autofree gchar *size = NULL;
+
+  if (report->done)
+    return;
+  report->done = TRUE;
+  size = g_format_size (report->downloaded);
+  close_progress (report, GST_PROGRESS_TYPE_COMPLETE, size);
+  post_status (report, job, APIGO_JOB_PHASE_DONE);
+}
+
+void
+gst_apigo_report_phase (GstApigoReport * report, ApigoJob * job,
+    ApigoJobPhase phase, const GError * error)
+{
+  const ApigoJobSettings *s = apigo_job_get_settings (job);
+  g_autofree gchar *id = apigo_job_dup_video_id (job);
+
+  g_mutex_lock (&report->lock);
+  switch (phase) {
+    case APIGO_JOB_PHASE_CREATING:
+      open_progress (report, "generate",
+          g_strdup_printf ("Creating a %s s %s video with %s", s->seconds,
+              s->size, s->model));
+      break;
+    case APIGO_JOB_PHASE_GENERATING:
+      if (report->code == NULL)
+        open_progress (report, "generate",
+            g_strdup_printf ("Waiting for %s", id));
+      break;
+    case APIGO_JOB_PHASE_DOWNLOADING:
+      close_progress (report, GST_PROGRESS_TYPE_COMPLETE, "Generated");
+      report->download_step = G_MAXUINT;
+      open_progress (report, "download",
+          g_strdup_printf ("Downloading %s", id));
+      break;
+    case APIGO_JOB_PHASE_DONE:
+      post_done (report, job);
+      g_mutex_unlock (&report->lock);
+      return;
+    case APIGO_JOB_PHASE_FAILED:
+      close_progress (report, GST_PROGRESS_TYPE_ERROR, error->message);
+      break;
+    case APIGO_JOB_PHASE_CANCELLED:
+      close_progress (report, GST_PROGRESS_TYPE_CANCELED, "Stopped");
+      break;
+    case APIGO_JOB_PHASE_IDLE:
+      break;
+  }
+  post_status (report, job, phase);
+  g_mutex_unlock (&report->lock);
+}
+
+void
+gst_apigo_report_task (GstApigoReport * report, ApigoJob * job,
+    const ApigoTask * task)
+{
+  g_mutex_lock (&report->lock);
+  g_free (report->status);
+  report->status = g_strdup (task->status_text);
+  if (task->progress >= 0)
+    report->progress = task->progress;
+  else if (task->status == APIGO_TASK_STATUS_COMPLETED)
+    report->progress = 100;
+
+  if (report->code != NULL)
+    gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
+        report->code, "%s: %s, %u%%", task->id, task->status_text,
+        report->progress);
+  post_status (report, job, APIGO_JOB_PHASE_GENERATING);
+  g_mutex_unlock (&report->lock);
+}
+
+void
+gst_apigo_report_download (GstApigoReport * report, ApigoJob * job,
+    guint64 stored, guint64 total)
+{
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *have = NULL;
+  g_autofree gchar *all = NULL;
+  guint step;
+
+  /* One message per percent, or per MiB while the size is unknown. */
+  step = total > 0 ? (guint) (stored * 100 / total) : (guint) (stored >> 20);
+
+  g_mutex_lock (&report->lock);
+  report->downloaded = stored;
+  report->total = total;
+  if (step == report->download_step || report->done) {
+    g_mutex_unlock (&report->lock);
+    return;
+  }
+  report->download_step = step;
+
+  id = apigo_job_dup_video_id (job);
+  have = g_format_size (stored);
+  if (total > 0) {
+    all = g_format_size (total);
+    gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
+        "download", "Downloading %s: %u%% (%s of %s)", id, step, have, all);
+  } else {
+    gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
+        "download", "Downloading %s: %s", id, have);
+  }
+  post_status (report, job, APIGO_JOB_PHASE_DOWNLOADING);
+  g_mutex_unlock (&report->lock);
+}
+
+void
+gst_apigo_report_done (GstApigoReport * report, ApigoJob * job)
+{
+  ApigoDownload *dl = apigo_job_get_download (job);
+  guint64 total = 0;
+
+  g_mutex_lock (&report->lock);
+  if (!report->done && apigo_download_get_total (dl, &total)
+      && apigo_download_get_stored (dl) == total) {
+    report->downloaded = report->total = total;
+    post_done (report, job);
+  }
+  g_mutex_unlock (&report->lock);
+}
