@@ -4,8 +4,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Usage: run-sdk-check.sh BUILD_DIR
-# Exits 77 (meson's "skipped") when node or tests/sdk/node_modules is
-# missing: run "npm ci" in tests/sdk first.
+# Exits 77 (meson's "skipped") when node (20 or later) or
+# tests/sdk/node_modules is missing: run "npm ci" in tests/sdk first.
 
 set -u
 
@@ -15,6 +15,12 @@ emulator="$build_dir/tools/emulator/apigo-emulator"
 
 if ! command -v node >/dev/null 2>&1; then
   echo "node not found: skipping"
+  exit 77
+fi
+# The SDK relies on Node 20's globals (File, fetch); Debian 12 ships 18.
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 20 ]; then
+  echo "node $major is older than the OpenAI SDK supports: skipping"
   exit 77
 fi
 if [ ! -d "$here/node_modules/openai" ]; then
