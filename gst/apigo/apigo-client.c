@@ -8,6 +8,7 @@
 #include "apigo-client.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <libsoup/soup.h>
 
@@ -53,11 +54,13 @@ apigo_client_init (ApigoClient * client)
 {
 }
 
+/* Messages about a base URL never quote it whole: a user may have put a
+ * key in it. */
 gboolean
 apigo_client_check_base_url (const gchar * base_url, GError ** error)
 {
   g_autoptr (GUri) uri = NULL;
-  g_autoptr (GError) parse_error = NULL;
+  g_autofree gchar *shown = NULL;
   const gchar *scheme;
 
   if (base_url == NULL || *base_url == '\0') {
@@ -66,24 +69,10 @@ apigo_client_check_base_url (const gchar * base_url, GError ** error)
     return FALSE;
   }
 
-  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &parse_error);
+  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "The base URL \"%s\" is not a URL: %s", base_url,
-        parse_error->message);
-    return FALSE;
-  }
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "http") != 0
-      && g_ascii_strcasecmp (scheme, "https") != 0) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "The base URL \"%s\" must start with https:// or http://", base_url);
-    return FALSE;
-  }
-  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0') {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "The base URL \"%s\" has no host", base_url);
+        "The base URL is not a valid URL: expected https://host/v1");
     return FALSE;
   }
   /* Credentials belong in the api-key setting, where they stay secret. */
@@ -92,6 +81,20 @@ apigo_client_check_base_url (const gchar * base_url, GError ** error)
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "The base URL must be a plain https://host/v1 address, without "
         "user:password@, query or fragment");
+    return FALSE;
+  }
+
+  shown = g_uri_to_string (uri);
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0
+      && g_ascii_strcasecmp (scheme, "https") != 0) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The base URL \"%s\" must start with https:// or http://", shown);
+    return FALSE;
+  }
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0') {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The base URL \"%s\" has no host", shown);
     return FALSE;
   }
 
@@ -305,11 +308,13 @@ task_from_body (GBytes * body, const gchar * video_id, GError ** error)
 {
   gsize len;
   const gchar *data = g_bytes_get_data (body, &len);
-  ApigoTask *task = apigo_task_new_from_json (data, len, error);
+  GError *err = NULL;
+  ApigoTask *task = apigo_task_new_from_json (data, len, &err);
 
-  if (task == NULL && error != NULL && *error != NULL)
-    apigo_error_set_video_id (*error, video_id);
-
+  if (task == NULL) {
+    apigo_error_set_video_id (err, video_id);
+    g_propagate_error (error, err);
+  }
   return task;
 }
 
@@ -342,6 +347,9 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
 
   url = g_strconcat (client->base_url, "/videos", NULL);
   msg = soup_message_new_from_multipart (url, form);
+  /* A redirected POST would become a GET of the list: refuse, do not
+   * guess. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (msg);
   soup_message_headers_replace (headers, "Authorization",
       client->authorization);
@@ -449,11 +457,10 @@ store_body (GInputStream * stream, BodySink * sink, const gchar * id,
       if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
         g_propagate_error (error, err);
       } else {
-        g_set_error (error, APIGO_ERROR, APIGO_ERROR_NETWORK,
+        apigo_set_video_error (error, APIGO_ERROR_NETWORK, id,
             "The download of %s broke off after %" G_GUINT64_FORMAT
             " bytes: %s", id, apigo_download_get_stored (sink->dl),
             err->message);
-        apigo_error_set_video_id (*error, id);
         g_error_free (err);
       }
       return FALSE;
@@ -489,6 +496,7 @@ apigo_client_download (ApigoClient * client, const gchar * id,
   SoupMessageHeaders *response_headers;
   BodySink sink = { dl, 0, 0, progress, user_data };
   guint64 have = apigo_download_get_stored (dl);
+  guint64 known_total = 0;
   guint64 stored;
   guint status;
   GError *err = NULL;
@@ -499,6 +507,14 @@ apigo_client_download (ApigoClient * client, const gchar * id,
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "\"%s\" is not a valid video id", id ? id : "");
     return FALSE;
+  }
+
+  /* Every byte arrived before (only the end of the body did not): asking
+   * for more would get a 416. */
+  if (have > 0 && apigo_download_get_total (dl, &known_total)
+      && known_total == have) {
+    apigo_download_finish (dl);
+    return TRUE;
   }
 
   /* "video" is the service's default: only other variants are named. */
@@ -532,13 +548,30 @@ apigo_client_download (ApigoClient * client, const gchar * id,
 
     if (!parse_content_range (msg, &start, &total, &has_total)
         || start != have) {
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL,
+      apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
           "The service resumed the download of %s at the wrong place", id);
-      apigo_error_set_video_id (*error, id);
       return FALSE;
     }
     if (has_total)
       sink.total = total;
+  } else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE
+      && have > 0) {
+    guint64 total = 0;
+    const gchar *range = soup_message_headers_get_one (response_headers,
+        "Content-Range");
+
+    /* "bytes * /TOTAL": all there if TOTAL is what we hold. */
+    if (range != NULL && sscanf (range, "bytes */%" G_GUINT64_FORMAT,
+            &total) == 1 && total == have) {
+      apigo_download_finish (dl);
+      return TRUE;
+    }
+    /* The clip changed under us: what we hold cannot be continued. */
+    apigo_download_reset (dl);
+    apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
+        "The content of %s changed while it was downloaded; it will be "
+        "downloaded again from the start", id);
+    return FALSE;
   } else if (status == SOUP_STATUS_OK) {
     /* A full body: either a first request or a server ignoring Range. */
     sink.skip = have;
@@ -562,10 +595,9 @@ apigo_client_download (ApigoClient * client, const gchar * id,
 
   stored = apigo_download_get_stored (dl);
   if (sink.skip > 0 || (sink.total > 0 && stored != sink.total)) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_NETWORK,
+    apigo_set_video_error (error, APIGO_ERROR_NETWORK, id,
         "The download of %s ended after %" G_GUINT64_FORMAT " of %"
         G_GUINT64_FORMAT " bytes", id, stored, sink.total);
-    apigo_error_set_video_id (*error, id);
     return FALSE;
   }
 

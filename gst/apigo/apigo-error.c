@@ -54,6 +54,23 @@ apigo_error_get_details (const GError * error)
 }
 
 void
+apigo_set_video_error (GError ** error, ApigoErrorCode code,
+    const gchar * video_id, const gchar * format, ...)
+{
+  GError *err;
+  va_list args;
+
+  if (error == NULL)
+    return;
+
+  va_start (args, format);
+  err = g_error_new_valist (APIGO_ERROR, code, format, args);
+  va_end (args);
+  apigo_error_set_video_id (err, video_id);
+  g_propagate_error (error, err);
+}
+
+void
 apigo_error_set_http_status (GError * error, guint http_status)
 {
   g_return_if_fail (error != NULL && error->domain == APIGO_ERROR);

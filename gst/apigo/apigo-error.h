@@ -43,6 +43,10 @@ typedef struct
 /* The details of an APIGO_ERROR error (never NULL for one). */
 const ApigoErrorDetails *apigo_error_get_details (const GError * error);
 
+/* g_set_error() for an error about the task @video_id (may be NULL). */
+void apigo_set_video_error (GError ** error, ApigoErrorCode code,
+    const gchar * video_id, const gchar * format, ...) G_GNUC_PRINTF (4, 5);
+
 void apigo_error_set_http_status (GError * error, guint http_status);
 void apigo_error_set_service (GError * error, const gchar * code,
     const gchar * type, const gchar * param);

@@ -15,15 +15,18 @@
 
 struct _ApigoJob
 {
+  gint refcount;                /* the owner's, and the thread's while it runs */
   ApigoJobSettings settings;
   ApigoJobCallbacks callbacks;
   gpointer user_data;
   ApigoDownload *download;
 
   GMutex lock;
-  GThread *thread;
+  GThread *thread;              /* running, or ended and not yet joined */
+  gboolean running;
   GCancellable *cancellable;
   gchar *video_id;              /* created or attached task */
+  gboolean task_dead;           /* it failed or vanished: make a new one */
   gchar *idempotency_key;       /* one per clip, kept across retries */
 };
 
@@ -121,6 +124,7 @@ apigo_job_new (const ApigoJobSettings * settings,
     return NULL;
 
   job = g_new0 (ApigoJob, 1);
+  job->refcount = 1;
   apigo_job_settings_copy (&job->settings, settings);
   if (callbacks != NULL)
     job->callbacks = *callbacks;
@@ -131,13 +135,22 @@ apigo_job_new (const ApigoJobSettings * settings,
   return job;
 }
 
-void
-apigo_job_free (ApigoJob * job)
+ApigoJob *
+apigo_job_ref (ApigoJob * job)
 {
-  if (job == NULL)
+  g_atomic_int_inc (&job->refcount);
+  return job;
+}
+
+void
+apigo_job_unref (ApigoJob * job)
+{
+  if (job == NULL || !g_atomic_int_dec_and_test (&job->refcount))
     return;
 
-  apigo_job_stop (job);
+  /* No thread runs any more (it held a reference): drop its handle. */
+  if (job->thread != NULL)
+    g_thread_unref (job->thread);
   apigo_job_settings_clear (&job->settings);
   apigo_download_unref (job->download);
   g_clear_object (&job->cancellable);
@@ -270,14 +283,16 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   return task;
 }
 
-/* Polls @id until the task is completed; FALSE with @error otherwise. */
+/* Polls @id until the task is completed, or @deadline (monotonic) passes;
+ * FALSE with @error otherwise. */
 static gboolean
 wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
-    ApigoTask * first, const ApigoJobSettings * s, GError ** error)
+    ApigoTask * first, const ApigoJobSettings * s, gint64 deadline,
+    GError ** error)
 {
   g_autoptr (ApigoTask) task = first;
-  gint64 deadline = s->timeout_s ?
-      g_get_monotonic_time () + s->timeout_s * G_TIME_SPAN_SECOND : G_MAXINT64;
+  g_autofree gchar *unknown_word = NULL;
+  gboolean last_poll = FALSE;
   gint64 wait_ms = 0;
 
   report_phase (job, APIGO_JOB_PHASE_GENERATING, NULL);
@@ -295,24 +310,29 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
         g_propagate_error (error, error_for_ended_task (task));
         return FALSE;
       }
-      if (task->status == APIGO_TASK_STATUS_UNKNOWN)
-        g_message ("%s has a status we do not know (\"%s\"): still waiting",
+      /* Gateways have words of their own: wait them out, say so once. */
+      if (task->status == APIGO_TASK_STATUS_UNKNOWN
+          && g_strcmp0 (unknown_word, task->status_text) != 0) {
+        g_debug ("%s has a status we do not know (\"%s\"): still waiting",
             id, task->status_text);
+        g_free (unknown_word);
+        unknown_word = g_strdup (task->status_text);
+      }
     }
 
-    left_ms = (deadline - g_get_monotonic_time ()) / 1000;
-    if (left_ms <= 0) {
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_TIMEOUT,
+    if (last_poll) {
+      apigo_set_video_error (error, APIGO_ERROR_TIMEOUT, id,
           "Gave up waiting for %s after %u s (last status: %s). The service "
           "may still finish it: set video-id=%s to pick it up later", id,
           s->timeout_s, task ? task->status_text : "unknown", id);
-      apigo_error_set_video_id (*error, id);
       return FALSE;
     }
-    if (!sleep_cancellable (job->cancellable, MIN (wait_ms, left_ms)))
+
+    left_ms = (deadline - g_get_monotonic_time ()) / 1000;
+    if (!sleep_cancellable (job->cancellable, CLAMP (wait_ms, 0, left_ms)))
       break;
-    if (wait_ms >= left_ms)
-      continue;                 /* the deadline passed while we slept */
+    /* Once the deadline has come, one last look, then give up. */
+    last_poll = g_get_monotonic_time () >= deadline;
 
     latest = apigo_client_retrieve (client, id, &hint_ms, job->cancellable,
         &poll_error);
@@ -322,7 +342,7 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
         return FALSE;
       }
       /* A poll is not worth failing a generation for: ask again later. */
-      g_message ("Asking for %s failed, will ask again: %s", id,
+      g_debug ("Asking for %s failed, will ask again: %s", id,
           poll_error->message);
       wait_ms = MAX (s->poll_interval_ms, 1000);
       continue;
@@ -349,6 +369,9 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
   g_autoptr (ApigoClient) client = NULL;
   g_autoptr (ApigoTask) created = NULL;
   g_autofree gchar *id = NULL;
+  /* The timeout counts from the first request: the create is included. */
+  gint64 deadline = s->timeout_s ?
+      g_get_monotonic_time () + s->timeout_s * G_TIME_SPAN_SECOND : G_MAXINT64;
 
   client = apigo_client_new (s->base_url, s->api_key, s->user_agent, error);
   if (client == NULL)
@@ -372,12 +395,22 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
   }
 
   if (!wait_for_completion (job, client, id, g_steal_pointer (&created), s,
-          error))
+          deadline, error))
     return FALSE;
 
   report_phase (job, APIGO_JOB_PHASE_DOWNLOADING, NULL);
   return apigo_client_download (client, id, s->variant, job->download,
       report_download, job, job->cancellable, error);
+}
+
+/* Whether @error means the task we made is gone for good: the next start
+ * must make a new one rather than ask for this one again. */
+static gboolean
+task_is_dead (const GError * error)
+{
+  return g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TASK_FAILED)
+      || g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TASK_ENDED)
+      || g_error_matches (error, APIGO_ERROR, APIGO_ERROR_NOT_FOUND);
 }
 
 static gpointer
@@ -394,6 +427,13 @@ job_thread (gpointer data)
   if (run (job, &settings, &error)) {
     report_phase (job, APIGO_JOB_PHASE_DONE, NULL);
   } else {
+    /* The id stays readable (it names the task that failed); the next
+     * start replaces it. */
+    if (settings.video_id == NULL && task_is_dead (error)) {
+      g_mutex_lock (&job->lock);
+      job->task_dead = TRUE;
+      g_mutex_unlock (&job->lock);
+    }
     /* Readers waiting for bytes learn why they will not come. */
     apigo_download_fail (job->download, error);
     report_phase (job, g_error_matches (error, G_IO_ERROR,
@@ -402,20 +442,42 @@ job_thread (gpointer data)
   }
 
   apigo_job_settings_clear (&settings);
+  g_mutex_lock (&job->lock);
+  job->running = FALSE;
+  g_mutex_unlock (&job->lock);
+  apigo_job_unref (job);
   return NULL;
 }
 
 void
 apigo_job_start (ApigoJob * job, const ApigoJobSettings * settings)
 {
+  GThread *ended = NULL;
+
   g_return_if_fail (apigo_job_settings_same_clip (&job->settings, settings));
 
   g_mutex_lock (&job->lock);
-  if (job->thread != NULL || apigo_download_is_complete (job->download)) {
+  /* A thread told to stop (perhaps by itself, from a callback) is about to
+   * end: wait for it rather than take it for a running one. */
+  if (job->thread != NULL && job->thread != g_thread_self ()
+      && (!job->running || g_cancellable_is_cancelled (job->cancellable))) {
+    ended = g_steal_pointer (&job->thread);
+    g_mutex_unlock (&job->lock);
+    g_thread_join (ended);
+    g_mutex_lock (&job->lock);
+  }
+
+  if (job->running || apigo_download_is_complete (job->download)) {
     g_mutex_unlock (&job->lock);
     return;
   }
 
+  if (job->task_dead) {
+    g_clear_pointer (&job->video_id, g_free);
+    g_clear_pointer (&job->idempotency_key, g_free);
+    apigo_download_reset (job->download);
+    job->task_dead = FALSE;
+  }
   apigo_job_settings_clear (&job->settings);
   apigo_job_settings_copy (&job->settings, settings);
   if (job->idempotency_key == NULL)
@@ -424,21 +486,31 @@ apigo_job_start (ApigoJob * job, const ApigoJobSettings * settings)
   job->cancellable = g_cancellable_new ();
   /* A previous run may have failed; what it stored stays good. */
   apigo_download_clear_error (job->download);
-  job->thread = g_thread_new ("apigo-job", job_thread, job);
+  if (job->thread != NULL)
+    g_thread_unref (job->thread);
+  job->running = TRUE;
+  job->thread = g_thread_new ("apigo-job", job_thread, apigo_job_ref (job));
   g_mutex_unlock (&job->lock);
 }
 
 void
 apigo_job_stop (ApigoJob * job)
 {
-  GThread *thread;
+  g_autoptr (GCancellable) cancellable = NULL;
+  GThread *thread = NULL;
 
   g_mutex_lock (&job->lock);
-  thread = g_steal_pointer (&job->thread);
-  if (thread != NULL)
-    g_cancellable_cancel (job->cancellable);
+  if (job->cancellable != NULL)
+    cancellable = g_object_ref (job->cancellable);
+  /* From the job's own thread (a callback that stops the pipeline) there
+   * is nothing to wait for: the thread ends once the callback returns. */
+  if (job->thread != NULL && job->thread != g_thread_self ())
+    thread = g_steal_pointer (&job->thread);
   g_mutex_unlock (&job->lock);
 
+  /* Outside the lock: cancelling runs libsoup's handlers. */
+  if (cancellable != NULL)
+    g_cancellable_cancel (cancellable);
   if (thread != NULL)
     g_thread_join (thread);
 }

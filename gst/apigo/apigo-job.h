@@ -72,14 +72,19 @@ typedef struct
 ApigoJob *apigo_job_new (const ApigoJobSettings * settings,
     const ApigoJobCallbacks * callbacks, gpointer user_data,
     GError ** error);
-void apigo_job_free (ApigoJob * job);
+ApigoJob *apigo_job_ref (ApigoJob * job);
+/* Owners call apigo_job_stop() first: the running thread holds a
+ * reference of its own. */
+void apigo_job_unref (ApigoJob * job);
 
 /* Starts (or resumes) the work on its thread with @settings, which must ask
  * for the same clip as the job's; credentials and timing may differ.
  * Nothing happens while it runs or once the clip is complete. */
 void apigo_job_start (ApigoJob * job, const ApigoJobSettings * settings);
 /* Cancels the work and waits for its thread: returns at once whatever the
- * job was doing.  The created task id and the stored bytes are kept. */
+ * job was doing.  The created task id and the stored bytes are kept, unless
+ * the task failed, expired or vanished: the next start then makes a new one.
+ * Called from one of the job's own callbacks, it cancels without waiting. */
 void apigo_job_stop (ApigoJob * job);
 
 const ApigoJobSettings *apigo_job_get_settings (ApigoJob * job);
@@ -87,7 +92,7 @@ ApigoDownload *apigo_job_get_download (ApigoJob * job);
 /* The task the job works on (created or attached), or NULL before. */
 gchar *apigo_job_dup_video_id (ApigoJob * job);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoJob, apigo_job_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoJob, apigo_job_unref)
 
 G_END_DECLS
 

@@ -240,7 +240,10 @@ gst_apigo_video_src_finalize (GObject * object)
 {
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (object);
 
-  g_clear_pointer (&src->job, apigo_job_free);
+  if (src->job != NULL) {
+    apigo_job_stop (src->job);
+    g_clear_pointer (&src->job, apigo_job_unref);
+  }
   apigo_job_settings_clear (&src->settings);
   g_clear_object (&src->read_cancellable);
   gst_apigo_report_clear (&src->report);
@@ -580,7 +583,8 @@ gst_apigo_video_src_start (GstBaseSrc * basesrc)
 
   if (old != NULL) {
     GST_DEBUG_OBJECT (src, "settings changed: a new clip");
-    apigo_job_free (old);
+    apigo_job_stop (old);
+    apigo_job_unref (old);
     reset_task_state (src);
   }
 
@@ -680,6 +684,33 @@ gst_apigo_video_src_unlock_stop (GstBaseSrc * basesrc)
   return TRUE;
 }
 
+/* GstBaseSrc asks get_size() only while it knows a size.  When start()
+ * could not tell one, give it the size as soon as the download knows it, so
+ * that seeks from the end and the SEEKING query work, and tell the
+ * application. */
+static void
+update_duration (GstApigoVideoSrc * src, ApigoDownload * dl)
+{
+  GstBaseSrc *basesrc = GST_BASE_SRC (src);
+  guint64 total;
+  gboolean changed = FALSE;
+
+  if (!apigo_download_get_total (dl, &total))
+    return;
+
+  GST_OBJECT_LOCK (src);
+  if (basesrc->segment.format == GST_FORMAT_BYTES
+      && basesrc->segment.duration != total) {
+    basesrc->segment.duration = total;
+    changed = TRUE;
+  }
+  GST_OBJECT_UNLOCK (src);
+
+  if (changed)
+    gst_element_post_message (GST_ELEMENT (src),
+        gst_message_new_duration_changed (GST_OBJECT (src)));
+}
+
 static GstFlowReturn
 gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
     guint length, GstBuffer * buf)
@@ -694,6 +725,9 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   /* The paid part starts here, on the first read, never in a state
    * change. */
   if (!src->job_started) {
+    GST_OBJECT_LOCK (src);
+    src->id_announced = FALSE;
+    GST_OBJECT_UNLOCK (src);
     gst_apigo_report_restart (&src->report);
     apigo_job_start (src->job, &src->settings);
     src->job_started = TRUE;
@@ -718,6 +752,7 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   if (n == 0)
     return GST_FLOW_EOS;
 
+  update_duration (src, dl);
   /* Before the last bytes leave, so that "done" always precedes EOS. */
   gst_apigo_report_done (&src->report, src->job);
 

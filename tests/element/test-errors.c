@@ -26,7 +26,8 @@ assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
 
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
       GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  msg = gst_bus_timed_pop_filtered (bus, test_timeout (10) * GST_SECOND,
+      GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "no error message");
   gst_message_parse_error (msg, &error, &debug);
   fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
@@ -140,7 +141,8 @@ GST_END_TEST;
 GST_START_TEST (test_bad_base_url)
 {
   const gchar *bad[] = { "ftp://127.0.0.1/v1", "not a url", "http:///v1",
-    "http://user:secret@127.0.0.1/v1"
+    "http://user:sk-LEAK1@127.0.0.1/v1", "htps://me:sk-LEAK2@host/v1",
+    "ftp://host/v1?key=sk-LEAK3", "https://host/v1#sk-LEAK4"
   };
   guint i;
 
@@ -148,8 +150,40 @@ GST_START_TEST (test_bad_base_url)
     g_autoptr (ApigoEmulator) emu = test_emulator_new ();
     g_autoptr (GstElement) pipeline = pipeline_with (emu, "url", "base-url",
         bad[i]);
+    g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
 
     assert_refused_at_start (emu, pipeline, "base-url", NULL);
+  }
+}
+
+GST_END_TEST;
+
+/* A key pasted into the URL is not repeated in the error. */
+GST_START_TEST (test_base_url_secret_not_repeated)
+{
+  const gchar *bad[] = { "http://user:sk-LEAK1@127.0.0.1/v1",
+    "htps://me:sk-LEAK2@host/v1", "ftp://host/v1?key=sk-LEAK3",
+    "https://host/v1#sk-LEAK4", "ht tp://sk-LEAK5/v1"
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (GstElement) pipeline = pipeline_with (emu, "url", "base-url",
+        bad[i]);
+    g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+    g_autoptr (GstMessage) msg = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *debug = NULL;
+
+    fail_unless_equals_int (gst_element_set_state (pipeline,
+            GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL);
+    gst_message_parse_error (msg, &error, &debug);
+    fail_if (strstr (error->message, "LEAK") != NULL, "%s", error->message);
+    fail_if (debug != NULL && strstr (debug, "LEAK") != NULL, "%s", debug);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
   }
 }
 
@@ -322,6 +356,7 @@ errors_suite (void)
   tcase_add_test (tc, test_no_api_key);
   tcase_add_test (tc, test_api_key_from_environment);
   tcase_add_test (tc, test_bad_base_url);
+  tcase_add_test (tc, test_base_url_secret_not_repeated);
   tcase_add_test (tc, test_bad_video_id);
   tcase_add_test (tc, test_wrong_key);
   tcase_add_test (tc, test_task_failed);

@@ -419,7 +419,8 @@ static void
 wait_for_phase (GstElement * pipeline, const gchar * phase)
 {
   g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 end = g_get_monotonic_time () + test_timeout (30) *
+      G_TIME_SPAN_SECOND;
 
   for (;;) {
     g_autoptr (GstMessage) msg = NULL;
@@ -449,7 +450,8 @@ assert_stops_at_once (GstElement * pipeline)
 
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
-  fail_unless (g_get_monotonic_time () - t0 < 5 * G_TIME_SPAN_SECOND,
+  fail_unless (g_get_monotonic_time () - t0 <
+      test_timeout (5) * G_TIME_SPAN_SECOND,
       "stopping took %" G_GINT64_FORMAT " us", g_get_monotonic_time () - t0);
 }
 
@@ -513,10 +515,94 @@ GST_START_TEST (test_eos_while_generating)
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   wait_for_phase (pipeline, "generating");
   fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
-  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (bus, test_timeout (30) * GST_SECOND,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   assert_stops_at_once (pipeline);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GstElement *pipeline;
+  gint stopped;
+} StopFromNotify;
+
+static void
+stop_on_status (GObject * src, GParamSpec * pspec, StopFromNotify * stop)
+{
+  g_autofree gchar *status = NULL;
+
+  g_object_get (src, "status", &status, NULL);
+  if (status != NULL
+      && g_atomic_int_compare_and_exchange (&stop->stopped, 0, 1)) {
+    /* On the element's own thread: it must neither wait for itself nor
+     * crash. */
+    gst_element_set_state (stop->pipeline, GST_STATE_NULL);
+    g_atomic_int_set (&stop->stopped, 2);
+  }
+}
+
+/* Applications react to notify::status; stopping the pipeline from there
+ * is legitimate. */
+GST_START_TEST (test_stop_from_status_notification)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "stop me",
+      FILE_PIPELINE);
+  StopFromNotify stop = { pipeline, 0 };
+  GstState state;
+
+  g_object_set (emu, "generation-time", 600.0, NULL);
+  g_signal_connect (test_pipeline_get (pipeline, "src"), "notify::status",
+      G_CALLBACK (stop_on_status), &stop);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  test_wait_until (g_atomic_int_get (&stop.stopped) == 2, 30);
+  gst_element_get_state (pipeline, &state, NULL, 0);
+  fail_unless_equals_int (state, GST_STATE_NULL);
+
+  /* And it goes on afterwards with the same task (which takes long, hence
+   * the short timeout here). */
+  g_signal_handlers_disconnect_by_func (test_pipeline_get (pipeline, "src"),
+      stop_on_status, &stop);
+  g_object_set (test_pipeline_get (pipeline, "src"), "timeout", 1, NULL);
+  {
+    g_autoptr (TestRun) run = test_run (pipeline, 60);
+
+    test_run_assert_error (run, GST_RESOURCE_ERROR,
+        GST_RESOURCE_ERROR_FAILED, "Gave up waiting");
+  }
+  fail_unless_equals_int (creates (emu), 1);
+}
+
+GST_END_TEST;
+
+/* A task that failed is not asked for again: playing once more makes a new
+ * one (and the user pays again only because they asked to). */
+GST_START_TEST (test_new_task_after_failure)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "try again",
+      FILE_PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  g_autoptr (TestRun) failed = NULL;
+  g_autoptr (TestRun) retried = NULL;
+  g_autofree gchar *failed_id = NULL;
+  g_autofree gchar *new_id = NULL;
+
+  apigo_emulator_fail_next_tasks (emu, 1);
+  failed = test_run (pipeline, 60);
+  test_run_assert_error (failed, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "moderation_blocked");
+  g_object_get (src, "video-id", &failed_id, NULL);
+  fail_unless (failed_id != NULL, "the failed task's id is not readable");
+
+  retried = test_run (pipeline, 60);
+  test_run_assert_eos (retried);
+  g_object_get (src, "video-id", &new_id, NULL);
+  fail_unless (new_id != NULL && g_strcmp0 (new_id, failed_id) != 0);
+  fail_unless_equals_int (creates (emu), 2);
 }
 
 GST_END_TEST;
@@ -541,6 +627,8 @@ lifecycle_suite (void)
   tcase_add_test (tc, test_stop_while_generating);
   tcase_add_test (tc, test_stop_while_downloading);
   tcase_add_test (tc, test_eos_while_generating);
+  tcase_add_test (tc, test_stop_from_status_notification);
+  tcase_add_test (tc, test_new_task_after_failure);
   return s;
 }
 

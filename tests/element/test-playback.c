@@ -130,6 +130,17 @@ GST_START_TEST (test_bytes_identical)
   content = served_content (emu, test_pipeline_get (pipeline, "src"));
   assert_same_bytes (content, out.bytes->data, out.bytes->len);
   test_collector_clear (&out);
+
+  /* The size became known while playing: applications are told. */
+  {
+    gboolean duration_changed = FALSE;
+    guint i;
+
+    for (i = 0; i < run->messages->len; i++)
+      duration_changed |= GST_MESSAGE_TYPE (g_ptr_array_index (run->messages,
+              i)) == GST_MESSAGE_DURATION_CHANGED;
+    fail_unless (duration_changed);
+  }
 }
 
 GST_END_TEST;
@@ -240,10 +251,14 @@ GST_START_TEST (test_moov_at_end_pull)
 
 GST_END_TEST;
 
+/* valve only pushes: the element runs in push mode, and with small blocks
+ * qtdemux has to seek to the moov and back.  (Not a queue: with one,
+ * GStreamer 1.22's qtdemux can stall at the end of any clip, from filesrc
+ * too, when its EOS overtakes the queue's.) */
 GST_START_TEST (test_moov_at_end_push)
 {
-  play_moov_at_end ("apigovideosrc name=src ! queue ! decodebin ! "
-      "video/x-raw ! fakesink name=sink");
+  play_moov_at_end ("apigovideosrc name=src blocksize=4096 ! valve ! "
+      "decodebin ! video/x-raw ! fakesink name=sink");
 }
 
 GST_END_TEST;
@@ -313,13 +328,13 @@ GST_START_TEST (test_seek)
   fail_unless (gst_element_set_state (pipeline, GST_STATE_PAUSED) !=
       GST_STATE_CHANGE_FAILURE);
   fail_unless_equals_int (gst_element_get_state (pipeline, NULL, NULL,
-          60 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+          test_timeout (60) * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
 
   test_collect (test_pipeline_get (pipeline, "sink"), &frames, FALSE);
   fail_unless (gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
           GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SECOND));
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (bus, test_timeout (60) * GST_SECOND,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_element_set_state (pipeline, GST_STATE_NULL);

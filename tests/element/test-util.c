@@ -70,12 +70,24 @@ test_pipeline_get (GstElement * pipeline, const gchar * name)
   return e;
 }
 
+guint
+test_timeout (guint seconds)
+{
+  const gchar *multiplier = g_getenv ("CK_TIMEOUT_MULTIPLIER");
+  guint64 m = 1;
+
+  if (multiplier != NULL)
+    g_ascii_string_to_unsigned (multiplier, 10, 1, 1000, &m, NULL);
+  return seconds * m;
+}
+
 TestRun *
 test_run (GstElement * pipeline, guint timeout_s)
 {
   TestRun *run = g_new0 (TestRun, 1);
   GstBus *bus = gst_element_get_bus (pipeline);
-  gint64 end = g_get_monotonic_time () + timeout_s * G_TIME_SPAN_SECOND;
+  gint64 end = g_get_monotonic_time () +
+      test_timeout (timeout_s) * G_TIME_SPAN_SECOND;
 
   run->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_message_unref);

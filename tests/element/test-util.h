@@ -42,6 +42,9 @@ typedef struct
   gboolean timed_out;
 } TestRun;
 
+/* @seconds, scaled by CK_TIMEOUT_MULTIPLIER (as under valgrind). */
+guint test_timeout (guint seconds);
+
 /* Plays @pipeline until EOS or ERROR (at most @timeout_s seconds), then
  * sets it to NULL. */
 TestRun *test_run (GstElement * pipeline, guint timeout_s);
@@ -57,7 +60,8 @@ GstMessage *test_run_assert_error (TestRun * run, GQuark domain, gint code,
 
 /* Waits (bounded) until @cond (polled every 10 ms) holds. */
 #define test_wait_until(cond, timeout_s) G_STMT_START {                   \
-  gint64 _end = g_get_monotonic_time () + (timeout_s) * G_TIME_SPAN_SECOND;\
+  gint64 _end = g_get_monotonic_time () +                                  \
+      test_timeout (timeout_s) * G_TIME_SPAN_SECOND;                       \
   while (!(cond)) {                                                        \
     fail_unless (g_get_monotonic_time () < _end,                           \
         "waited %d s for: %s", (gint) (timeout_s), #cond);                 \

@@ -278,6 +278,54 @@ GST_START_TEST (test_cut_download)
 
 GST_END_TEST;
 
+/* A store that holds every byte, only not marked finished (the end of a
+ * chunked body was lost), is finished without asking for more. */
+GST_START_TEST (test_resume_nothing_left)
+{
+  g_autoptr (ApigoEmulator) emu = start_emulator ();
+  g_autoptr (ApigoClient) client = new_client (emu, KEY);
+  g_autoptr (ApigoTask) task = create (client, &small_clip);
+  g_autoptr (ApigoDownload) dl = new_store ();
+  g_autoptr (GBytes) served = NULL;
+  g_autoptr (GBytes) got = NULL;
+  g_autoptr (GError) error = NULL;
+  guint asked;
+
+  wait_completed (client, task->id);
+  served = apigo_emulator_get_content (emu, task->id);
+  apigo_download_set_total (dl, g_bytes_get_size (served));
+  fail_unless (apigo_download_append (dl, g_bytes_get_data (served, NULL),
+          g_bytes_get_size (served), NULL));
+  asked = apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_CONTENT,
+      NULL);
+
+  fail_unless (apigo_client_download (client, task->id, NULL, dl, NULL,
+          NULL, NULL, &error));
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CONTENT, NULL), asked);
+  got = read_all (dl);
+  fail_unless (g_bytes_equal (got, served));
+}
+
+GST_END_TEST;
+
+/* The client does not crash when its caller does not want the error. */
+GST_START_TEST (test_errors_ignored)
+{
+  g_autoptr (ApigoEmulator) emu = start_emulator ();
+  g_autoptr (ApigoClient) client = new_client (emu, KEY);
+  g_autoptr (ApigoTask) task = create (client, &small_clip);
+  g_autoptr (ApigoDownload) dl = new_store ();
+
+  wait_completed (client, task->id);
+  apigo_emulator_cut_download (emu, 100, 1);
+  fail_if (apigo_client_download (client, task->id, NULL, dl, NULL, NULL,
+          NULL, NULL));
+  fail_if (apigo_client_retrieve (client, "video_gone", NULL, NULL, NULL));
+}
+
+GST_END_TEST;
+
 static void
 assert_service_error (GError * error, ApigoErrorCode code, guint status,
     const gchar * service_code)
@@ -456,6 +504,8 @@ client_suite (void)
   tcase_add_test (tc, test_resume_when_range_ignored);
   tcase_add_test (tc, test_resume_chunked);
   tcase_add_test (tc, test_cut_download);
+  tcase_add_test (tc, test_resume_nothing_left);
+  tcase_add_test (tc, test_errors_ignored);
   tcase_add_test (tc, test_service_errors);
   tcase_add_test (tc, test_unreachable_service);
   tcase_add_test (tc, test_cancel_create);
