@@ -150,7 +150,6 @@ GST_START_TEST (test_bad_base_url)
     g_autoptr (ApigoEmulator) emu = test_emulator_new ();
     g_autoptr (GstElement) pipeline = pipeline_with (emu, "url", "base-url",
         bad[i]);
-    g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
 
     assert_refused_at_start (emu, pipeline, "base-url", NULL);
   }
