@@ -14,7 +14,8 @@ all_requests (ApigoEmulator * emu)
 }
 
 /* The pipeline refuses to start, with a SETTINGS error naming @words, and
- * nothing reached the service. */
+ * nothing reached the service.  No error repeats a "LEAK" the test put in a
+ * setting (as a user may paste a key into the base URL). */
 static void
 assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
     const gchar * words, const gchar * more_words)
@@ -37,6 +38,8 @@ assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
   fail_unless (more_words == NULL
       || strstr (error->message, more_words) != NULL,
       "'%s' does not say '%s'", error->message, more_words);
+  fail_if (strstr (error->message, "LEAK") != NULL, "%s", error->message);
+  fail_if (debug != NULL && strstr (debug, "LEAK") != NULL, "%s", debug);
   gst_element_set_state (pipeline, GST_STATE_NULL);
 
   fail_unless_equals_int (all_requests (emu), 0);
@@ -142,7 +145,8 @@ GST_START_TEST (test_bad_base_url)
 {
   const gchar *bad[] = { "ftp://127.0.0.1/v1", "not a url", "http:///v1",
     "http://user:sk-LEAK1@127.0.0.1/v1", "htps://me:sk-LEAK2@host/v1",
-    "ftp://host/v1?key=sk-LEAK3", "https://host/v1#sk-LEAK4"
+    "ftp://host/v1?key=sk-LEAK3", "https://host/v1#sk-LEAK4",
+    "ht tp://sk-LEAK5/v1"
   };
   guint i;
 
@@ -152,37 +156,6 @@ GST_START_TEST (test_bad_base_url)
         bad[i]);
 
     assert_refused_at_start (emu, pipeline, "base-url", NULL);
-  }
-}
-
-GST_END_TEST;
-
-/* A key pasted into the URL is not repeated in the error. */
-GST_START_TEST (test_base_url_secret_not_repeated)
-{
-  const gchar *bad[] = { "http://user:sk-LEAK1@127.0.0.1/v1",
-    "htps://me:sk-LEAK2@host/v1", "ftp://host/v1?key=sk-LEAK3",
-    "https://host/v1#sk-LEAK4", "ht tp://sk-LEAK5/v1"
-  };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
-    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
-    g_autoptr (GstElement) pipeline = pipeline_with (emu, "url", "base-url",
-        bad[i]);
-    g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-    g_autoptr (GstMessage) msg = NULL;
-    g_autoptr (GError) error = NULL;
-    g_autofree gchar *debug = NULL;
-
-    fail_unless_equals_int (gst_element_set_state (pipeline,
-            GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
-    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-    fail_unless (msg != NULL);
-    gst_message_parse_error (msg, &error, &debug);
-    fail_if (strstr (error->message, "LEAK") != NULL, "%s", error->message);
-    fail_if (debug != NULL && strstr (debug, "LEAK") != NULL, "%s", debug);
-    gst_element_set_state (pipeline, GST_STATE_NULL);
   }
 }
 
@@ -355,7 +328,6 @@ errors_suite (void)
   tcase_add_test (tc, test_no_api_key);
   tcase_add_test (tc, test_api_key_from_environment);
   tcase_add_test (tc, test_bad_base_url);
-  tcase_add_test (tc, test_base_url_secret_not_repeated);
   tcase_add_test (tc, test_bad_video_id);
   tcase_add_test (tc, test_wrong_key);
   tcase_add_test (tc, test_task_failed);

@@ -74,6 +74,19 @@ wait_completed (ApigoClient * client, const gchar * id)
   fail ("%s never completed", id);
 }
 
+/* A small clip, created and generated: its task, and the bytes the
+ * emulator serves for it. */
+static ApigoTask *
+completed_clip (ApigoEmulator * emu, ApigoClient * client, GBytes ** served)
+{
+  ApigoTask *task = create (client, &small_clip);
+
+  wait_completed (client, task->id);
+  *served = apigo_emulator_get_content (emu, task->id);
+  fail_unless (*served != NULL);
+  return task;
+}
+
 static ApigoDownload *
 new_store (void)
 {
@@ -198,19 +211,16 @@ resume (gboolean ignore_range, gboolean chunked)
 {
   g_autoptr (ApigoEmulator) emu = start_emulator ();
   g_autoptr (ApigoClient) client = new_client (emu, KEY);
-  g_autoptr (ApigoTask) task = create (client, &small_clip);
-  g_autoptr (ApigoDownload) dl = new_store ();
   g_autoptr (GBytes) served = NULL;
+  g_autoptr (ApigoTask) task = completed_clip (emu, client, &served);
+  g_autoptr (ApigoDownload) dl = new_store ();
   g_autoptr (GBytes) got = NULL;
   g_autoptr (GPtrArray) requests = NULL;
   g_autoptr (GError) error = NULL;
   guint64 last_total = 1;
   gsize len;
-  const guint8 *data;
+  const guint8 *data = g_bytes_get_data (served, &len);
 
-  wait_completed (client, task->id);
-  served = apigo_emulator_get_content (emu, task->id);
-  data = g_bytes_get_data (served, &len);
   fail_unless (len > 2000);
   fail_unless (apigo_download_append (dl, data, 1000, NULL));
 
@@ -253,13 +263,12 @@ GST_START_TEST (test_cut_download)
 {
   g_autoptr (ApigoEmulator) emu = start_emulator ();
   g_autoptr (ApigoClient) client = new_client (emu, KEY);
-  g_autoptr (ApigoTask) task = create (client, &small_clip);
+  g_autoptr (GBytes) served = NULL;
+  g_autoptr (ApigoTask) task = completed_clip (emu, client, &served);
   g_autoptr (ApigoDownload) dl = new_store ();
   g_autoptr (GBytes) got = NULL;
-  g_autoptr (GBytes) served = NULL;
   g_autoptr (GError) error = NULL;
 
-  wait_completed (client, task->id);
   apigo_emulator_cut_download (emu, 1500, 1);
   fail_if (apigo_client_download (client, task->id, NULL, dl, NULL, NULL,
           NULL, &error));
@@ -272,7 +281,6 @@ GST_START_TEST (test_cut_download)
   fail_unless (apigo_client_download (client, task->id, NULL, dl, NULL,
           NULL, NULL, &error));
   got = read_all (dl);
-  served = apigo_emulator_get_content (emu, task->id);
   fail_unless (g_bytes_equal (got, served));
 }
 
@@ -284,15 +292,13 @@ GST_START_TEST (test_resume_nothing_left)
 {
   g_autoptr (ApigoEmulator) emu = start_emulator ();
   g_autoptr (ApigoClient) client = new_client (emu, KEY);
-  g_autoptr (ApigoTask) task = create (client, &small_clip);
-  g_autoptr (ApigoDownload) dl = new_store ();
   g_autoptr (GBytes) served = NULL;
+  g_autoptr (ApigoTask) task = completed_clip (emu, client, &served);
+  g_autoptr (ApigoDownload) dl = new_store ();
   g_autoptr (GBytes) got = NULL;
   g_autoptr (GError) error = NULL;
   guint asked;
 
-  wait_completed (client, task->id);
-  served = apigo_emulator_get_content (emu, task->id);
   apigo_download_set_total (dl, g_bytes_get_size (served));
   fail_unless (apigo_download_append (dl, g_bytes_get_data (served, NULL),
           g_bytes_get_size (served), NULL));
@@ -314,10 +320,10 @@ GST_START_TEST (test_errors_ignored)
 {
   g_autoptr (ApigoEmulator) emu = start_emulator ();
   g_autoptr (ApigoClient) client = new_client (emu, KEY);
-  g_autoptr (ApigoTask) task = create (client, &small_clip);
+  g_autoptr (GBytes) served = NULL;
+  g_autoptr (ApigoTask) task = completed_clip (emu, client, &served);
   g_autoptr (ApigoDownload) dl = new_store ();
 
-  wait_completed (client, task->id);
   apigo_emulator_cut_download (emu, 100, 1);
   fail_if (apigo_client_download (client, task->id, NULL, dl, NULL, NULL,
           NULL, NULL));
