@@ -85,12 +85,12 @@ new_message (const gchar * method, const gchar * path)
 }
 
 static Response *
-send_message (SoupMessage * msg)
+send_message_with (SoupSession * with, SoupMessage * msg)
 {
   Response *r = g_new0 (Response, 1);
   const gchar *type;
 
-  r->body = soup_session_send_and_read (session, msg, NULL, &r->error);
+  r->body = soup_session_send_and_read (with, msg, NULL, &r->error);
   r->status = soup_message_get_status (msg);
   r->headers =
       soup_message_headers_ref (soup_message_get_response_headers (msg));
@@ -103,6 +103,12 @@ send_message (SoupMessage * msg)
     fail_unless (r->json != NULL, "invalid JSON: %s", text);
   }
   return r;
+}
+
+static Response *
+send_message (SoupMessage * msg)
+{
+  return send_message_with (session, msg);
 }
 
 static Response *
@@ -816,6 +822,16 @@ GST_START_TEST (test_auth)
   fail_unless (log_at (log, 4)->authorized);
   fail_unless (log_at (log, 5)->authorized);
   fail_unless_equals_int (log_at (log, 0)->status, 401);
+
+  /* Any Authorization at all, right or wrong, is "present". */
+  fail_if (log_at (log, 0)->authorization_present);
+  for (i = 1; i < 6; i++)
+    fail_unless (log_at (log, i)->authorization_present);
+  {
+    g_autofree gchar *line = apigo_emulator_request_to_json (log->pdata[0]);
+
+    fail_unless (strstr (line, "\"authorization_present\":false") != NULL);
+  }
 }
 
 GST_END_TEST;
@@ -1045,6 +1061,18 @@ GST_START_TEST (test_cut_download)
   fail_unless_equals_int (log->len, 2);
   fail_unless_equals_int (log_at (log, 0)->status, 0);
   fail_unless_equals_int (log_at (log, 1)->status, 206);
+
+  /* Chunked, the end is just as unclean (libsoup itself would end the
+   * body properly when the connection is taken from it). */
+  g_object_set (emu, "chunked", TRUE, NULL);
+  apigo_emulator_cut_download (emu, 20000, 1);
+  g_clear_object (&msg);
+  g_clear_error (&error);
+  got = read_all (id, &msg, &error);
+  fail_unless_equals_int (soup_message_get_status (msg), 200);
+  fail_unless_equals_int (got, 20000);
+  fail_unless (error != NULL, "a cut chunked body must not end cleanly");
+  fail_unless_equals_int (apigo_emulator_count_completed_downloads (emu), 1);
 }
 
 GST_END_TEST;
@@ -1712,6 +1740,697 @@ GST_START_TEST (test_stop_while_rendering)
 
 GST_END_TEST;
 
+/* Faults of the network, the service and the machine (second contract) */
+
+static gsize
+body_size (Response * r)
+{
+  return r->body ? g_bytes_get_size (r->body) : 0;
+}
+
+static const gchar *
+header (Response * r, const gchar * name)
+{
+  return soup_message_headers_get_one (r->headers, name);
+}
+
+static guint
+list_length (void)
+{
+  g_autoptr (Response) r = request ("GET", "/videos");
+
+  fail_unless_equals_int (r->status, 200);
+  return json_array_get_length (json_object_get_array_member (obj (r), "data"));
+}
+
+GST_START_TEST (test_inject_bodies)
+{
+  ApigoEmulatorFault json = { APIGO_EMULATOR_ROUTE_LIST, 503,
+    APIGO_EMULATOR_BODY_JSON, NULL, NULL, NULL, 1
+  };
+  ApigoEmulatorFault html = { APIGO_EMULATOR_ROUTE_LIST, 502,
+    APIGO_EMULATOR_BODY_HTML, NULL, NULL, NULL, 1
+  };
+  ApigoEmulatorFault empty = { APIGO_EMULATOR_ROUTE_LIST, 500,
+    APIGO_EMULATOR_BODY_EMPTY, NULL, NULL, NULL, 2
+  };
+  g_autofree gchar *text = NULL;
+  Response *r;
+  guint i;
+
+  /* Queued in order, consumed in order. */
+  apigo_emulator_inject (emu, &json);
+  apigo_emulator_inject (emu, &html);
+  apigo_emulator_inject (emu, &empty);
+
+  r = request ("GET", "/videos");
+  assert_error (r, 503, "server_error", NULL);
+  response_free (r);
+
+  r = request ("GET", "/videos");
+  fail_unless_equals_int (r->status, 502);
+  fail_unless_equals_string (soup_message_headers_get_content_type
+      (r->headers, NULL), "text/html");
+  fail_unless (r->json == NULL);
+  text = g_strndup (g_bytes_get_data (r->body, NULL), body_size (r));
+  fail_unless (strstr (text, "<html>") != NULL);
+  fail_unless (strstr (text, "502") != NULL);
+  response_free (r);
+
+  for (i = 0; i < 2; i++) {
+    r = request ("GET", "/videos");
+    fail_unless_equals_int (r->status, 500);
+    fail_unless (r->error == NULL);
+    fail_unless_equals_int (body_size (r), 0);
+    fail_unless_equals_string (header (r, "Content-Length"), "0");
+    fail_unless (header (r, "Content-Type") == NULL);
+    response_free (r);
+  }
+
+  r = request ("GET", "/videos");
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_inject_headers)
+{
+  /* Retry-After, retry-after-ms, x-should-retry: exactly those given. */
+  const gchar *cases[][3] = {
+    {NULL, NULL, NULL},
+    {"2", NULL, NULL},
+    {"Wed, 21 Oct 2026 07:28:00 GMT", NULL, NULL},
+    {NULL, "1500", NULL},
+    {NULL, NULL, "false"},
+    {"3", "2500", "true"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    ApigoEmulatorFault fault = { APIGO_EMULATOR_ROUTE_LIST, 429,
+      APIGO_EMULATOR_BODY_JSON, cases[i][0], cases[i][1], cases[i][2], 1
+    };
+    g_autoptr (Response) r = NULL;
+
+    apigo_emulator_inject (emu, &fault);
+    r = request ("GET", "/videos");
+    assert_error (r, 429, "rate_limit_exceeded", NULL);
+    fail_unless_equals_string (header (r, "Retry-After"), cases[i][0]);
+    fail_unless_equals_string (header (r, "retry-after-ms"), cases[i][1]);
+    fail_unless_equals_string (header (r, "x-should-retry"), cases[i][2]);
+  }
+
+  /* The other body kinds carry them too. */
+  {
+    ApigoEmulatorFault fault = { APIGO_EMULATOR_ROUTE_ANY, 503,
+      APIGO_EMULATOR_BODY_EMPTY, "7", NULL, "true", 1
+    };
+    g_autoptr (Response) r = NULL;
+
+    apigo_emulator_inject (emu, &fault);
+    r = request ("GET", "/videos");
+    fail_unless_equals_int (r->status, 503);
+    fail_unless_equals_string (header (r, "Retry-After"), "7");
+    fail_unless_equals_string (header (r, "x-should-retry"), "true");
+    fail_unless (header (r, "retry-after-ms") == NULL);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_drop_connections)
+{
+  g_autoptr (GPtrArray) log = NULL;
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *path = NULL;
+  Response *r;
+
+  apigo_emulator_drop_connections (emu, APIGO_EMULATOR_ROUTE_CREATE, 1);
+  r = create ("never made", "32x32", "1");
+  fail_unless (r->error != NULL, "a dropped request got status %u", r->status);
+  GST_INFO ("dropped create: %s %d: %s", g_quark_to_string (r->error->domain),
+      r->error->code, r->error->message);
+  fail_unless_equals_int (r->status, 0);
+  response_free (r);
+  fail_unless_equals_int (list_length (), 0);
+
+  log = apigo_emulator_get_requests (emu);
+  fail_unless_equals_int (log_at (log, 0)->route, APIGO_EMULATOR_ROUTE_CREATE);
+  fail_unless_equals_int (log_at (log, 0)->status, 0);
+  fail_unless (log_at (log, 0)->video_id == NULL);
+
+  /* Only one; and other routes can lose theirs. */
+  id = create_ok ("made", "32x32", "1");
+  apigo_emulator_drop_connections (emu, APIGO_EMULATOR_ROUTE_RETRIEVE, 1);
+  path = task_path (id, "");
+  {
+    /* A new connection: libsoup resends an idempotent request by itself
+     * when a connection it had used before is closed on it. */
+    g_autoptr (SoupSession) fresh = new_session ();
+    g_autoptr (SoupMessage) msg = new_message ("GET", path);
+
+    r = send_message_with (fresh, msg);
+    fail_unless (r->error != NULL);
+    response_free (r);
+  }
+  r = request ("GET", path);
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+  fail_unless_equals_int (list_length (), 1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_drop_create_answers)
+{
+  const gchar *fields[] = { "model", "sora-2", "prompt", "billed", "size",
+    "32x32", "seconds", "1", NULL
+  };
+  g_autoptr (GPtrArray) log = NULL;
+  g_autoptr (Response) list = NULL;
+  Response *r;
+  guint i;
+
+  apigo_emulator_drop_create_answers (emu, 1);
+  for (i = 0; i < 2; i++) {
+    g_autoptr (SoupMessage) msg = new_create_message (fields, NULL, NULL, NULL);
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg),
+        "Idempotency-Key", "lost-answer");
+    r = send_message (msg);
+    if (i == 0) {
+      /* The client cannot tell that the task was made... */
+      fail_unless (r->error != NULL, "a dropped answer came with status %u",
+          r->status);
+      fail_unless_equals_int (r->status, 0);
+      list = request ("GET", "/videos");
+      fail_unless_equals_int (json_array_get_length
+          (json_object_get_array_member (obj (list), "data")), 1);
+    } else {
+      /* ...but a retry with the same key gets it rather than a second. */
+      fail_unless_equals_int (r->status, 200);
+      fail_unless_equals_string (str (obj (r), "id"), list_id (list, 0));
+    }
+    response_free (r);
+  }
+  fail_unless_equals_int (list_length (), 1);
+
+  log = apigo_emulator_get_requests (emu);
+  fail_unless_equals_int (log_at (log, 0)->route, APIGO_EMULATOR_ROUTE_CREATE);
+  fail_unless_equals_int (log_at (log, 0)->status, 0);
+  fail_unless_equals_string (log_at (log, 0)->video_id, list_id (list, 0));
+  fail_unless_equals_string (g_hash_table_lookup (log_at (log, 0)->form,
+          "prompt"), "billed");
+  fail_unless_equals_int (log_at (log, 2)->status, 200);
+}
+
+GST_END_TEST;
+
+/* The status word and progress a task has now. */
+static gchar *
+task_status (const gchar * id, gint * progress)
+{
+  g_autofree gchar *path = task_path (id, "");
+  g_autoptr (Response) r = request ("GET", path);
+
+  fail_unless_equals_int (r->status, 200);
+  if (progress)
+    *progress = json_object_get_int_member (obj (r), "progress");
+  return g_strdup (str (obj (r), "status"));
+}
+
+GST_START_TEST (test_script_course)
+{
+  const gchar *words[] = { "NOT_START", "processing", NULL };
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (Response) created = NULL;
+  gint64 start = g_get_monotonic_time (), course = 0;
+  gint64 deadline = start + 60 * G_USEC_PER_SEC;
+  const gchar *id;
+  guint i;
+
+  /* Steps long enough for slow polls (valgrind) to see every word. */
+  apigo_emulator_script_next_task (emu, words, 0.5);
+  g_object_set (emu, "generation-time", 0.5, NULL);
+  created = create ("scripted", "32x32", "1");
+  fail_unless_equals_int (created->status, 200);
+  id = str (obj (created), "id");
+  fail_unless_equals_string (str (obj (created), "status"), "NOT_START");
+  fail_unless_equals_int (json_object_get_int_member (obj (created),
+          "progress"), 0);
+
+  /* Every word in turn, then the normal course. */
+  for (;;) {
+    gint progress;
+    gchar *status = task_status (id, &progress);
+    gboolean scripted = g_str_equal (status, "NOT_START") ||
+        g_str_equal (status, "processing");
+
+    if (scripted) {
+      fail_unless_equals_int (progress, 0);
+    } else if (course == 0) {
+      course = g_get_monotonic_time ();
+    }
+    if (seen->len == 0 || !g_str_equal (status, seen->pdata[seen->len - 1]))
+      g_ptr_array_add (seen, status);
+    else
+      g_free (status);
+    if (g_str_equal (seen->pdata[seen->len - 1], "completed"))
+      break;
+    fail_unless (g_get_monotonic_time () < deadline, "never completed");
+    g_usleep (20 * 1000);
+  }
+
+  fail_unless (seen->len >= 3);
+  fail_unless_equals_string (seen->pdata[0], "NOT_START");
+  fail_unless_equals_string (seen->pdata[1], "processing");
+  for (i = 2; i < seen->len - 1; i++)
+    fail_unless (g_str_equal (seen->pdata[i], "queued") ||
+        g_str_equal (seen->pdata[i], "in_progress"), "unexpected status %s",
+        (const gchar *) seen->pdata[i]);
+  /* Both words lasted their step, and generation-time started after them
+   * (lower bounds only: never flaky). */
+  fail_unless (course - start >= 1.0 * G_USEC_PER_SEC);
+  fail_unless (g_get_monotonic_time () - start >= 1.5 * G_USEC_PER_SEC);
+
+  /* Only the next task was scripted. */
+  {
+    g_autoptr (Response) r = create ("plain", "32x32", "1");
+
+    fail_unless_equals_string (str (obj (r), "status"), "queued");
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_script_final)
+{
+  const gchar *cancelled[] = { "NOT_START", "cancelled", "processing", NULL };
+  const gchar *failed[] = { "failed", NULL };
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *path = NULL;
+  g_autoptr (Response) content = NULL;
+  gint64 until;
+
+  apigo_emulator_script_next_task (emu, cancelled, 0.2);
+  {
+    g_autoptr (Response) r = create ("called off", "32x32", "1");
+
+    fail_unless_equals_string (str (obj (r), "status"), "NOT_START");
+    id = g_strdup (str (obj (r), "id"));
+  }
+  g_usleep (250 * 1000);
+
+  /* Well past generation-time: the final word sticks, the rest never
+   * shows. */
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until) {
+    gint progress;
+    g_autofree gchar *status = task_status (id, &progress);
+
+    fail_unless_equals_string (status, "cancelled");
+    fail_unless_equals_int (progress, 0);
+    g_usleep (50 * 1000);
+  }
+  path = task_path (id, "/content");
+  content = request ("GET", path);
+  assert_error (content, 404, "video_not_ready", NULL);
+  fail_unless (apigo_emulator_get_content (emu, id) == NULL);
+
+  /* "failed" at once, with an error as a failed task has. */
+  apigo_emulator_script_next_task (emu, failed, 0.0);
+  {
+    g_autoptr (Response) r = create ("fails", "32x32", "1");
+    JsonObject *error;
+
+    fail_unless_equals_string (str (obj (r), "status"), "failed");
+    error = json_object_get_object_member (obj (r), "error");
+    fail_unless (error != NULL);
+    fail_unless (str (error, "code") != NULL);
+    fail_unless (str (error, "message") != NULL);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ignore_idempotency_key)
+{
+  const gchar *fields[] = { "model", "sora-2", "prompt", "twice", "size",
+    "32x32", "seconds", "1", NULL
+  };
+  gchar *ids[2];
+  guint i;
+
+  g_object_set (emu, "ignore-idempotency-key", TRUE, NULL);
+  for (i = 0; i < 2; i++) {
+    g_autoptr (SoupMessage) msg = new_create_message (fields, NULL, NULL, NULL);
+    g_autoptr (Response) r = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg),
+        "Idempotency-Key", "same-key");
+    r = send_message (msg);
+    fail_unless_equals_int (r->status, 200);
+    ids[i] = g_strdup (str (obj (r), "id"));
+  }
+  fail_if (g_str_equal (ids[0], ids[1]), "the key was honoured");
+  fail_unless_equals_int (list_length (), 2);
+  g_free (ids[0]);
+  g_free (ids[1]);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_expires_in)
+{
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *thumb = NULL;
+  g_autoptr (Response) done = NULL;
+  gint64 completed_at, expires_at;
+  Response *r;
+
+  g_object_set (emu, "expires-in", 2.0, NULL);
+  id = create_ok ("short-lived", "32x32", "1");
+  done = wait_task (id, NULL);
+  fail_unless_equals_string (str (obj (done), "status"), "completed");
+  completed_at = json_object_get_int_member (obj (done), "completed_at");
+  expires_at = json_object_get_int_member (obj (done), "expires_at");
+  fail_unless_equals_int64 (expires_at, completed_at + 2);
+
+  /* At least a second to go (completed_at is rounded down). */
+  path = task_path (id, "/content");
+  r = request ("GET", path);
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+
+  while (g_get_real_time () <= (expires_at + 0.05) * G_USEC_PER_SEC)
+    g_usleep (50 * 1000);
+  r = request ("GET", path);
+  assert_error (r, 404, "video_expired", "video_id");
+  fail_unless (strstr (str (json_object_get_object_member (obj (r), "error"),
+              "message"), "expired") != NULL);
+  response_free (r);
+  thumb = task_path (id, "/content?variant=thumbnail");
+  r = request ("GET", thumb);
+  assert_error (r, 404, "video_expired", NULL);
+  response_free (r);
+
+  /* The task itself is still completed, as on OpenAI. */
+  response_free (wait_task (id, NULL));
+  {
+    g_autofree gchar *status = task_status (id, NULL);
+
+    fail_unless_equals_string (status, "completed");
+  }
+
+  /* Rounded up to whole seconds; and read at each request. */
+  g_object_set (emu, "expires-in", 0.5, NULL);
+  r = wait_task (id, NULL);
+  fail_unless_equals_int64 (json_object_get_int_member (obj (r),
+          "expires_at"), completed_at + 1);
+  response_free (r);
+  g_object_set (emu, "expires-in", 3600.0, NULL);
+  r = request ("GET", path);
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+}
+
+GST_END_TEST;
+
+/* A query parameter of @uri, or NULL. */
+static gchar *
+uri_param (GUri * uri, const gchar * name)
+{
+  g_autoptr (GHashTable) params = NULL;
+
+  if (g_uri_get_query (uri) == NULL)
+    return NULL;
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&",
+      G_URI_PARAMS_NONE, NULL);
+  return params ? g_strdup (g_hash_table_lookup (params, name)) : NULL;
+}
+
+/* The Location the API points a content request at. */
+static gchar *
+cdn_location (const gchar * id, const gchar * variant)
+{
+  g_autofree gchar *path = g_strconcat ("/videos/", id, "/content",
+      variant ? "?variant=" : NULL, variant, NULL);
+  g_autoptr (SoupMessage) msg = new_message ("GET", path);
+  g_autoptr (Response) r = NULL;
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  r = send_message (msg);
+  fail_unless_equals_int (r->status, 302);
+  fail_unless_equals_int (body_size (r), 0);
+  fail_unless (header (r, "Location") != NULL);
+  return g_strdup (header (r, "Location"));
+}
+
+/* A plain GET (or HEAD), with no Authorization unless @auth. */
+static Response *
+cdn_get (const gchar * url, const gchar * method, const gchar * range,
+    gboolean auth)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers;
+
+  fail_unless (msg != NULL, "bad URL %s", url);
+  headers = soup_message_get_request_headers (msg);
+  if (range)
+    soup_message_headers_replace (headers, "Range", range);
+  if (auth)
+    soup_message_headers_replace (headers, "Authorization", "Bearer " API_KEY);
+  return send_message (msg);
+}
+
+GST_START_TEST (test_cdn)
+{
+  g_autofree gchar *id = create_ok ("delivered", "64x64", "1");
+  g_autofree gchar *origin = NULL;
+  g_autofree gchar *location = NULL;
+  g_autofree gchar *token = NULL;
+  g_autofree gchar *variant = NULL;
+  g_autofree gchar *expected_path = NULL;
+  g_autofree gchar *bad = NULL;
+  g_autofree gchar *bare = NULL;
+  g_autofree gchar *thumb = NULL;
+  g_autoptr (GBytes) all = NULL;
+  g_autoptr (GPtrArray) log = NULL;
+  g_autoptr (GUri) uri = NULL;
+  guint cdn_port = 0, n_cdn = 0, i;
+  Response *r;
+
+  fail_unless (apigo_emulator_get_cdn_origin (emu) == NULL);
+  g_object_set (emu, "cdn", TRUE, NULL);
+  g_object_get (emu, "cdn-port", &cdn_port, NULL);
+  fail_unless (cdn_port != 0);
+  fail_unless (cdn_port != apigo_emulator_get_port (emu));
+  origin = g_strdup_printf ("http://127.0.0.1:%u", cdn_port);
+  fail_unless_equals_string (apigo_emulator_get_cdn_origin (emu), origin);
+
+  wait_completed (id);
+  all = apigo_emulator_get_content (emu, id);
+  apigo_emulator_clear_requests (emu);
+
+  /* A redirect to another origin, with a token instead of a key. */
+  location = cdn_location (id, NULL);
+  uri = g_uri_parse (location, G_URI_FLAGS_ENCODED, NULL);
+  fail_unless (uri != NULL, "bad Location %s", location);
+  fail_unless_equals_string (g_uri_get_scheme (uri), "http");
+  fail_unless_equals_string (g_uri_get_host (uri), "127.0.0.1");
+  fail_unless_equals_int (g_uri_get_port (uri), cdn_port);
+  expected_path = g_strconcat ("/cdn/", id, NULL);
+  fail_unless_equals_string (g_uri_get_path (uri), expected_path);
+  variant = uri_param (uri, "variant");
+  token = uri_param (uri, "token");
+  fail_unless_equals_string (variant, "video");
+  fail_unless (token != NULL && strlen (token) >= 16);
+
+  /* The CDN serves it without any key: whole, ranges, HEAD. */
+  r = cdn_get (location, "GET", NULL, FALSE);
+  fail_unless_equals_int (r->status, 200);
+  fail_unless_equals_string (soup_message_headers_get_content_type
+      (r->headers, NULL), "video/mp4");
+  fail_unless (g_bytes_equal (r->body, all));
+  response_free (r);
+  r = cdn_get (location, "GET", "bytes=100-199", FALSE);
+  fail_unless_equals_int (r->status, 206);
+  fail_unless_equals_int (body_size (r), 100);
+  fail_unless (memcmp (g_bytes_get_data (r->body, NULL),
+          (const guint8 *) g_bytes_get_data (all, NULL) + 100, 100) == 0);
+  response_free (r);
+  r = cdn_get (location, "HEAD", NULL, FALSE);
+  fail_unless_equals_int (r->status, 200);
+  fail_unless_equals_int64 (soup_message_headers_get_content_length
+      (r->headers), g_bytes_get_size (all));
+  response_free (r);
+
+  /* A client that (wrongly) sends its key along still gets it. */
+  r = cdn_get (location, "GET", "bytes=0-9", TRUE);
+  fail_unless_equals_int (r->status, 206);
+  response_free (r);
+
+  /* Without the right token: 403. */
+  bad = g_strdup_printf ("%s/cdn/%s?variant=video&token=0123456789abcdef",
+      origin, id);
+  r = cdn_get (bad, "GET", NULL, TRUE);
+  fail_unless_equals_int (r->status, 403);
+  response_free (r);
+  bare = g_strdup_printf ("%s/cdn/%s?variant=video", origin, id);
+  r = cdn_get (bare, "GET", NULL, FALSE);
+  fail_unless_equals_int (r->status, 403);
+  response_free (r);
+
+  /* Other variants go the same way. */
+  thumb = cdn_location (id, "thumbnail");
+  r = cdn_get (thumb, "GET", NULL, FALSE);
+  fail_unless_equals_int (r->status, 200);
+  fail_unless_equals_string (soup_message_headers_get_content_type
+      (r->headers, NULL), "image/jpeg");
+  response_free (r);
+
+  /* What the emulator saw. */
+  log = apigo_emulator_get_requests (emu);
+  fail_unless_equals_int (log_at (log, 0)->route, APIGO_EMULATOR_ROUTE_CONTENT);
+  fail_unless_equals_int (log_at (log, 0)->status, 302);
+  fail_unless (log_at (log, 0)->authorization_present);
+  for (i = 1; i < 5; i++) {
+    ApigoEmulatorRequest *req = log_at (log, i);
+
+    fail_unless_equals_int (req->route, APIGO_EMULATOR_ROUTE_CDN);
+    fail_unless_equals_string (req->path, expected_path);
+    fail_unless_equals_string (req->video_id, id);
+    fail_unless_equals_int (req->authorization_present, i == 4);
+  }
+  fail_unless_equals_int (log_at (log, 4)->status, 206);
+  fail_unless_equals_int (log_at (log, 5)->status, 403);
+  fail_unless_equals_int (log_at (log, 6)->status, 403);
+  for (i = 0; i < log->len; i++)
+    n_cdn += log_at (log, i)->route == APIGO_EMULATOR_ROUTE_CDN;
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CDN, NULL), n_cdn);
+
+  /* A session that follows redirects gets the content in one call. */
+  {
+    g_autofree gchar *path = task_path (id, "/content");
+
+    r = request ("GET", path);
+    fail_unless_equals_int (r->status, 200);
+    fail_unless (g_bytes_equal (r->body, all));
+    response_free (r);
+  }
+
+  /* Faults and expiry apply on the CDN too. */
+  apigo_emulator_fail_status (emu, APIGO_EMULATOR_ROUTE_CDN, 503, 1);
+  r = cdn_get (location, "GET", NULL, FALSE);
+  fail_unless_equals_int (r->status, 503);
+  response_free (r);
+  g_object_set (emu, "expires-in", 0.0, NULL);
+  r = cdn_get (location, "GET", NULL, FALSE);
+  assert_error (r, 404, "video_expired", NULL);
+  response_free (r);
+}
+
+GST_END_TEST;
+
+static SoupSession *
+new_session_trusting (const gchar * ca_file)
+{
+  g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+  g_autoptr (GTlsDatabase) db = NULL;
+  g_autoptr (GError) error = NULL;
+
+  db = g_tls_file_database_new (ca_file, &error);
+  fail_unless (db != NULL, "%s", error ? error->message : "?");
+  return soup_session_new_with_options ("proxy-resolver", direct,
+      "tls-database", db, NULL);
+}
+
+GST_START_TEST (test_tls)
+{
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (SoupSession) trusting = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *localhost = NULL;
+  Response *r;
+
+  certificate = g_tls_certificate_new_from_files (TLS_DATA_DIR "/server.pem",
+      TLS_DATA_DIR "/server.key", &error);
+  fail_unless (certificate != NULL, "%s", error ? error->message : "?");
+  apigo_emulator_stop (emu);
+  g_object_set (emu, "tls-certificate", certificate, NULL);
+  fail_unless (apigo_emulator_start (emu, 0, NULL));
+  fail_unless (g_str_has_prefix (apigo_emulator_get_base_url (emu),
+          "https://127.0.0.1:"));
+
+  /* Nothing trusts the test CA by default... */
+  r = request ("GET", "/videos");
+  fail_unless (r->error != NULL, "an unknown CA was accepted");
+  fail_unless (r->error->domain == G_TLS_ERROR, "%s",
+      g_quark_to_string (r->error->domain));
+  GST_INFO ("untrusted: %s %d: %s", g_quark_to_string (r->error->domain),
+      r->error->code, r->error->message);
+  fail_unless_equals_int (r->status, 0);
+  response_free (r);
+
+  /* ...a client given it accepts the server, by address and by name. */
+  trusting = new_session_trusting (TLS_DATA_DIR "/ca.pem");
+  {
+    g_autoptr (SoupMessage) msg = new_message ("GET", "/videos");
+
+    r = send_message_with (trusting, msg);
+    fail_unless (r->error == NULL, "%s", r->error ? r->error->message : "");
+    fail_unless_equals_int (r->status, 200);
+    response_free (r);
+  }
+  localhost = g_strdup_printf ("https://localhost:%u/v1/videos",
+      apigo_emulator_get_port (emu));
+  {
+    g_autoptr (SoupMessage) msg = soup_message_new ("GET", localhost);
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg),
+        "Authorization", "Bearer " API_KEY);
+    r = send_message_with (trusting, msg);
+    fail_unless (r->error == NULL, "%s", r->error ? r->error->message : "");
+    fail_unless_equals_int (r->status, 200);
+    response_free (r);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_list_without_prompt)
+{
+  g_autofree gchar *id = create_ok ("not for lists", "32x32", "1");
+  g_autofree gchar *path = task_path (id, "");
+  JsonObject *task;
+  Response *r;
+
+  r = request ("GET", "/videos");
+  task = json_array_get_object_element (json_object_get_array_member (obj (r),
+          "data"), 0);
+  fail_unless_equals_string (str (task, "prompt"), "not for lists");
+  response_free (r);
+
+  g_object_set (emu, "list-without-prompt", TRUE, NULL);
+  r = request ("GET", "/videos");
+  task = json_array_get_object_element (json_object_get_array_member (obj (r),
+          "data"), 0);
+  fail_unless_equals_string (str (task, "id"), id);
+  fail_unless (str (task, "status") != NULL);
+  fail_if (json_object_has_member (task, "prompt"));
+  response_free (r);
+
+  /* Only lists. */
+  r = request ("GET", path);
+  fail_unless_equals_string (str (obj (r), "prompt"), "not for lists");
+  response_free (r);
+}
+
+GST_END_TEST;
+
 static Suite *
 emulator_suite (void)
 {
@@ -1748,6 +2467,17 @@ emulator_suite (void)
   tcase_add_test (tc, test_initial_status_pending);
   tcase_add_test (tc, test_cache_dir);
   tcase_add_test (tc, test_stop_while_rendering);
+  tcase_add_test (tc, test_inject_bodies);
+  tcase_add_test (tc, test_inject_headers);
+  tcase_add_test (tc, test_drop_connections);
+  tcase_add_test (tc, test_drop_create_answers);
+  tcase_add_test (tc, test_script_course);
+  tcase_add_test (tc, test_script_final);
+  tcase_add_test (tc, test_ignore_idempotency_key);
+  tcase_add_test (tc, test_expires_in);
+  tcase_add_test (tc, test_cdn);
+  tcase_add_test (tc, test_tls);
+  tcase_add_test (tc, test_list_without_prompt);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -10,6 +10,7 @@
 #define __APIGO_EMULATOR_PRIVATE_H__
 
 #include "apigo-emulator.h"
+#include "emulator-faults.h"
 #include "emulator-tasks.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,10 @@ typedef struct
   gdouble create_delay;
   gboolean faststart;
   gboolean audio;
+  gboolean ignore_idempotency_key;
+  gdouble expires_in;
+  gboolean cdn;
+  gboolean list_without_prompt;
 } EmuSettings;
 
 void emu_settings_clear (EmuSettings * settings);
@@ -35,11 +40,8 @@ void emu_settings_clear (EmuSettings * settings);
 void apigo_emulator_get_settings (ApigoEmulator * emu, EmuSettings * out);
 EmuTaskTable *apigo_emulator_get_tasks (ApigoEmulator * emu);
 
-/* Each consumes one pending fault and says what to do. */
-gboolean apigo_emulator_take_fault (ApigoEmulator * emu,
-    ApigoEmulatorRoute route, guint * http_status, gboolean * html);
-gboolean apigo_emulator_take_cut (ApigoEmulator * emu, gsize * after_bytes);
-gboolean apigo_emulator_take_task_failure (ApigoEmulator * emu);
+/* The emulator's own, for as long as it lives. */
+EmuFaults *apigo_emulator_get_faults (ApigoEmulator * emu);
 
 /* Appends @req (transfer full) to the log and emits "request-logged". */
 void apigo_emulator_log_request (ApigoEmulator * emu,

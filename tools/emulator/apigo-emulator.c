@@ -3,28 +3,22 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The emulator object: properties, the server thread and its lifetime, the
- * request log and the fault queues.  HTTP handling lives in
- * emulator-routes.c, tasks in emulator-tasks.c.
+ * request log and the public face of the fault queues.  HTTP handling lives
+ * in emulator-routes.c, tasks in emulator-tasks.c, faults in
+ * emulator-faults.c.
  */
 
 #include "apigo-emulator.h"
 
 #include "apigo-emulator-private.h"
 #include "emulator-cache.h"
+#include "emulator-faults.h"
 #include "emulator-routes.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
-
-typedef struct
-{
-  ApigoEmulatorRoute route;
-  guint http_status;
-  gboolean html;
-  guint count;
-} Fault;
 
 struct _ApigoEmulator
 {
@@ -34,11 +28,7 @@ struct _ApigoEmulator
   GCond cond;
   EmuSettings settings;
   gchar *cache_dir;
-
-  GQueue faults;                /* Fault, applied in order */
-  gsize cut_after;
-  guint cut_count;
-  guint fail_tasks;
+  GTlsCertificate *tls_certificate;
 
   GPtrArray *requests;          /* ApigoEmulatorRequest */
   guint completed_downloads;
@@ -52,8 +42,12 @@ struct _ApigoEmulator
   guint requested_port;
   guint port;
   gchar *base_url;
+  guint cdn_port;
+  gchar *cdn_origin;
   EmuTaskTable *tasks;
   gchar *private_dir;
+
+  EmuFaults *faults;            /* thread-safe on its own */
 };
 
 enum
@@ -73,6 +67,12 @@ enum
   PROP_CACHE_DIR,
   PROP_PORT,
   PROP_BASE_URL,
+  PROP_IGNORE_IDEMPOTENCY_KEY,
+  PROP_EXPIRES_IN,
+  PROP_CDN,
+  PROP_CDN_PORT,
+  PROP_TLS_CERTIFICATE,
+  PROP_LIST_WITHOUT_PROMPT,
   N_PROPS
 };
 
@@ -90,6 +90,10 @@ G_DEFINE_BOXED_TYPE (ApigoEmulatorRequest, apigo_emulator_request,
     apigo_emulator_request_copy, apigo_emulator_request_free);
 
 #define DEFAULT_GENERATION_TIME 3.0
+/* An hour, as on OpenAI's service. */
+#define DEFAULT_EXPIRES_IN 3600.0
+/* About a century. */
+#define MAX_EXPIRES_IN 3.2e9
 
 void
 emu_settings_clear (EmuSettings * settings)
@@ -102,8 +106,9 @@ apigo_emulator_init (ApigoEmulator * emu)
 {
   g_mutex_init (&emu->lock);
   g_cond_init (&emu->cond);
-  g_queue_init (&emu->faults);
+  emu->faults = emu_faults_new ();
   emu->settings.generation_time = DEFAULT_GENERATION_TIME;
+  emu->settings.expires_in = DEFAULT_EXPIRES_IN;
   emu->settings.faststart = TRUE;
   emu->settings.audio = TRUE;
   emu->requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
@@ -125,7 +130,8 @@ apigo_emulator_finalize (GObject * object)
 
   emu_settings_clear (&emu->settings);
   g_free (emu->cache_dir);
-  g_queue_clear_full (&emu->faults, g_free);
+  g_clear_object (&emu->tls_certificate);
+  emu_faults_free (emu->faults);
   g_ptr_array_unref (emu->requests);
   g_mutex_clear (&emu->lock);
   g_cond_clear (&emu->cond);
@@ -188,6 +194,23 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
       g_free (emu->cache_dir);
       emu->cache_dir = g_value_dup_string (value);
       break;
+    case PROP_IGNORE_IDEMPOTENCY_KEY:
+      s->ignore_idempotency_key = g_value_get_boolean (value);
+      break;
+    case PROP_EXPIRES_IN:
+      s->expires_in = g_value_get_double (value);
+      break;
+    case PROP_CDN:
+      s->cdn = g_value_get_boolean (value);
+      break;
+    case PROP_TLS_CERTIFICATE:
+      /* Read at start(). */
+      g_clear_object (&emu->tls_certificate);
+      emu->tls_certificate = g_value_dup_object (value);
+      break;
+    case PROP_LIST_WITHOUT_PROMPT:
+      s->list_without_prompt = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -246,6 +269,24 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_BASE_URL:
       g_value_set_string (value, emu->base_url);
       break;
+    case PROP_IGNORE_IDEMPOTENCY_KEY:
+      g_value_set_boolean (value, s->ignore_idempotency_key);
+      break;
+    case PROP_EXPIRES_IN:
+      g_value_set_double (value, s->expires_in);
+      break;
+    case PROP_CDN:
+      g_value_set_boolean (value, s->cdn);
+      break;
+    case PROP_CDN_PORT:
+      g_value_set_uint (value, emu->cdn_port);
+      break;
+    case PROP_TLS_CERTIFICATE:
+      g_value_set_object (value, emu->tls_certificate);
+      break;
+    case PROP_LIST_WITHOUT_PROMPT:
+      g_value_set_boolean (value, s->list_without_prompt);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -298,8 +339,29 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
       "The bound port, 0 when stopped", 0, G_MAXUINT16, 0,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   props[PROP_BASE_URL] = g_param_spec_string ("base-url", "Base URL",
-      "http://127.0.0.1:PORT/v1 once started", NULL,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+      "http://127.0.0.1:PORT/v1 (https with a certificate) once started",
+      NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_IGNORE_IDEMPOTENCY_KEY] =
+      g_param_spec_boolean ("ignore-idempotency-key",
+      "Ignore idempotency key", "Make a new task on every create, even one "
+      "with an Idempotency-Key seen before (as OpenAI does)", FALSE, rw);
+  props[PROP_EXPIRES_IN] = g_param_spec_double ("expires-in", "Expires in",
+      "Seconds from completed_at to expires_at (rounded up), after which "
+      "content answers 404 video_expired; applies to every task at once",
+      0.0, MAX_EXPIRES_IN, DEFAULT_EXPIRES_IN, rw);
+  props[PROP_CDN] = g_param_spec_boolean ("cdn", "CDN",
+      "Answer content requests with a 302 to a signed URL on the CDN "
+      "origin (another port, no Authorization needed)", FALSE, rw);
+  props[PROP_CDN_PORT] = g_param_spec_uint ("cdn-port", "CDN port",
+      "The CDN origin's port (it listens whenever started), 0 when stopped",
+      0, G_MAXUINT16, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_TLS_CERTIFICATE] = g_param_spec_object ("tls-certificate",
+      "TLS certificate", "Serve the API over HTTPS with this certificate "
+      "and its private key (read at start)", G_TYPE_TLS_CERTIFICATE, rw);
+  props[PROP_LIST_WITHOUT_PROMPT] = g_param_spec_boolean
+      ("list-without-prompt", "List without prompt",
+      "Leave the prompt out of the tasks in list answers (as some gateways "
+      "do)", FALSE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -314,31 +376,60 @@ apigo_emulator_new (void)
   return g_object_new (APIGO_TYPE_EMULATOR, NULL);
 }
 
-/* The server thread: owns the context, the SoupServer and the routes. */
+/* Loopback only, IPv4 only: one port, one URL. */
+static gboolean
+listen_loopback (SoupServer * server, guint port, gboolean https,
+    guint * bound, GError ** error)
+{
+  GSList *uris;
+
+  if (!soup_server_listen_local (server, port, SOUP_SERVER_LISTEN_IPV4_ONLY |
+          (https ? SOUP_SERVER_LISTEN_HTTPS : 0), error))
+    return FALSE;
+  uris = soup_server_get_uris (server);
+  *bound = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+/* The server thread: owns the context, the SoupServers and the routes. */
 static gpointer
 server_thread (gpointer data)
 {
   ApigoEmulator *emu = data;
   g_autoptr (SoupServer) server = NULL;
+  g_autoptr (SoupServer) cdn_server = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (GError) error = NULL;
-  EmuRoutes *routes;
-  GSList *uris;
+  EmuRoutes *routes = NULL;
+  guint port = 0, cdn_port = 0;
   gboolean ok;
 
   g_main_context_push_thread_default (emu->context);
 
-  server = soup_server_new ("server-header", "apigo-emulator ", NULL);
-  routes = emu_routes_new (emu, server);
-  /* Loopback only, IPv4 only: one port, one URL. */
-  ok = soup_server_listen_local (server, emu->requested_port,
-      SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_mutex_lock (&emu->lock);
+  if (emu->tls_certificate)
+    certificate = g_object_ref (emu->tls_certificate);
+  g_mutex_unlock (&emu->lock);
+
+  server = soup_server_new ("server-header", "apigo-emulator ",
+      "tls-certificate", certificate, NULL);
+  /* The CDN origin: another port, hence another origin; plain HTTP, as
+   * get_cdn_origin() promises, whatever the API port speaks. */
+  cdn_server = soup_server_new ("server-header", "apigo-emulator-cdn ", NULL);
+  ok = listen_loopback (server, emu->requested_port, certificate != NULL,
+      &port, &error) && listen_loopback (cdn_server, 0, FALSE, &cdn_port,
+      &error);
 
   g_mutex_lock (&emu->lock);
   if (ok) {
-    uris = soup_server_get_uris (server);
-    emu->port = g_uri_get_port (uris->data);
-    emu->base_url = g_strdup_printf ("http://127.0.0.1:%u/v1", emu->port);
-    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    emu->port = port;
+    emu->base_url = g_strdup_printf ("%s://127.0.0.1:%u/v1",
+        certificate ? "https" : "http", port);
+    emu->cdn_port = cdn_port;
+    emu->cdn_origin = g_strdup_printf ("http://127.0.0.1:%u", cdn_port);
+    /* No request is handled before the loop runs. */
+    routes = emu_routes_new (emu, server, cdn_server, emu->cdn_origin);
   } else {
     emu->start_error = g_steal_pointer (&error);
   }
@@ -349,8 +440,11 @@ server_thread (gpointer data)
   if (ok)
     g_main_loop_run (emu->loop);
 
-  emu_routes_free (routes);
+  if (routes)
+    emu_routes_free (routes);
+  soup_server_disconnect (cdn_server);
   soup_server_disconnect (server);
+  g_clear_object (&cdn_server);
   g_clear_object (&server);
   /* Let libsoup's pending sources run their cleanups. */
   while (g_main_context_iteration (emu->context, FALSE));
@@ -380,6 +474,8 @@ release_resources (ApigoEmulator * emu)
   g_mutex_lock (&emu->lock);
   emu->port = 0;
   g_clear_pointer (&emu->base_url, g_free);
+  emu->cdn_port = 0;
+  g_clear_pointer (&emu->cdn_origin, g_free);
   g_mutex_unlock (&emu->lock);
 }
 
@@ -476,6 +572,20 @@ apigo_emulator_get_port (ApigoEmulator * emu)
   return emu->port;
 }
 
+const gchar *
+apigo_emulator_get_cdn_origin (ApigoEmulator * emu)
+{
+  const gchar *origin;
+
+  g_return_val_if_fail (APIGO_IS_EMULATOR (emu), NULL);
+
+  /* The string lives from start() to stop(), like the base URL. */
+  g_mutex_lock (&emu->lock);
+  origin = emu->settings.cdn ? emu->cdn_origin : NULL;
+  g_mutex_unlock (&emu->lock);
+  return origin;
+}
+
 /* Request log */
 
 ApigoEmulatorRequest *
@@ -540,6 +650,8 @@ apigo_emulator_route_to_string (ApigoEmulatorRoute route)
       return "content";
     case APIGO_EMULATOR_ROUTE_LIST:
       return "list";
+    case APIGO_EMULATOR_ROUTE_CDN:
+      return "cdn";
     case APIGO_EMULATOR_ROUTE_ANY:
     default:
       return "other";
@@ -574,6 +686,8 @@ build_request (JsonBuilder * b, const ApigoEmulatorRequest * req)
   json_builder_add_int_value (b, req->status);
   json_builder_set_member_name (b, "authorized");
   json_builder_add_boolean_value (b, req->authorized);
+  json_builder_set_member_name (b, "authorization_present");
+  json_builder_add_boolean_value (b, req->authorization_present);
   add_string (b, "user_agent", req->user_agent);
   add_string (b, "idempotency_key", req->idempotency_key);
   add_string (b, "range", req->range);
@@ -744,40 +858,70 @@ apigo_emulator_download_completed (ApigoEmulator * emu)
 
 /* Faults */
 
+void
+apigo_emulator_inject (ApigoEmulator * emu, const ApigoEmulatorFault * fault)
+{
+  g_return_if_fail (APIGO_IS_EMULATOR (emu));
+  g_return_if_fail (fault != NULL);
+  g_return_if_fail (fault->http_status >= 100 && fault->http_status <= 599);
+  g_return_if_fail (fault->body <= APIGO_EMULATOR_BODY_EMPTY);
+
+  emu_faults_push (emu->faults, EMU_FAULT_ANSWER, fault);
+}
+
+/* The first contract's faults: inject() with the retry hints a rate limit
+ * always carried. */
 static void
 add_fault (ApigoEmulator * emu, ApigoEmulatorRoute route, guint http_status,
-    gboolean html, guint count)
+    ApigoEmulatorBody body, guint count)
 {
-  Fault *fault;
+  ApigoEmulatorFault fault = { route, http_status, body, NULL, NULL, NULL,
+    count
+  };
 
-  g_return_if_fail (APIGO_IS_EMULATOR (emu));
-  g_return_if_fail (http_status >= 100 && http_status <= 599);
-
-  if (count == 0)
-    return;
-
-  fault = g_new0 (Fault, 1);
-  fault->route = route;
-  fault->http_status = http_status;
-  fault->html = html;
-  fault->count = count;
-  g_mutex_lock (&emu->lock);
-  g_queue_push_tail (&emu->faults, fault);
-  g_mutex_unlock (&emu->lock);
+  if (http_status == 429) {
+    /* Both spellings the SDKs read: whole seconds and milliseconds. */
+    fault.retry_after = "1";
+    fault.retry_after_ms = "200";
+  }
+  apigo_emulator_inject (emu, &fault);
 }
 
 void
 apigo_emulator_fail_status (ApigoEmulator * emu, ApigoEmulatorRoute route,
     guint http_status, guint count)
 {
-  add_fault (emu, route, http_status, FALSE, count);
+  add_fault (emu, route, http_status, APIGO_EMULATOR_BODY_JSON, count);
 }
 
 void
 apigo_emulator_fail_html (ApigoEmulator * emu, ApigoEmulatorRoute route,
     guint http_status, guint count)
 {
-  add_fault (emu, route, http_status, TRUE, count);
+  add_fault (emu, route, http_status, APIGO_EMULATOR_BODY_HTML, count);
+}
+
+void
+apigo_emulator_drop_connections (ApigoEmulator * emu,
+    ApigoEmulatorRoute route, guint count)
+{
+  ApigoEmulatorFault fault = { route, 0, 0, NULL, NULL, NULL, count };
+
+  g_return_if_fail (APIGO_IS_EMULATOR (emu));
+
+  emu_faults_push (emu->faults, EMU_FAULT_DROP, &fault);
+}
+
+void
+apigo_emulator_drop_create_answers (ApigoEmulator * emu, guint count)
+{
+  ApigoEmulatorFault fault = { APIGO_EMULATOR_ROUTE_CREATE, 0, 0, NULL, NULL,
+    NULL, count
+  };
+
+  g_return_if_fail (APIGO_IS_EMULATOR (emu));
+
+  emu_faults_push (emu->faults, EMU_FAULT_DROP_ANSWER, &fault);
 }
 
 void
@@ -786,10 +930,7 @@ apigo_emulator_cut_download (ApigoEmulator * emu, gsize after_bytes,
 {
   g_return_if_fail (APIGO_IS_EMULATOR (emu));
 
-  g_mutex_lock (&emu->lock);
-  emu->cut_after = after_bytes;
-  emu->cut_count = count;
-  g_mutex_unlock (&emu->lock);
+  emu_faults_set_cut (emu->faults, after_bytes, count);
 }
 
 void
@@ -797,64 +938,23 @@ apigo_emulator_fail_next_tasks (ApigoEmulator * emu, guint count)
 {
   g_return_if_fail (APIGO_IS_EMULATOR (emu));
 
-  g_mutex_lock (&emu->lock);
-  emu->fail_tasks = count;
-  g_mutex_unlock (&emu->lock);
+  emu_faults_set_task_failures (emu->faults, count);
 }
 
-gboolean
-apigo_emulator_take_fault (ApigoEmulator * emu, ApigoEmulatorRoute route,
-    guint * http_status, gboolean * html)
+void
+apigo_emulator_script_next_task (ApigoEmulator * emu,
+    const gchar * const *words, gdouble step_seconds)
 {
-  GList *l;
-  gboolean found = FALSE;
+  g_return_if_fail (APIGO_IS_EMULATOR (emu));
+  g_return_if_fail (step_seconds >= 0.0);
 
-  g_mutex_lock (&emu->lock);
-  for (l = emu->faults.head; l; l = l->next) {
-    Fault *fault = l->data;
-
-    if (fault->route != APIGO_EMULATOR_ROUTE_ANY && fault->route != route)
-      continue;
-    *http_status = fault->http_status;
-    *html = fault->html;
-    if (--fault->count == 0) {
-      g_queue_delete_link (&emu->faults, l);
-      g_free (fault);
-    }
-    found = TRUE;
-    break;
-  }
-  g_mutex_unlock (&emu->lock);
-  return found;
+  emu_faults_set_script (emu->faults, words, step_seconds);
 }
 
-gboolean
-apigo_emulator_take_cut (ApigoEmulator * emu, gsize * after_bytes)
+EmuFaults *
+apigo_emulator_get_faults (ApigoEmulator * emu)
 {
-  gboolean cut = FALSE;
-
-  g_mutex_lock (&emu->lock);
-  if (emu->cut_count > 0) {
-    emu->cut_count--;
-    *after_bytes = emu->cut_after;
-    cut = TRUE;
-  }
-  g_mutex_unlock (&emu->lock);
-  return cut;
-}
-
-gboolean
-apigo_emulator_take_task_failure (ApigoEmulator * emu)
-{
-  gboolean fail = FALSE;
-
-  g_mutex_lock (&emu->lock);
-  if (emu->fail_tasks > 0) {
-    emu->fail_tasks--;
-    fail = TRUE;
-  }
-  g_mutex_unlock (&emu->lock);
-  return fail;
+  return emu->faults;
 }
 
 void

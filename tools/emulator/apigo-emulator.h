@@ -26,6 +26,7 @@ typedef enum
   APIGO_EMULATOR_ROUTE_RETRIEVE,  /* GET /videos/{id} */
   APIGO_EMULATOR_ROUTE_CONTENT,   /* GET /videos/{id}/content */
   APIGO_EMULATOR_ROUTE_LIST,      /* GET /videos */
+  APIGO_EMULATOR_ROUTE_CDN,       /* GET /cdn/{id} on the CDN origin */
 } ApigoEmulatorRoute;
 
 /* One request the emulator answered (or dropped). */
@@ -47,6 +48,7 @@ typedef struct
   gsize file_size;              /* create only: input_reference byte count */
   gchar *video_id;              /* the task the request was about / created */
   gint64 monotonic_time;        /* g_get_monotonic_time() when it arrived */
+  gboolean authorization_present;       /* any Authorization header at all */
 } ApigoEmulatorRequest;
 
 ApigoEmulator *apigo_emulator_new (void);
@@ -104,6 +106,53 @@ gchar *apigo_emulator_request_to_json (const ApigoEmulatorRequest * req);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoEmulatorRequest,
     apigo_emulator_request_free);
+
+/* Faults of the network, the service and the machine (second contract). */
+
+typedef enum
+{
+  APIGO_EMULATOR_BODY_JSON = 0, /* OpenAI-style error JSON */
+  APIGO_EMULATOR_BODY_HTML,     /* a proxy's HTML page */
+  APIGO_EMULATOR_BODY_EMPTY,    /* no body at all (Content-Length: 0) */
+} ApigoEmulatorBody;
+
+typedef struct
+{
+  ApigoEmulatorRoute route;
+  guint http_status;
+  ApigoEmulatorBody body;
+  const gchar *retry_after;     /* Retry-After value to send, or NULL */
+  const gchar *retry_after_ms;  /* retry-after-ms value to send, or NULL */
+  const gchar *x_should_retry;  /* x-should-retry value to send, or NULL */
+  guint count;                  /* how many matching requests get it */
+} ApigoEmulatorFault;
+
+/* The general form of fail_status() / fail_html(): exactly the headers
+ * given are sent (no defaults). */
+void apigo_emulator_inject (ApigoEmulator * emu,
+    const ApigoEmulatorFault * fault);
+
+/* The next @count requests on @route get no answer at all: the connection
+ * is closed as soon as the request is read, before anything is done (for a
+ * create: no task is made). */
+void apigo_emulator_drop_connections (ApigoEmulator * emu,
+    ApigoEmulatorRoute route, guint count);
+
+/* The next @count creates ARE carried out (the task is made, and would be
+ * billed) but the connection is closed without an answer: the client cannot
+ * know.  The log entry has status 0 and the new task's video_id. */
+void apigo_emulator_drop_create_answers (ApigoEmulator * emu, guint count);
+
+/* The next task created reports the statuses in @words (NULL-terminated),
+ * each for @step_seconds, before its normal course (queued, in_progress,
+ * completed).  A final word ("failed", "expired", "cancelled",
+ * "canceled") sticks: the task never completes. */
+void apigo_emulator_script_next_task (ApigoEmulator * emu,
+    const gchar * const *words, gdouble step_seconds);
+
+/* The CDN origin ("cdn" property): "http://127.0.0.1:CDN_PORT", NULL when
+ * off or not started. */
+const gchar *apigo_emulator_get_cdn_origin (ApigoEmulator * emu);
 
 G_END_DECLS
 

@@ -86,31 +86,50 @@ emu_answer_problem (SoupServerMessage * msg, const EmuProblem * problem)
       problem->param, problem->code, problem->message);
 }
 
+static void
+set_header (SoupMessageHeaders * headers, const gchar * name,
+    const gchar * value)
+{
+  if (value)
+    soup_message_headers_replace (headers, name, value);
+}
+
 void
-emu_answer_fault (SoupServerMessage * msg, guint status, gboolean html)
+emu_answer_fault (SoupServerMessage * msg, const EmuFault * fault)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  guint status = fault->http_status;
   const gchar *phrase = reason_phrase (status);
   const gchar *type = "invalid_request_error";
   const gchar *code = NULL;
   g_autofree gchar *message = NULL;
 
-  if (status == STATUS_TOO_MANY_REQUESTS) {
-    /* Both spellings the SDKs read: whole seconds and milliseconds. */
-    soup_message_headers_replace (headers, "Retry-After", "1");
-    soup_message_headers_replace (headers, "retry-after-ms", "200");
-  }
+  set_header (headers, "Retry-After", fault->retry_after);
+  set_header (headers, "retry-after-ms", fault->retry_after_ms);
+  set_header (headers, "x-should-retry", fault->x_should_retry);
 
-  if (html) {
-    gchar *page = g_strdup_printf ("<html>\r\n<head><title>%u %s</title>"
-        "</head>\r\n<body>\r\n<center><h1>%u %s</h1></center>\r\n"
-        "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-        status, phrase, status, phrase);
+  switch (fault->body) {
+    case APIGO_EMULATOR_BODY_HTML:{
+      gchar *page = g_strdup_printf ("<html>\r\n<head><title>%u %s</title>"
+          "</head>\r\n<body>\r\n<center><h1>%u %s</h1></center>\r\n"
+          "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+          status, phrase, status, phrase);
 
-    soup_server_message_set_status (msg, status, phrase);
-    soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_TAKE,
-        page, strlen (page));
-    return;
+      soup_server_message_set_status (msg, status, phrase);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_TAKE,
+          page, strlen (page));
+      return;
+    }
+    case APIGO_EMULATOR_BODY_EMPTY:
+      soup_server_message_set_status (msg, status, phrase);
+      /* Said outright: a proxy's bare status, not a body still to come. */
+      if (status >= 200 && status != SOUP_STATUS_NO_CONTENT &&
+          status != SOUP_STATUS_NOT_MODIFIED)
+        soup_message_headers_set_content_length (headers, 0);
+      return;
+    case APIGO_EMULATOR_BODY_JSON:
+    default:
+      break;
   }
 
   switch (status) {

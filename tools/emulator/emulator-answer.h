@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Writing answers: JSON bodies and OpenAI-style error objects
- * {"error": {"message", "type", "param", "code"}}, or the HTML page a proxy
- * would send.
+ * {"error": {"message", "type", "param", "code"}}, the HTML page a proxy
+ * would send, or nothing at all.
  */
 
 #ifndef __EMULATOR_ANSWER_H__
@@ -12,6 +12,8 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+
+#include "emulator-faults.h"
 
 G_BEGIN_DECLS
 
@@ -33,8 +35,9 @@ void emu_answer_error (SoupServerMessage * msg, guint status,
     const gchar * message);
 /* 400 invalid_request_error from @problem. */
 void emu_answer_problem (SoupServerMessage * msg, const EmuProblem * problem);
-/* An injected fault: OpenAI JSON, or @html like a proxy's error page. */
-void emu_answer_fault (SoupServerMessage * msg, guint status, gboolean html);
+/* An injected fault (action ANSWER): its status, body and exactly its
+ * headers. */
+void emu_answer_fault (SoupServerMessage * msg, const EmuFault * fault);
 
 G_END_DECLS
 

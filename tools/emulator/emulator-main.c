@@ -10,6 +10,7 @@
 #include "apigo-emulator.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <glib-unix.h>
 #include <gst/gst.h>
 #include <signal.h>
@@ -38,7 +39,7 @@ on_request (ApigoEmulator * emu, ApigoEmulatorRequest * req, Output * out)
     g_autoptr (GDateTime) now = g_date_time_new_now_local ();
     g_autofree gchar *time = g_date_time_format (now, "%H:%M:%S");
     g_autofree gchar *status = req->status ? g_strdup_printf ("%u",
-        req->status) : g_strdup ("cut");
+        req->status) : g_strdup ("closed");
 
     g_printerr ("%s %s %s%s%s -> %s%s%s\n", time, req->method, req->path,
         req->query ? "?" : "", req->query ? req->query : "", status,
@@ -66,13 +67,19 @@ main (int argc, char **argv)
   g_autofree gchar *initial_status = NULL;
   g_autofree gchar *cache_dir = NULL;
   g_autofree gchar *log_path = NULL;
+  g_autofree gchar *tls_cert = NULL;
+  g_autofree gchar *tls_key = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
   gint port = 0;
   gdouble generation_time = 3.0;
   gdouble create_delay = 0.0;
+  gdouble expires_in = 3600.0;
   gint64 throttle = 0;
   gint poll_after_ms = 0;
   gboolean no_faststart = FALSE, no_audio = FALSE, any_size = FALSE;
   gboolean chunked = FALSE, ignore_range = FALSE;
+  gboolean ignore_idempotency_key = FALSE, cdn = FALSE;
+  gboolean list_without_prompt = FALSE;
   Output out = { FALSE, NULL, };
   GOptionEntry entries[] = {
     {"port", 'p', 0, G_OPTION_ARG_INT, &port,
@@ -100,6 +107,22 @@ main (int argc, char **argv)
         "Send openai-poll-after-ms: N with task answers", "N"},
     {"create-delay", 0, 0, G_OPTION_ARG_DOUBLE, &create_delay,
         "Hold each create answer back this long", "S"},
+    {"ignore-idempotency-key", 0, 0, G_OPTION_ARG_NONE,
+          &ignore_idempotency_key,
+        "Make a new task on every create, whatever its Idempotency-Key (as "
+          "OpenAI does)", NULL},
+    {"expires-in", 0, 0, G_OPTION_ARG_DOUBLE, &expires_in,
+          "Content expires this long after completion (default 3600)",
+        "S"},
+    {"cdn", 0, 0, G_OPTION_ARG_NONE, &cdn,
+          "Redirect content requests to signed URLs on a second port",
+        NULL},
+    {"list-without-prompt", 0, 0, G_OPTION_ARG_NONE, &list_without_prompt,
+        "Leave the prompt out of list answers", NULL},
+    {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+        "Serve HTTPS with this PEM certificate (with --tls-key)", "FILE"},
+    {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+        "The PEM private key of --tls-cert", "FILE"},
     {"cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir,
           "Keep and reuse renderings here (default: a temporary directory)",
         "DIR"},
@@ -119,7 +142,7 @@ main (int argc, char **argv)
     return 2;
   }
   if (port < 0 || port > G_MAXUINT16 || throttle < 0 || poll_after_ms < 0 ||
-      generation_time < 0 || create_delay < 0) {
+      generation_time < 0 || create_delay < 0 || expires_in < 0) {
     g_printerr ("Negative or out-of-range option value\n");
     return 2;
   }
@@ -130,6 +153,17 @@ main (int argc, char **argv)
   }
   if (api_key == NULL)
     api_key = g_strdup (g_getenv ("APIGO_EMULATOR_API_KEY"));
+  if ((tls_cert == NULL) != (tls_key == NULL)) {
+    g_printerr ("--tls-cert and --tls-key go together\n");
+    return 2;
+  }
+  if (tls_cert) {
+    certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+    if (certificate == NULL) {
+      g_printerr ("Cannot load the TLS certificate: %s\n", error->message);
+      return 1;
+    }
+  }
 
   if (log_path) {
     out.log = fopen (log_path, "a");
@@ -146,7 +180,11 @@ main (int argc, char **argv)
       "faststart", !no_faststart, "audio", !no_audio, "any-size", any_size,
       "throttle", (guint64) throttle, "chunked", chunked,
       "ignore-range", ignore_range, "poll-after-ms", (guint) poll_after_ms,
-      "create-delay", create_delay, "cache-dir", cache_dir, NULL);
+      "create-delay", create_delay, "cache-dir", cache_dir,
+      "ignore-idempotency-key", ignore_idempotency_key,
+      "expires-in", expires_in, "cdn", cdn,
+      "list-without-prompt", list_without_prompt,
+      "tls-certificate", certificate, NULL);
   g_signal_connect (emu, "request-logged", G_CALLBACK (on_request), &out);
 
   if (!apigo_emulator_start (emu, port, &error)) {
@@ -157,6 +195,8 @@ main (int argc, char **argv)
   /* Scripts wait for this line. */
   printf ("%s\n", apigo_emulator_get_base_url (emu));
   fflush (stdout);
+  if (cdn && !out.quiet)
+    g_printerr ("CDN origin: %s\n", apigo_emulator_get_cdn_origin (emu));
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit, loop);

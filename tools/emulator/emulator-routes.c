@@ -2,16 +2,18 @@
  * Copyright (C) 2026 gst-apigo authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Every request goes through handle_request(): route it, apply an injected
- * fault if one is due, check the bearer token, answer, and log it (with the
- * status it got).  /_emulator/requests, the log itself, is neither checked
- * nor logged.
+ * Every request goes through serve(): route it, apply an injected fault if
+ * one is due, check the bearer token, answer, and log it (with the status
+ * it got).  /_emulator/requests, the log itself, is neither checked nor
+ * logged.  The CDN origin, a second server, serves /cdn/{id} the same way,
+ * with a signed URL's token instead of a bearer token.
  */
 
 #include "emulator-routes.h"
 
 #include "apigo-emulator-private.h"
 #include "emulator-answer.h"
+#include "emulator-cdn.h"
 #include "emulator-form.h"
 #include "emulator-stream.h"
 
@@ -26,11 +28,13 @@
 #define LIST_DEFAULT_LIMIT 20
 #define LIST_MAX_LIMIT 100
 #define LOG_PATH "/_emulator/requests"
+#define CDN_PREFIX "/cdn/"
 
 struct _EmuRoutes
 {
   ApigoEmulator *emu;
   EmuInFlight *in_flight;
+  EmuCdn *cdn;
 };
 
 typedef enum
@@ -42,6 +46,7 @@ typedef enum
   ACTION_DELETE,
   ACTION_CONTENT,
   ACTION_REMIX,
+  ACTION_CDN,
 } Action;
 
 /* One request being answered. */
@@ -53,7 +58,10 @@ typedef struct
   EmuSettings settings;
   ApigoEmulatorRequest *log;
   gchar *video_id;              /* from the path, or NULL */
+  gboolean on_cdn;              /* came to the CDN origin */
+  gboolean drop_answer;         /* do the work, but do not answer */
   gboolean dropped;             /* the connection will be cut */
+  gchar **script;               /* taken for the task being made */
 } Call;
 
 static const gchar *const default_sizes[] = {
@@ -66,6 +74,12 @@ static EmuTaskTable *
 call_tasks (Call * call)
 {
   return apigo_emulator_get_tasks (call->routes->emu);
+}
+
+static EmuFaults *
+call_faults (Call * call)
+{
+  return apigo_emulator_get_faults (call->routes->emu);
 }
 
 static const gchar *
@@ -96,7 +110,8 @@ answer_not_found (Call * call)
 static void
 answer_task (Call * call, EmuTask * task)
 {
-  g_autoptr (JsonNode) node = emu_task_to_json (task);
+  g_autoptr (JsonNode) node = emu_task_to_json (task,
+      call->settings.expires_in);
 
   if (call->settings.poll_after_ms > 0) {
     g_autofree gchar *value = g_strdup_printf ("%u",
@@ -240,7 +255,8 @@ validate_create (Call * call, EmuForm * form, EmuTaskParams * params,
   return TRUE;
 }
 
-/* Fields a task takes from the emulator's settings when it is made. */
+/* Fields a task takes from the emulator's settings (and from what tests
+ * have in store for it) when it is made. */
 static void
 apply_settings (Call * call, EmuTaskParams * params)
 {
@@ -249,8 +265,22 @@ apply_settings (Call * call, EmuTaskParams * params)
   params->faststart = call->settings.faststart;
   params->audio = call->settings.audio;
   /* The counter first, so that "the next N tasks" means exactly that. */
-  params->fail = apigo_emulator_take_task_failure (call->routes->emu);
+  params->fail = emu_faults_take_task_failure (call_faults (call));
   params->fail |= strstr (params->prompt, "[fail]") != NULL;
+  call->script = emu_faults_take_script (call_faults (call),
+      &params->script_step);
+  params->script = call->script;
+}
+
+/* The Idempotency-Key to honour, if any. */
+static const gchar *
+idempotency_key (Call * call)
+{
+  /* OpenAI's service ignores it: a retried create is a second task (and a
+   * second bill). */
+  if (call->settings.ignore_idempotency_key)
+    return NULL;
+  return request_header (call, "Idempotency-Key");
 }
 
 static void
@@ -272,7 +302,7 @@ handle_create (Call * call)
   EmuForm form = { NULL, };
   EmuProblem problem = { NULL, };
   EmuTaskParams params = { NULL, };
-  const gchar *key = request_header (call, "Idempotency-Key");
+  const gchar *key = idempotency_key (call);
   g_autoptr (EmuTask) task = NULL;
 
   if (!emu_form_parse (call->msg, &form, &problem)) {
@@ -294,7 +324,8 @@ handle_create (Call * call)
   }
   answer_task (call, task);
 
-  if (call->settings.create_delay > 0)
+  /* A dropped answer is held back by serve(). */
+  if (call->settings.create_delay > 0 && !call->drop_answer)
     emu_in_flight_delay (call->routes->in_flight, call->msg,
         call->settings.create_delay);
 
@@ -379,8 +410,14 @@ handle_list (Call * call)
   json_builder_add_string_value (b, "list");
   json_builder_set_member_name (b, "data");
   json_builder_begin_array (b);
-  for (i = 0; i < tasks->len; i++)
-    json_builder_add_value (b, emu_task_to_json (tasks->pdata[i]));
+  for (i = 0; i < tasks->len; i++) {
+    JsonNode *node = emu_task_to_json (tasks->pdata[i],
+        call->settings.expires_in);
+
+    if (call->settings.list_without_prompt)
+      json_object_remove_member (json_node_get_object (node), "prompt");
+    json_builder_add_value (b, node);
+  }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "first_id");
   if (tasks->len)
@@ -409,7 +446,7 @@ handle_remix (Call * call)
   EmuForm form = { NULL, };
   EmuProblem problem = { NULL, };
   EmuTaskParams params;
-  const gchar *key = request_header (call, "Idempotency-Key");
+  const gchar *key = idempotency_key (call);
   const gchar *prompt;
 
   source = emu_task_table_lookup (call_tasks (call), call->video_id);
@@ -504,6 +541,29 @@ parse_range (const gchar * header, gsize total, gsize * start, gsize * end)
 }
 
 static void
+answer_not_ready (Call * call, EmuTask * task)
+{
+  g_autofree gchar *message = NULL;
+
+  switch (emu_task_get_status (task)) {
+    case EMU_TASK_FAILED:
+      message = g_strdup ("Video generation failed: there is no content to "
+          "download.");
+      break;
+    case EMU_TASK_SCRIPTED:
+      message = g_strdup_printf ("Video has no content: its status is "
+          "'%s'.", emu_task_get_status_word (task));
+      break;
+    default:
+      message = g_strdup ("Video is not ready yet: wait until its status is "
+          "'completed'.");
+      break;
+  }
+  emu_answer_error (call->msg, SOUP_STATUS_NOT_FOUND, "invalid_request_error",
+      "video_id", "video_not_ready", message);
+}
+
+static void
 download_completed (gpointer user_data)
 {
   apigo_emulator_download_completed (user_data);
@@ -550,11 +610,22 @@ handle_content (Call * call)
 
   asset = emu_task_get_asset (task, which);
   if (asset == NULL) {
+    answer_not_ready (call, task);
+    return;
+  }
+  if (emu_task_is_expired (task, call->settings.expires_in)) {
     emu_answer_error (call->msg, SOUP_STATUS_NOT_FOUND,
-        "invalid_request_error", "video_id", "video_not_ready",
-        emu_task_get_status (task) == EMU_TASK_FAILED ?
-        "Video generation failed: there is no content to download." :
-        "Video is not ready yet: wait until its status is 'completed'.");
+        "invalid_request_error", "video_id", "video_expired",
+        "The content of this video has expired: it can no longer be "
+        "downloaded.");
+    return;
+  }
+  /* The API only points at the CDN, which checks all of the above again. */
+  if (call->settings.cdn && !call->on_cdn) {
+    g_autofree gchar *location = emu_cdn_sign (call->routes->cdn,
+        call->video_id, variant);
+
+    soup_server_message_set_redirect (call->msg, SOUP_STATUS_FOUND, location);
     return;
   }
 
@@ -599,12 +670,30 @@ handle_content (Call * call)
 
   options.chunked = call->settings.chunked;
   options.throttle = call->settings.throttle;
-  options.cut = apigo_emulator_take_cut (call->routes->emu,
-      &options.cut_after) && options.cut_after < g_bytes_get_size (body);
+  options.cut = emu_faults_take_cut (call_faults (call), &options.cut_after)
+      && options.cut_after < g_bytes_get_size (body);
   options.completed = download_completed;
   options.user_data = call->routes->emu;
   call->dropped = options.cut;
   emu_in_flight_stream (call->routes->in_flight, call->msg, body, &options);
+}
+
+/* A signed URL's token, not a key: a storage service's own refusal. */
+static void
+handle_cdn (Call * call)
+{
+  static const gchar denied[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "\n<Error><Code>AccessDenied</Code><Message>Request has expired or "
+      "its signature is invalid.</Message></Error>\n";
+
+  if (!emu_cdn_check (call->routes->cdn, query_param (call, "token"),
+          call->video_id)) {
+    soup_server_message_set_status (call->msg, SOUP_STATUS_FORBIDDEN, NULL);
+    soup_server_message_set_response (call->msg, "application/xml",
+        SOUP_MEMORY_STATIC, denied, strlen (denied));
+    return;
+  }
+  handle_content (call);
 }
 
 static void
@@ -659,10 +748,27 @@ route_path (const gchar * method, const gchar * path, gchar ** video_id)
   return ACTION_UNKNOWN;
 }
 
+/* "/cdn/{id}", on the CDN origin. */
+static Action
+route_cdn_path (const gchar * method, const gchar * path, gchar ** video_id)
+{
+  const gchar *id = path + strlen (CDN_PREFIX);
+
+  if (!g_str_has_prefix (path, CDN_PREFIX) || *id == '\0' ||
+      strchr (id, '/') != NULL)
+    return ACTION_UNKNOWN;
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    return ACTION_UNKNOWN;
+  *video_id = g_uri_unescape_string (id, NULL);
+  return *video_id ? ACTION_CDN : ACTION_UNKNOWN;
+}
+
 static ApigoEmulatorRoute
 action_route (Action action)
 {
   switch (action) {
+    case ACTION_CDN:
+      return APIGO_EMULATOR_ROUTE_CDN;
     case ACTION_CREATE:
       return APIGO_EMULATOR_ROUTE_CREATE;
     case ACTION_LIST:
@@ -699,6 +805,8 @@ new_log_entry (SoupServerMessage * msg, const gchar * path)
   ApigoEmulatorRequest *log = g_new0 (ApigoEmulatorRequest, 1);
 
   log->monotonic_time = g_get_monotonic_time ();
+  log->authorization_present = soup_message_headers_get_one (headers,
+      "Authorization") != NULL;
   log->method = g_strdup (soup_server_message_get_method (msg));
   log->path = g_strdup (path);
   log->query = g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
@@ -712,24 +820,66 @@ new_log_entry (SoupServerMessage * msg, const gchar * path)
   return log;
 }
 
+/* Writes nothing, and closes the connection after @seconds. */
 static void
-handle_request (SoupServer * server, SoupServerMessage * msg,
-    const char *path, GHashTable * query, gpointer user_data)
+drop_connection (Call * call, gdouble seconds)
 {
-  EmuRoutes *routes = user_data;
+  emu_in_flight_drop (call->routes->in_flight, call->msg, seconds);
+  call->dropped = TRUE;
+}
+
+static void
+dispatch (Call * call, Action action, const gchar * path)
+{
+  const gchar *method = soup_server_message_get_method (call->msg);
+
+  switch (action) {
+    case ACTION_CREATE:
+      handle_create (call);
+      break;
+    case ACTION_LIST:
+      handle_list (call);
+      break;
+    case ACTION_RETRIEVE:
+      handle_retrieve (call);
+      break;
+    case ACTION_DELETE:
+      handle_delete (call);
+      break;
+    case ACTION_CONTENT:
+      handle_content (call);
+      break;
+    case ACTION_REMIX:
+      handle_remix (call);
+      break;
+    case ACTION_CDN:
+      handle_cdn (call);
+      break;
+    case ACTION_UNKNOWN:{
+      g_autofree gchar *message = g_strdup_printf ("Invalid URL (%s %s)",
+          method, path);
+
+      emu_answer_error (call->msg, SOUP_STATUS_NOT_FOUND,
+          "invalid_request_error", NULL, "unknown_url", message);
+      break;
+    }
+  }
+}
+
+static void
+serve (EmuRoutes * routes, SoupServerMessage * msg, const char *path,
+    GHashTable * query, gboolean on_cdn)
+{
   const gchar *method = soup_server_message_get_method (msg);
   Call call = { routes, msg, query, };
+  EmuFault fault;
   Action action;
-  guint fault_status;
-  gboolean html;
 
-  /* The emulator's own log is not part of the API, nor logged itself. */
-  if (g_str_equal (path, LOG_PATH) && g_str_equal (method, "GET")) {
-    handle_log (&call);
-    return;
-  }
-
-  action = route_path (method, path, &call.video_id);
+  call.on_cdn = on_cdn;
+  if (on_cdn)
+    action = route_cdn_path (method, path, &call.video_id);
+  else
+    action = route_path (method, path, &call.video_id);
   apigo_emulator_get_settings (routes->emu, &call.settings);
   call.log = new_log_entry (msg, path);
   call.log->route = action_route (action);
@@ -737,58 +887,70 @@ handle_request (SoupServer * server, SoupServerMessage * msg,
   call.log->authorized = check_auth (request_header (&call, "Authorization"),
       call.settings.api_key);
 
-  /* Faults come first, as from a proxy in front of the service. */
-  if (apigo_emulator_take_fault (routes->emu, call.log->route, &fault_status,
-          &html)) {
-    emu_answer_fault (msg, fault_status, html);
-  } else if (!call.log->authorized) {
-    emu_answer_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_request_error",
-        NULL, "invalid_api_key", "Incorrect API key provided.");
+  /* Faults come first, as from a proxy in front of the service; the CDN
+   * wants no key. */
+  emu_faults_take (call_faults (&call), call.log->route, &fault);
+  if (fault.action == EMU_FAULT_DROP) {
+    drop_connection (&call, 0);
+  } else if (fault.action == EMU_FAULT_ANSWER) {
+    emu_answer_fault (msg, &fault);
   } else {
-    switch (action) {
-      case ACTION_CREATE:
-        handle_create (&call);
-        break;
-      case ACTION_LIST:
-        handle_list (&call);
-        break;
-      case ACTION_RETRIEVE:
-        handle_retrieve (&call);
-        break;
-      case ACTION_DELETE:
-        handle_delete (&call);
-        break;
-      case ACTION_CONTENT:
-        handle_content (&call);
-        break;
-      case ACTION_REMIX:
-        handle_remix (&call);
-        break;
-      case ACTION_UNKNOWN:{
-        g_autofree gchar *message = g_strdup_printf ("Invalid URL (%s %s)",
-            method, path);
-
-        emu_answer_error (msg, SOUP_STATUS_NOT_FOUND,
-            "invalid_request_error", NULL, "unknown_url", message);
-        break;
-      }
-    }
+    call.drop_answer = fault.action == EMU_FAULT_DROP_ANSWER;
+    if (!on_cdn && !call.log->authorized)
+      emu_answer_error (msg, SOUP_STATUS_UNAUTHORIZED,
+          "invalid_request_error", NULL, "invalid_api_key",
+          "Incorrect API key provided.");
+    else
+      dispatch (&call, action, path);
+    /* Done (and billed), but the client never hears of it; as late as
+     * the answer would have come. */
+    if (call.drop_answer)
+      drop_connection (&call, call.settings.create_delay);
   }
 
   call.log->status = call.dropped ? 0 : soup_server_message_get_status (msg);
   apigo_emulator_log_request (routes->emu, g_steal_pointer (&call.log));
+  emu_fault_clear (&fault);
   emu_settings_clear (&call.settings);
+  g_strfreev (call.script);
   g_free (call.video_id);
 }
 
+static void
+handle_request (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  EmuRoutes *routes = user_data;
+
+  /* The emulator's own log is not part of the API, nor logged itself. */
+  if (g_str_equal (path, LOG_PATH) &&
+      g_str_equal (soup_server_message_get_method (msg), "GET")) {
+    Call call = { routes, msg, query, };
+
+    handle_log (&call);
+    return;
+  }
+  serve (routes, msg, path, query, FALSE);
+}
+
+static void
+handle_cdn_request (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  serve (user_data, msg, path, query, TRUE);
+}
+
 EmuRoutes *
-emu_routes_new (ApigoEmulator * emu, SoupServer * server)
+emu_routes_new (ApigoEmulator * emu, SoupServer * server,
+    SoupServer * cdn_server, const gchar * cdn_origin)
 {
   EmuRoutes *routes = g_new0 (EmuRoutes, 1);
 
   routes->emu = emu;
   routes->in_flight = emu_in_flight_new ();
+  routes->cdn = emu_cdn_new (cdn_origin);
   soup_server_add_handler (server, NULL, handle_request, routes, NULL);
+  soup_server_add_handler (cdn_server, NULL, handle_cdn_request, routes, NULL);
   return routes;
 }
 
@@ -796,5 +958,6 @@ void
 emu_routes_free (EmuRoutes * routes)
 {
   emu_in_flight_free (routes->in_flight);
+  emu_cdn_free (routes->cdn);
   g_free (routes);
 }

@@ -16,6 +16,8 @@
 
 #include "emulator-stream.h"
 
+#include <string.h>
+
 #define CHUNK_SIZE (16 * 1024)
 #define PACE_INTERVAL_MS 20
 
@@ -79,10 +81,11 @@ emu_in_flight_free (EmuInFlight * in_flight)
   g_free (in_flight);
 }
 
+/* An idle source for 0 ms: it runs once the current handler is done. */
 static GSource *
 attach_timeout (guint ms, GSourceFunc func, gpointer data)
 {
-  GSource *source = g_timeout_source_new (ms);
+  GSource *source = ms ? g_timeout_source_new (ms) : g_idle_source_new ();
 
   g_source_set_callback (source, func, data, NULL);
   g_source_attach (source, g_main_context_get_thread_default ());
@@ -175,6 +178,34 @@ pace (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A chunked body needs more than a closed connection to end uncleanly:
+ * libsoup writes the terminating chunk as it lets go of the connection,
+ * and clients (libsoup 3.2 among them) take an end between two chunks for
+ * a complete body.  So the next chunk is announced, straight on the socket
+ * (which a TLS client takes for a broken record: an error too), and the
+ * socket shut before libsoup can write anything more.  libsoup has written
+ * the last chunk's CRLF by the time it reports its data written. */
+static void
+announce_missing_chunk (Answer * answer)
+{
+  GSocket *socket = soup_server_message_get_socket (answer->msg);
+  g_autofree gchar *line = NULL;
+
+  if (socket == NULL)
+    return;
+  line = g_strdup_printf ("%" G_GSIZE_MODIFIER "x\r\n",
+      g_bytes_get_size (answer->body) - answer->limit);
+  /* Stealing asks for both addresses, and warns when the client has gone
+   * already: have libsoup look them up (and keep them) while it is there. */
+  soup_server_message_get_local_address (answer->msg);
+  soup_server_message_get_remote_address (answer->msg);
+  g_socket_send (socket, line, strlen (line), NULL, NULL);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+}
+
+/* For a cut, the client got the headers (with the full length) and N
+ * bytes: an unclean end, not a short but complete answer.  For a drop, it
+ * got nothing at all. */
 static gboolean
 cut_now (gpointer data)
 {
@@ -182,13 +213,25 @@ cut_now (gpointer data)
   g_autoptr (SoupServerMessage) msg = g_object_ref (answer->msg);
   g_autoptr (GIOStream) connection = NULL;
 
+  if (answer->body && answer->options.chunked && answer->options.cut)
+    announce_missing_chunk (answer);
   answer_free (answer);
-  /* The client got the headers (with the full length) and N bytes: an
-   * unclean end, not a short but complete answer. */
   connection = soup_server_message_steal_connection (msg);
   if (connection)
     g_io_stream_close (connection, NULL, NULL);
   return G_SOURCE_REMOVE;
+}
+
+void
+emu_in_flight_drop (EmuInFlight * in_flight, SoupServerMessage * msg,
+    gdouble seconds)
+{
+  Answer *answer = answer_new (in_flight, msg);
+
+  /* Paused, libsoup writes nothing; the connection cannot be stolen from
+   * within the handler, while libsoup still uses it. */
+  soup_server_message_pause (msg);
+  answer->cutter = attach_timeout ((guint) (seconds * 1000), cut_now, answer);
 }
 
 static void

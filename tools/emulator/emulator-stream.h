@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Answers that outlive their handler: a create held back by create-delay,
- * and content bodies fed to libsoup in chunks, paced by a timer, possibly
- * cut short by closing the connection.  Never blocks the server loop.
+ * content bodies fed to libsoup in chunks, paced by a timer, possibly cut
+ * short by closing the connection, and requests never answered at all.
+ * Never blocks the server loop.
  */
 
 #ifndef __EMULATOR_STREAM_H__
@@ -33,6 +34,11 @@ void emu_in_flight_free (EmuInFlight * in_flight);
 
 /* Holds the (already set) answer to @msg back for @seconds. */
 void emu_in_flight_delay (EmuInFlight * in_flight, SoupServerMessage * msg,
+    gdouble seconds);
+
+/* Writes nothing for @msg and closes its connection after @seconds (0: as
+ * soon as the handler has returned). */
+void emu_in_flight_drop (EmuInFlight * in_flight, SoupServerMessage * msg,
     gdouble seconds);
 
 /* Sends @body as the response body of @msg, whose status and other headers

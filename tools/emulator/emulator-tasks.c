@@ -12,7 +12,6 @@
 #define MAX_RENDERS 2
 /* Share of generation-time spent "queued" before "in_progress". */
 #define QUEUED_SHARE 0.1
-#define EXPIRY_SECONDS 3600
 
 struct _EmuTask
 {
@@ -50,6 +49,7 @@ struct _EmuTaskTable
 typedef struct
 {
   EmuTaskStatus status;
+  const gchar *word;            /* a scripted word, or NULL */
   gint progress;
   gint64 completed_at;          /* Unix seconds, or -1 */
   const gchar *error_code;
@@ -63,6 +63,12 @@ static const gchar *const status_names[] = {
   [EMU_TASK_IN_PROGRESS] = "in_progress",
   [EMU_TASK_COMPLETED] = "completed",
   [EMU_TASK_FAILED] = "failed",
+  [EMU_TASK_SCRIPTED] = "scripted",
+};
+
+/* Words of a script that end the task, as they end it on gateways. */
+static const gchar *const final_words[] = {
+  "failed", "expired", "cancelled", "canceled",
 };
 
 EmuTask *
@@ -82,12 +88,29 @@ emu_task_unref (EmuTask * task)
   g_free (task->params.model);
   g_free (task->params.prompt);
   g_free (task->params.remixed_from);
+  g_strfreev (task->params.script);
   g_clear_pointer (&task->params.reference, g_bytes_unref);
   g_object_unref (task->cancellable);
   g_mutex_clear (&task->lock);
   emu_render_output_clear (&task->output);
   g_clear_error (&task->render_error);
   g_free (task);
+}
+
+/* The index of the first final word of the script, or -1: the words
+ * before it are reported, then it sticks; those after it never show. */
+static gint
+script_final (const EmuTaskParams * params)
+{
+  guint i, j;
+
+  for (i = 0; params->script && params->script[i]; i++) {
+    for (j = 0; j < G_N_ELEMENTS (final_words); j++) {
+      if (g_str_equal (params->script[i], final_words[j]))
+        return i;
+    }
+  }
+  return -1;
 }
 
 static gchar *
@@ -112,6 +135,7 @@ task_new (const EmuTaskParams * params)
   task->params.model = g_strdup (params->model);
   task->params.prompt = g_strdup (params->prompt);
   task->params.remixed_from = g_strdup (params->remixed_from);
+  task->params.script = g_strdupv (params->script);
   if (params->reference)
     task->params.reference = g_bytes_ref (params->reference);
   task->created_real = g_get_real_time ();
@@ -217,8 +241,9 @@ emu_task_table_create (EmuTaskTable * table, const EmuTaskParams * params,
         emu_task_ref (task));
   g_mutex_unlock (&table->lock);
 
-  /* A task bound to fail has nothing to render. */
-  if (!params->fail)
+  /* A task bound to fail (or stuck on a final word) has nothing to
+   * render. */
+  if (!params->fail && script_final (params) < 0)
     g_thread_pool_push (table->renders, emu_task_ref (task), NULL);
 
   return task;
@@ -318,30 +343,68 @@ emu_task_get_params (EmuTask * task)
   return &task->params;
 }
 
+/* The script, when there is one: its words one after the other, each for
+ * script_step, then a final word for ever or the normal course.  Returns
+ * FALSE, and when the normal course starts in @course_start, once the
+ * words are over. */
+static gboolean
+script_state (EmuTask * task, gint64 now, TaskState * st, gint64 * course_start)
+{
+  const EmuTaskParams *params = &task->params;
+  gint64 step_us = (gint64) (params->script_step * G_USEC_PER_SEC);
+  gint64 into = now - task->created_mono;
+  gint final = script_final (params);
+  guint lead = final >= 0 ? (guint) final : g_strv_length (params->script);
+
+  if (step_us > 0 && into < lead * step_us) {
+    st->status = EMU_TASK_SCRIPTED;
+    st->word = params->script[into / step_us];
+    return TRUE;
+  }
+  if (final >= 0) {
+    st->word = params->script[final];
+    st->status = EMU_TASK_SCRIPTED;
+    if (g_str_equal (st->word, "failed")) {
+      st->status = EMU_TASK_FAILED;
+      st->error_code = "video_generation_failed";
+      st->error_message = "The emulator's script made the task fail.";
+      st->error_type = "server_error";
+    }
+    return TRUE;
+  }
+  *course_start = task->created_mono + lead * step_us;
+  return FALSE;
+}
+
 /* The timeline: waiting for the first QUEUED_SHARE of generation-time (and
  * until a render thread picks the task up), then in progress, done when
  * both the time is up and the render has finished.  Progress is the lesser
- * of elapsed time and rendered frames, so it only rises. */
+ * of elapsed time and rendered frames, so it only rises.  A script, if
+ * any, comes first and delays all of it. */
 static void
 task_state (EmuTask * task, gint64 now, TaskState * st)
 {
   gint64 gen_us = (gint64) (task->params.generation_time * G_USEC_PER_SEC);
-  gint64 elapsed = now - task->created_mono;
-  gint64 done_mono = -1;
+  gint64 start = task->created_mono;
+  gint64 elapsed, done_mono = -1;
   gdouble time_share, render_share;
   guint total = task->params.seconds * EMU_RENDER_FPS;
 
   memset (st, 0, sizeof (*st));
   st->completed_at = -1;
 
+  if (task->params.script && script_state (task, now, st, &start))
+    return;
+  elapsed = now - start;
+
   g_mutex_lock (&task->lock);
   if (task->params.fail) {
-    done_mono = task->created_mono + gen_us;
+    done_mono = start + gen_us;
     st->error_code = "moderation_blocked";
     st->error_message = "The prompt was blocked by the emulator's moderation.";
     st->error_type = "invalid_request_error";
   } else if (task->render_done) {
-    done_mono = MAX (task->created_mono + gen_us, task->render_end_mono);
+    done_mono = MAX (start + gen_us, task->render_end_mono);
     if (task->render_error) {
       gboolean bad_reference = g_error_matches (task->render_error,
           EMU_RENDER_ERROR, EMU_RENDER_ERROR_REFERENCE);
@@ -379,6 +442,26 @@ task_state (EmuTask * task, gint64 now, TaskState * st)
   }
 }
 
+static const gchar *
+state_word (const TaskState * st)
+{
+  return st->word ? st->word : status_names[st->status];
+}
+
+/* expires_at in Unix seconds, or -1 when not completed. */
+static gint64
+state_expires_at (const TaskState * st, gdouble expires_in)
+{
+  gint64 seconds = (gint64) expires_in;
+
+  if (st->status != EMU_TASK_COMPLETED)
+    return -1;
+  /* Rounded up: never earlier than asked. */
+  if (seconds < expires_in)
+    seconds++;
+  return st->completed_at + seconds;
+}
+
 EmuTaskStatus
 emu_task_get_status (EmuTask * task)
 {
@@ -386,6 +469,27 @@ emu_task_get_status (EmuTask * task)
 
   task_state (task, g_get_monotonic_time (), &st);
   return st.status;
+}
+
+const gchar *
+emu_task_get_status_word (EmuTask * task)
+{
+  TaskState st;
+
+  /* Scripted words belong to the task's params: they outlive the state. */
+  task_state (task, g_get_monotonic_time (), &st);
+  return state_word (&st);
+}
+
+gboolean
+emu_task_is_expired (EmuTask * task, gdouble expires_in)
+{
+  TaskState st;
+  gint64 expires_at;
+
+  task_state (task, g_get_monotonic_time (), &st);
+  expires_at = state_expires_at (&st, expires_in);
+  return expires_at >= 0 && g_get_real_time () > expires_at * G_USEC_PER_SEC;
 }
 
 GBytes *
@@ -435,7 +539,7 @@ add_string_or_null (JsonBuilder * b, const gchar * name, const gchar * value)
 }
 
 JsonNode *
-emu_task_to_json (EmuTask * task)
+emu_task_to_json (EmuTask * task, gdouble expires_in)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree gchar *size = NULL;
@@ -449,13 +553,12 @@ emu_task_to_json (EmuTask * task)
   json_builder_begin_object (b);
   add_string_or_null (b, "id", task->id);
   add_string_or_null (b, "object", "video");
-  add_string_or_null (b, "status", status_names[st.status]);
+  add_string_or_null (b, "status", state_word (&st));
   json_builder_set_member_name (b, "progress");
   json_builder_add_int_value (b, st.progress);
   add_int_or_null (b, "created_at", task->created_real / G_USEC_PER_SEC);
   add_int_or_null (b, "completed_at", st.completed_at);
-  add_int_or_null (b, "expires_at", st.status == EMU_TASK_COMPLETED ?
-      st.completed_at + EXPIRY_SECONDS : -1);
+  add_int_or_null (b, "expires_at", state_expires_at (&st, expires_in));
   add_string_or_null (b, "model", task->params.model);
   add_string_or_null (b, "prompt", task->params.prompt);
   add_string_or_null (b, "size", size);

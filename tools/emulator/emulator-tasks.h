@@ -25,6 +25,7 @@ typedef enum
   EMU_TASK_IN_PROGRESS,
   EMU_TASK_COMPLETED,
   EMU_TASK_FAILED,
+  EMU_TASK_SCRIPTED,            /* a word from a script: see get_status_word */
 } EmuTaskStatus;
 
 typedef enum
@@ -49,6 +50,8 @@ typedef struct
   gboolean faststart;
   gboolean audio;
   gboolean fail;                /* end "failed" by moderation */
+  gchar **script;               /* statuses to report first, or NULL */
+  gdouble script_step;          /* seconds each scripted word lasts */
 } EmuTaskParams;
 
 EmuTaskTable *emu_task_table_new (const gchar * cache_dir);
@@ -76,9 +79,15 @@ void emu_task_unref (EmuTask * task);
 const gchar *emu_task_get_id (EmuTask * task);
 const EmuTaskParams *emu_task_get_params (EmuTask * task);
 EmuTaskStatus emu_task_get_status (EmuTask * task);
+/* What "status" says: the name of the status, or the scripted word. */
+const gchar *emu_task_get_status_word (EmuTask * task);
 /* The asset once the task is completed, else NULL. */
 GBytes *emu_task_get_asset (EmuTask * task, EmuAsset asset);
-JsonNode *emu_task_to_json (EmuTask * task);
+/* Completed, and the time is past its expires_at: its assets are gone for
+ * the clients (the task itself stays completed, as on OpenAI). */
+gboolean emu_task_is_expired (EmuTask * task, gdouble expires_in);
+/* expires_at is completed_at + @expires_in, rounded up. */
+JsonNode *emu_task_to_json (EmuTask * task, gdouble expires_in);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EmuTask, emu_task_unref);
 
