@@ -5,27 +5,16 @@
 
 #define G_LOG_DOMAIN "apigo-client"
 
-#include "apigo-client.h"
+#include "apigo-client-private.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <libsoup/soup.h>
 
-/* Task and error answers are small; anything bigger is not one. */
-#define JSON_BODY_MAX (4 * 1024 * 1024)
-#define DOWNLOAD_CHUNK (64 * 1024)
 /* Seconds without a byte moving before a request is given up. */
 #define IO_TIMEOUT 60
-
-struct _ApigoClient
-{
-  GObject parent;
-
-  gchar *base_url;              /* without trailing '/' */
-  gchar *authorization;         /* "Bearer <key>": never logged */
-  SoupSession *session;
-};
+/* How far the service's clock may be from ours when we look for a task we
+ * may have created. */
+#define CLOCK_SKEW_S 300
+#define LOOKUP_LIMIT 20
 
 G_DEFINE_TYPE (ApigoClient, apigo_client, G_TYPE_OBJECT);
 
@@ -35,6 +24,7 @@ apigo_client_finalize (GObject * object)
   ApigoClient *client = APIGO_CLIENT (object);
 
   g_free (client->base_url);
+  g_clear_pointer (&client->base_uri, g_uri_unref);
   if (client->authorization != NULL)
     memset (client->authorization, 0, strlen (client->authorization));
   g_free (client->authorization);
@@ -52,6 +42,10 @@ apigo_client_class_init (ApigoClientClass * klass)
 static void
 apigo_client_init (ApigoClient * client)
 {
+  ApigoRetryPolicy policy = APIGO_RETRY_POLICY_INIT;
+
+  client->retry = policy;
+  client->max_content_bytes = APIGO_CLIENT_DEFAULT_MAX_CONTENT_BYTES;
 }
 
 /* Messages about a base URL never quote it whole: a user may have put a
@@ -101,16 +95,32 @@ apigo_client_check_base_url (const gchar * base_url, GError ** error)
   return TRUE;
 }
 
-ApigoClient *
-apigo_client_new (const gchar * base_url, const gchar * api_key,
-    const gchar * user_agent, GError ** error)
+gboolean
+apigo_client_base_url_is_loopback (const gchar * base_url)
 {
-  ApigoClient *client;
+  g_autoptr (GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GInetAddress) address = NULL;
+  const gchar *host;
+
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
+    return FALSE;
+  /* No name lookup: "localhost" is this machine by definition (RFC 6761);
+   * any other name could be anywhere. */
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+ApigoClient *
+apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
+{
+  g_autoptr (ApigoClient) client = NULL;
   gsize len;
 
-  if (!apigo_client_check_base_url (base_url, error))
+  if (!apigo_client_check_base_url (options->base_url, error))
     return NULL;
-  if (api_key == NULL || *api_key == '\0') {
+  if (options->api_key == NULL || *options->api_key == '\0') {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "No API key");
     return NULL;
@@ -118,44 +128,101 @@ apigo_client_new (const gchar * base_url, const gchar * api_key,
 
   client = g_object_new (APIGO_TYPE_CLIENT, NULL);
 
-  len = strlen (base_url);
-  while (len > 0 && base_url[len - 1] == '/')
+  len = strlen (options->base_url);
+  while (len > 0 && options->base_url[len - 1] == '/')
     len--;
-  client->base_url = g_strndup (base_url, len);
-  client->authorization = g_strconcat ("Bearer ", api_key, NULL);
+  client->base_url = g_strndup (options->base_url, len);
+  client->base_uri = g_uri_parse (client->base_url, G_URI_FLAGS_NONE, NULL);
+  client->authorization = g_strconcat ("Bearer ", options->api_key, NULL);
+  client->retry.max_retries = options->retries;
+  if (options->max_content_bytes > 0)
+    client->max_content_bytes = options->max_content_bytes;
 
-  client->session = soup_session_new_with_options ("user-agent", user_agent,
-      "timeout", IO_TIMEOUT, "idle-timeout", IO_TIMEOUT, NULL);
+  client->session = soup_session_new_with_options ("user-agent",
+      options->user_agent, "timeout", IO_TIMEOUT, "idle-timeout", IO_TIMEOUT,
+      NULL);
   /* Clips are stored byte for byte as served and resumed with Range; a
    * transparent decoder would break both. */
   soup_session_remove_feature_by_type (client->session,
       SOUP_TYPE_CONTENT_DECODER);
 
-  return client;
+  if (options->ca_file != NULL) {
+    g_autoptr (GError) tls_error = NULL;
+    g_autoptr (GTlsDatabase) db = g_tls_file_database_new (options->ca_file,
+        &tls_error);
+
+    if (db == NULL) {
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+          "Cannot use the CA file \"%s\": %s", options->ca_file,
+          tls_error->message);
+      return NULL;
+    }
+    soup_session_set_tls_database (client->session, db);
+  }
+
+  return g_steal_pointer (&client);
 }
 
-static SoupMessage *
-new_message (ApigoClient * client, const gchar * method, const gchar * path)
+ApigoClient *
+apigo_client_new (const gchar * base_url, const gchar * api_key,
+    const gchar * user_agent, GError ** error)
 {
-  g_autofree gchar *url = g_strconcat (client->base_url, path, NULL);
-  SoupMessage *msg = soup_message_new (method, url);
-  SoupMessageHeaders *headers;
+  ApigoClientOptions options = {
+    .base_url = base_url,
+    .api_key = api_key,
+    .user_agent = user_agent,
+    .retries = APIGO_RETRY_DEFAULT_RETRIES,
+  };
 
-  /* The base URL was validated and ids are checked, so this cannot fail. */
-  g_assert (msg != NULL);
+  return apigo_client_new_full (&options, error);
+}
 
-  headers = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (headers, "Authorization",
-      client->authorization);
+guint
+apigo_client_get_retries (ApigoClient * client)
+{
+  return client->retry.max_retries;
+}
+
+static gboolean
+same_origin (GUri * a, GUri * b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0
+      && g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0
+      && g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+SoupMessage *
+apigo_client_message_for_url (ApigoClient * client, const gchar * method,
+    GUri * url)
+{
+  SoupMessage *msg = soup_message_new_from_uri (method, url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  /* The key goes to the service only: never to a CDN it redirects to. */
+  if (same_origin (url, client->base_uri))
+    soup_message_headers_replace (headers, "Authorization",
+        client->authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
-
+  /* Redirects are followed by us, deciding where the key goes. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   return msg;
 }
 
-/* Reads at most @max bytes; more is an error, never a silent cut. */
-static GBytes *
-read_body (GInputStream * stream, gsize max, GCancellable * cancellable,
-    GError ** error)
+/* A request to the service at @path (below the base URL). */
+static SoupMessage *
+new_message (ApigoClient * client, const gchar * method, const gchar * path)
+{
+  g_autofree gchar *text = g_strconcat (client->base_url, path, NULL);
+  g_autoptr (GUri) url = g_uri_parse (text, G_URI_FLAGS_ENCODED, NULL);
+
+  /* The base URL was validated and ids are checked, so this cannot fail. */
+  g_assert (url != NULL);
+  return apigo_client_message_for_url (client, method, url);
+}
+
+GBytes *
+apigo_client_read_body (GInputStream * stream, gsize max,
+    GCancellable * cancellable, GError ** error)
 {
   g_autoptr (GByteArray) body = g_byte_array_new ();
   guint8 buf[16 * 1024];
@@ -180,9 +247,9 @@ read_body (GInputStream * stream, gsize max, GCancellable * cancellable,
   return g_byte_array_free_to_bytes (g_steal_pointer (&body));
 }
 
-static void
-set_network_error (GError ** error, GError * cause, const gchar * base_url,
-    const gchar * doing)
+void
+apigo_client_set_network_error (ApigoClient * client, GError ** error,
+    GError * cause, const gchar * doing, const gchar * video_id)
 {
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       || cause->domain == APIGO_ERROR) {
@@ -190,8 +257,11 @@ set_network_error (GError ** error, GError * cause, const gchar * base_url,
     return;
   }
 
-  g_set_error (error, APIGO_ERROR, APIGO_ERROR_NETWORK,
-      "Could not %s at %s: %s", doing, base_url, cause->message);
+  apigo_set_video_error (error, APIGO_ERROR_NETWORK, video_id,
+      "Could not %s at %s: %s", doing, client->base_url, cause->message);
+  /* A certificate we do not trust is not a passing fault. */
+  if (error != NULL && cause->domain == G_TLS_ERROR)
+    apigo_error_set_retry (*error, -1, 0);
   g_error_free (cause);
 }
 
@@ -204,47 +274,44 @@ error_code_for_status (guint status)
       return APIGO_ERROR_AUTH;
     case 404:
       return APIGO_ERROR_NOT_FOUND;
-    case 408:
-    case 409:
-    case 429:
-      return APIGO_ERROR_TRANSIENT;
     default:
-      return status >= 500 ? APIGO_ERROR_TRANSIENT : APIGO_ERROR_BAD_REQUEST;
+      return apigo_retry_status_is_transient (status) ?
+          APIGO_ERROR_TRANSIENT : APIGO_ERROR_BAD_REQUEST;
   }
 }
 
-/* An error that shows the service's own code and words for a non-2xx
- * answer.  @doing says what was asked ("create the video"). */
-static void
-set_http_error (GError ** error, SoupMessage * msg, GBytes * body,
-    const gchar * doing, const gchar * video_id)
+void
+apigo_client_set_http_error (GError ** error, SoupMessage * msg,
+    GBytes * body, const gchar * doing, const gchar * video_id)
 {
   guint status = soup_message_get_status (msg);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
   ApigoErrorCode code = error_code_for_status (status);
   ApigoServiceError se;
   g_autofree gchar *what = NULL;
   g_autofree gchar *words = NULL;
-  const gchar *content_type;
   gsize len = 0;
   const gchar *data = body ? g_bytes_get_data (body, &len) : NULL;
   GError *err;
 
-  content_type = soup_message_headers_get_content_type
-      (soup_message_get_response_headers (msg), NULL);
-  apigo_service_error_parse (&se, content_type, data, len);
+  apigo_service_error_parse (&se, soup_message_headers_get_content_type
+      (headers, NULL), data, len);
 
   if (se.code != NULL)
     what = g_strdup_printf ("HTTP %u, %s", status, se.code);
   else
     what = g_strdup_printf ("HTTP %u", status);
 
+  /* An empty body from a proxy still says something: its status. */
   words = g_strdup (se.message);
   if (words == NULL) {
     const gchar *phrase = soup_message_get_reason_phrase (msg);
 
-    words = g_strdup (phrase && *phrase ? phrase : soup_status_get_phrase
-        (status));
+    words = g_strdup (phrase && *phrase ? phrase :
+        soup_status_get_phrase (status));
   }
+  if (words == NULL)
+    words = g_strdup ("no reason given");
 
   switch (code) {
     case APIGO_ERROR_AUTH:
@@ -268,13 +335,42 @@ set_http_error (GError ** error, SoupMessage * msg, GBytes * body,
   apigo_error_set_http_status (err, status);
   apigo_error_set_service (err, se.code, se.type, se.param);
   apigo_error_set_video_id (err, video_id);
+  apigo_error_set_retry (err, apigo_retry_parse_hint
+      (soup_message_headers_get_one (headers, "retry-after-ms"),
+          soup_message_headers_get_one (headers, "Retry-After"),
+          g_get_real_time () / 1000),
+      apigo_retry_parse_should_retry (soup_message_headers_get_one (headers,
+              "x-should-retry")));
   apigo_service_error_clear (&se);
 
   g_propagate_error (error, err);
 }
 
-/* Sends @msg and returns its JSON body, or an error carrying the service's
- * words when the answer is not a success. */
+gint64
+apigo_client_retry_delay_ms (ApigoClient * client, guint attempt,
+    const GError * error)
+{
+  gint64 hint = -1;
+
+  if (error != NULL && error->domain == APIGO_ERROR)
+    hint = apigo_error_get_details (error)->retry_after_ms;
+  return apigo_retry_delay_ms (&client->retry, attempt, hint,
+      g_random_double ());
+}
+
+/* Sleeps before trying again; FALSE when cancelled meanwhile. */
+static gboolean
+wait_to_retry (ApigoClient * client, guint attempt, const GError * error,
+    GCancellable * cancellable)
+{
+  gint64 ms = apigo_client_retry_delay_ms (client, attempt, error);
+
+  g_debug ("%s; trying again in %" G_GINT64_FORMAT " ms", error->message, ms);
+  return apigo_retry_sleep (cancellable, ms);
+}
+
+/* Sends @msg once and returns its JSON body, or an error carrying the
+ * service's words when the answer is not a success. */
 static GBytes *
 send_for_json (ApigoClient * client, SoupMessage * msg, const gchar * doing,
     const gchar * video_id, GCancellable * cancellable, GError ** error)
@@ -285,22 +381,53 @@ send_for_json (ApigoClient * client, SoupMessage * msg, const gchar * doing,
 
   stream = soup_session_send (client->session, msg, cancellable, &err);
   if (stream == NULL) {
-    set_network_error (error, err, client->base_url, doing);
+    apigo_client_set_network_error (client, error, err, doing, video_id);
     return NULL;
   }
 
-  body = read_body (stream, JSON_BODY_MAX, cancellable, &err);
+  body = apigo_client_read_body (stream, APIGO_CLIENT_JSON_MAX, cancellable,
+      &err);
   if (body == NULL) {
-    set_network_error (error, err, client->base_url, doing);
+    apigo_client_set_network_error (client, error, err, doing, video_id);
     return NULL;
   }
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg))) {
-    set_http_error (error, msg, body, doing, video_id);
+    apigo_client_set_http_error (error, msg, body, doing, video_id);
     return NULL;
   }
 
   return g_steal_pointer (&body);
+}
+
+/* GET @path with the retry policy; @msg_out (optional) gets the message
+ * that succeeded, for its headers. */
+static GBytes *
+get_json (ApigoClient * client, const gchar * path, const gchar * doing,
+    const gchar * video_id, SoupMessage ** msg_out,
+    GCancellable * cancellable, GError ** error)
+{
+  guint attempt;
+
+  for (attempt = 0;; attempt++) {
+    g_autoptr (SoupMessage) msg = new_message (client, SOUP_METHOD_GET, path);
+    GError *err = NULL;
+    GBytes *body = send_for_json (client, msg, doing, video_id, cancellable,
+        &err);
+
+    if (body != NULL) {
+      if (msg_out != NULL)
+        *msg_out = g_steal_pointer (&msg);
+      return body;
+    }
+    if (attempt >= client->retry.max_retries
+        || !apigo_error_is_retryable (err)
+        || !wait_to_retry (client, attempt, err, cancellable)) {
+      g_propagate_error (error, err);
+      return NULL;
+    }
+    g_error_free (err);
+  }
 }
 
 static ApigoTask *
@@ -318,22 +445,16 @@ task_from_body (GBytes * body, const gchar * video_id, GError ** error)
   return task;
 }
 
-ApigoTask *
-apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
-    GCancellable * cancellable, GError ** error)
+static SoupMessage *
+new_create_message (ApigoClient * client, const ApigoCreateRequest * request,
+    const gchar * idempotency_key)
 {
-  g_autoptr (SoupMultipart) form = NULL;
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autofree gchar *url = NULL;
-  g_autofree gchar *fresh_key = NULL;
+  g_autoptr (SoupMultipart) form = soup_multipart_new
+      (SOUP_FORM_MIME_TYPE_MULTIPART);
+  g_autofree gchar *url = g_strconcat (client->base_url, "/videos", NULL);
+  SoupMessage *msg;
   SoupMessageHeaders *headers;
 
-  g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
-  g_return_val_if_fail (request->model != NULL, NULL);
-  g_return_val_if_fail (request->prompt != NULL, NULL);
-
-  form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
   soup_multipart_append_form_string (form, "model", request->model);
   soup_multipart_append_form_string (form, "prompt", request->prompt);
   if (request->size != NULL)
@@ -345,7 +466,6 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
         request->input_reference_name, request->input_reference_type,
         request->input_reference);
 
-  url = g_strconcat (client->base_url, "/videos", NULL);
   msg = soup_message_new_from_multipart (url, form);
   /* A redirected POST would become a GET of the list: refuse, do not
    * guess. */
@@ -354,19 +474,122 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
   soup_message_headers_replace (headers, "Authorization",
       client->authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
+  /* Lets a service that honours it recognise a resent create. */
+  soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+  return msg;
+}
 
-  /* Lets the service recognise a resent create instead of billing twice. */
-  if (request->idempotency_key == NULL)
-    fresh_key = g_uuid_string_random ();
-  soup_message_headers_replace (headers, "Idempotency-Key",
-      request->idempotency_key ? request->idempotency_key : fresh_key);
+/* Whether a request that failed with @cause may still have been carried
+ * out by the service. */
+static gboolean
+may_have_arrived (const GError * error, const GError * cause)
+{
+  if (g_error_matches (error, APIGO_ERROR, APIGO_ERROR_NETWORK)) {
+    /* These fail before a byte of the request is sent. */
+    return !(g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
+        || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
+        || g_error_matches (cause, G_IO_ERROR,
+            G_IO_ERROR_NETWORK_UNREACHABLE)
+        || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND)
+        || cause->domain == G_RESOLVER_ERROR || cause->domain == G_TLS_ERROR);
+  }
+  if (g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TRANSIENT)) {
+    guint status = apigo_error_get_details (error)->http_status;
 
-  body = send_for_json (client, msg, "create the video", NULL, cancellable,
-      error);
-  if (body == NULL)
+    /* Rate limits and request timeouts come before any work; a 5xx from a
+     * gateway may hide a create that went through. */
+    return status != 429 && status != 408;
+  }
+  return FALSE;
+}
+
+/* One attempt.  *@unsure tells whether, on failure, the service may have
+ * made the task all the same. */
+static ApigoTask *
+create_once (ApigoClient * client, const ApigoCreateRequest * request,
+    const gchar * idempotency_key, gboolean * unsure,
+    GCancellable * cancellable, GError ** error)
+{
+  g_autoptr (SoupMessage) msg = new_create_message (client, request,
+      idempotency_key);
+  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr (GBytes) body = NULL;
+  const gchar *doing = "create the video";
+  GError *cause = NULL;
+
+  *unsure = FALSE;
+  stream = soup_session_send (client->session, msg, cancellable, &cause);
+  if (stream != NULL)
+    body = apigo_client_read_body (stream, APIGO_CLIENT_JSON_MAX,
+        cancellable, &cause);
+
+  if (body == NULL) {
+    g_autoptr (GError) kept = g_error_copy (cause);
+
+    apigo_client_set_network_error (client, error, cause, doing, NULL);
+    /* Sent, then cancelled: the service may have it. */
+    *unsure = g_error_matches (kept, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+        || (error && *error && may_have_arrived (*error, kept));
     return NULL;
+  }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg))) {
+    GError *err = NULL;
+
+    apigo_client_set_http_error (&err, msg, body, doing, NULL);
+    *unsure = may_have_arrived (err, NULL);
+    g_propagate_error (error, err);
+    return NULL;
+  }
 
   return task_from_body (body, NULL, error);
+}
+
+ApigoTask *
+apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
+    GCancellable * cancellable, GError ** error)
+{
+  g_autofree gchar *fresh_key = NULL;
+  const gchar *key = request->idempotency_key;
+  gint64 started = g_get_real_time () / G_USEC_PER_SEC;
+  guint attempt;
+
+  g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (request->model != NULL, NULL);
+  g_return_val_if_fail (request->prompt != NULL, NULL);
+
+  if (key == NULL)
+    key = fresh_key = g_uuid_string_random ();
+
+  for (attempt = 0;; attempt++) {
+    GError *err = NULL;
+    gboolean unsure;
+    ApigoTask *task = create_once (client, request, key, &unsure,
+        cancellable, &err);
+
+    if (task != NULL)
+      return task;
+
+    /* Before sending it again (or giving up), see whether the service made
+     * it anyway: services need not honour Idempotency-Key. */
+    if (unsure && !g_cancellable_is_cancelled (cancellable)) {
+      task = apigo_client_find_created (client, request, started,
+          cancellable, NULL);
+      if (task != NULL) {
+        g_debug ("The lost create made %s: using it", task->id);
+        g_error_free (err);
+        return task;
+      }
+    }
+
+    if (attempt >= client->retry.max_retries
+        || !apigo_error_is_retryable (err)
+        || !wait_to_retry (client, attempt, err, cancellable)) {
+      g_propagate_error (error, err);
+      return NULL;
+    }
+    g_error_free (err);
+  }
 }
 
 ApigoTask *
@@ -392,10 +615,8 @@ apigo_client_retrieve (ApigoClient * client, const gchar * id,
   }
 
   path = g_strconcat ("/videos/", id, NULL);
-  msg = new_message (client, SOUP_METHOD_GET, path);
   doing = g_strdup_printf ("report on %s", id);
-
-  body = send_for_json (client, msg, doing, id, cancellable, error);
+  body = get_json (client, path, doing, id, &msg, cancellable, error);
   if (body == NULL)
     return NULL;
 
@@ -415,192 +636,58 @@ apigo_client_retrieve (ApigoClient * client, const gchar * id,
   return task;
 }
 
-/* "bytes START-END/TOTAL" (TOTAL may be "*"). */
-static gboolean
-parse_content_range (SoupMessage * msg, guint64 * start, guint64 * total,
-    gboolean * has_total)
-{
-  goffset s, e, t;
-
-  if (!soup_message_headers_get_content_range
-      (soup_message_get_response_headers (msg), &s, &e, &t))
-    return FALSE;
-
-  *start = s;
-  *has_total = t >= 0;
-  *total = t >= 0 ? (guint64) t : 0;
-  return TRUE;
-}
-
-typedef struct
-{
-  ApigoDownload *dl;
-  guint64 skip;                 /* bytes to drop: we had them already */
-  guint64 total;                /* 0 while unknown */
-  ApigoDownloadProgressFunc progress;
-  gpointer user_data;
-} BodySink;
-
-static gboolean
-store_body (GInputStream * stream, BodySink * sink, const gchar * id,
+GPtrArray *
+apigo_client_list (ApigoClient * client, guint limit,
     GCancellable * cancellable, GError ** error)
 {
-  g_autofree guint8 *buf = g_malloc (DOWNLOAD_CHUNK);
+  g_autofree gchar *path = g_strdup_printf ("/videos?limit=%u&order=desc",
+      limit);
+  g_autoptr (GBytes) body = NULL;
+  gsize len;
+  const gchar *data;
 
-  for (;;) {
-    GError *err = NULL;
-    gssize n = g_input_stream_read (stream, buf, DOWNLOAD_CHUNK, cancellable,
-        &err);
-    guint8 *data = buf;
+  g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
 
-    if (n < 0) {
-      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_propagate_error (error, err);
-      } else {
-        apigo_set_video_error (error, APIGO_ERROR_NETWORK, id,
-            "The download of %s broke off after %" G_GUINT64_FORMAT
-            " bytes: %s", id, apigo_download_get_stored (sink->dl),
-            err->message);
-        g_error_free (err);
-      }
-      return FALSE;
-    }
-    if (n == 0)
-      return TRUE;
-
-    if (sink->skip > 0) {
-      gsize drop = MIN ((guint64) n, sink->skip);
-
-      sink->skip -= drop;
-      data += drop;
-      n -= drop;
-    }
-    if (n > 0 && !apigo_download_append (sink->dl, data, n, error))
-      return FALSE;
-    if (sink->progress != NULL)
-      sink->progress (apigo_download_get_stored (sink->dl), sink->total,
-          sink->user_data);
-  }
+  body = get_json (client, path, "list the recent videos", NULL, NULL,
+      cancellable, error);
+  if (body == NULL)
+    return NULL;
+  data = g_bytes_get_data (body, &len);
+  return apigo_task_list_new_from_json (data, len, NULL, error);
 }
 
-gboolean
-apigo_client_download (ApigoClient * client, const gchar * id,
-    const gchar * variant, ApigoDownload * dl,
-    ApigoDownloadProgressFunc progress, gpointer user_data,
+/* Equal, or not said by the service. */
+static gboolean
+agrees (const gchar * said, const gchar * asked)
+{
+  return said == NULL || asked == NULL || g_strcmp0 (said, asked) == 0;
+}
+
+ApigoTask *
+apigo_client_find_created (ApigoClient * client,
+    const ApigoCreateRequest * request, gint64 since_unix,
     GCancellable * cancellable, GError ** error)
 {
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (GInputStream) stream = NULL;
-  g_autofree gchar *path = NULL;
-  g_autofree gchar *doing = NULL;
-  SoupMessageHeaders *response_headers;
-  BodySink sink = { dl, 0, 0, progress, user_data };
-  guint64 have = apigo_download_get_stored (dl);
-  guint64 known_total = 0;
-  guint64 stored;
-  guint status;
-  GError *err = NULL;
+  g_autoptr (GPtrArray) tasks = NULL;
+  guint i;
 
-  g_return_val_if_fail (APIGO_IS_CLIENT (client), FALSE);
+  tasks = apigo_client_list (client, LOOKUP_LIMIT, cancellable, error);
+  if (tasks == NULL)
+    return NULL;
 
-  if (!apigo_task_id_is_valid (id)) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "\"%s\" is not a valid video id", id ? id : "");
-    return FALSE;
+  for (i = 0; i < tasks->len; i++) {
+    ApigoTask *task = g_ptr_array_index (tasks, i);
+
+    /* The prompt is the one thing a match cannot do without. */
+    if (task->prompt == NULL || g_strcmp0 (task->prompt, request->prompt))
+      continue;
+    if (task->created_at == 0 || task->created_at < since_unix - CLOCK_SKEW_S)
+      continue;
+    if (!agrees (task->model, request->model)
+        || !agrees (task->size, request->size)
+        || !agrees (task->seconds, request->seconds))
+      continue;
+    return apigo_task_copy (task);
   }
-
-  /* Every byte arrived before (only the end of the body did not): asking
-   * for more would get a 416. */
-  if (have > 0 && apigo_download_get_total (dl, &known_total)
-      && known_total == have) {
-    apigo_download_finish (dl);
-    return TRUE;
-  }
-
-  /* "video" is the service's default: only other variants are named. */
-  if (variant != NULL && strcmp (variant, "video") != 0) {
-    g_autofree gchar *escaped = g_uri_escape_string (variant, NULL, FALSE);
-
-    path = g_strconcat ("/videos/", id, "/content?variant=", escaped, NULL);
-  } else {
-    path = g_strconcat ("/videos/", id, "/content", NULL);
-  }
-  msg = new_message (client, SOUP_METHOD_GET, path);
-  soup_message_headers_replace (soup_message_get_request_headers (msg),
-      "Accept", "*/*");
-  if (have > 0)
-    soup_message_headers_set_range (soup_message_get_request_headers (msg),
-        have, -1);
-  doing = g_strdup_printf ("send the content of %s", id);
-
-  stream = soup_session_send (client->session, msg, cancellable, &err);
-  if (stream == NULL) {
-    set_network_error (error, err, client->base_url, doing);
-    return FALSE;
-  }
-
-  status = soup_message_get_status (msg);
-  response_headers = soup_message_get_response_headers (msg);
-
-  if (status == SOUP_STATUS_PARTIAL_CONTENT && have > 0) {
-    guint64 start, total;
-    gboolean has_total;
-
-    if (!parse_content_range (msg, &start, &total, &has_total)
-        || start != have) {
-      apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
-          "The service resumed the download of %s at the wrong place", id);
-      return FALSE;
-    }
-    if (has_total)
-      sink.total = total;
-  } else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE
-      && have > 0) {
-    guint64 total = 0;
-    const gchar *range = soup_message_headers_get_one (response_headers,
-        "Content-Range");
-
-    /* "bytes * /TOTAL": all there if TOTAL is what we hold. */
-    if (range != NULL && sscanf (range, "bytes */%" G_GUINT64_FORMAT,
-            &total) == 1 && total == have) {
-      apigo_download_finish (dl);
-      return TRUE;
-    }
-    /* The clip changed under us: what we hold cannot be continued. */
-    apigo_download_reset (dl);
-    apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
-        "The content of %s changed while it was downloaded; it will be "
-        "downloaded again from the start", id);
-    return FALSE;
-  } else if (status == SOUP_STATUS_OK) {
-    /* A full body: either a first request or a server ignoring Range. */
-    sink.skip = have;
-    if (soup_message_headers_get_encoding (response_headers) ==
-        SOUP_ENCODING_CONTENT_LENGTH)
-      sink.total =
-          soup_message_headers_get_content_length (response_headers);
-  } else {
-    g_autoptr (GBytes) body = read_body (stream, JSON_BODY_MAX, cancellable,
-        NULL);
-
-    set_http_error (error, msg, body, doing, id);
-    return FALSE;
-  }
-
-  if (sink.total > 0)
-    apigo_download_set_total (dl, sink.total);
-
-  if (!store_body (stream, &sink, id, cancellable, error))
-    return FALSE;
-
-  stored = apigo_download_get_stored (dl);
-  if (sink.skip > 0 || (sink.total > 0 && stored != sink.total)) {
-    apigo_set_video_error (error, APIGO_ERROR_NETWORK, id,
-        "The download of %s ended after %" G_GUINT64_FORMAT " of %"
-        G_GUINT64_FORMAT " bytes", id, stored, sink.total);
-    return FALSE;
-  }
-
-  apigo_download_finish (dl);
-  return TRUE;
+  return NULL;
 }

@@ -14,15 +14,30 @@
 
 G_BEGIN_DECLS
 
-/* A client of the Videos API (create, retrieve, download).  It knows nothing
- * of GStreamer.  Calls are synchronous and meant for a worker thread; every
- * one honours its GCancellable.  Errors are APIGO_ERROR errors carrying the
- * service's own details (see apigo-error.h), or G_IO_ERROR_CANCELLED. */
+/* A client of the Videos API (create, retrieve, list, download).  It knows
+ * nothing of GStreamer.  Calls are synchronous and meant for a worker
+ * thread; every one honours its GCancellable.  Errors are APIGO_ERROR
+ * errors carrying the service's own details (see apigo-error.h), or
+ * G_IO_ERROR_CANCELLED.  Transient failures are retried as the official
+ * OpenAI SDKs do (see apigo-retry.h). */
 #define APIGO_TYPE_CLIENT (apigo_client_get_type ())
 G_DECLARE_FINAL_TYPE (ApigoClient, apigo_client, APIGO, CLIENT, GObject)
 
-/* @base_url: the API base including its version, "https://host/v1".
- * The key is only ever put in the Authorization header. */
+#define APIGO_CLIENT_DEFAULT_MAX_CONTENT_BYTES (G_GUINT64_CONSTANT (16) << 30)
+
+typedef struct
+{
+  const gchar *base_url;        /* the API base with its version: https://host/v1 */
+  const gchar *api_key;         /* only ever put in the Authorization header */
+  const gchar *user_agent;
+  const gchar *ca_file;         /* PEM CAs to trust instead of the system's */
+  guint retries;                /* more tries per request after the first */
+  guint64 max_content_bytes;    /* the largest clip accepted; 0: default */
+} ApigoClientOptions;
+
+ApigoClient *apigo_client_new_full (const ApigoClientOptions * options,
+    GError ** error);
+/* The defaults for everything else. */
 ApigoClient *apigo_client_new (const gchar * base_url, const gchar * api_key,
     const gchar * user_agent, GError ** error);
 
@@ -30,6 +45,10 @@ ApigoClient *apigo_client_new (const gchar * base_url, const gchar * api_key,
  * an APIGO_ERROR_INVALID_SETTING error saying why not otherwise. */
 gboolean apigo_client_check_base_url (const gchar * base_url,
     GError ** error);
+
+/* Whether @base_url is on this machine (localhost, 127.0.0.0/8, ::1),
+ * judged from its text alone. */
+gboolean apigo_client_base_url_is_loopback (const gchar * base_url);
 
 typedef struct
 {
@@ -43,27 +62,50 @@ typedef struct
   const gchar *idempotency_key; /* NULL: a fresh one */
 } ApigoCreateRequest;
 
-/* POST /videos (multipart/form-data). */
+/* POST /videos (multipart/form-data), with an Idempotency-Key that stays
+ * the same across its retries.  When an attempt may have reached the
+ * service without its answer reaching us (the connection dropped, a
+ * gateway timed out), the task is looked for among the recent ones before
+ * anything is sent again: a lost answer is never paid for twice. */
 ApigoTask *apigo_client_create (ApigoClient * client,
     const ApigoCreateRequest * request, GCancellable * cancellable,
     GError ** error);
+
+/* The newest recent task that @request made: same model, prompt (and size
+ * and seconds where the service says them), created since @since_unix
+ * (less some clock skew).  NULL, with no error, when there is none. */
+ApigoTask *apigo_client_find_created (ApigoClient * client,
+    const ApigoCreateRequest * request, gint64 since_unix,
+    GCancellable * cancellable, GError ** error);
 
 /* GET /videos/{id}.  @poll_after_ms (optional) gets the service's
  * openai-poll-after-ms hint, or -1 when it gave none. */
 ApigoTask *apigo_client_retrieve (ApigoClient * client, const gchar * id,
     gint64 * poll_after_ms, GCancellable * cancellable, GError ** error);
 
+/* GET /videos?limit=&order=desc: the newest tasks. */
+GPtrArray *apigo_client_list (ApigoClient * client, guint limit,
+    GCancellable * cancellable, GError ** error);
+
 typedef void (*ApigoDownloadProgressFunc) (guint64 stored, guint64 total,
     gpointer user_data);
 
 /* GET /videos/{id}/content[?variant=...] into @dl, continuing after the
- * bytes @dl already holds (Range).  @progress (optional) is called as bytes
- * arrive; total is 0 while unknown.  On success @dl is finished; a body cut
- * short is an error, never a complete clip. */
+ * bytes @dl already holds (Range; a server that ignores it is handled).
+ * Redirects are followed, with the key only for the service's own origin.
+ * @progress (optional) is called as bytes arrive; total is 0 while
+ * unknown.  On success @dl is finished; a body cut short is an error (the
+ * bytes stay, for the next call to continue), never a complete clip. */
 gboolean apigo_client_download (ApigoClient * client, const gchar * id,
     const gchar * variant, ApigoDownload * dl,
     ApigoDownloadProgressFunc progress, gpointer user_data,
     GCancellable * cancellable, GError ** error);
+
+/* How long to wait after failed attempt @attempt (0 for the first), as the
+ * policy says and honouring the hints @error carries. */
+gint64 apigo_client_retry_delay_ms (ApigoClient * client, guint attempt,
+    const GError * error);
+guint apigo_client_get_retries (ApigoClient * client);
 
 G_END_DECLS
 

@@ -15,7 +15,9 @@
 struct _ApigoDownload
 {
   gint refcount;
-  gint fd;
+  gint fd;                      /* replaced only while nothing is stored */
+  gchar *path;                  /* a named file still ours to remove */
+  gboolean read_only;           /* an adopted file: never written */
 
   GMutex lock;
   GCond changed;
@@ -26,34 +28,130 @@ struct _ApigoDownload
   GError *error;
 };
 
-ApigoDownload *
-apigo_download_new (const gchar * dir, GError ** error)
+static ApigoDownload *
+download_new_with_fd (gint fd)
 {
-  g_autofree gchar *path = NULL;
-  ApigoDownload *dl;
-  gint fd;
+  ApigoDownload *dl = g_new0 (ApigoDownload, 1);
 
-  path = g_build_filename (dir ? dir : g_get_tmp_dir (), "apigo-XXXXXX.part",
-      NULL);
-  fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    int err = errno;
-
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
-        "Cannot create a file to download into in %s: %s",
-        dir ? dir : g_get_tmp_dir (), g_strerror (err));
-    return NULL;
-  }
-  /* Anonymous from now on: nothing is left behind, even after a crash. */
-  g_unlink (path);
-
-  dl = g_new0 (ApigoDownload, 1);
   dl->refcount = 1;
   dl->fd = fd;
   g_mutex_init (&dl->lock);
   g_cond_init (&dl->changed);
-
   return dl;
+}
+
+static gint
+make_file (gchar * path, GError ** error)
+{
+  gint fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
+
+  if (fd < 0) {
+    int err = errno;
+    g_autofree gchar *dir = g_path_get_dirname (path);
+
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot create a file to download into in %s: %s", dir,
+        g_strerror (err));
+  }
+  return fd;
+}
+
+ApigoDownload *
+apigo_download_new (const gchar * dir, GError ** error)
+{
+  g_autofree gchar *path = NULL;
+  gint fd;
+
+  path = g_build_filename (dir ? dir : g_get_tmp_dir (), "apigo-XXXXXX",
+      NULL);
+  fd = make_file (path, error);
+  if (fd < 0)
+    return NULL;
+  /* Anonymous from now on: nothing is left behind, even after a crash. */
+  g_unlink (path);
+  return download_new_with_fd (fd);
+}
+
+ApigoDownload *
+apigo_download_new_named (const gchar * path_template, GError ** error)
+{
+  gchar *path = g_strdup (path_template);
+  gint fd = make_file (path, error);
+  ApigoDownload *dl;
+
+  if (fd < 0) {
+    g_free (path);
+    return NULL;
+  }
+  dl = download_new_with_fd (fd);
+  dl->path = path;
+  return dl;
+}
+
+gboolean
+apigo_download_keep (ApigoDownload * dl, const gchar * path, GError ** error)
+{
+  gboolean kept = FALSE;
+
+  g_mutex_lock (&dl->lock);
+  if (dl->path == NULL || !dl->finished) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Only a complete download in a named file can be kept");
+  } else if (g_rename (dl->path, path) != 0) {
+    int err = errno;
+
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot keep the downloaded video as %s: %s", path, g_strerror (err));
+  } else {
+    g_clear_pointer (&dl->path, g_free);
+    kept = TRUE;
+  }
+  g_mutex_unlock (&dl->lock);
+  return kept;
+}
+
+gboolean
+apigo_download_adopt (ApigoDownload * dl, const gchar * path,
+    GError ** error)
+{
+  gint fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  GStatBuf st;
+  gboolean adopted = FALSE;
+
+  if (fd < 0 || fstat (fd, &st) != 0) {
+    int err = errno;
+
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot read %s: %s", path, g_strerror (err));
+    if (fd >= 0)
+      close (fd);
+    return FALSE;
+  }
+
+  g_mutex_lock (&dl->lock);
+  /* With nothing stored, no reader is inside pread(): the fd can change. */
+  if (dl->stored == 0) {
+    close (dl->fd);
+    if (dl->path != NULL)
+      g_unlink (dl->path);
+    g_clear_pointer (&dl->path, g_free);
+    dl->fd = fd;
+    dl->read_only = TRUE;
+    dl->stored = dl->total = st.st_size;
+    dl->has_total = TRUE;
+    dl->finished = TRUE;
+    g_clear_error (&dl->error);
+    g_cond_broadcast (&dl->changed);
+    adopted = TRUE;
+  }
+  g_mutex_unlock (&dl->lock);
+
+  if (!adopted) {
+    close (fd);
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "A download already under way cannot take another file");
+  }
+  return adopted;
 }
 
 ApigoDownload *
@@ -70,6 +168,9 @@ apigo_download_unref (ApigoDownload * dl)
     return;
 
   close (dl->fd);
+  if (dl->path != NULL)
+    g_unlink (dl->path);
+  g_free (dl->path);
   g_clear_error (&dl->error);
   g_mutex_clear (&dl->lock);
   g_cond_clear (&dl->changed);
@@ -98,7 +199,8 @@ write_all (gint fd, const guint8 * data, gsize len, guint64 offset,
     if (n <= 0) {
       int err = n < 0 ? errno : ENOSPC;
 
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+      g_set_error (error, APIGO_ERROR, err == ENOSPC || err == EDQUOT ?
+          APIGO_ERROR_NO_SPACE : APIGO_ERROR_STORAGE,
           "Cannot store the downloaded video: %s", g_strerror (err));
       return FALSE;
     }
@@ -156,6 +258,10 @@ void
 apigo_download_reset (ApigoDownload * dl)
 {
   g_mutex_lock (&dl->lock);
+  if (dl->read_only) {
+    g_mutex_unlock (&dl->lock);
+    return;
+  }
   dl->stored = 0;
   dl->total = 0;
   dl->has_total = FALSE;
@@ -222,14 +328,12 @@ wake_readers (GCancellable * cancellable, ApigoDownload * dl)
 }
 
 static gssize
-read_stored (ApigoDownload * dl, guint64 offset, void *buf, gsize len,
-    GError ** error)
+read_stored (gint fd, guint64 offset, void *buf, gsize len, GError ** error)
 {
   gsize done = 0;
 
   while (done < len) {
-    gssize n = pread (dl->fd, (guint8 *) buf + done, len - done,
-        offset + done);
+    gssize n = pread (fd, (guint8 *) buf + done, len - done, offset + done);
 
     if (n < 0 && errno == EINTR)
       continue;
@@ -253,6 +357,7 @@ apigo_download_read (ApigoDownload * dl, guint64 offset, void *buf,
   guint64 want;
   gsize count = 0;
   gboolean ready = FALSE;
+  gint fd;
 
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_readers),
@@ -285,6 +390,7 @@ apigo_download_read (ApigoDownload * dl, guint64 offset, void *buf,
       break;
     g_cond_wait (&dl->changed, &dl->lock);
   }
+  fd = dl->fd;
   g_mutex_unlock (&dl->lock);
 
   if (handler != 0)
@@ -294,5 +400,30 @@ apigo_download_read (ApigoDownload * dl, guint64 offset, void *buf,
     return -1;
   if (count == 0)
     return 0;
-  return read_stored (dl, offset, buf, count, error);
+  return read_stored (fd, offset, buf, count, error);
+}
+
+gchar *
+apigo_download_checksum (ApigoDownload * dl, GError ** error)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buf = g_malloc (256 * 1024);
+  guint64 stored, offset;
+  gint fd;
+
+  g_mutex_lock (&dl->lock);
+  stored = dl->stored;
+  fd = dl->fd;
+  g_mutex_unlock (&dl->lock);
+
+  for (offset = 0; offset < stored;) {
+    gssize n = read_stored (fd, offset, buf, MIN (256 * 1024, stored -
+            offset), error);
+
+    if (n < 0)
+      return NULL;
+    g_checksum_update (sum, buf, n);
+    offset += n;
+  }
+  return g_strdup (g_checksum_get_string (sum));
 }

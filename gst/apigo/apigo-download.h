@@ -18,6 +18,10 @@ typedef struct _ApigoDownload ApigoDownload;
 
 /* An anonymous file under @dir (NULL: the temporary directory). */
 ApigoDownload *apigo_download_new (const gchar * dir, GError ** error);
+/* A file named from @path_template (ending in XXXXXX), removed when the
+ * store goes unless apigo_download_keep() moved it into place first. */
+ApigoDownload *apigo_download_new_named (const gchar * path_template,
+    GError ** error);
 ApigoDownload *apigo_download_ref (ApigoDownload * dl);
 void apigo_download_unref (ApigoDownload * dl);
 
@@ -30,6 +34,17 @@ void apigo_download_fail (ApigoDownload * dl, const GError * error);
 void apigo_download_reset (ApigoDownload * dl);
 /* Forget a failure (the stored bytes stay) before the writer tries again. */
 void apigo_download_clear_error (ApigoDownload * dl);
+
+/* A named store that is complete: moves its file to @path (same file
+ * system), which then stays when the store goes.  Readers go on reading. */
+gboolean apigo_download_keep (ApigoDownload * dl, const gchar * path,
+    GError ** error);
+/* Serves the whole file at @path (read-only, left in place) instead of
+ * downloading: only before any byte was stored. */
+gboolean apigo_download_adopt (ApigoDownload * dl, const gchar * path,
+    GError ** error);
+/* The SHA-256 of the stored bytes, in hex. */
+gchar *apigo_download_checksum (ApigoDownload * dl, GError ** error);
 
 /* State. */
 guint64 apigo_download_get_stored (ApigoDownload * dl);

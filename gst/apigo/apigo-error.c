@@ -18,6 +18,8 @@ static void
 apigo_error_private_init (ApigoErrorPrivate * priv)
 {
   memset (priv, 0, sizeof (*priv));
+  priv->retry_after_ms = -1;
+  priv->should_retry = -1;
 }
 
 static void
@@ -29,6 +31,8 @@ apigo_error_private_copy (const ApigoErrorPrivate * src,
   dest->service_type = g_strdup (src->service_type);
   dest->service_param = g_strdup (src->service_param);
   dest->video_id = g_strdup (src->video_id);
+  dest->retry_after_ms = src->retry_after_ms;
+  dest->should_retry = src->should_retry;
 }
 
 static void
@@ -187,6 +191,34 @@ tidy_text (const gchar * text, gssize len)
     return NULL;
   }
   return g_string_free (s, FALSE);
+}
+
+void
+apigo_error_set_retry (GError * error, gint64 retry_after_ms,
+    gint should_retry)
+{
+  ApigoErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == APIGO_ERROR);
+
+  priv = apigo_error_get_private (error);
+  priv->retry_after_ms = retry_after_ms;
+  priv->should_retry = should_retry;
+}
+
+gboolean
+apigo_error_is_retryable (const GError * error)
+{
+  const ApigoErrorPrivate *priv;
+
+  if (error == NULL || error->domain != APIGO_ERROR)
+    return FALSE;
+
+  priv = apigo_error_get_private (error);
+  if (priv->should_retry >= 0)
+    return priv->should_retry == 1;
+  return error->code == APIGO_ERROR_TRANSIENT
+      || error->code == APIGO_ERROR_NETWORK;
 }
 
 /* The text between <tag ...> and </tag>, case-insensitively. */

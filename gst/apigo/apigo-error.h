@@ -29,6 +29,7 @@ typedef enum
   APIGO_ERROR_TASK_ENDED,       /* the task expired or was cancelled */
   APIGO_ERROR_TIMEOUT,          /* gave up waiting for the task */
   APIGO_ERROR_STORAGE,          /* could not keep the downloaded bytes */
+  APIGO_ERROR_NO_SPACE,         /* ... because the disk is full */
 } ApigoErrorCode;
 
 typedef struct
@@ -38,6 +39,8 @@ typedef struct
   gchar *service_type;          /* error.type, or NULL */
   gchar *service_param;         /* error.param, or NULL */
   gchar *video_id;              /* the task concerned, or NULL */
+  gint64 retry_after_ms;        /* the wait the service asked for, or -1 */
+  gint should_retry;            /* its x-should-retry: 1, 0, or -1 */
 } ApigoErrorDetails;
 
 /* The details of an APIGO_ERROR error (never NULL for one). */
@@ -51,6 +54,13 @@ void apigo_error_set_http_status (GError * error, guint http_status);
 void apigo_error_set_service (GError * error, const gchar * code,
     const gchar * type, const gchar * param);
 void apigo_error_set_video_id (GError * error, const gchar * video_id);
+void apigo_error_set_retry (GError * error, gint64 retry_after_ms,
+    gint should_retry);
+
+/* Whether trying the same request again may succeed: passing faults
+ * (APIGO_ERROR_TRANSIENT, APIGO_ERROR_NETWORK), unless the service said
+ * x-should-retry: false; or anything it said x-should-retry: true for. */
+gboolean apigo_error_is_retryable (const GError * error);
 
 /* The service's own words from a non-2xx answer: the OpenAI-style
  * {"error": {"message", "code", "type", "param"}} body, its common variants,

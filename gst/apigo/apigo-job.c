@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "apigo-job"
 
 #include "apigo-job.h"
+#include "apigo-cache.h"
+#include "apigo-retry.h"
 
 #include <string.h>
 
@@ -20,6 +22,8 @@ struct _ApigoJob
   ApigoJobCallbacks callbacks;
   gpointer user_data;
   ApigoDownload *download;
+  ApigoCache *cache;            /* NULL: nothing is kept on disk */
+  gchar *key;                   /* names the clip in the cache */
 
   GMutex lock;
   GThread *thread;              /* running, or ended and not yet joined */
@@ -28,68 +32,8 @@ struct _ApigoJob
   gchar *video_id;              /* created or attached task */
   gboolean task_dead;           /* it failed or vanished: make a new one */
   gchar *idempotency_key;       /* one per clip, kept across retries */
+  gint64 create_since;          /* a create went out then, answer unknown */
 };
-
-void
-apigo_job_settings_clear (ApigoJobSettings * s)
-{
-  g_clear_pointer (&s->base_url, g_free);
-  if (s->api_key != NULL)
-    memset (s->api_key, 0, strlen (s->api_key));
-  g_clear_pointer (&s->api_key, g_free);
-  g_clear_pointer (&s->user_agent, g_free);
-  g_clear_pointer (&s->model, g_free);
-  g_clear_pointer (&s->prompt, g_free);
-  g_clear_pointer (&s->size, g_free);
-  g_clear_pointer (&s->seconds, g_free);
-  g_clear_pointer (&s->input_reference, g_bytes_unref);
-  g_clear_pointer (&s->input_reference_name, g_free);
-  g_clear_pointer (&s->input_reference_type, g_free);
-  g_clear_pointer (&s->video_id, g_free);
-  g_clear_pointer (&s->variant, g_free);
-}
-
-void
-apigo_job_settings_copy (ApigoJobSettings * dest, const ApigoJobSettings * src)
-{
-  dest->base_url = g_strdup (src->base_url);
-  dest->api_key = g_strdup (src->api_key);
-  dest->user_agent = g_strdup (src->user_agent);
-  dest->model = g_strdup (src->model);
-  dest->prompt = g_strdup (src->prompt);
-  dest->size = g_strdup (src->size);
-  dest->seconds = g_strdup (src->seconds);
-  dest->input_reference =
-      src->input_reference ? g_bytes_ref (src->input_reference) : NULL;
-  dest->input_reference_name = g_strdup (src->input_reference_name);
-  dest->input_reference_type = g_strdup (src->input_reference_type);
-  dest->video_id = g_strdup (src->video_id);
-  dest->variant = g_strdup (src->variant);
-  dest->poll_interval_ms = src->poll_interval_ms;
-  dest->timeout_s = src->timeout_s;
-}
-
-static gboolean
-same_bytes (GBytes * a, GBytes * b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  return g_bytes_equal (a, b);
-}
-
-gboolean
-apigo_job_settings_same_clip (const ApigoJobSettings * a,
-    const ApigoJobSettings * b)
-{
-  return g_strcmp0 (a->base_url, b->base_url) == 0
-      && g_strcmp0 (a->model, b->model) == 0
-      && g_strcmp0 (a->prompt, b->prompt) == 0
-      && g_strcmp0 (a->size, b->size) == 0
-      && g_strcmp0 (a->seconds, b->seconds) == 0
-      && same_bytes (a->input_reference, b->input_reference)
-      && g_strcmp0 (a->video_id, b->video_id) == 0
-      && g_strcmp0 (a->variant, b->variant) == 0;
-}
 
 const gchar *
 apigo_job_phase_to_string (ApigoJobPhase phase)
@@ -113,26 +57,77 @@ apigo_job_phase_to_string (ApigoJobPhase phase)
   return "unknown";
 }
 
+static void
+report_phase (ApigoJob * job, ApigoJobPhase phase, const GError * error)
+{
+  if (job->callbacks.phase_changed != NULL)
+    job->callbacks.phase_changed (job, phase, error, job->user_data);
+}
+
+static void
+report_task (ApigoJob * job, const ApigoTask * task)
+{
+  if (job->callbacks.task_changed != NULL)
+    job->callbacks.task_changed (job, task, job->user_data);
+}
+
+static void
+report_download (guint64 stored, guint64 total, gpointer user_data)
+{
+  ApigoJob *job = user_data;
+
+  if (job->callbacks.download_progress != NULL)
+    job->callbacks.download_progress (job, stored, total, job->user_data);
+}
+
+/* Takes @error. */
+static void
+report_warning (ApigoJob * job, GError * error)
+{
+  g_debug ("%s", error->message);
+  if (job->callbacks.warning != NULL)
+    job->callbacks.warning (job, error, job->user_data);
+  g_error_free (error);
+}
+
 ApigoJob *
 apigo_job_new (const ApigoJobSettings * settings,
     const ApigoJobCallbacks * callbacks, gpointer user_data, GError ** error)
 {
-  ApigoDownload *download = apigo_download_new (NULL, error);
-  ApigoJob *job;
+  g_autoptr (ApigoJob) job = g_new0 (ApigoJob, 1);
+  g_autofree gchar *default_dir = apigo_cache_default_dir ();
+  GError *problem = NULL;
 
-  if (download == NULL)
-    return NULL;
-
-  job = g_new0 (ApigoJob, 1);
   job->refcount = 1;
   apigo_job_settings_copy (&job->settings, settings);
   if (callbacks != NULL)
     job->callbacks = *callbacks;
   job->user_data = user_data;
-  job->download = download;
+  job->key = apigo_job_settings_key (settings);
   g_mutex_init (&job->lock);
 
-  return job;
+  job->cache = apigo_cache_new (settings->cache_dir ? settings->cache_dir :
+      default_dir, settings->cache_max_bytes, &problem);
+  if (job->cache == NULL) {
+    /* Documented fallback: the clip plays, nothing is kept. */
+    g_prefix_error (&problem, "Nothing will be kept: ");
+    report_warning (job, problem);
+    problem = NULL;
+  }
+
+  job->download = apigo_cache_new_download (job->cache, job->key, &problem);
+  if (job->download == NULL && job->cache != NULL) {
+    g_prefix_error (&problem, "The clip will not be kept: ");
+    report_warning (job, problem);
+    problem = NULL;
+    job->download = apigo_download_new (NULL, &problem);
+  }
+  if (job->download == NULL) {
+    g_propagate_error (error, problem);
+    return NULL;
+  }
+
+  return g_steal_pointer (&job);
 }
 
 ApigoJob *
@@ -152,7 +147,10 @@ apigo_job_unref (ApigoJob * job)
   if (job->thread != NULL)
     g_thread_unref (job->thread);
   apigo_job_settings_clear (&job->settings);
-  apigo_download_unref (job->download);
+  if (job->download != NULL)
+    apigo_download_unref (job->download);
+  apigo_cache_free (job->cache);
+  g_free (job->key);
   g_clear_object (&job->cancellable);
   g_free (job->video_id);
   g_free (job->idempotency_key);
@@ -185,51 +183,18 @@ apigo_job_dup_video_id (ApigoJob * job)
 }
 
 static void
-report_phase (ApigoJob * job, ApigoJobPhase phase, const GError * error)
+set_video_id (ApigoJob * job, const gchar * id)
 {
-  if (job->callbacks.phase_changed != NULL)
-    job->callbacks.phase_changed (job, phase, error, job->user_data);
+  g_mutex_lock (&job->lock);
+  g_free (job->video_id);
+  job->video_id = g_strdup (id);
+  g_mutex_unlock (&job->lock);
 }
 
-static void
-report_task (ApigoJob * job, const ApigoTask * task)
+static gint64
+now_unix (void)
 {
-  if (job->callbacks.task_changed != NULL)
-    job->callbacks.task_changed (job, task, job->user_data);
-}
-
-static void
-report_download (guint64 stored, guint64 total, gpointer user_data)
-{
-  ApigoJob *job = user_data;
-
-  if (job->callbacks.download_progress != NULL)
-    job->callbacks.download_progress (job, stored, total, job->user_data);
-}
-
-/* Sleeps @ms unless cancelled first; FALSE when cancelled. */
-static gboolean
-sleep_cancellable (GCancellable * cancellable, gint64 ms)
-{
-  GPollFD pfd;
-
-  if (ms <= 0)
-    return !g_cancellable_is_cancelled (cancellable);
-
-  if (g_cancellable_make_pollfd (cancellable, &pfd)) {
-    g_poll (&pfd, 1, (gint) MIN (ms, G_MAXINT));
-    g_cancellable_release_fd (cancellable);
-  } else {
-    g_usleep (ms * 1000);
-  }
-  return !g_cancellable_is_cancelled (cancellable);
-}
-
-static gboolean
-is_passing_fault (const GError * error)
-{
-  return g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TRANSIENT)
-      || g_error_matches (error, APIGO_ERROR, APIGO_ERROR_NETWORK);
+  return g_get_real_time () / G_USEC_PER_SEC;
 }
 
 /* The error for a task that reached an end other than completed. */
@@ -254,38 +219,139 @@ error_for_ended_task (const ApigoTask * task)
   return error;
 }
 
+/* Whether @error means the task is gone for good: it must be made anew
+ * rather than asked for again. */
+static gboolean
+task_is_dead (const GError * error)
+{
+  return g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TASK_FAILED)
+      || g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TASK_ENDED)
+      || g_error_matches (error, APIGO_ERROR, APIGO_ERROR_NOT_FOUND);
+}
+
+static void
+fill_request (ApigoCreateRequest * request, const ApigoJobSettings * s,
+    const gchar * idempotency_key)
+{
+  request->model = s->model;
+  request->prompt = s->prompt;
+  request->size = s->size;
+  request->seconds = s->seconds;
+  request->input_reference = s->input_reference;
+  request->input_reference_name = s->input_reference_name;
+  request->input_reference_type = s->input_reference_type;
+  request->idempotency_key = idempotency_key;
+}
+
+static void
+journal_task (ApigoJob * job, const ApigoTask * task)
+{
+  GError *problem = NULL;
+
+  if (job->cache != NULL
+      && !apigo_cache_note_task (job->cache, job->key, task, &problem))
+    report_warning (job, problem);
+}
+
+static void
+journal_forget (ApigoJob * job)
+{
+  if (job->cache != NULL)
+    apigo_cache_forget (job->cache, job->key);
+}
+
+/* A task this request already made, that the journal (or our memory of a
+ * create whose answer never came) points to.  NULL: none. */
+static gchar *
+recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s)
+{
+  ApigoJournalEntry entry;
+  ApigoCreateRequest request;
+  g_autoptr (ApigoTask) found = NULL;
+  gint64 since;
+
+  g_mutex_lock (&job->lock);
+  since = job->create_since;
+  g_mutex_unlock (&job->lock);
+
+  if (job->cache != NULL && apigo_cache_recall (job->cache, job->key, &entry)) {
+    if (entry.video_id != NULL
+        && (entry.expires_at == 0 || now_unix () < entry.expires_at)) {
+      gchar *id = g_steal_pointer (&entry.video_id);
+
+      g_debug ("Resuming %s, which an earlier run created", id);
+      apigo_journal_entry_clear (&entry);
+      return id;
+    }
+    if (entry.creating_since > 0 && (since == 0
+            || entry.creating_since < since))
+      since = entry.creating_since;
+    apigo_journal_entry_clear (&entry);
+  }
+
+  if (since == 0)
+    return NULL;
+
+  /* A create went out and its answer never came back: the service may
+   * have made (and billed) the task. */
+  fill_request (&request, s, NULL);
+  found = apigo_client_find_created (client, &request, since,
+      job->cancellable, NULL);
+  if (found == NULL)
+    return NULL;
+  g_debug ("Found %s, made by a create whose answer was lost", found->id);
+  journal_task (job, found);
+  return g_strdup (found->id);
+}
+
 static ApigoTask *
 create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     GError ** error)
 {
-  ApigoCreateRequest request = {
-    .model = s->model,
-    .prompt = s->prompt,
-    .size = s->size,
-    .seconds = s->seconds,
-    .input_reference = s->input_reference,
-    .input_reference_name = s->input_reference_name,
-    .input_reference_type = s->input_reference_type,
-    .idempotency_key = job->idempotency_key,
-  };
+  ApigoCreateRequest request;
+  GError *problem = NULL;
+  GError *err = NULL;
+  gint64 since = now_unix ();
   ApigoTask *task;
 
-  report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
-  task = apigo_client_create (client, &request, job->cancellable, error);
-  if (task == NULL)
-    return NULL;
-
+  /* Written before the request goes: a crash in the middle still leaves a
+   * trace to look for the task by. */
   g_mutex_lock (&job->lock);
-  g_free (job->video_id);
-  job->video_id = g_strdup (task->id);
+  job->create_since = since;
   g_mutex_unlock (&job->lock);
+  if (job->cache != NULL
+      && !apigo_cache_note_creating (job->cache, job->key, since, &problem))
+    report_warning (job, problem);
 
-  return task;
+  report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
+  fill_request (&request, s, job->idempotency_key);
+  task = apigo_client_create (client, &request, job->cancellable, &err);
+
+  if (task != NULL) {
+    g_mutex_lock (&job->lock);
+    job->create_since = 0;
+    g_mutex_unlock (&job->lock);
+    set_video_id (job, task->id);
+    journal_task (job, task);
+    return task;
+  }
+
+  /* Refused outright: nothing to look for next time.  Cancelled or lost:
+   * the next run looks for it before creating again. */
+  if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !apigo_error_is_retryable (err)) {
+    g_mutex_lock (&job->lock);
+    job->create_since = 0;
+    g_mutex_unlock (&job->lock);
+    journal_forget (job);
+  }
+  g_propagate_error (error, err);
+  return NULL;
 }
 
-/* Polls @id until the task is completed, or @deadline (monotonic) passes;
- * FALSE with @error otherwise. */
-static gboolean
+/* Polls @id until the task is completed, or @deadline (monotonic) passes.
+ * Returns the completed task, or NULL with @error. */
+static ApigoTask *
 wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
     ApigoTask * first, const ApigoJobSettings * s, gint64 deadline,
     GError ** error)
@@ -294,6 +360,7 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
   g_autofree gchar *unknown_word = NULL;
   gboolean last_poll = FALSE;
   gint64 wait_ms = 0;
+  guint failures = 0;
 
   report_phase (job, APIGO_JOB_PHASE_GENERATING, NULL);
 
@@ -305,10 +372,10 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
 
     if (task != NULL) {
       if (task->status == APIGO_TASK_STATUS_COMPLETED)
-        return TRUE;
+        return g_steal_pointer (&task);
       if (apigo_task_status_is_final (task->status)) {
         g_propagate_error (error, error_for_ended_task (task));
-        return FALSE;
+        return NULL;
       }
       /* Gateways have words of their own: wait them out, say so once. */
       if (task->status == APIGO_TASK_STATUS_UNKNOWN
@@ -325,11 +392,11 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
           "Gave up waiting for %s after %u s (last status: %s). The service "
           "may still finish it: set video-id=%s to pick it up later", id,
           s->timeout_s, task ? task->status_text : "unknown", id);
-      return FALSE;
+      return NULL;
     }
 
     left_ms = (deadline - g_get_monotonic_time ()) / 1000;
-    if (!sleep_cancellable (job->cancellable, CLAMP (wait_ms, 0, left_ms)))
+    if (!apigo_retry_sleep (job->cancellable, CLAMP (wait_ms, 0, left_ms)))
       break;
     /* Once the deadline has come, one last look, then give up. */
     last_poll = g_get_monotonic_time () >= deadline;
@@ -337,16 +404,19 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
     latest = apigo_client_retrieve (client, id, &hint_ms, job->cancellable,
         &poll_error);
     if (latest == NULL) {
-      if (!is_passing_fault (poll_error)) {
+      if (g_error_matches (poll_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || !apigo_error_is_retryable (poll_error)) {
         g_propagate_error (error, g_steal_pointer (&poll_error));
-        return FALSE;
+        return NULL;
       }
-      /* A poll is not worth failing a generation for: ask again later. */
-      g_debug ("Asking for %s failed, will ask again: %s", id,
-          poll_error->message);
-      wait_ms = MAX (s->poll_interval_ms, 1000);
+      /* A poll is not worth failing a generation for: ask again, as the
+       * retry policy says, until the deadline. */
+      wait_ms = apigo_client_retry_delay_ms (client, failures++, poll_error);
+      g_debug ("Asking for %s failed, again in %" G_GINT64_FORMAT " ms: %s",
+          id, wait_ms, poll_error->message);
       continue;
     }
+    failures = 0;
 
     if (task == NULL || task->status != latest->status
         || task->progress != latest->progress
@@ -360,57 +430,145 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
   }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-  return FALSE;
+  return NULL;
+}
+
+/* Downloads the clip, continuing after each cut where it stopped: a
+ * stretch that made progress starts the retry count afresh. */
+static gboolean
+download_clip (ApigoJob * job, ApigoClient * client, const ApigoTask * task,
+    const ApigoJobSettings * s, GError ** error)
+{
+  guint failures = 0;
+
+  report_phase (job, APIGO_JOB_PHASE_DOWNLOADING, NULL);
+
+  for (;;) {
+    GError *err = NULL;
+    guint64 before = apigo_download_get_stored (job->download);
+
+    if (apigo_client_download (client, task->id, s->variant, job->download,
+            report_download, job, job->cancellable, &err))
+      return TRUE;
+
+    /* A 404 once the clip's time is up says more than "not found". */
+    if (g_error_matches (err, APIGO_ERROR, APIGO_ERROR_NOT_FOUND)
+        && task->expires_at > 0 && now_unix () >= task->expires_at) {
+      g_autoptr (GDateTime) at = g_date_time_new_from_unix_utc
+          (task->expires_at);
+      g_autofree gchar *when = g_date_time_format_iso8601 (at);
+
+      g_clear_error (&err);
+      apigo_set_video_error (&err, APIGO_ERROR_TASK_ENDED, task->id,
+          "The clip of %s expired at %s and can no longer be downloaded",
+          task->id, when);
+    }
+
+    if (apigo_download_get_stored (job->download) > before)
+      failures = 0;
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+        || !apigo_error_is_retryable (err) || failures >= s->retries
+        || !apigo_retry_sleep (job->cancellable,
+            apigo_client_retry_delay_ms (client, failures, err))) {
+      g_propagate_error (error, err);
+      return FALSE;
+    }
+    g_debug ("Download of %s: %s; continuing", task->id, err->message);
+    failures++;
+    g_error_free (err);
+  }
+}
+
+static ApigoClient *
+new_client (const ApigoJobSettings * s, GError ** error)
+{
+  ApigoClientOptions options = {
+    .base_url = s->base_url,
+    .api_key = s->api_key,
+    .user_agent = s->user_agent,
+    .ca_file = s->ca_file,
+    .retries = s->retries,
+  };
+
+  return apigo_client_new_full (&options, error);
 }
 
 static gboolean
 run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
 {
   g_autoptr (ApigoClient) client = NULL;
-  g_autoptr (ApigoTask) created = NULL;
+  g_autoptr (ApigoTask) task = NULL;
   g_autofree gchar *id = NULL;
+  gboolean remembered;
   /* The timeout counts from the first request: the create is included. */
   gint64 deadline = s->timeout_s ?
       g_get_monotonic_time () + s->timeout_s * G_TIME_SPAN_SECOND : G_MAXINT64;
 
-  client = apigo_client_new (s->base_url, s->api_key, s->user_agent, error);
+  /* A clip kept from before: not a single request. */
+  if (job->cache != NULL && s->reuse
+      && apigo_cache_open_clip (job->cache, job->key, job->download, &id)) {
+    guint64 size = apigo_download_get_stored (job->download);
+
+    g_debug ("Playing the kept clip of %s", id ? id : "an earlier run");
+    if (id != NULL)
+      set_video_id (job, id);
+    report_download (size, size, job);
+    return TRUE;
+  }
+
+  client = new_client (s, error);
   if (client == NULL)
     return FALSE;
 
   id = g_strdup (s->video_id);
   if (id == NULL)
     id = apigo_job_dup_video_id (job);
+  if (id == NULL && s->reuse)
+    id = recall_task (job, client, s);
+  remembered = id != NULL && s->video_id == NULL;
 
-  if (id == NULL) {
-    created = create_task (job, client, s, error);
-    if (created == NULL)
-      return FALSE;
-    id = g_strdup (created->id);
-    report_task (job, created);
-  } else {
-    g_mutex_lock (&job->lock);
-    if (job->video_id == NULL)
-      job->video_id = g_strdup (id);
-    g_mutex_unlock (&job->lock);
+  for (;;) {
+    GError *err = NULL;
+
+    if (id == NULL) {
+      task = create_task (job, client, s, error);
+      if (task == NULL)
+        return FALSE;
+      id = g_strdup (task->id);
+      report_task (job, task);
+    } else {
+      set_video_id (job, id);
+    }
+
+    task = wait_for_completion (job, client, id, g_steal_pointer (&task), s,
+        deadline, &err);
+    if (task != NULL)
+      break;
+    /* A remembered task that is gone: make the clip anew, once. */
+    if (remembered && task_is_dead (err)) {
+      g_debug ("%s is no more (%s): creating the clip anew", id,
+          err->message);
+      journal_forget (job);
+      g_clear_pointer (&id, g_free);
+      remembered = FALSE;
+      g_error_free (err);
+      continue;
+    }
+    g_propagate_error (error, err);
+    return FALSE;
   }
 
-  if (!wait_for_completion (job, client, id, g_steal_pointer (&created), s,
-          deadline, error))
+  if (!download_clip (job, client, task, s, error))
     return FALSE;
 
-  report_phase (job, APIGO_JOB_PHASE_DOWNLOADING, NULL);
-  return apigo_client_download (client, id, s->variant, job->download,
-      report_download, job, job->cancellable, error);
-}
+  if (job->cache != NULL) {
+    GError *problem = NULL;
 
-/* Whether @error means the task we made is gone for good: the next start
- * must make a new one rather than ask for this one again. */
-static gboolean
-task_is_dead (const GError * error)
-{
-  return g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TASK_FAILED)
-      || g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TASK_ENDED)
-      || g_error_matches (error, APIGO_ERROR, APIGO_ERROR_NOT_FOUND);
+    if (!apigo_cache_keep_clip (job->cache, job->key, job->download, id,
+            &problem))
+      report_warning (job, problem);
+  }
+  return TRUE;
 }
 
 static gpointer
@@ -433,6 +591,7 @@ job_thread (gpointer data)
       g_mutex_lock (&job->lock);
       job->task_dead = TRUE;
       g_mutex_unlock (&job->lock);
+      journal_forget (job);
     }
     /* Readers waiting for bytes learn why they will not come. */
     apigo_download_fail (job->download, error);

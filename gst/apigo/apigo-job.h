@@ -7,40 +7,17 @@
 #define __APIGO_JOB_H__
 
 #include "apigo-client.h"
+#include "apigo-job-settings.h"
 
 G_BEGIN_DECLS
 
-/* One generation, end to end: create the task (or attach to an existing
- * one), poll it until it is completed, download the clip into a download
- * store.  It runs on a thread of its own so that readers can take bytes from
- * the store while they arrive.  It remembers the task it created: stopped
- * and started again, it picks that task up instead of paying for another. */
+/* One generation, end to end: play a kept clip, or resume the task a
+ * journal remembers, or create one; poll it until it is completed; download
+ * the clip into a download store, resuming after cuts; keep it.  It runs on
+ * a thread of its own so that readers take bytes from the store while they
+ * arrive.  Stopped and started again, it picks up its task instead of
+ * paying for another. */
 typedef struct _ApigoJob ApigoJob;
-
-typedef struct
-{
-  gchar *base_url;
-  gchar *api_key;
-  gchar *user_agent;
-  gchar *model;
-  gchar *prompt;
-  gchar *size;
-  gchar *seconds;
-  GBytes *input_reference;      /* NULL: none */
-  gchar *input_reference_name;
-  gchar *input_reference_type;
-  gchar *video_id;              /* attach to this task: no create */
-  gchar *variant;               /* NULL: the video itself */
-  guint poll_interval_ms;
-  guint timeout_s;              /* for create + polls; 0: no limit */
-} ApigoJobSettings;
-
-void apigo_job_settings_clear (ApigoJobSettings * settings);
-void apigo_job_settings_copy (ApigoJobSettings * dest,
-    const ApigoJobSettings * src);
-/* Whether both ask for the same clip (credentials and timing aside). */
-gboolean apigo_job_settings_same_clip (const ApigoJobSettings * a,
-    const ApigoJobSettings * b);
 
 typedef enum
 {
@@ -55,7 +32,7 @@ typedef enum
 
 const gchar *apigo_job_phase_to_string (ApigoJobPhase phase);
 
-/* Called from the job's thread. */
+/* Called from the job's thread (warning also from apigo_job_new()). */
 typedef struct
 {
   /* @error is set for FAILED and CANCELLED. */
@@ -67,8 +44,12 @@ typedef struct
   /* Bytes stored so far; total 0 while unknown. */
   void (*download_progress) (ApigoJob * job, guint64 stored, guint64 total,
       gpointer user_data);
+  /* Something did not work that the generation can do without (the cache
+   * directory, the journal). */
+  void (*warning) (ApigoJob * job, const GError * error, gpointer user_data);
 } ApigoJobCallbacks;
 
+/* Fails only when no download store can be made at all. */
 ApigoJob *apigo_job_new (const ApigoJobSettings * settings,
     const ApigoJobCallbacks * callbacks, gpointer user_data,
     GError ** error);
@@ -78,8 +59,8 @@ ApigoJob *apigo_job_ref (ApigoJob * job);
 void apigo_job_unref (ApigoJob * job);
 
 /* Starts (or resumes) the work on its thread with @settings, which must ask
- * for the same clip as the job's; credentials and timing may differ.
- * Nothing happens while it runs or once the clip is complete. */
+ * for the same clip as the job's; how to get it may differ.  Nothing
+ * happens while it runs or once the clip is complete. */
 void apigo_job_start (ApigoJob * job, const ApigoJobSettings * settings);
 /* Cancels the work and waits for its thread: returns at once whatever the
  * job was doing.  The created task id and the stored bytes are kept, unless

@@ -170,6 +170,60 @@ apigo_task_new_from_json (const gchar * data, gsize len, GError ** error)
   return apigo_task_new_from_node (json_parser_get_root (parser), error);
 }
 
+GPtrArray *
+apigo_task_list_new_from_json (const gchar * data, gsize len,
+    gboolean * has_more, GError ** error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) parse_error = NULL;
+  GPtrArray *tasks;
+  JsonNode *root, *items;
+  JsonObject *obj;
+  JsonArray *array;
+  guint i;
+
+  if (has_more != NULL)
+    *has_more = FALSE;
+
+  if (!json_parser_load_from_data (parser, data, len, &parse_error)) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL,
+        "The service's list is not valid JSON: %s", parse_error->message);
+    return NULL;
+  }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL,
+        "The service's list is not a JSON object");
+    return NULL;
+  }
+  obj = json_node_get_object (root);
+  items = json_object_get_member (obj, "data");
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items)) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL,
+        "The service's list has no \"data\" array");
+    return NULL;
+  }
+
+  if (has_more != NULL) {
+    JsonNode *more = json_object_get_member (obj, "has_more");
+
+    *has_more = more != NULL && JSON_NODE_HOLDS_VALUE (more)
+        && json_node_get_value_type (more) == G_TYPE_BOOLEAN
+        && json_node_get_boolean (more);
+  }
+
+  tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) apigo_task_free);
+  array = json_node_get_array (items);
+  for (i = 0; i < json_array_get_length (array); i++) {
+    ApigoTask *task = apigo_task_new_from_node (json_array_get_element (array,
+            i), NULL);
+
+    if (task != NULL)
+      g_ptr_array_add (tasks, task);
+  }
+  return tasks;
+}
+
 ApigoTask *
 apigo_task_copy (const ApigoTask * task)
 {

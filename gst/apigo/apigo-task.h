@@ -52,6 +52,12 @@ ApigoTask *apigo_task_new_from_json (const gchar * data, gsize len,
     GError ** error);
 ApigoTask *apigo_task_new_from_node (JsonNode * node, GError ** error);
 ApigoTask *apigo_task_copy (const ApigoTask * task);
+
+/* A list answer, {"data": [task...], "has_more": bool}: its tasks in the
+ * service's order (entries that are no usable task are skipped), in an
+ * array that frees them. */
+GPtrArray *apigo_task_list_new_from_json (const gchar * data, gsize len,
+    gboolean * has_more, GError ** error);
 void apigo_task_free (ApigoTask * task);
 
 ApigoTaskStatus apigo_task_status_from_string (const gchar * word);

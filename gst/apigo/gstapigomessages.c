@@ -55,6 +55,8 @@ resource_code_for (const GError * error, gboolean downloading)
       return GST_RESOURCE_ERROR_NOT_FOUND;
     case APIGO_ERROR_STORAGE:
       return GST_RESOURCE_ERROR_WRITE;
+    case APIGO_ERROR_NO_SPACE:
+      return GST_RESOURCE_ERROR_NO_SPACE_LEFT;
     case APIGO_ERROR_TRANSIENT:
     case APIGO_ERROR_NETWORK:
     case APIGO_ERROR_PROTOCOL:

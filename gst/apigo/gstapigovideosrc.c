@@ -28,6 +28,7 @@
 #include "gstapigovideosrc.h"
 #include "gstapigomessages.h"
 #include "gstapigoreport.h"
+#include "apigo-cache.h"
 #include "apigo-job.h"
 #include "apigo-reference.h"
 
@@ -44,6 +45,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_apigo_video_src_debug);
 #define DEFAULT_TIMEOUT 1200
 #define DEFAULT_USER_AGENT "gst-apigo/" VERSION
 #define DEFAULT_BLOCKSIZE (64 * 1024)
+#define DEFAULT_RETRIES 2
+#define DEFAULT_CACHE_MAX_SIZE 2048     /* MiB */
+#define DEFAULT_REUSE TRUE
 
 #define SIZE_MAX_SIDE 16384
 
@@ -63,6 +67,12 @@ enum
   PROP_USER_AGENT,
   PROP_STATUS,
   PROP_PROGRESS,
+  PROP_RETRIES,
+  PROP_CACHE_DIR,
+  PROP_CACHE_MAX_SIZE,
+  PROP_REUSE,
+  PROP_SSL_CA_FILE,
+  PROP_ALLOW_PLAIN_HTTP,
 };
 
 struct _GstApigoVideoSrc
@@ -81,6 +91,12 @@ struct _GstApigoVideoSrc
   guint poll_interval;
   guint timeout;
   gchar *user_agent;
+  guint retries;
+  gchar *cache_dir;
+  guint cache_max_size;         /* MiB */
+  gboolean reuse;
+  gchar *ssl_ca_file;
+  gboolean allow_plain_http;
   gchar *status;                /* last known, read-only */
   guint progress;
 
@@ -94,6 +110,7 @@ struct _GstApigoVideoSrc
 
   GstApigoReport report;        /* what the bus hears of the generation */
   gboolean id_announced;        /* "video-id" notified for this job */
+  gint active_phase;            /* ApigoJobPhase the job was last busy in */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -185,6 +202,34 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
       g_param_spec_string ("user-agent", "User-Agent",
           "Value of the User-Agent HTTP request header field",
           DEFAULT_USER_AGENT, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_RETRIES,
+      g_param_spec_uint ("retries", "Retries",
+          "How many more times a request is tried after a transient failure "
+          "(408, 409, 429, 5xx, connection errors), waiting as the service "
+          "asks or with exponential backoff", 0, 10, DEFAULT_RETRIES,
+          SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_CACHE_DIR,
+      g_param_spec_string ("cache-dir", "Cache directory",
+          "Where finished clips and the tasks of unfinished generations are "
+          "kept (default: $XDG_CACHE_HOME/gst-apigo)", NULL, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_CACHE_MAX_SIZE,
+      g_param_spec_uint ("cache-max-size", "Cache size",
+          "MiB of finished clips to keep; the least recently played go first "
+          "(0 = keep none)", 0, G_MAXINT, DEFAULT_CACHE_MAX_SIZE,
+          SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_REUSE,
+      g_param_spec_boolean ("reuse", "Reuse",
+          "Play a kept clip of the same request, or resume its unfinished "
+          "task, instead of generating again (false: a fresh take)",
+          DEFAULT_REUSE, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_SSL_CA_FILE,
+      g_param_spec_string ("ssl-ca-file", "SSL CA file",
+          "PEM file of certificate authorities to trust instead of the "
+          "system's", NULL, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_ALLOW_PLAIN_HTTP,
+      g_param_spec_boolean ("allow-plain-http", "Allow plain HTTP",
+          "Send the API key over plain http:// to hosts other than this "
+          "machine (it can then be read on the way)", FALSE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_STATUS,
       g_param_spec_string ("status", "Status",
           "Last known status of the video task as the service said it "
@@ -226,6 +271,9 @@ gst_apigo_video_src_init (GstApigoVideoSrc * src)
   src->poll_interval = DEFAULT_POLL_INTERVAL;
   src->timeout = DEFAULT_TIMEOUT;
   src->user_agent = g_strdup (DEFAULT_USER_AGENT);
+  src->retries = DEFAULT_RETRIES;
+  src->cache_max_size = DEFAULT_CACHE_MAX_SIZE;
+  src->reuse = DEFAULT_REUSE;
   src->read_cancellable = g_cancellable_new ();
   gst_apigo_report_init (&src->report, GST_ELEMENT (src));
 
@@ -258,6 +306,8 @@ gst_apigo_video_src_finalize (GObject * object)
   g_free (src->base_url);
   g_free (src->video_id);
   g_free (src->user_agent);
+  g_free (src->cache_dir);
+  g_free (src->ssl_ca_file);
   g_free (src->status);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -315,6 +365,24 @@ gst_apigo_video_src_set_property (GObject * object, guint prop_id,
       break;
     case PROP_USER_AGENT:
       replace_string (&src->user_agent, value);
+      break;
+    case PROP_RETRIES:
+      src->retries = g_value_get_uint (value);
+      break;
+    case PROP_CACHE_DIR:
+      replace_string (&src->cache_dir, value);
+      break;
+    case PROP_CACHE_MAX_SIZE:
+      src->cache_max_size = g_value_get_uint (value);
+      break;
+    case PROP_REUSE:
+      src->reuse = g_value_get_boolean (value);
+      break;
+    case PROP_SSL_CA_FILE:
+      replace_string (&src->ssl_ca_file, value);
+      break;
+    case PROP_ALLOW_PLAIN_HTTP:
+      src->allow_plain_http = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -378,6 +446,27 @@ gst_apigo_video_src_get_property (GObject * object, guint prop_id,
     case PROP_USER_AGENT:
       g_value_set_string (value, src->user_agent);
       break;
+    case PROP_RETRIES:
+      g_value_set_uint (value, src->retries);
+      break;
+    case PROP_CACHE_DIR:
+      if (src->cache_dir != NULL)
+        g_value_set_string (value, src->cache_dir);
+      else
+        g_value_take_string (value, apigo_cache_default_dir ());
+      break;
+    case PROP_CACHE_MAX_SIZE:
+      g_value_set_uint (value, src->cache_max_size);
+      break;
+    case PROP_REUSE:
+      g_value_set_boolean (value, src->reuse);
+      break;
+    case PROP_SSL_CA_FILE:
+      g_value_set_string (value, src->ssl_ca_file);
+      break;
+    case PROP_ALLOW_PLAIN_HTTP:
+      g_value_set_boolean (value, src->allow_plain_http);
+      break;
     case PROP_STATUS:
       g_value_set_string (value, src->status);
       break;
@@ -419,6 +508,7 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
 {
   g_autofree gchar *reference_path = NULL;
   const gchar *env_key = g_getenv ("APIGO_API_KEY");
+  gboolean allow_plain_http;
 
   GST_OBJECT_LOCK (src);
   s->base_url = g_strdup (effective_base_url (src));
@@ -432,6 +522,12 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   s->video_id = g_strdup (src->video_id);
   s->poll_interval_ms = src->poll_interval;
   s->timeout_s = src->timeout;
+  s->retries = src->retries;
+  s->cache_dir = g_strdup (src->cache_dir);
+  s->cache_max_bytes = (guint64) src->cache_max_size << 20;
+  s->reuse = src->reuse;
+  s->ca_file = g_strdup (src->ssl_ca_file);
+  allow_plain_http = src->allow_plain_http;
   reference_path = g_strdup (src->input_reference);
   GST_OBJECT_UNLOCK (src);
 
@@ -488,6 +584,16 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
     g_prefix_error (error, "Bad base-url property: ");
     return FALSE;
   }
+  /* Decided here, before any connection: the key must not travel in the
+   * clear beyond this machine unless the user says so. */
+  if (g_ascii_strncasecmp (s->base_url, "http:", 5) == 0
+      && !allow_plain_http && !apigo_client_base_url_is_loopback (s->base_url)) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "Refusing to send the API key in the clear: the base-url property "
+        "uses plain http:// to another machine.  Use https://, or set "
+        "allow-plain-http=true");
+    return FALSE;
+  }
 
   return TRUE;
 }
@@ -501,6 +607,9 @@ on_phase_changed (ApigoJob * job, ApigoJobPhase phase, const GError * error,
   GstApigoVideoSrc *src = user_data;
 
   GST_DEBUG_OBJECT (src, "phase %s", apigo_job_phase_to_string (phase));
+  if (phase == APIGO_JOB_PHASE_CREATING || phase == APIGO_JOB_PHASE_GENERATING
+      || phase == APIGO_JOB_PHASE_DOWNLOADING)
+    g_atomic_int_set (&src->active_phase, phase);
   gst_apigo_report_phase (&src->report, job, phase, error);
 }
 
@@ -542,10 +651,20 @@ on_download_progress (ApigoJob * job, guint64 stored, guint64 total,
   gst_apigo_report_download (&src->report, job, stored, total);
 }
 
+static void
+on_warning (ApigoJob * job, const GError * error, gpointer user_data)
+{
+  GstApigoVideoSrc *src = user_data;
+
+  GST_ELEMENT_WARNING (src, RESOURCE, WRITE, ("%s", error->message),
+      (NULL));
+}
+
 static const ApigoJobCallbacks job_callbacks = {
   on_phase_changed,
   on_task_changed,
   on_download_progress,
+  on_warning,
 };
 
 /* GstBaseSrc */
@@ -745,8 +864,9 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   if (n < 0) {
     if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
       return GST_FLOW_FLUSHING;
+    /* A failure while downloading is a read error, before an open one. */
     gst_apigo_post_error (GST_ELEMENT (src), error,
-        apigo_download_get_stored (dl) > 0);
+        g_atomic_int_get (&src->active_phase) == APIGO_JOB_PHASE_DOWNLOADING);
     return GST_FLOW_ERROR;
   }
   if (n == 0)

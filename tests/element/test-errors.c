@@ -321,6 +321,7 @@ errors_suite (void)
 
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
+  test_add_fixtures (tc);
   tcase_add_test (tc, test_missing_prompt);
   tcase_add_test (tc, test_malformed_size);
   tcase_add_test (tc, test_unreadable_input_reference);

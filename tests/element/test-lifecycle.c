@@ -615,6 +615,7 @@ lifecycle_suite (void)
 
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
+  test_add_fixtures (tc);
   tcase_add_test (tc, test_property_defaults);
   tcase_add_test (tc, test_base_url_from_environment);
   tcase_add_test (tc, test_progress_on_the_bus);

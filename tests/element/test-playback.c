@@ -356,6 +356,7 @@ playback_suite (void)
 
   tcase_set_timeout (tc, 180);
   suite_add_tcase (s, tc);
+  test_add_fixtures (tc);
   tcase_add_test (tc, test_prompt_becomes_frames);
   tcase_add_test (tc, test_default_size_with_audio);
   tcase_add_test (tc, test_bytes_identical);

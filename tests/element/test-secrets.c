@@ -206,10 +206,12 @@ launch_argv (ApigoEmulator * emu, const gchar * key_arg)
   GStrvBuilder *b = g_strv_builder_new ();
   g_autofree gchar *url = g_strdup_printf ("base-url=%s",
       apigo_emulator_get_base_url (emu));
+  g_autofree gchar *cache = g_strdup_printf ("cache-dir=%s/cache",
+      test_tmp_dir ());
   gchar **argv;
 
   g_strv_builder_add_many (b, "gst-launch-1.0", "-v", "apigovideosrc",
-      "prompt=a secret garden", url, "size=320x180", "seconds=1",
+      "prompt=a secret garden", url, cache, "size=320x180", "seconds=1",
       "poll-interval=100", NULL);
   if (key_arg != NULL)
     g_strv_builder_add (b, key_arg);
@@ -311,6 +313,7 @@ secrets_suite (void)
   g_mutex_init (&watch.lock);
   tcase_set_timeout (tc, 180);
   suite_add_tcase (s, tc);
+  test_add_fixtures (tc);
   tcase_add_test (tc, test_key_absent_in_process);
   tcase_add_test (tc, test_key_absent_from_gst_launch);
   tcase_add_test (tc, test_key_on_command_line_only_in_parser_log);

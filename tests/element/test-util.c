@@ -5,6 +5,53 @@
 
 #include "test-util.h"
 
+static gchar *tmp_dir;
+
+const gchar *
+test_tmp_dir (void)
+{
+  if (tmp_dir == NULL) {
+    g_autoptr (GError) error = NULL;
+
+    tmp_dir = g_dir_make_tmp ("apigo-test-XXXXXX", &error);
+    g_assert_no_error (error);
+  }
+  return tmp_dir;
+}
+
+static void
+remove_tree (const gchar * path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *child = g_build_filename (path, name, NULL);
+
+    if (g_file_test (child, G_FILE_TEST_IS_DIR)
+        && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+      remove_tree (child);
+    else
+      g_unlink (child);
+  }
+  g_rmdir (path);
+}
+
+static void
+teardown (void)
+{
+  if (tmp_dir != NULL) {
+    remove_tree (tmp_dir);
+    g_clear_pointer (&tmp_dir, g_free);
+  }
+}
+
+void
+test_add_fixtures (TCase * tc)
+{
+  tcase_add_checked_fixture (tc, NULL, teardown);
+}
+
 ApigoEmulator *
 test_emulator_new (void)
 {
@@ -26,9 +73,11 @@ void
 test_source_configure (GstElement * src, ApigoEmulator * emu,
     const gchar * prompt)
 {
+  g_autofree gchar *cache = g_build_filename (test_tmp_dir (), "cache", NULL);
+
   g_object_set (src, "base-url", apigo_emulator_get_base_url (emu),
       "api-key", TEST_API_KEY, "size", "320x180", "seconds", 1,
-      "poll-interval", 100, NULL);
+      "poll-interval", 100, "cache-dir", cache, NULL);
   if (prompt != NULL)
     g_object_set (src, "prompt", prompt, NULL);
 }

@@ -22,8 +22,14 @@ G_BEGIN_DECLS
  * in APIGO_TEST_CLIP_CACHE. */
 ApigoEmulator *test_emulator_new (void);
 
+/* A directory of this test's own, removed when it ends (see
+ * test_add_fixtures()). */
+const gchar *test_tmp_dir (void);
+/* The fixtures every element suite needs: call on each TCase. */
+void test_add_fixtures (TCase * tc);
+
 /* Points an apigovideosrc at @emu: 320x180, 1 second, @prompt (if not
- * NULL), fast polling. */
+ * NULL), fast polling, a cache directory of the test's own. */
 void test_source_configure (GstElement * src, ApigoEmulator * emu,
     const gchar * prompt);
 GstElement *test_source_new (ApigoEmulator * emu, const gchar * prompt);

@@ -1,0 +1,419 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#define G_LOG_DOMAIN "apigo-cache"
+
+#include "apigo-cache.h"
+#include "apigo-error.h"
+#include "apigo-json.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <utime.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+/* A journal or metadata file is a few hundred bytes. */
+#define SMALL_FILE_MAX (64 * 1024)
+/* A partial download untouched this long belongs to no living process. */
+#define STALE_PART_S (6 * 3600)
+
+struct _ApigoCache
+{
+  gchar *dir;
+  gchar *tasks_dir;
+  gchar *clips_dir;
+  guint64 max_clip_bytes;
+  GMutex evict_lock;
+};
+
+gchar *
+apigo_cache_default_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "gst-apigo", NULL);
+}
+
+static gboolean
+usable_dir (const gchar * path, GError ** error)
+{
+  if (g_mkdir_with_parents (path, 0700) != 0 || access (path, W_OK | X_OK)
+      != 0) {
+    int err = errno;
+
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "The cache directory %s cannot be used: %s", path, g_strerror (err));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+remove_stale_parts (const gchar * clips_dir)
+{
+  g_autoptr (GDir) dir = g_dir_open (clips_dir, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const gchar *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = NULL;
+    GStatBuf st;
+
+    if (strstr (name, ".part-") == NULL)
+      continue;
+    path = g_build_filename (clips_dir, name, NULL);
+    if (g_stat (path, &st) == 0 && now - st.st_mtime > STALE_PART_S)
+      g_unlink (path);
+  }
+}
+
+static JsonObject *read_json (const gchar * path);
+
+/* Entries for tasks whose clips have expired, or for creates that never
+ * answered a week ago, can no longer save anything. */
+static void
+prune_journal (ApigoCache * cache)
+{
+  g_autoptr (GDir) dir = g_dir_open (cache->tasks_dir, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const gchar *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = g_build_filename (cache->tasks_dir, name, NULL);
+    g_autoptr (JsonObject) obj = read_json (path);
+    gint64 expires = 0, since = 0;
+
+    if (obj == NULL)
+      continue;
+    apigo_json_get_int64 (obj, "expires_at", &expires);
+    apigo_json_get_int64 (obj, "creating_since", &since);
+    if ((expires > 0 && expires < now)
+        || (since > 0 && since < now - 7 * 24 * 3600))
+      g_unlink (path);
+  }
+}
+
+ApigoCache *
+apigo_cache_new (const gchar * dir, guint64 max_clip_bytes, GError ** error)
+{
+  ApigoCache *cache = g_new0 (ApigoCache, 1);
+
+  cache->dir = g_strdup (dir);
+  cache->tasks_dir = g_build_filename (dir, "tasks", NULL);
+  cache->clips_dir = g_build_filename (dir, "clips", NULL);
+  cache->max_clip_bytes = max_clip_bytes;
+  g_mutex_init (&cache->evict_lock);
+
+  if (!usable_dir (cache->tasks_dir, error)
+      || !usable_dir (cache->clips_dir, error)) {
+    apigo_cache_free (cache);
+    return NULL;
+  }
+  remove_stale_parts (cache->clips_dir);
+  prune_journal (cache);
+  return cache;
+}
+
+void
+apigo_cache_free (ApigoCache * cache)
+{
+  if (cache == NULL)
+    return;
+  g_free (cache->dir);
+  g_free (cache->tasks_dir);
+  g_free (cache->clips_dir);
+  g_mutex_clear (&cache->evict_lock);
+  g_free (cache);
+}
+
+const gchar *
+apigo_cache_get_dir (ApigoCache * cache)
+{
+  return cache->dir;
+}
+
+static gchar *
+file_path (const gchar * dir, const gchar * key, const gchar * suffix)
+{
+  g_autofree gchar *name = g_strconcat (key, suffix, NULL);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+/* Writes @builder's object to @path atomically (temporary file, fsync,
+ * rename). */
+static gboolean
+write_json (const gchar * path, JsonBuilder * builder, GError ** error)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree gchar *text = NULL;
+  g_autoptr (GError) write_error = NULL;
+  gsize len;
+
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, &len);
+  if (!g_file_set_contents_full (path, text, len,
+          G_FILE_SET_CONTENTS_CONSISTENT, 0600, &write_error)) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot write %s: %s", path, write_error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The object in the small JSON file at @path, or NULL. */
+static JsonObject *
+read_json (const gchar * path)
+{
+  g_autofree gchar *text = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  gsize len;
+  JsonNode *root;
+
+  if (!g_file_get_contents (path, &text, &len, NULL) || len > SMALL_FILE_MAX
+      || !json_parser_load_from_data (parser, text, len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+void
+apigo_journal_entry_clear (ApigoJournalEntry * entry)
+{
+  g_clear_pointer (&entry->video_id, g_free);
+  entry->creating_since = 0;
+  entry->expires_at = 0;
+}
+
+gboolean
+apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
+    gint64 since_unix, GError ** error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "creating_since");
+  json_builder_add_int_value (b, since_unix);
+  json_builder_end_object (b);
+  return write_json (path, b, error);
+}
+
+gboolean
+apigo_cache_note_task (ApigoCache * cache, const gchar * key,
+    const ApigoTask * task, GError ** error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "video_id");
+  json_builder_add_string_value (b, task->id);
+  json_builder_set_member_name (b, "created_at");
+  json_builder_add_int_value (b, task->created_at);
+  json_builder_set_member_name (b, "expires_at");
+  json_builder_add_int_value (b, task->expires_at);
+  json_builder_end_object (b);
+  return write_json (path, b, error);
+}
+
+gboolean
+apigo_cache_recall (ApigoCache * cache, const gchar * key,
+    ApigoJournalEntry * entry)
+{
+  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autoptr (JsonObject) obj = read_json (path);
+
+  memset (entry, 0, sizeof (*entry));
+  if (obj == NULL)
+    return FALSE;
+
+  entry->video_id = apigo_json_dup_string (obj, "video_id");
+  /* The file is ours, but a damaged one must not steer a URL path. */
+  if (entry->video_id != NULL && !apigo_task_id_is_valid (entry->video_id))
+    g_clear_pointer (&entry->video_id, g_free);
+  apigo_json_get_int64 (obj, "creating_since", &entry->creating_since);
+  apigo_json_get_int64 (obj, "expires_at", &entry->expires_at);
+  return entry->video_id != NULL || entry->creating_since > 0;
+}
+
+void
+apigo_cache_forget (ApigoCache * cache, const gchar * key)
+{
+  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+
+  g_unlink (path);
+}
+
+ApigoDownload *
+apigo_cache_new_download (ApigoCache * cache, const gchar * key,
+    GError ** error)
+{
+  g_autofree gchar *template = NULL;
+
+  if (cache == NULL || cache->max_clip_bytes == 0)
+    return apigo_download_new (NULL, error);
+  template = file_path (cache->clips_dir, key, ".part-XXXXXX");
+  return apigo_download_new_named (template, error);
+}
+
+static gchar *
+file_sha256 (const gchar * path)
+{
+  g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+
+  if (file == NULL)
+    return NULL;
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+      (const guchar *) g_mapped_file_get_contents (file),
+      g_mapped_file_get_length (file));
+}
+
+static void
+remove_clip (ApigoCache * cache, const gchar * key)
+{
+  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
+  g_autofree gchar *meta = file_path (cache->clips_dir, key, ".json");
+
+  g_unlink (clip);
+  g_unlink (meta);
+}
+
+gboolean
+apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
+    ApigoDownload * dl, gchar ** video_id)
+{
+  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
+  g_autofree gchar *meta_path = file_path (cache->clips_dir, key, ".json");
+  g_autoptr (JsonObject) meta = read_json (meta_path);
+  g_autofree gchar *want = NULL;
+  g_autofree gchar *have = NULL;
+  gint64 size = -1;
+  GStatBuf st;
+
+  if (meta == NULL && !g_file_test (clip, G_FILE_TEST_EXISTS))
+    return FALSE;
+
+  want = meta ? apigo_json_dup_string (meta, "sha256") : NULL;
+  if (meta != NULL)
+    apigo_json_get_int64 (meta, "size", &size);
+  if (want == NULL || g_stat (clip, &st) != 0 || st.st_size != size
+      || (have = file_sha256 (clip)) == NULL || strcmp (have, want) != 0) {
+    g_message ("The kept clip %s is damaged or incomplete: removed", clip);
+    remove_clip (cache, key);
+    return FALSE;
+  }
+
+  if (!apigo_download_adopt (dl, clip, NULL))
+    return FALSE;
+  /* Used now: the last to be evicted. */
+  g_utime (clip, NULL);
+  *video_id = apigo_json_dup_string (meta, "video_id");
+  if (*video_id != NULL && !apigo_task_id_is_valid (*video_id))
+    g_clear_pointer (video_id, g_free);
+  return TRUE;
+}
+
+typedef struct
+{
+  gchar *key;
+  gint64 mtime;
+  gint64 size;
+} ClipInfo;
+
+static void
+clip_info_free (ClipInfo * info)
+{
+  g_free (info->key);
+  g_free (info);
+}
+
+static gint
+older_first (gconstpointer a, gconstpointer b)
+{
+  const ClipInfo *x = *(ClipInfo * const *) a;
+  const ClipInfo *y = *(ClipInfo * const *) b;
+
+  return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
+}
+
+/* Removes the least recently used clips until the rest fit the bound;
+ * @keep goes last, and only if it alone is over. */
+static void
+evict (ApigoCache * cache, const gchar * keep)
+{
+  g_autoptr (GDir) dir = g_dir_open (cache->clips_dir, 0, NULL);
+  g_autoptr (GPtrArray) clips = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) clip_info_free);
+  guint64 total = 0;
+  const gchar *name;
+  guint i;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = NULL;
+    ClipInfo *info;
+    GStatBuf st;
+
+    if (!g_str_has_suffix (name, ".mp4"))
+      continue;
+    path = g_build_filename (cache->clips_dir, name, NULL);
+    if (g_stat (path, &st) != 0)
+      continue;
+    info = g_new0 (ClipInfo, 1);
+    info->key = g_strndup (name, strlen (name) - 4);
+    info->mtime = g_str_equal (info->key, keep) ? G_MAXINT64 : st.st_mtime;
+    info->size = st.st_size;
+    total += st.st_size;
+    g_ptr_array_add (clips, info);
+  }
+
+  g_ptr_array_sort (clips, older_first);
+  for (i = 0; i < clips->len && total > cache->max_clip_bytes; i++) {
+    ClipInfo *info = g_ptr_array_index (clips, i);
+
+    remove_clip (cache, info->key);
+    total -= info->size;
+  }
+}
+
+gboolean
+apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
+    ApigoDownload * dl, const gchar * video_id, GError ** error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
+  g_autofree gchar *meta = file_path (cache->clips_dir, key, ".json");
+  g_autofree gchar *sum = NULL;
+  guint64 size = 0;
+
+  if (cache->max_clip_bytes == 0)
+    return TRUE;
+
+  sum = apigo_download_checksum (dl, error);
+  if (sum == NULL || !apigo_download_get_total (dl, &size))
+    return FALSE;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, size);
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, sum);
+  json_builder_set_member_name (b, "video_id");
+  json_builder_add_string_value (b, video_id);
+  json_builder_end_object (b);
+
+  /* The clip first: a clip without its metadata is taken for damaged and
+   * removed, never played. */
+  if (!apigo_download_keep (dl, clip, error) || !write_json (meta, b, error))
+    return FALSE;
+
+  g_mutex_lock (&cache->evict_lock);
+  evict (cache, key);
+  g_mutex_unlock (&cache->evict_lock);
+  return TRUE;
+}

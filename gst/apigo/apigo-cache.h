@@ -1,0 +1,68 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __APIGO_CACHE_H__
+#define __APIGO_CACHE_H__
+
+#include "apigo-download.h"
+#include "apigo-task.h"
+
+G_BEGIN_DECLS
+
+/* What a generation leaves on disk, keyed by a hash of the request (see
+ * apigo_job_settings_key()), in one directory:
+ *   tasks/KEY.json  the journal: the task a request made (or is making), so
+ *                   that the next run resumes it instead of paying again;
+ *   clips/KEY.mp4   the finished clip, with clips/KEY.json (size, SHA-256)
+ *                   to tell a whole clip from a corrupt or partial one.
+ * Clips beyond a size bound are evicted, least recently used first.  Every
+ * file is written to a temporary name and renamed: a crash leaves either
+ * the old state or the new, never half of one. */
+typedef struct _ApigoCache ApigoCache;
+
+/* The default directory: $XDG_CACHE_HOME/gst-apigo. */
+gchar *apigo_cache_default_dir (void);
+
+/* @max_clip_bytes 0 keeps no clips (the journal still works). */
+ApigoCache *apigo_cache_new (const gchar * dir, guint64 max_clip_bytes,
+    GError ** error);
+void apigo_cache_free (ApigoCache * cache);
+const gchar *apigo_cache_get_dir (ApigoCache * cache);
+
+/* The journal. */
+typedef struct
+{
+  gchar *video_id;              /* NULL while the create is under way */
+  gint64 creating_since;        /* Unix time the create was sent, or 0 */
+  gint64 expires_at;            /* when its clip goes away, or 0 */
+} ApigoJournalEntry;
+
+void apigo_journal_entry_clear (ApigoJournalEntry * entry);
+gboolean apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
+    gint64 since_unix, GError ** error);
+gboolean apigo_cache_note_task (ApigoCache * cache, const gchar * key,
+    const ApigoTask * task, GError ** error);
+/* FALSE when there is no (readable) entry. */
+gboolean apigo_cache_recall (ApigoCache * cache, const gchar * key,
+    ApigoJournalEntry * entry);
+void apigo_cache_forget (ApigoCache * cache, const gchar * key);
+
+/* The clips.  A store for a new download of @key, inside the cache when
+ * clips are kept (so that keeping it costs no copy), else anonymous. */
+ApigoDownload *apigo_cache_new_download (ApigoCache * cache,
+    const gchar * key, GError ** error);
+/* Serves the kept clip of @key from @dl if there is a whole one (checked
+ * against its size and SHA-256; a bad one is removed), and tells the task
+ * it came from.  FALSE: no clip. */
+gboolean apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
+    ApigoDownload * dl, gchar ** video_id);
+/* Keeps the complete @dl as the clip of @key, then evicts older clips over
+ * the bound. */
+gboolean apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
+    ApigoDownload * dl, const gchar * video_id, GError ** error);
+
+G_END_DECLS
+
+#endif /* __APIGO_CACHE_H__ */

@@ -1,0 +1,54 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * What apigo-client.c and apigo-client-download.c share.
+ */
+
+#ifndef __APIGO_CLIENT_PRIVATE_H__
+#define __APIGO_CLIENT_PRIVATE_H__
+
+#include <libsoup/soup.h>
+
+#include "apigo-client.h"
+#include "apigo-retry.h"
+
+G_BEGIN_DECLS
+
+/* Task, list and error answers are small; anything bigger is not one. */
+#define APIGO_CLIENT_JSON_MAX (4 * 1024 * 1024)
+
+struct _ApigoClient
+{
+  GObject parent;
+
+  gchar *base_url;              /* without trailing '/' */
+  GUri *base_uri;               /* its origin decides where the key goes */
+  gchar *authorization;         /* "Bearer <key>": never logged */
+  SoupSession *session;
+  ApigoRetryPolicy retry;
+  guint64 max_content_bytes;
+};
+
+/* A request to @url (absolute), with the key only when @url has the base
+ * URL's origin. */
+SoupMessage *apigo_client_message_for_url (ApigoClient * client,
+    const gchar * method, GUri * url);
+
+/* Reads at most @max bytes; more is an error, never a silent cut. */
+GBytes *apigo_client_read_body (GInputStream * stream, gsize max,
+    GCancellable * cancellable, GError ** error);
+
+/* Turns a failure to talk to the service into an APIGO_ERROR_NETWORK (or
+ * keeps a cancellation as it is).  Takes @cause. */
+void apigo_client_set_network_error (ApigoClient * client, GError ** error,
+    GError * cause, const gchar * doing, const gchar * video_id);
+
+/* An error with the service's own code, words and retry hints for a non-2xx
+ * answer.  @doing says what was asked ("create the video"). */
+void apigo_client_set_http_error (GError ** error, SoupMessage * msg,
+    GBytes * body, const gchar * doing, const gchar * video_id);
+
+G_END_DECLS
+
+#endif /* __APIGO_CLIENT_PRIVATE_H__ */

@@ -1,0 +1,114 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "apigo-job-settings.h"
+
+#include <string.h>
+
+void
+apigo_job_settings_clear (ApigoJobSettings * s)
+{
+  g_clear_pointer (&s->base_url, g_free);
+  g_clear_pointer (&s->model, g_free);
+  g_clear_pointer (&s->prompt, g_free);
+  g_clear_pointer (&s->size, g_free);
+  g_clear_pointer (&s->seconds, g_free);
+  g_clear_pointer (&s->input_reference, g_bytes_unref);
+  g_clear_pointer (&s->input_reference_name, g_free);
+  g_clear_pointer (&s->input_reference_type, g_free);
+  g_clear_pointer (&s->video_id, g_free);
+  g_clear_pointer (&s->variant, g_free);
+  if (s->api_key != NULL)
+    memset (s->api_key, 0, strlen (s->api_key));
+  g_clear_pointer (&s->api_key, g_free);
+  g_clear_pointer (&s->user_agent, g_free);
+  g_clear_pointer (&s->ca_file, g_free);
+  g_clear_pointer (&s->cache_dir, g_free);
+}
+
+void
+apigo_job_settings_copy (ApigoJobSettings * dest, const ApigoJobSettings * src)
+{
+  *dest = *src;
+  dest->base_url = g_strdup (src->base_url);
+  dest->model = g_strdup (src->model);
+  dest->prompt = g_strdup (src->prompt);
+  dest->size = g_strdup (src->size);
+  dest->seconds = g_strdup (src->seconds);
+  dest->input_reference =
+      src->input_reference ? g_bytes_ref (src->input_reference) : NULL;
+  dest->input_reference_name = g_strdup (src->input_reference_name);
+  dest->input_reference_type = g_strdup (src->input_reference_type);
+  dest->video_id = g_strdup (src->video_id);
+  dest->variant = g_strdup (src->variant);
+  dest->api_key = g_strdup (src->api_key);
+  dest->user_agent = g_strdup (src->user_agent);
+  dest->ca_file = g_strdup (src->ca_file);
+  dest->cache_dir = g_strdup (src->cache_dir);
+}
+
+static gboolean
+same_bytes (GBytes * a, GBytes * b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_bytes_equal (a, b);
+}
+
+gboolean
+apigo_job_settings_same_clip (const ApigoJobSettings * a,
+    const ApigoJobSettings * b)
+{
+  return g_strcmp0 (a->base_url, b->base_url) == 0
+      && g_strcmp0 (a->model, b->model) == 0
+      && g_strcmp0 (a->prompt, b->prompt) == 0
+      && g_strcmp0 (a->size, b->size) == 0
+      && g_strcmp0 (a->seconds, b->seconds) == 0
+      && same_bytes (a->input_reference, b->input_reference)
+      && g_strcmp0 (a->video_id, b->video_id) == 0
+      && g_strcmp0 (a->variant, b->variant) == 0;
+}
+
+static void
+add_field (GChecksum * sum, const gchar * value)
+{
+  /* Length-prefixed: no two different sets of fields hash alike. */
+  gsize len = value ? strlen (value) : 0;
+  gchar head[32];
+
+  g_snprintf (head, sizeof (head), "%c%" G_GSIZE_FORMAT ":",
+      value ? 's' : 'n', len);
+  g_checksum_update (sum, (const guchar *) head, -1);
+  if (value != NULL)
+    g_checksum_update (sum, (const guchar *) value, len);
+}
+
+gchar *
+apigo_job_settings_key (const ApigoJobSettings * s)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree gchar *reference = NULL;
+  g_autofree gchar *base = g_strdup (s->base_url);
+  gsize len = base ? strlen (base) : 0;
+
+  /* ".../v1" and ".../v1/" are the same service. */
+  while (len > 0 && base[len - 1] == '/')
+    base[--len] = '\0';
+
+  if (s->input_reference != NULL)
+    reference = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256,
+        s->input_reference);
+
+  add_field (sum, "gst-apigo clip 1");
+  add_field (sum, base);
+  add_field (sum, s->model);
+  add_field (sum, s->prompt);
+  add_field (sum, s->size);
+  add_field (sum, s->seconds);
+  add_field (sum, reference);
+  add_field (sum, s->video_id);
+  add_field (sum, s->variant);
+  return g_strdup (g_checksum_get_string (sum));
+}

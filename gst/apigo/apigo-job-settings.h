@@ -1,0 +1,55 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __APIGO_JOB_SETTINGS_H__
+#define __APIGO_JOB_SETTINGS_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Everything a generation needs, copied once from the element's
+ * properties when it starts. */
+typedef struct
+{
+  /* The clip: two settings that agree on these ask for the same one. */
+  gchar *base_url;
+  gchar *model;
+  gchar *prompt;
+  gchar *size;
+  gchar *seconds;
+  GBytes *input_reference;      /* NULL: none */
+  gchar *input_reference_name;
+  gchar *input_reference_type;
+  gchar *video_id;              /* attach to this task: no create */
+  gchar *variant;               /* NULL: the video itself */
+
+  /* How to get it. */
+  gchar *api_key;
+  gchar *user_agent;
+  gchar *ca_file;               /* NULL: the system's CAs */
+  guint retries;                /* more tries per request */
+  guint poll_interval_ms;
+  guint timeout_s;              /* from the create to completion; 0: none */
+  gchar *cache_dir;             /* NULL: $XDG_CACHE_HOME/gst-apigo */
+  guint64 cache_max_bytes;      /* 0: keep no clips */
+  gboolean reuse;               /* play kept clips, resume journaled tasks */
+} ApigoJobSettings;
+
+void apigo_job_settings_clear (ApigoJobSettings * settings);
+void apigo_job_settings_copy (ApigoJobSettings * dest,
+    const ApigoJobSettings * src);
+
+/* Whether both ask for the same clip (how to get it aside). */
+gboolean apigo_job_settings_same_clip (const ApigoJobSettings * a,
+    const ApigoJobSettings * b);
+
+/* A hex SHA-256 naming the clip: what the cache and the journal are keyed
+ * by.  The key is not part of it. */
+gchar *apigo_job_settings_key (const ApigoJobSettings * settings);
+
+G_END_DECLS
+
+#endif /* __APIGO_JOB_SETTINGS_H__ */

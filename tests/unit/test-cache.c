@@ -1,0 +1,345 @@
+/* gst-apigo: the journal, the clip cache and what they are keyed by
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "apigo-cache.h"
+#include "apigo-error.h"
+#include "apigo-job-settings.h"
+
+static gchar *dir;
+
+static void
+setup (void)
+{
+  dir = g_dir_make_tmp ("apigo-cache-test-XXXXXX", NULL);
+  fail_unless (dir != NULL);
+}
+
+static void
+remove_tree (const gchar * path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
+    g_autofree gchar *child = g_build_filename (path, name, NULL);
+
+    if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      remove_tree (child);
+    else
+      g_unlink (child);
+  }
+  g_rmdir (path);
+}
+
+static void
+teardown (void)
+{
+  remove_tree (dir);
+  g_clear_pointer (&dir, g_free);
+}
+
+static ApigoCache *
+new_cache (guint64 max)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoCache *cache = apigo_cache_new (dir, max, &error);
+
+  g_assert_no_error (error);
+  return cache;
+}
+
+static gchar *
+clip_path (const gchar * key, const gchar * suffix)
+{
+  g_autofree gchar *name = g_strconcat (key, suffix, NULL);
+
+  return g_build_filename (dir, "clips", name, NULL);
+}
+
+/* Downloads (pretends to) @len bytes of @fill into the cache as @key. */
+static void
+keep (ApigoCache * cache, const gchar * key, gsize len, guint8 fill)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *data = g_malloc (len);
+  ApigoDownload *dl = apigo_cache_new_download (cache, key, &error);
+
+  g_assert_no_error (error);
+  memset (data, fill, len);
+  fail_unless (apigo_download_append (dl, data, len, NULL));
+  apigo_download_finish (dl);
+  fail_unless (apigo_cache_keep_clip (cache, key, dl, "video_k", &error));
+  g_assert_no_error (error);
+  apigo_download_unref (dl);
+}
+
+/* Opens @key's clip; returns its size, or -1 when there is none. */
+static gssize
+open_size (ApigoCache * cache, const gchar * key)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoDownload *dl = apigo_download_new (NULL, &error);
+  g_autofree gchar *id = NULL;
+  guint64 total = 0;
+  gssize size = -1;
+
+  if (apigo_cache_open_clip (cache, key, dl, &id)) {
+    fail_unless (apigo_download_is_complete (dl));
+    fail_unless (apigo_download_get_total (dl, &total));
+    fail_unless_equals_string (id, "video_k");
+    size = total;
+  }
+  apigo_download_unref (dl);
+  return size;
+}
+
+GST_START_TEST (test_journal)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoJournalEntry entry;
+  ApigoTask task = {.id = "video_j1", .created_at = 100,.expires_at = 4000 };
+  g_autofree gchar *path = g_build_filename (dir, "tasks", "kj.json", NULL);
+
+  fail_if (apigo_cache_recall (cache, "kj", &entry));
+
+  fail_unless (apigo_cache_note_creating (cache, "kj", 1234, NULL));
+  fail_unless (apigo_cache_recall (cache, "kj", &entry));
+  fail_unless (entry.video_id == NULL);
+  fail_unless_equals_int64 (entry.creating_since, 1234);
+  apigo_journal_entry_clear (&entry);
+
+  fail_unless (apigo_cache_note_task (cache, "kj", &task, NULL));
+  fail_unless (apigo_cache_recall (cache, "kj", &entry));
+  fail_unless_equals_string (entry.video_id, "video_j1");
+  fail_unless_equals_int64 (entry.creating_since, 0);
+  fail_unless_equals_int64 (entry.expires_at, 4000);
+  apigo_journal_entry_clear (&entry);
+
+  /* A damaged entry is no entry; one naming an unsafe id neither. */
+  fail_unless (g_file_set_contents (path, "{\"video_id\": \"../x\"}", -1,
+          NULL));
+  fail_if (apigo_cache_recall (cache, "kj", &entry));
+  fail_unless (g_file_set_contents (path, "{not json", -1, NULL));
+  fail_if (apigo_cache_recall (cache, "kj", &entry));
+
+  apigo_cache_forget (cache, "kj");
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_expired_entries_pruned)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoTask old = {.id = "video_old",.expires_at = 1000 };
+  ApigoTask live = {.id = "video_live",.expires_at = G_MAXINT32 };
+  ApigoJournalEntry entry;
+
+  fail_unless (apigo_cache_note_task (cache, "old", &old, NULL));
+  fail_unless (apigo_cache_note_task (cache, "live", &live, NULL));
+  apigo_cache_free (cache);
+
+  cache = new_cache (1 << 20);
+  fail_if (apigo_cache_recall (cache, "old", &entry));
+  fail_unless (apigo_cache_recall (cache, "live", &entry));
+  apigo_journal_entry_clear (&entry);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_clip_round_trip)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *clip = clip_path ("k1", ".mp4");
+
+  fail_unless_equals_int (open_size (cache, "k1"), -1);
+  keep (cache, "k1", 5000, 0xab);
+  fail_unless (g_file_test (clip, G_FILE_TEST_EXISTS));
+  fail_unless_equals_int (open_size (cache, "k1"), 5000);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* Corrupt or partial entries are detected, removed and never played. */
+GST_START_TEST (test_damaged_clips)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *clip = clip_path ("k2", ".mp4");
+  g_autofree gchar *meta = clip_path ("k2", ".json");
+  g_autofree gchar *contents = NULL;
+  gsize len;
+
+  /* One byte changed. */
+  keep (cache, "k2", 4000, 0x11);
+  fail_unless (g_file_get_contents (clip, &contents, &len, NULL));
+  contents[1234] ^= 1;
+  fail_unless (g_file_set_contents (clip, contents, len, NULL));
+  fail_unless_equals_int (open_size (cache, "k2"), -1);
+  fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
+  fail_if (g_file_test (meta, G_FILE_TEST_EXISTS));
+
+  /* Cut short. */
+  keep (cache, "k2", 4000, 0x22);
+  fail_unless (truncate (clip, 3000) == 0);
+  fail_unless_equals_int (open_size (cache, "k2"), -1);
+
+  /* A clip without its metadata (a crash between the two). */
+  keep (cache, "k2", 4000, 0x33);
+  g_unlink (meta);
+  fail_unless_equals_int (open_size (cache, "k2"), -1);
+  fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_eviction)
+{
+  ApigoCache *cache = new_cache (10000);
+  g_autofree gchar *a = clip_path ("ka", ".mp4");
+  struct utimbuf old = { 1000, 1000 };
+
+  keep (cache, "ka", 4000, 1);
+  /* Played long ago. */
+  fail_unless (utime (a, &old) == 0);
+  keep (cache, "kb", 4000, 2);
+  fail_unless_equals_int (open_size (cache, "ka"), 4000);
+  fail_unless (utime (a, &old) == 0);
+  /* 12000 bytes over a 10000 bound: the least recently played goes. */
+  keep (cache, "kc", 4000, 3);
+  fail_unless_equals_int (open_size (cache, "ka"), -1);
+  fail_unless_equals_int (open_size (cache, "kb"), 4000);
+  fail_unless_equals_int (open_size (cache, "kc"), 4000);
+
+  /* A clip alone over the bound is not kept either. */
+  keep (cache, "kd", 20000, 4);
+  fail_unless_equals_int (open_size (cache, "kd"), -1);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_keeping_nothing)
+{
+  ApigoCache *cache = new_cache (0);
+  g_autofree gchar *clip = clip_path ("k0", ".mp4");
+  ApigoDownload *dl = apigo_cache_new_download (cache, "k0", NULL);
+
+  apigo_download_append (dl, "abc", 3, NULL);
+  apigo_download_finish (dl);
+  fail_unless (apigo_cache_keep_clip (cache, "k0", dl, "video_0", NULL));
+  apigo_download_unref (dl);
+  fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* A download abandoned midway leaves no file behind. */
+GST_START_TEST (test_partial_download_removed)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoDownload *dl = apigo_cache_new_download (cache, "kp", NULL);
+  g_autofree gchar *clips = g_build_filename (dir, "clips", NULL);
+  g_autoptr (GDir) d = NULL;
+
+  apigo_download_append (dl, "partial", 7, NULL);
+  apigo_download_unref (dl);
+  d = g_dir_open (clips, 0, NULL);
+  fail_unless (g_dir_read_name (d) == NULL, "something was left behind");
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unusable_directory)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *file = g_build_filename (dir, "a-file", NULL);
+  g_autofree gchar *under = g_build_filename (file, "cache", NULL);
+
+  fail_unless (g_file_set_contents (file, "", 0, NULL));
+  fail_unless (apigo_cache_new (under, 1 << 20, &error) == NULL);
+  g_assert_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE);
+  fail_unless (strstr (error->message, under) != NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_keys)
+{
+  ApigoJobSettings a = {
+    .base_url = "https://maas.apigo.ai/v1",.model = "sora-2",
+    .prompt = "a fox",.size = "720x1280",.seconds = "4",
+    .api_key = "sk-one",.poll_interval_ms = 100,
+  };
+  ApigoJobSettings b = a;
+  g_autofree gchar *ka = apigo_job_settings_key (&a);
+  g_autofree gchar *kb = NULL, *kc = NULL, *kd = NULL, *ke = NULL;
+  g_autofree gchar *kf = NULL;
+  g_autoptr (GBytes) ref = g_bytes_new_static ("png", 3);
+
+  fail_unless_equals_int (strlen (ka), 64);
+
+  /* How to get it does not change which clip it is. */
+  b.api_key = "sk-two";
+  b.poll_interval_ms = 5000;
+  b.base_url = "https://maas.apigo.ai/v1/";
+  kb = apigo_job_settings_key (&b);
+  fail_unless_equals_string (ka, kb);
+
+  b = a;
+  b.prompt = "a fox ";
+  kc = apigo_job_settings_key (&b);
+  fail_if (g_str_equal (ka, kc));
+
+  b = a;
+  b.input_reference = ref;
+  kd = apigo_job_settings_key (&b);
+  fail_if (g_str_equal (ka, kd));
+
+  /* Fields cannot run into each other. */
+  b = a;
+  b.model = "sora-2a";
+  b.prompt = " fox";
+  ke = apigo_job_settings_key (&b);
+  fail_if (g_str_equal (ka, ke));
+  b = a;
+  b.video_id = "video_1";
+  kf = apigo_job_settings_key (&b);
+  fail_if (g_str_equal (ka, kf));
+}
+
+GST_END_TEST;
+
+static Suite *
+cache_suite (void)
+{
+  Suite *s = suite_create ("apigo-cache");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_journal);
+  tcase_add_test (tc, test_expired_entries_pruned);
+  tcase_add_test (tc, test_clip_round_trip);
+  tcase_add_test (tc, test_damaged_clips);
+  tcase_add_test (tc, test_eviction);
+  tcase_add_test (tc, test_keeping_nothing);
+  tcase_add_test (tc, test_partial_download_removed);
+  tcase_add_test (tc, test_unusable_directory);
+  tcase_add_test (tc, test_keys);
+  return s;
+}
+
+GST_CHECK_MAIN (cache);
