@@ -1,0 +1,346 @@
+/* gst-apigo: the journal and the cache: never pay twice, never lose one
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "test-util.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#define FILE_PIPELINE "apigovideosrc name=src ! fakesink name=sink"
+
+static guint
+creates (ApigoEmulator * emu)
+{
+  return apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_CREATE,
+      NULL);
+}
+
+/* Plays a fresh pipeline for @prompt to EOS; returns the bytes out and
+ * (optionally) the task id. */
+static GByteArray *
+play (ApigoEmulator * emu, const gchar * prompt, gboolean reuse, gchar ** id)
+{
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, prompt,
+      FILE_PIPELINE);
+  g_autoptr (TestRun) run = NULL;
+  TestCollector out;
+  GByteArray *bytes;
+
+  g_object_set (test_pipeline_get (pipeline, "src"), "reuse", reuse, NULL);
+  test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
+  run = test_run (pipeline, 120);
+  test_run_assert_eos (run);
+  if (id != NULL)
+    g_object_get (test_pipeline_get (pipeline, "src"), "video-id", id, NULL);
+  bytes = g_byte_array_ref (out.bytes);
+  test_collector_clear (&out);
+  return bytes;
+}
+
+static void
+assert_served (ApigoEmulator * emu, const gchar * id, GByteArray * bytes)
+{
+  g_autoptr (GBytes) served = apigo_emulator_get_content (emu, id);
+
+  fail_unless (served != NULL, "no clip for %s", id);
+  fail_unless_equals_uint64 (bytes->len, g_bytes_get_size (served));
+  fail_unless (memcmp (bytes->data, g_bytes_get_data (served, NULL),
+          bytes->len) == 0, "bytes differ");
+}
+
+/* The same request plays again from the cache with zero requests. */
+GST_START_TEST (test_replay_from_cache)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GByteArray) first = NULL;
+  g_autoptr (GByteArray) again = NULL;
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *id_again = NULL;
+
+  first = play (emu, "kept", TRUE, &id);
+  apigo_emulator_clear_requests (emu);
+  again = play (emu, "kept", TRUE, &id_again);
+
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_ANY, NULL), 0);
+  fail_unless_equals_string (id_again, id);
+  assert_served (emu, id, again);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fresh_take)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GByteArray) first = NULL;
+  g_autoptr (GByteArray) fresh = NULL;
+  g_autoptr (GByteArray) replay = NULL;
+  g_autofree gchar *id = NULL, *fresh_id = NULL, *replay_id = NULL;
+
+  first = play (emu, "again please", TRUE, &id);
+  fresh = play (emu, "again please", FALSE, &fresh_id);
+  fail_unless_equals_int (creates (emu), 2);
+  fail_if (g_str_equal (id, fresh_id));
+  assert_served (emu, fresh_id, fresh);
+
+  /* The fresh take is what is kept now. */
+  replay = play (emu, "again please", TRUE, &replay_id);
+  fail_unless_equals_string (replay_id, fresh_id);
+  fail_unless_equals_int (creates (emu), 2);
+}
+
+GST_END_TEST;
+
+/* A new element (a new process, after a stop) with the same settings
+ * resumes the task an earlier one created. */
+GST_START_TEST (test_resume_in_new_element)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "resume me",
+      FILE_PIPELINE);
+  g_autoptr (GByteArray) bytes = NULL;
+  g_autofree gchar *id = NULL, *resumed_id = NULL;
+
+  g_object_set (emu, "generation-time", 2.0, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  test_wait_until (creates (emu) == 1, 30);
+  test_wait_until (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_RETRIEVE, NULL) >= 1, 30);
+  g_object_get (test_pipeline_get (pipeline, "src"), "video-id", &id, NULL);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_clear_object (&pipeline);
+
+  bytes = play (emu, "resume me", TRUE, &resumed_id);
+  fail_unless_equals_string (resumed_id, id);
+  fail_unless_equals_int (creates (emu), 1);
+  assert_served (emu, id, bytes);
+}
+
+GST_END_TEST;
+
+static GPid
+spawn_launch (ApigoEmulator * emu, const gchar * prompt)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) envp = g_get_environ ();
+  g_autofree gchar *url = g_strdup_printf ("base-url=%s",
+      apigo_emulator_get_base_url (emu));
+  g_autofree gchar *cache = g_strdup_printf ("cache-dir=%s/cache",
+      test_tmp_dir ());
+  g_autofree gchar *prompt_arg = g_strdup_printf ("prompt=%s", prompt);
+  gchar *argv[] = { "gst-launch-1.0", "-q", "apigovideosrc", prompt_arg, url,
+    cache, "size=320x180", "seconds=1", "poll-interval=100", "!", "fakesink",
+    NULL
+  };
+  GPid pid;
+
+  envp = g_environ_setenv (envp, "APIGO_API_KEY", TEST_API_KEY, TRUE);
+  fail_unless (g_spawn_async (NULL, argv, envp, G_SPAWN_SEARCH_PATH |
+          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+          G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error), "%s",
+      error ? error->message : "");
+  return pid;
+}
+
+static void
+kill_hard (GPid pid)
+{
+  gint status;
+
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+}
+
+/* The process dies (SIGKILL) while the task is being generated: the next
+ * run resumes it. */
+GST_START_TEST (test_resume_after_crash)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GByteArray) bytes = NULL;
+  g_autofree gchar *id = NULL;
+  GPid pid;
+
+  g_object_set (emu, "generation-time", 3.0, NULL);
+  pid = spawn_launch (emu, "crash while generating");
+  test_wait_until (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_RETRIEVE, NULL) >= 1, 30);
+  kill_hard (pid);
+
+  bytes = play (emu, "crash while generating", TRUE, &id);
+  fail_unless_equals_int (creates (emu), 1);
+  assert_served (emu, id, bytes);
+}
+
+GST_END_TEST;
+
+/* Whether a journal entry exists in the test's cache. */
+static gboolean
+journal_written (void)
+{
+  g_autofree gchar *tasks = g_build_filename (test_tmp_dir (), "cache",
+      "tasks", NULL);
+  g_autoptr (GDir) dir = g_dir_open (tasks, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
+/* The process dies while its create is in flight, before any answer: the
+ * service made the task (and ignores Idempotency-Key).  The next run finds
+ * it rather than paying again. */
+GST_START_TEST (test_crash_during_create)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GByteArray) bytes = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autofree gchar *id = NULL;
+  GPid pid;
+
+  g_object_set (emu, "create-delay", 30.0, "ignore-idempotency-key", TRUE,
+      NULL);
+  pid = spawn_launch (emu, "crash while creating");
+  test_wait_until (journal_written (), 30);
+  /* The request is on its way: give the service the moment it needs. */
+  g_usleep (500 * 1000);
+  kill_hard (pid);
+
+  g_object_set (emu, "create-delay", 0.0, NULL);
+  bytes = play (emu, "crash while creating", TRUE, &id);
+  assert_served (emu, id, bytes);
+  /* One create, the one that was lost; the second run only looked. */
+  fail_unless_equals_int (creates (emu), 1);
+  fail_unless (apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_LIST,
+          NULL) >= 1);
+}
+
+GST_END_TEST;
+
+/* A damaged clip in the cache is never played: the task it came from is
+ * downloaded again, without paying again. */
+GST_START_TEST (test_damaged_cache_entry)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GByteArray) first = NULL;
+  g_autoptr (GByteArray) again = NULL;
+  g_autofree gchar *id = NULL, *id_again = NULL;
+  g_autofree gchar *clips = g_build_filename (test_tmp_dir (), "cache",
+      "clips", NULL);
+  g_autoptr (GDir) dir = NULL;
+  const gchar *name;
+  guint damaged = 0;
+
+  first = play (emu, "to be damaged", TRUE, &id);
+
+  dir = g_dir_open (clips, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = g_build_filename (clips, name, NULL);
+    g_autofree gchar *data = NULL;
+    gsize len;
+
+    if (!g_str_has_suffix (name, ".mp4"))
+      continue;
+    fail_unless (g_file_get_contents (path, &data, &len, NULL));
+    data[len / 2] ^= 0x5a;
+    fail_unless (g_file_set_contents (path, data, len, NULL));
+    damaged++;
+  }
+  fail_unless_equals_int (damaged, 1);
+
+  again = play (emu, "to be damaged", TRUE, &id_again);
+  fail_unless_equals_string (id_again, id);
+  assert_served (emu, id, again);
+  fail_unless_equals_int (creates (emu), 1);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CONTENT, NULL), 2);
+}
+
+GST_END_TEST;
+
+/* A cache directory that cannot be used: a warning, and the clip plays. */
+GST_START_TEST (test_unusable_cache_dir)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "nowhere to keep",
+      FILE_PIPELINE);
+  g_autoptr (TestRun) run = NULL;
+  g_autofree gchar *file = g_build_filename (test_tmp_dir (), "a-file", NULL);
+  g_autofree gchar *under = g_build_filename (file, "cache", NULL);
+  gboolean warned = FALSE;
+  guint i;
+
+  fail_unless (g_file_set_contents (file, "", 0, NULL));
+  g_object_set (test_pipeline_get (pipeline, "src"), "cache-dir", under,
+      NULL);
+  run = test_run (pipeline, 60);
+  test_run_assert_eos (run);
+  for (i = 0; i < run->messages->len; i++) {
+    GstMessage *msg = g_ptr_array_index (run->messages, i);
+
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      g_autoptr (GError) error = NULL;
+
+      gst_message_parse_warning (msg, &error, NULL);
+      warned |= strstr (error->message, under) != NULL;
+    }
+  }
+  fail_unless (warned, "no warning about the cache directory");
+}
+
+GST_END_TEST;
+
+/* A disk that fills up: a clear error, never a truncated clip. */
+GST_START_TEST (test_disk_full)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GByteArray) rendered = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (TestRun) run = NULL;
+  struct rlimit small = { 3000, RLIM_INFINITY }, saved;
+  guint i;
+
+  /* The emulator renders (and writes) its clip first, unconstrained. */
+  rendered = play (emu, "no room", FALSE, NULL);
+
+  /* Writes past 3000 bytes now fail (EFBIG), as on a full disk. */
+  signal (SIGXFSZ, SIG_IGN);
+  fail_unless (getrlimit (RLIMIT_FSIZE, &saved) == 0);
+  small.rlim_max = saved.rlim_max;
+  fail_unless (setrlimit (RLIMIT_FSIZE, &small) == 0);
+  pipeline = test_pipeline_new (emu, "no room", FILE_PIPELINE);
+  g_object_set (test_pipeline_get (pipeline, "src"), "reuse", FALSE, NULL);
+  run = test_run (pipeline, 60);
+  setrlimit (RLIMIT_FSIZE, &saved);
+
+  test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+      "Cannot store the downloaded video");
+  for (i = 0; i < run->messages->len; i++)
+    fail_if (GST_MESSAGE_TYPE (g_ptr_array_index (run->messages, i)) ==
+        GST_MESSAGE_EOS);
+}
+
+GST_END_TEST;
+
+static Suite *
+journal_suite (void)
+{
+  Suite *s = suite_create ("apigovideosrc-journal");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 120);
+  suite_add_tcase (s, tc);
+  test_add_fixtures (tc);
+  tcase_add_test (tc, test_replay_from_cache);
+  tcase_add_test (tc, test_fresh_take);
+  tcase_add_test (tc, test_resume_in_new_element);
+  tcase_add_test (tc, test_resume_after_crash);
+  tcase_add_test (tc, test_crash_during_create);
+  tcase_add_test (tc, test_damaged_cache_entry);
+  tcase_add_test (tc, test_unusable_cache_dir);
+  tcase_add_test (tc, test_disk_full);
+  return s;
+}
+
+GST_CHECK_MAIN (journal);
