@@ -174,7 +174,7 @@ read_json (const gchar * path)
   JsonNode *root;
 
   if (!g_file_get_contents (path, &text, &len, NULL) || len > SMALL_FILE_MAX
-      || !json_parser_load_from_data (parser, text, len, NULL))
+      || !apigo_json_load (parser, text, len, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))

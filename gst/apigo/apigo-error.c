@@ -132,7 +132,7 @@ parse_json (ApigoServiceError * out, const gchar * body, gsize len)
   JsonObject *obj;
   JsonNode *err;
 
-  if (!json_parser_load_from_data (parser, body, len, NULL))
+  if (!apigo_json_load (parser, body, len, NULL))
     return FALSE;
 
   root = json_parser_get_root (parser);

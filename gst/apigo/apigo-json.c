@@ -68,7 +68,7 @@ apigo_json_get_int64 (JsonObject * obj, const gchar * name, gint64 * out)
         return FALSE;
       errno = 0;
       v = g_ascii_strtoll (s, &end, 10);
-      if (errno != 0)
+      if (errno != 0 || end == s)
         return FALSE;
       /* "4", "4.0" are fine; "4 seconds" or "abc" are not numbers. */
       if (*end == '.')
@@ -83,4 +83,118 @@ apigo_json_get_int64 (JsonObject * obj, const gchar * name, gint64 * out)
     default:
       return FALSE;
   }
+}
+
+static gint
+hex_value (gchar c)
+{
+  return g_ascii_isxdigit (c) ? g_ascii_xdigit_value (c) : -1;
+}
+
+/* The code unit of the \\uXXXX at @p (which points at the 'u'), or -1. */
+static gint
+escape_unit (const gchar * p, const gchar * end)
+{
+  gint v = 0, i;
+
+  if (end - p < 5)
+    return -1;
+  for (i = 1; i <= 4; i++) {
+    gint h = hex_value (p[i]);
+
+    if (h < 0)
+      return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+static gboolean
+bad_json (GError ** error, const gchar * why)
+{
+  g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+      "%s", why);
+  return FALSE;
+}
+
+gboolean
+apigo_json_precheck (const gchar * data, gsize len, GError ** error)
+{
+  const gchar *p, *end;
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  if (data == NULL || len == 0)
+    return bad_json (error, "empty answer");
+  end = data + len;
+  if (!g_utf8_validate_len (data, len, NULL))
+    return bad_json (error, "not UTF-8");
+
+  for (p = data; p < end && g_ascii_isspace (*p); p++);
+  if (p == end || (*p != '{' && *p != '['))
+    return bad_json (error, "not a JSON object or array");
+
+  for (; p < end; p++) {
+    if (in_string) {
+      if (*p == '"') {
+        in_string = FALSE;
+      } else if ((guchar) * p < 0x20) {
+        return bad_json (error, "control character in a string");
+      } else if (*p == '\\') {
+        gint unit;
+
+        if (++p == end)
+          break;
+        if (*p != 'u')
+          continue;
+        unit = escape_unit (p, end);
+        if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+          return bad_json (error, "broken \\u escape");
+        p += 4;
+        if (unit >= 0xd800 && unit <= 0xdbff) {
+          /* A high surrogate must be followed by a low one. */
+          if (end - p < 3 || p[1] != '\\' || p[2] != 'u')
+            return bad_json (error, "lone surrogate");
+          unit = escape_unit (p + 2, end);
+          if (unit < 0xdc00 || unit > 0xdfff)
+            return bad_json (error, "lone surrogate");
+          p += 6;
+        }
+      }
+    } else if (*p == '"') {
+      in_string = TRUE;
+    } else if (*p == '{' || *p == '[') {
+      if (++depth > APIGO_JSON_MAX_DEPTH)
+        return bad_json (error, "nested too deep");
+    } else if (*p == '}' || *p == ']') {
+      if (depth == 0 || --depth == 0)
+        break;
+    }
+  }
+
+  if (depth != 0 || p == end)
+    return bad_json (error, "unfinished");
+  for (p++; p < end; p++)
+    if (!g_ascii_isspace (*p))
+      return bad_json (error, "more than one JSON document");
+  return TRUE;
+}
+
+gboolean
+apigo_json_load (JsonParser * parser, const gchar * data, gsize len,
+    GError ** error)
+{
+  GError *parse_error = NULL;
+
+  if (!apigo_json_precheck (data, len, error))
+    return FALSE;
+  if (!json_parser_load_from_data (parser, data, len, &parse_error)) {
+    /* json-glib may fail without saying why. */
+    if (parse_error == NULL)
+      parse_error = g_error_new (JSON_PARSER_ERROR,
+          JSON_PARSER_ERROR_INVALID_DATA, "invalid JSON");
+    g_propagate_error (error, parse_error);
+    return FALSE;
+  }
+  return TRUE;
 }

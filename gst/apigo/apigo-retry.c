@@ -42,7 +42,7 @@ parse_number (const gchar * text, gdouble * out)
     return FALSE;
   errno = 0;
   v = g_ascii_strtod (text, &end);
-  if (errno != 0 || end == text || !isfinite (v))
+  if (errno != 0 || end == text || !isfinite (v) || v < 0)
     return FALSE;
   while (g_ascii_isspace (*end))
     end++;

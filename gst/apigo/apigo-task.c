@@ -161,7 +161,7 @@ apigo_task_new_from_json (const gchar * data, gsize len, GError ** error)
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) parse_error = NULL;
 
-  if (!json_parser_load_from_data (parser, data, len, &parse_error)) {
+  if (!apigo_json_load (parser, data, len, &parse_error)) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL,
         "The service's answer is not valid JSON: %s", parse_error->message);
     return NULL;
@@ -185,7 +185,7 @@ apigo_task_list_new_from_json (const gchar * data, gsize len,
   if (has_more != NULL)
     *has_more = FALSE;
 
-  if (!json_parser_load_from_data (parser, data, len, &parse_error)) {
+  if (!apigo_json_load (parser, data, len, &parse_error)) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL,
         "The service's list is not valid JSON: %s", parse_error->message);
     return NULL;

@@ -60,6 +60,9 @@ GST_START_TEST (test_hints)
       -1);
   fail_unless_equals_int64 (apigo_retry_parse_hint ("5 s", "5 s", NOW_MS),
       -1);
+  /* Found by fuzzing: a sign behind a vertical tab. */
+  fail_unless_equals_int64 (apigo_retry_parse_hint ("\v-5", "\v-970",
+          NOW_MS), -1);
   /* Absurd waits are capped, never overflowed. */
   fail_unless (apigo_retry_parse_hint ("1e300", NULL, NOW_MS) > 0);
   fail_unless (apigo_retry_parse_hint (NULL, "99999999999999", NOW_MS) > 0);

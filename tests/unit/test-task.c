@@ -7,6 +7,7 @@
 
 #include "apigo-error.h"
 #include "apigo-task.h"
+#include "apigo-json.h"
 
 static ApigoTask *
 parse (const gchar * json)
@@ -156,7 +157,7 @@ GST_END_TEST;
 GST_START_TEST (test_unusable_answers)
 {
   assert_protocol_error ("<html>502</html>", "not valid JSON");
-  assert_protocol_error ("", "not a video task");
+  assert_protocol_error ("", "empty answer");
   assert_protocol_error ("[1, 2]", "not a video task");
   assert_protocol_error ("{\"status\": \"queued\"}", "no usable video id");
   assert_protocol_error ("{\"id\": null, \"status\": \"queued\"}",
@@ -206,6 +207,67 @@ GST_START_TEST (test_copy)
 
 GST_END_TEST;
 
+/* What json-glib must not be given (found by fuzzing): each would crash
+ * it, overflow its stack or leak. */
+GST_START_TEST (test_hostile_json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *deep = g_strnfill (200000, '[');
+  g_autofree gchar *just_deep = NULL;
+  GString *many = g_string_new (NULL);
+  guint i;
+
+  fail_if (apigo_task_new_from_json (NULL, 0, &error));
+  g_assert_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  fail_if (apigo_task_new_from_json (deep, strlen (deep), &error));
+  fail_unless (strstr (error->message, "nested too deep") != NULL);
+  g_clear_error (&error);
+
+  /* 64 levels are fine, 65 are not. */
+  just_deep = g_strnfill (130, '[');
+  memset (just_deep + 64, ']', 64);
+  just_deep[128] = '\0';
+  fail_unless (apigo_json_precheck (just_deep, 128, NULL));
+  memset (just_deep + 65, ']', 65);
+  just_deep[130] = '\0';
+  fail_if (apigo_json_precheck (just_deep, 130, NULL));
+
+  for (i = 0; i < 100; i++)
+    g_string_append (many, "{\"id\": \"video_1\", \"status\": \"queued\"}");
+  fail_if (apigo_task_new_from_json (many->str, many->len, &error));
+  fail_unless (strstr (error->message, "more than one") != NULL);
+  g_clear_error (&error);
+  g_string_free (many, TRUE);
+
+  assert_protocol_error ("{\"id\": \"v\", \"status\": \"\\ud800\\u0041\"}",
+      "lone surrogate");
+  assert_protocol_error ("{\"id\": \"v\", \"status\": \"\\udc00\"}",
+      "broken");
+  assert_protocol_error ("{\"id\": \"v\", \"status\": \"\\u12\"}",
+      "broken");
+  assert_protocol_error ("{\"id\": \"v\", \"status\": \"queued\"} x",
+      "more than one");
+  assert_protocol_error ("{\"id\": \"v\", \"status\": \"queued\"",
+      "unfinished");
+  assert_protocol_error ("{\"id\": \"v\\\", \"status\": 1}", "unfinished");
+  assert_protocol_error ("{\"id\": \"v\xff\", \"status\": \"q\"}",
+      "not UTF-8");
+  assert_protocol_error ("1{\"id\": \"v\", \"status\": \"q\"}",
+      "not a JSON object");
+
+  /* A well-formed pair is fine. */
+  {
+    const gchar *ok = "{\"id\": \"v\", \"status\": \"\\ud83d\\ude00\"}";
+    g_autoptr (ApigoTask) task = parse (ok);
+
+    fail_unless (g_utf8_validate (task->status_text, -1, NULL));
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 task_suite (void)
 {
@@ -221,6 +283,7 @@ task_suite (void)
   tcase_add_test (tc, test_unusable_answers);
   tcase_add_test (tc, test_id_rules);
   tcase_add_test (tc, test_copy);
+  tcase_add_test (tc, test_hostile_json);
   return s;
 }
 
