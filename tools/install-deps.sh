@@ -22,7 +22,8 @@ for kind in "$@"; do
     build) ;;
     demo) want="$want $runtime gstreamer1.0-plugins-base-apps gstreamer1.0-x \
       gstreamer1.0-gl" ;;
-    test) want="$want $runtime valgrind" ;;
+    # valgrind for memcheck runs; clang and its runtime for fuzzing.
+    test) want="$want $runtime valgrind clang libclang-rt-14-dev" ;;
     *) echo "usage: $0 [build|demo|test]..." >&2; exit 2 ;;
   esac
 done

@@ -31,6 +31,19 @@ assert_same_bytes (GBytes * expected, const guint8 * data, gsize len)
   fail_unless (memcmp (want, data, n) == 0, "the bytes differ");
 }
 
+/* Big-endian, byte by byte: MP4 boxes need not be aligned, and
+ * GST_READ_UINT32_BE may load them as if they were. */
+static guint64
+read_be (const guint8 * p, guint bytes)
+{
+  guint64 v = 0;
+  guint i;
+
+  for (i = 0; i < bytes; i++)
+    v = (v << 8) | p[i];
+  return v;
+}
+
 /* Offset of the top-level MP4 box @type, or -1. */
 static gint64
 mp4_box_offset (GBytes * mp4, const gchar * type)
@@ -40,12 +53,12 @@ mp4_box_offset (GBytes * mp4, const gchar * type)
   guint64 off = 0;
 
   while (off + 8 <= len) {
-    guint64 size = GST_READ_UINT32_BE (d + off);
+    guint64 size = read_be (d + off, 4);
 
     if (memcmp (d + off + 4, type, 4) == 0)
       return off;
     if (size == 1 && off + 16 <= len)
-      size = GST_READ_UINT64_BE (d + off + 8);
+      size = read_be (d + off + 8, 8);
     if (size < 8)
       break;
     off += size;
