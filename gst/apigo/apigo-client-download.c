@@ -89,6 +89,11 @@ store_body (GInputStream * stream, BodySink * sink, const gchar * id,
     if (sink->progress != NULL)
       sink->progress (apigo_download_get_stored (sink->dl), sink->total,
           sink->user_data);
+    /* All announced bytes are in: done, without waiting on the end of the
+     * stream (a stop in that moment must not throw the clip away). */
+    if (sink->total > 0 && sink->skip == 0
+        && apigo_download_get_stored (sink->dl) == sink->total)
+      return TRUE;
   }
 }
 
