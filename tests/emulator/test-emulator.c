@@ -139,16 +139,18 @@ request_json (const gchar * method, const gchar * path, const gchar * json)
   return send_message (msg);
 }
 
-/* multipart/form-data, as our plugin and the Python SDK send it.
- * @fields: NULL-terminated name, value pairs (a NULL value skips it). */
+/* POST multipart/form-data to @path, as our plugin and the Python SDK send
+ * it.  @fields: NULL-terminated name, value pairs (a NULL value skips it);
+ * @file, if any, goes in a part named @file_field. */
 static SoupMessage *
-new_create_message (const gchar * const *fields, GBytes * file,
-    const gchar * file_name, const gchar * file_type)
+new_form_message (const gchar * path, const gchar * const *fields,
+    const gchar * file_field, GBytes * file, const gchar * file_name,
+    const gchar * file_type)
 {
   g_autoptr (SoupMultipart) mp =
       soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
   g_autofree gchar *url = g_strconcat (apigo_emulator_get_base_url (emu),
-      "/videos", NULL);
+      path, NULL);
   SoupMessage *msg;
   guint i;
 
@@ -157,12 +159,48 @@ new_create_message (const gchar * const *fields, GBytes * file,
       soup_multipart_append_form_string (mp, fields[i], fields[i + 1]);
   }
   if (file)
-    soup_multipart_append_form_file (mp, "input_reference", file_name,
-        file_type, file);
+    soup_multipart_append_form_file (mp, file_field, file_name, file_type,
+        file);
   msg = soup_message_new_from_multipart (url, mp);
   soup_message_headers_replace (soup_message_get_request_headers (msg),
       "Authorization", "Bearer " API_KEY);
   return msg;
+}
+
+static SoupMessage *
+new_create_message (const gchar * const *fields, GBytes * file,
+    const gchar * file_name, const gchar * file_type)
+{
+  return new_form_message ("/videos", fields, "input_reference", file,
+      file_name, file_type);
+}
+
+static Response *
+post_form (const gchar * path, const gchar * const *fields,
+    const gchar * file_field, GBytes * file, const gchar * file_name,
+    const gchar * file_type)
+{
+  g_autoptr (SoupMessage) msg = new_form_message (path, fields, file_field,
+      file, file_name, file_type);
+
+  return send_message (msg);
+}
+
+/* POST @path with the JSON body made from @format. */
+static Response *
+post_json (const gchar * path, const gchar * format, ...)
+G_GNUC_PRINTF (2, 3);
+
+static Response *
+post_json (const gchar * path, const gchar * format, ...)
+{
+  g_autofree gchar *json = NULL;
+  va_list args;
+
+  va_start (args, format);
+  json = g_strdup_vprintf (format, args);
+  va_end (args);
+  return request_json ("POST", path, json);
 }
 
 static Response *
@@ -297,12 +335,16 @@ typedef struct
   guint frames;
   gboolean audio;
   GstBuffer *first;             /* RGB */
+  GstBuffer *before_mark;       /* RGB, frame mark - 1 (decode_clip_at) */
+  GstBuffer *at_mark;           /* RGB, frame mark */
 } ClipInfo;
 
 static void
 clip_info_clear (ClipInfo * info)
 {
   gst_clear_buffer (&info->first);
+  gst_clear_buffer (&info->before_mark);
+  gst_clear_buffer (&info->at_mark);
 }
 
 static void
@@ -333,9 +375,10 @@ on_pad_added (GstElement * decodebin, GstPad * pad, gpointer data)
 }
 
 /* Decodes an MP4 (through a file: qtdemux then reads it in pull mode,
- * wherever the moov is) and counts its frames. */
+ * wherever the moov is) and counts its frames; keeps the frames just
+ * before and at @mark (if not 0). */
 static void
-decode_clip (GBytes * mp4, ClipInfo * info)
+decode_clip_at (GBytes * mp4, guint mark, ClipInfo * info)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *path = NULL;
@@ -379,6 +422,10 @@ decode_clip (GBytes * mp4, ClipInfo * info)
       gst_structure_get_int (s, "height", &info->height);
       info->first = gst_buffer_ref (gst_sample_get_buffer (sample));
     }
+    if (mark > 0 && info->frames == mark - 1)
+      info->before_mark = gst_buffer_ref (gst_sample_get_buffer (sample));
+    if (mark > 0 && info->frames == mark)
+      info->at_mark = gst_buffer_ref (gst_sample_get_buffer (sample));
     info->frames++;
     gst_sample_unref (sample);
   }
@@ -390,6 +437,12 @@ decode_clip (GBytes * mp4, ClipInfo * info)
           "has-audio"));
   gst_element_set_state (pipeline, GST_STATE_NULL);
   g_unlink (path);
+}
+
+static void
+decode_clip (GBytes * mp4, ClipInfo * info)
+{
+  decode_clip_at (mp4, 0, info);
 }
 
 /* Share of pixels of an RGB frame that are clearly red. */
@@ -411,6 +464,26 @@ red_share (GstBuffer * rgb, gint width, gint height)
   }
   gst_buffer_unmap (rgb, &map);
   return (gdouble) red / (width * height);
+}
+
+/* Mean absolute difference of two RGB frames of one size, 0 to 255. */
+static gdouble
+frame_difference (GstBuffer * a, GstBuffer * b, gint width, gint height)
+{
+  GstMapInfo ma, mb;
+  gint x, y, stride = GST_ROUND_UP_4 (width * 3);
+  guint64 sum = 0;
+
+  fail_unless (gst_buffer_map (a, &ma, GST_MAP_READ));
+  fail_unless (gst_buffer_map (b, &mb, GST_MAP_READ));
+  for (y = 0; y < height; y++) {
+    for (x = 0; x < width * 3; x++)
+      sum += ABS ((gint) ma.data[y * stride + x] -
+          (gint) mb.data[y * stride + x]);
+  }
+  gst_buffer_unmap (b, &mb);
+  gst_buffer_unmap (a, &ma);
+  return (gdouble) sum / (width * height * 3);
 }
 
 /* An image made with GStreamer: a solid color, encoded by @encoder. */
@@ -866,7 +939,7 @@ GST_START_TEST (test_not_found)
     {"GET", "/videos/video_nope/content"},
     {"DELETE", "/videos/video_nope"},
     {"GET", "/videos/video_nope/nothing"},
-    {"POST", "/videos/extensions"},
+    {"POST", "/videos/video_nope/extend"},
     {"GET", "/models"},
   };
   guint i;
@@ -2458,6 +2531,505 @@ GST_START_TEST (test_list_without_prompt)
 
 GST_END_TEST;
 
+/* Extensions, edits, and the switches that take endpoints away */
+
+static gboolean
+is_jpeg (GBytes * bytes)
+{
+  gsize size;
+  const guint8 *d = g_bytes_get_data (bytes, &size);
+
+  return size > 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff;
+}
+
+/* A completed task: the source of what follows. */
+static gchar *
+completed_source (const gchar * prompt, const gchar * size,
+    const gchar * seconds)
+{
+  gchar *id = create_ok (prompt, size, seconds);
+
+  wait_completed (id);
+  return id;
+}
+
+GST_START_TEST (test_extension)
+{
+  g_autoptr (GArray) progress = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *ext_id = NULL;
+  g_autoptr (Response) r = NULL;
+  g_autoptr (Response) done = NULL;
+  g_autoptr (GBytes) source_mp4 = NULL;
+  g_autoptr (GBytes) mp4 = NULL;
+  g_autoptr (GBytes) served = NULL;
+  g_autoptr (GBytes) thumb = NULL;
+  g_autoptr (GBytes) sprites = NULL;
+  ClipInfo source_info, info;
+  JsonObject *o;
+  gboolean middle = FALSE;
+  gint64 start;
+  guint i;
+
+  id = completed_source ("the source", "48x32", "1");
+  g_object_set (emu, "generation-time", 1.0, NULL);
+  start = g_get_monotonic_time ();
+  /* seconds as a JSON number, as the SDKs send it; model is optional. */
+  r = post_json ("/videos/extensions", "{\"model\": \"sora-2-pro\", "
+      "\"prompt\": \"and then\", \"seconds\": 2, \"video\": {\"id\": \"%s\"}}",
+      id);
+  fail_unless_equals_int (r->status, 200);
+  o = obj (r);
+  ext_id = g_strdup (str (o, "id"));
+  fail_unless (g_str_has_prefix (ext_id, "video_"));
+  fail_if (g_str_equal (ext_id, id));
+  fail_unless_equals_string (str (o, "status"), "queued");
+  fail_unless_equals_int (json_object_get_int_member (o, "progress"), 0);
+  fail_unless_equals_string (str (o, "prompt"), "and then");
+  fail_unless_equals_string (str (o, "model"), "sora-2-pro");
+  fail_unless_equals_string (str (o, "size"), "48x32");
+  /* The stitched length: the source's and the extension's. */
+  fail_unless_equals_string (str (o, "seconds"), "3");
+  fail_unless_equals_string (str (o, "extended_from_video_id"), id);
+  fail_unless (json_object_get_null_member (o, "remixed_from_video_id"));
+  fail_if (json_object_has_member (o, "edited_from_video_id"));
+  fail_unless (json_object_get_null_member (o, "completed_at"));
+
+  done = wait_task (ext_id, progress);
+  o = obj (done);
+  fail_unless_equals_string (str (o, "status"), "completed");
+  fail_unless_equals_string (str (o, "seconds"), "3");
+  fail_unless_equals_string (str (o, "extended_from_video_id"), id);
+  fail_unless (g_get_monotonic_time () - start >= G_USEC_PER_SEC,
+      "completed before generation-time");
+  for (i = 0; i < progress->len; i++) {
+    gint p = g_array_index (progress, gint, i);
+
+    if (i > 0)
+      fail_unless (p >= g_array_index (progress, gint, i - 1),
+          "progress went down");
+    if (p > 0 && p < 100)
+      middle = TRUE;
+  }
+  fail_unless (middle, "no progress between 0 and 100 was seen");
+
+  mp4 = download (ext_id, NULL);
+  served = apigo_emulator_get_content (emu, ext_id);
+  fail_unless (served != NULL && g_bytes_equal (served, mp4));
+  decode_clip (mp4, &info);
+  fail_unless_equals_int (info.width, 48);
+  fail_unless_equals_int (info.height, 32);
+  fail_unless_equals_int (info.frames, 3 * 30);
+  fail_unless (info.audio, "no audio track");
+
+  clip_info_clear (&info);
+
+  /* The source's clip to its last frame, then another look (these two
+   * prompts get different patterns). */
+  source_mp4 = download (id, NULL);
+  fail_if (g_bytes_equal (source_mp4, mp4));
+  decode_clip_at (source_mp4, 29, &source_info);
+  decode_clip_at (mp4, 30, &info);
+  fail_unless_equals_int (source_info.frames, 30);
+  fail_unless (frame_difference (source_info.first, info.first, 48,
+          32) < 2.0, "the extension does not start as its source");
+  fail_unless (frame_difference (source_info.at_mark, info.before_mark, 48,
+          32) < 2.0, "the extension's first part is not its source");
+  GST_INFO ("difference at the cut: %.1f", frame_difference
+      (info.before_mark, info.at_mark, 48, 32));
+  fail_unless (frame_difference (info.before_mark, info.at_mark, 48,
+          32) > 20.0, "no cut to the extension's own part");
+  clip_info_clear (&source_info);
+  clip_info_clear (&info);
+
+  thumb = download (ext_id, "thumbnail");
+  sprites = download (ext_id, "spritesheet");
+  fail_unless (is_jpeg (thumb), "thumbnail is not a JPEG");
+  fail_unless (is_jpeg (sprites), "sprite sheet is not a JPEG");
+  fail_if (g_bytes_equal (thumb, sprites));
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_edit)
+{
+  g_autofree gchar *id = completed_source ("to be edited", "48x32", "2");
+  g_autofree gchar *edit_id = NULL;
+  g_autoptr (Response) r = NULL;
+  g_autoptr (Response) done = NULL;
+  g_autoptr (GBytes) mp4 = NULL;
+  g_autoptr (GBytes) source_mp4 = NULL;
+  g_autoptr (GBytes) sprites = NULL;
+  ClipInfo info, source_info;
+  JsonObject *o;
+
+  /* An edit keeps its source's length, whatever else it is told. */
+  r = post_json ("/videos/edits", "{\"prompt\": \"in blue\", \"seconds\": "
+      "\"12\", \"video\": {\"id\": \"%s\"}}", id);
+  fail_unless_equals_int (r->status, 200);
+  o = obj (r);
+  edit_id = g_strdup (str (o, "id"));
+  fail_if (g_str_equal (edit_id, id));
+  fail_unless_equals_string (str (o, "prompt"), "in blue");
+  fail_unless_equals_string (str (o, "model"), "sora-2");
+  fail_unless_equals_string (str (o, "size"), "48x32");
+  fail_unless_equals_string (str (o, "seconds"), "2");
+  fail_unless_equals_string (str (o, "edited_from_video_id"), id);
+  fail_unless (json_object_get_null_member (o, "remixed_from_video_id"));
+  fail_if (json_object_has_member (o, "extended_from_video_id"));
+
+  done = wait_task (edit_id, NULL);
+  fail_unless_equals_string (str (obj (done), "status"), "completed");
+  fail_unless_equals_string (str (obj (done), "edited_from_video_id"), id);
+
+  mp4 = download (edit_id, NULL);
+  decode_clip (mp4, &info);
+  fail_unless_equals_int (info.width, 48);
+  fail_unless_equals_int (info.height, 32);
+  fail_unless_equals_int (info.frames, 2 * 30);
+  /* Made for its own prompt (these two get different patterns). */
+  source_mp4 = download (id, NULL);
+  decode_clip (source_mp4, &source_info);
+  fail_unless (frame_difference (source_info.first, info.first, 48,
+          32) > 20.0, "the edit looks like its source");
+  clip_info_clear (&source_info);
+  clip_info_clear (&info);
+  sprites = download (edit_id, "spritesheet");
+  fail_unless (is_jpeg (sprites), "sprite sheet is not a JPEG");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_derive_errors)
+{
+  const gchar *paths[] = { "/videos/extensions", "/videos/edits" };
+  g_autofree gchar *id = completed_source ("errors", "32x32", "1");
+  g_autofree gchar *slow_id = NULL;
+  Response *r;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (paths); i++) {
+    r = post_json (paths[i], "{\"prompt\": \"p\", \"seconds\": 4, "
+        "\"video\": {\"id\": \"video_nope\"}}");
+    assert_error (r, 404, "not_found", "video");
+    response_free (r);
+    r = post_json (paths[i], "{\"seconds\": 4, \"video\": {\"id\": \"%s\"}}",
+        id);
+    assert_error (r, 400, "missing_required_parameter", "prompt");
+    response_free (r);
+    r = post_json (paths[i], "{\"prompt\": \"\", \"video\": {\"id\": \"%s\"}}",
+        id);
+    assert_error (r, 400, "missing_required_parameter", "prompt");
+    response_free (r);
+    r = post_json (paths[i], "{\"prompt\": \"p\", \"seconds\": 4}");
+    assert_error (r, 400, "missing_required_parameter", "video");
+    response_free (r);
+    r = post_json (paths[i], "{\"prompt\": \"p\", \"video\": {\"url\": "
+        "\"https://example.com/clip.mp4\"}}");
+    assert_error (r, 400, "unsupported_upload", "video");
+    response_free (r);
+  }
+
+  /* Seconds: as for a create. */
+  r = post_json (paths[0], "{\"prompt\": \"p\", \"seconds\": 61, "
+      "\"video\": {\"id\": \"%s\"}}", id);
+  assert_error (r, 400, "invalid_value", "seconds");
+  response_free (r);
+  r = post_json (paths[0], "{\"prompt\": \"p\", \"seconds\": \"0\", "
+      "\"video\": {\"id\": \"%s\"}}", id);
+  assert_error (r, 400, "invalid_value", "seconds");
+  response_free (r);
+  g_object_set (emu, "any-size", FALSE, NULL);
+  r = post_json (paths[0], "{\"prompt\": \"p\", \"seconds\": \"5\", "
+      "\"video\": {\"id\": \"%s\"}}", id);
+  assert_error (r, 400, "invalid_value", "seconds");
+  response_free (r);
+  g_object_set (emu, "any-size", TRUE, NULL);
+
+  /* Only a completed source. */
+  g_object_set (emu, "generation-time", 60.0, NULL);
+  slow_id = create_ok ("not yet", "32x32", "1");
+  for (i = 0; i < G_N_ELEMENTS (paths); i++) {
+    r = post_json (paths[i], "{\"prompt\": \"p\", \"seconds\": 4, "
+        "\"video\": {\"id\": \"%s\"}}", slow_id);
+    assert_error (r, 400, "video_not_ready", "video");
+    response_free (r);
+  }
+
+  /* None of those made a task. */
+  r = request ("GET", "/videos");
+  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
+          (obj (r), "data")), 2);
+  response_free (r);
+}
+
+GST_END_TEST;
+
+static void
+assert_not_offered (Response * r)
+{
+  JsonObject *error;
+
+  fail_unless_equals_int (r->status, 404);
+  error = json_object_get_object_member (obj (r), "error");
+  fail_unless (error != NULL);
+  fail_unless_equals_string (str (error, "message"), "Not found");
+  fail_unless_equals_string (str (error, "type"), "invalid_request_error");
+  fail_unless_equals_string (str (error, "code"), "unknown_url");
+  fail_unless_equals_int (json_object_get_size (error), 3);
+}
+
+GST_START_TEST (test_switches)
+{
+  g_autofree gchar *id = completed_source ("offered?", "32x32", "1");
+  g_autofree gchar *remix_path = task_path (id, "/remix");
+  gboolean remix, extensions, edits;
+  Response *r;
+
+  g_object_get (emu, "remix", &remix, "extensions", &extensions, "edits",
+      &edits, NULL);
+  fail_unless (remix && extensions && edits, "not all offered by default");
+
+  g_object_set (emu, "remix", FALSE, "extensions", FALSE, "edits", FALSE,
+      NULL);
+  r = post_json (remix_path, "{\"prompt\": \"p\"}");
+  assert_not_offered (r);
+  response_free (r);
+  r = post_json ("/videos/extensions", "{\"prompt\": \"p\", \"seconds\": 1, "
+      "\"video\": {\"id\": \"%s\"}}", id);
+  assert_not_offered (r);
+  response_free (r);
+  r = post_json ("/videos/edits", "{\"prompt\": \"p\", \"video\": "
+      "{\"id\": \"%s\"}}", id);
+  assert_not_offered (r);
+  response_free (r);
+
+  r = request ("GET", "/videos");
+  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
+          (obj (r), "data")), 1);
+  response_free (r);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_EXTEND, "POST"), 1);
+
+  /* Each switch alone, while running. */
+  g_object_set (emu, "edits", TRUE, NULL);
+  r = post_json ("/videos/edits", "{\"prompt\": \"p\", \"video\": "
+      "{\"id\": \"%s\"}}", id);
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+  r = post_json (remix_path, "{\"prompt\": \"p\"}");
+  assert_not_offered (r);
+  response_free (r);
+  g_object_set (emu, "remix", TRUE, "edits", FALSE, NULL);
+  r = post_json (remix_path, "{\"prompt\": \"p\"}");
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+  r = post_json ("/videos/edits", "{\"prompt\": \"p\", \"video\": "
+      "{\"id\": \"%s\"}}", id);
+  assert_not_offered (r);
+  response_free (r);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_derive_multipart)
+{
+  g_autofree gchar *id = completed_source ("multipart source", "32x32", "1");
+  g_autofree gchar *ext_id = NULL;
+  g_autofree gchar *chain_id = NULL;
+  g_autoptr (GBytes) upload = g_bytes_new_static ("\0\0\0\x18" "ftypmp42",
+      12);
+  g_autoptr (GBytes) mp4 = NULL;
+  g_autoptr (GPtrArray) log = NULL;
+  const gchar *paths[] = { "/videos/extensions", "/videos/edits" };
+  ApigoEmulatorRequest *req;
+  Response *r;
+  ClipInfo info;
+  guint i;
+
+  {
+    const gchar *fields[] = { "prompt", "more", "seconds", "1", "video_id", id,
+      NULL
+    };
+
+    r = post_form ("/videos/extensions", fields, NULL, NULL, NULL, NULL);
+    fail_unless_equals_int (r->status, 200);
+    fail_unless_equals_string (str (obj (r), "seconds"), "2");
+    fail_unless_equals_string (str (obj (r), "extended_from_video_id"), id);
+    ext_id = g_strdup (str (obj (r), "id"));
+    response_free (r);
+  }
+  log = apigo_emulator_get_requests (emu);
+  req = log_at (log, log->len - 1);
+  fail_unless (g_str_has_prefix (req->content_type, "multipart/form-data"));
+  fail_unless_equals_string (g_hash_table_lookup (req->form, "video_id"), id);
+  fail_unless_equals_string (req->video_id, ext_id);
+  wait_completed (ext_id);
+
+  /* An extension of an extension: all of it, then more. */
+  {
+    const gchar *fields[] = { "prompt", "even more", "seconds", "1",
+      "video[id]", ext_id, NULL
+    };
+
+    r = post_form ("/videos/extensions", fields, NULL, NULL, NULL, NULL);
+    fail_unless_equals_int (r->status, 200);
+    fail_unless_equals_string (str (obj (r), "seconds"), "3");
+    fail_unless_equals_string (str (obj (r), "extended_from_video_id"),
+        ext_id);
+    chain_id = g_strdup (str (obj (r), "id"));
+    response_free (r);
+  }
+  {
+    const gchar *fields[] = { "prompt", "edited", "video_id", id, NULL };
+
+    r = post_form ("/videos/edits", fields, NULL, NULL, NULL, NULL);
+    fail_unless_equals_int (r->status, 200);
+    fail_unless_equals_string (str (obj (r), "seconds"), "1");
+    fail_unless_equals_string (str (obj (r), "edited_from_video_id"), id);
+    response_free (r);
+  }
+
+  /* Uploaded videos are not taken. */
+  for (i = 0; i < G_N_ELEMENTS (paths); i++) {
+    const gchar *fields[] = { "prompt", "uploaded", "seconds", "1", NULL };
+
+    r = post_form (paths[i], fields, "video", upload, "clip.mp4",
+        "video/mp4");
+    assert_error (r, 400, "unsupported_upload", "video");
+    response_free (r);
+  }
+
+  wait_completed (chain_id);
+  mp4 = download (chain_id, NULL);
+  decode_clip (mp4, &info);
+  fail_unless_equals_int (info.width, 32);
+  fail_unless_equals_int (info.height, 32);
+  fail_unless_equals_int (info.frames, 3 * 30);
+  clip_info_clear (&info);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_derive_request_log)
+{
+  g_autofree gchar *id = completed_source ("routes", "32x32", "1");
+  g_autofree gchar *remix_path = task_path (id, "/remix");
+  g_autofree gchar *delete_path = task_path (id, "");
+  g_autofree gchar *remix_id = NULL;
+  g_autofree gchar *ext_id = NULL;
+  g_autofree gchar *edit_id = NULL;
+  g_autoptr (GPtrArray) log = NULL;
+  const gchar *routes[] = { "remix", "extend", "edit", "delete" };
+  ApigoEmulatorRoute expected[] = { APIGO_EMULATOR_ROUTE_REMIX,
+    APIGO_EMULATOR_ROUTE_EXTEND, APIGO_EMULATOR_ROUTE_EDIT,
+    APIGO_EMULATOR_ROUTE_DELETE
+  };
+  const gchar *ids[4];
+  Response *r;
+  guint i;
+
+  apigo_emulator_clear_requests (emu);
+  r = post_json (remix_path, "{\"prompt\": \"remixed\"}");
+  fail_unless_equals_int (r->status, 200);
+  remix_id = g_strdup (str (obj (r), "id"));
+  response_free (r);
+  r = post_json ("/videos/extensions", "{\"prompt\": \"extended\", "
+      "\"seconds\": \"1\", \"video\": {\"id\": \"%s\"}}", id);
+  fail_unless_equals_int (r->status, 200);
+  ext_id = g_strdup (str (obj (r), "id"));
+  response_free (r);
+  r = post_json ("/videos/edits", "{\"prompt\": \"edited\", \"video\": "
+      "{\"id\": \"%s\"}}", id);
+  fail_unless_equals_int (r->status, 200);
+  edit_id = g_strdup (str (obj (r), "id"));
+  response_free (r);
+  r = request ("DELETE", delete_path);
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+
+  ids[0] = remix_id;
+  ids[1] = ext_id;
+  ids[2] = edit_id;
+  ids[3] = id;
+  log = apigo_emulator_get_requests (emu);
+  fail_unless_equals_int (log->len, 4);
+  for (i = 0; i < 4; i++) {
+    ApigoEmulatorRequest *req = log_at (log, i);
+    g_autofree gchar *line = apigo_emulator_request_to_json (req);
+    g_autofree gchar *route = g_strdup_printf ("\"route\":\"%s\"", routes[i]);
+
+    fail_unless_equals_int (req->route, expected[i]);
+    fail_unless_equals_int (req->status, 200);
+    /* The task made (the one deleted). */
+    fail_unless_equals_string (req->video_id, ids[i]);
+    fail_unless (strstr (line, route) != NULL, "%s", line);
+    fail_unless_equals_int (apigo_emulator_count_requests (emu, expected[i],
+            NULL), 1);
+  }
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_REMIX, "POST"), 1);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_DELETE, "DELETE"), 1);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CREATE, NULL), 0);
+
+  /* What a clip shows was settled when it was asked for: the source may
+   * go. */
+  wait_completed (ext_id);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fault_extend)
+{
+  g_autofree gchar *id = completed_source ("faulty", "32x32", "1");
+  g_autoptr (GPtrArray) log = NULL;
+  ApigoEmulatorRequest *req;
+  Response *r;
+  JsonObject *error;
+
+  apigo_emulator_fail_status (emu, APIGO_EMULATOR_ROUTE_EXTEND, 503, 1);
+  /* Not on the other routes. */
+  r = post_json ("/videos/edits", "{\"prompt\": \"edited\", \"video\": "
+      "{\"id\": \"%s\"}}", id);
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+
+  r = post_json ("/videos/extensions", "{\"prompt\": \"extended\", "
+      "\"seconds\": 1, \"video\": {\"id\": \"%s\"}}", id);
+  assert_error (r, 503, NULL, NULL);
+  error = json_object_get_object_member (obj (r), "error");
+  fail_unless_equals_string (str (error, "type"), "server_error");
+  response_free (r);
+
+  /* Nor an answer at all. */
+  apigo_emulator_drop_connections (emu, APIGO_EMULATOR_ROUTE_EXTEND, 1);
+  r = post_json ("/videos/extensions", "{\"prompt\": \"extended\", "
+      "\"seconds\": 1, \"video\": {\"id\": \"%s\"}}", id);
+  fail_unless (r->error != NULL, "a dropped connection was answered");
+  response_free (r);
+
+  /* Neither made a task; the next one is served. */
+  r = request ("GET", "/videos");
+  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
+          (obj (r), "data")), 2);
+  response_free (r);
+  r = post_json ("/videos/extensions", "{\"prompt\": \"extended\", "
+      "\"seconds\": 1, \"video\": {\"id\": \"%s\"}}", id);
+  fail_unless_equals_int (r->status, 200);
+  response_free (r);
+
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_EXTEND, "POST"), 3);
+  log = apigo_emulator_get_requests (emu);
+  req = log_at (log, log->len - 3);
+  fail_unless_equals_int (req->route, APIGO_EMULATOR_ROUTE_EXTEND);
+  fail_unless_equals_int (req->status, 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 emulator_suite (void)
 {
@@ -2505,6 +3077,13 @@ emulator_suite (void)
   tcase_add_test (tc, test_cdn);
   tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_list_without_prompt);
+  tcase_add_test (tc, test_extension);
+  tcase_add_test (tc, test_edit);
+  tcase_add_test (tc, test_derive_errors);
+  tcase_add_test (tc, test_switches);
+  tcase_add_test (tc, test_derive_multipart);
+  tcase_add_test (tc, test_derive_request_log);
+  tcase_add_test (tc, test_fault_extend);
   suite_add_tcase (s, tc);
   return s;
 }

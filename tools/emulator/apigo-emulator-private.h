@@ -33,6 +33,10 @@ typedef struct
   gdouble expires_in;
   gboolean cdn;
   gboolean list_without_prompt;
+  /* Endpoints offered; gateways differ, and answer 404 for the others. */
+  gboolean remix;
+  gboolean extensions;
+  gboolean edits;
 } EmuSettings;
 
 void emu_settings_clear (EmuSettings * settings);

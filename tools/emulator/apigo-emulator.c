@@ -73,6 +73,9 @@ enum
   PROP_CDN_PORT,
   PROP_TLS_CERTIFICATE,
   PROP_LIST_WITHOUT_PROMPT,
+  PROP_REMIX,
+  PROP_EXTENSIONS,
+  PROP_EDITS,
   N_PROPS
 };
 
@@ -111,6 +114,9 @@ apigo_emulator_init (ApigoEmulator * emu)
   emu->settings.expires_in = DEFAULT_EXPIRES_IN;
   emu->settings.faststart = TRUE;
   emu->settings.audio = TRUE;
+  emu->settings.remix = TRUE;
+  emu->settings.extensions = TRUE;
+  emu->settings.edits = TRUE;
   emu->requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
       apigo_emulator_request_free);
 }
@@ -211,6 +217,15 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
     case PROP_LIST_WITHOUT_PROMPT:
       s->list_without_prompt = g_value_get_boolean (value);
       break;
+    case PROP_REMIX:
+      s->remix = g_value_get_boolean (value);
+      break;
+    case PROP_EXTENSIONS:
+      s->extensions = g_value_get_boolean (value);
+      break;
+    case PROP_EDITS:
+      s->edits = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -287,6 +302,15 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_LIST_WITHOUT_PROMPT:
       g_value_set_boolean (value, s->list_without_prompt);
       break;
+    case PROP_REMIX:
+      g_value_set_boolean (value, s->remix);
+      break;
+    case PROP_EXTENSIONS:
+      g_value_set_boolean (value, s->extensions);
+      break;
+    case PROP_EDITS:
+      g_value_set_boolean (value, s->edits);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -362,6 +386,14 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
       ("list-without-prompt", "List without prompt",
       "Leave the prompt out of the tasks in list answers (as some gateways "
       "do)", FALSE, rw);
+  props[PROP_REMIX] = g_param_spec_boolean ("remix", "Remix",
+      "Offer POST /videos/{id}/remix (else it answers 404 unknown_url, as "
+      "on a gateway without it)", TRUE, rw);
+  props[PROP_EXTENSIONS] = g_param_spec_boolean ("extensions", "Extensions",
+      "Offer POST /videos/extensions (else it answers 404 unknown_url)",
+      TRUE, rw);
+  props[PROP_EDITS] = g_param_spec_boolean ("edits", "Edits",
+      "Offer POST /videos/edits (else it answers 404 unknown_url)", TRUE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -652,6 +684,14 @@ apigo_emulator_route_to_string (ApigoEmulatorRoute route)
       return "list";
     case APIGO_EMULATOR_ROUTE_CDN:
       return "cdn";
+    case APIGO_EMULATOR_ROUTE_REMIX:
+      return "remix";
+    case APIGO_EMULATOR_ROUTE_EXTEND:
+      return "extend";
+    case APIGO_EMULATOR_ROUTE_EDIT:
+      return "edit";
+    case APIGO_EMULATOR_ROUTE_DELETE:
+      return "delete";
     case APIGO_EMULATOR_ROUTE_ANY:
     default:
       return "other";

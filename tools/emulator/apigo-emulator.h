@@ -27,6 +27,10 @@ typedef enum
   APIGO_EMULATOR_ROUTE_CONTENT,   /* GET /videos/{id}/content */
   APIGO_EMULATOR_ROUTE_LIST,      /* GET /videos */
   APIGO_EMULATOR_ROUTE_CDN,       /* GET /cdn/{id} on the CDN origin */
+  APIGO_EMULATOR_ROUTE_REMIX,     /* POST /videos/{id}/remix */
+  APIGO_EMULATOR_ROUTE_EXTEND,    /* POST /videos/extensions */
+  APIGO_EMULATOR_ROUTE_EDIT,      /* POST /videos/edits */
+  APIGO_EMULATOR_ROUTE_DELETE,    /* DELETE /videos/{id} */
 } ApigoEmulatorRoute;
 
 /* One request the emulator answered (or dropped). */
@@ -42,11 +46,13 @@ typedef struct
   gchar *idempotency_key;       /* or NULL */
   gchar *range;                 /* Range header, or NULL */
   gchar *content_type;          /* request Content-Type, or NULL */
-  GHashTable *form;             /* create only: field name -> value (gchar*) */
+  GHashTable *form;             /* create, remix, extend, edit: field name ->
+                                 * value (gchar*) */
   gchar *file_name;             /* create only: input_reference file name */
   gchar *file_content_type;     /* create only: input_reference part type */
   gsize file_size;              /* create only: input_reference byte count */
-  gchar *video_id;              /* the task the request was about / created */
+  gchar *video_id;              /* the task the request was about / created
+                                 * (remix, extend, edit: the new one) */
   gint64 monotonic_time;        /* g_get_monotonic_time() when it arrived */
   gboolean authorization_present;       /* any Authorization header at all */
 } ApigoEmulatorRequest;

@@ -80,6 +80,26 @@ emu_answer_error (SoupServerMessage * msg, guint status, const gchar * type,
 }
 
 void
+emu_answer_not_offered (SoupServerMessage * msg)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  /* Not the service's own shape: the gateway in front of it answers. */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  add_string_or_null (b, "message", "Not found");
+  add_string_or_null (b, "type", "invalid_request_error");
+  add_string_or_null (b, "code", "unknown_url");
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  emu_answer_json (msg, SOUP_STATUS_NOT_FOUND, root);
+}
+
+void
 emu_answer_problem (SoupServerMessage * msg, const EmuProblem * problem)
 {
   emu_answer_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request_error",

@@ -33,6 +33,10 @@ void emu_answer_json (SoupServerMessage * msg, guint status, JsonNode * node);
 void emu_answer_error (SoupServerMessage * msg, guint status,
     const gchar * type, const gchar * param, const gchar * code,
     const gchar * message);
+/* What a gateway answers for an endpoint it does not offer: 404
+ * {"error": {"message": "Not found", "type": "invalid_request_error",
+ * "code": "unknown_url"}}, exactly (no param). */
+void emu_answer_not_offered (SoupServerMessage * msg);
 /* 400 invalid_request_error from @problem. */
 void emu_answer_problem (SoupServerMessage * msg, const EmuProblem * problem);
 /* An injected fault (action ANSWER): its status, body and exactly its

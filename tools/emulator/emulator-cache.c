@@ -33,16 +33,27 @@ checksum_add_uint (GChecksum * sum, guint value)
   checksum_add (sum, &le, sizeof (le));
 }
 
+static void
+checksum_add_part (GChecksum * sum, const EmuRenderPart * part)
+{
+  checksum_add (sum, part->text, strlen (part->text));
+  checksum_add_uint (sum, part->seconds);
+}
+
 gchar *
 emu_cache_key (const EmuRenderSpec * spec)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  const EmuRenderPart *first = &spec->parts[0];
+  guint i;
 
+  /* The first part where a clip's only one always was, the others after
+   * everything: keys of one-part clips did not change with stitching. */
   checksum_add (sum, CACHE_VERSION, strlen (CACHE_VERSION));
-  checksum_add (sum, spec->prompt, strlen (spec->prompt));
+  checksum_add (sum, first->text, strlen (first->text));
   checksum_add_uint (sum, spec->width);
   checksum_add_uint (sum, spec->height);
-  checksum_add_uint (sum, spec->seconds);
+  checksum_add_uint (sum, first->seconds);
   checksum_add_uint (sum, spec->faststart ? 1 : 0);
   checksum_add_uint (sum, spec->audio ? 1 : 0);
   if (spec->reference) {
@@ -53,6 +64,8 @@ emu_cache_key (const EmuRenderSpec * spec)
   } else {
     checksum_add (sum, NULL, 0);
   }
+  for (i = 1; i < spec->n_parts; i++)
+    checksum_add_part (sum, &spec->parts[i]);
 
   return g_strdup (g_checksum_get_string (sum));
 }

@@ -28,6 +28,13 @@ add_field (EmuForm * form, const gchar * name, gchar * value)
     g_hash_table_insert (form->fields, g_strdup (name), value);
 }
 
+/* A part without a type is text, as in HTML forms. */
+static gboolean
+is_text (const gchar * type)
+{
+  return type == NULL || g_ascii_strcasecmp (type, "text/plain") == 0;
+}
+
 static gboolean
 parse_multipart (SoupServerMessage * msg, GBytes * body, EmuForm * form,
     EmuProblem * problem)
@@ -64,6 +71,14 @@ parse_multipart (SoupServerMessage * msg, GBytes * body, EmuForm * form,
     if (g_str_equal (name, EMU_FORM_FILE_FIELD)) {
       take_file (form, part_body, g_hash_table_lookup (params, "filename"),
           soup_message_headers_get_content_type (part_headers, NULL));
+      continue;
+    }
+    /* An uploaded video, not a text field. */
+    if (g_str_equal (name, EMU_FORM_VIDEO_FIELD) &&
+        (g_hash_table_contains (params, "filename") ||
+            !is_text (soup_message_headers_get_content_type (part_headers,
+                    NULL)))) {
+      form->video_other = TRUE;
       continue;
     }
     data = g_bytes_get_data (part_body, &size);
@@ -103,6 +118,25 @@ refuse:
   return FALSE;
 }
 
+/* "video": {"id": "video_..."}; the emulator takes nothing else there. */
+static void
+parse_json_video (JsonNode * node, EmuForm * form)
+{
+  JsonObject *object;
+  JsonNode *id;
+
+  if (JSON_NODE_HOLDS_OBJECT (node)) {
+    object = json_node_get_object (node);
+    id = json_object_get_member (object, "id");
+    if (id && JSON_NODE_HOLDS_VALUE (id) &&
+        json_node_get_value_type (id) == G_TYPE_STRING) {
+      add_field (form, EMU_FORM_VIDEO_ID, json_node_dup_string (id));
+      return;
+    }
+  }
+  form->video_other = TRUE;
+}
+
 static gboolean
 parse_json (GBytes * body, EmuForm * form, EmuProblem * problem)
 {
@@ -134,6 +168,10 @@ parse_json (GBytes * body, EmuForm * form, EmuProblem * problem)
     if (g_str_equal (name, EMU_FORM_FILE_FIELD)) {
       if (!parse_json_reference (node, form, problem))
         return FALSE;
+      continue;
+    }
+    if (g_str_equal (name, EMU_FORM_VIDEO_FIELD)) {
+      parse_json_video (node, form);
       continue;
     }
     /* Unknown shapes are ignored, like unknown fields. */
@@ -208,6 +246,7 @@ emu_form_clear (EmuForm * form)
   g_clear_pointer (&form->file, g_bytes_unref);
   g_clear_pointer (&form->file_name, g_free);
   g_clear_pointer (&form->file_type, g_free);
+  form->video_other = FALSE;
 }
 
 const gchar *

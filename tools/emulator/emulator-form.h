@@ -2,9 +2,9 @@
  * Copyright (C) 2026 gst-apigo authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Reads the fields of a create or remix request, whichever way the client
- * encoded them: multipart/form-data (our plugin, the SDKs with a file),
- * application/json or application/x-www-form-urlencoded.
+ * Reads the fields of a create, remix, extension or edit request, whichever
+ * way the client encoded them: multipart/form-data (our plugin, the SDKs
+ * with a file), application/json or application/x-www-form-urlencoded.
  */
 
 #ifndef __EMULATOR_FORM_H__
@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 
 /* The field that carries the image. */
 #define EMU_FORM_FILE_FIELD "input_reference"
+/* The source of an extension or edit: JSON {"video": {"id": ...}} becomes
+ * the field EMU_FORM_VIDEO_ID; anything else there (a file part, a URL)
+ * sets video_other. */
+#define EMU_FORM_VIDEO_FIELD "video"
+#define EMU_FORM_VIDEO_ID "video_id"
 
 typedef struct
 {
@@ -23,6 +28,7 @@ typedef struct
   GBytes *file;                 /* input_reference bytes, or NULL */
   gchar *file_name;             /* as sent, or NULL */
   gchar *file_type;             /* as sent, or NULL */
+  gboolean video_other;         /* "video" given, but not as an id */
 } EmuForm;
 
 /* FALSE with @problem set when the body cannot be read. */

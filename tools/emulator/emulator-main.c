@@ -80,6 +80,7 @@ main (int argc, char **argv)
   gboolean chunked = FALSE, ignore_range = FALSE;
   gboolean ignore_idempotency_key = FALSE, cdn = FALSE;
   gboolean list_without_prompt = FALSE;
+  gboolean no_remix = FALSE, no_extensions = FALSE, no_edits = FALSE;
   Output out = { FALSE, NULL, };
   GOptionEntry entries[] = {
     {"port", 'p', 0, G_OPTION_ARG_INT, &port,
@@ -119,6 +120,13 @@ main (int argc, char **argv)
         NULL},
     {"list-without-prompt", 0, 0, G_OPTION_ARG_NONE, &list_without_prompt,
         "Leave the prompt out of list answers", NULL},
+    {"no-remix", 0, 0, G_OPTION_ARG_NONE, &no_remix,
+        "Answer 404 to POST /videos/{id}/remix, like a gateway without it",
+        NULL},
+    {"no-extensions", 0, 0, G_OPTION_ARG_NONE, &no_extensions,
+        "Answer 404 to POST /videos/extensions", NULL},
+    {"no-edits", 0, 0, G_OPTION_ARG_NONE, &no_edits,
+        "Answer 404 to POST /videos/edits", NULL},
     {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
         "Serve HTTPS with this PEM certificate (with --tls-key)", "FILE"},
     {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -183,7 +191,8 @@ main (int argc, char **argv)
       "create-delay", create_delay, "cache-dir", cache_dir,
       "ignore-idempotency-key", ignore_idempotency_key,
       "expires-in", expires_in, "cdn", cdn,
-      "list-without-prompt", list_without_prompt,
+      "list-without-prompt", list_without_prompt, "remix", !no_remix,
+      "extensions", !no_extensions, "edits", !no_edits,
       "tls-certificate", certificate, NULL);
   g_signal_connect (emu, "request-logged", G_CALLBACK (on_request), &out);
 

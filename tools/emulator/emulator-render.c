@@ -12,6 +12,12 @@
  * decoded input_reference (so the frame count stays exact) and keeps copies
  * of a few frames, from which the thumbnail and the sprite sheet are made
  * once the clip is written.
+ *
+ * A stitched clip (an extension: its source's parts, then the new one) is
+ * the same pipeline with the length of all its parts; probes on the sources
+ * switch text, pattern and tone at the first frame of each part, so that
+ * the first part is frame for frame its source's clip, and the clock runs
+ * on through the others.
  */
 
 #include "emulator-render.h"
@@ -131,6 +137,131 @@ static const gchar *const patterns[] = {
   "smpte", "ball", "smpte75", "circular", "pinwheel", "spokes", "gradient",
   "colors", "bar", "smpte100",
 };
+
+static const gchar *
+part_pattern (const EmuRenderPart * part)
+{
+  return patterns[g_str_hash (part->text) % G_N_ELEMENTS (patterns)];
+}
+
+static guint
+part_freq (const EmuRenderPart * part)
+{
+  return 220 + (g_str_hash (part->text) % 8) * 55;
+}
+
+guint
+emu_render_spec_seconds (const EmuRenderSpec * spec)
+{
+  guint i, seconds = 0;
+
+  for (i = 0; i < spec->n_parts; i++)
+    seconds += spec->parts[i].seconds;
+  return seconds;
+}
+
+/* textoverlay takes Pango markup: a prompt is plain text. */
+static void
+set_caption (GstElement * overlay, const EmuRenderPart * part)
+{
+  g_autofree gchar *text = g_markup_escape_text (part->text, -1);
+
+  g_object_set (overlay, "text", text, NULL);
+}
+
+/* Switches a stitched clip to each next part: text and pattern at its first
+ * frame, tone at its first audio buffer (one per frame). */
+typedef struct
+{
+  const EmuRenderSpec *spec;
+  GstElement *pattern;          /* videotestsrc */
+  GstElement *overlay;          /* textoverlay */
+  GstElement *tone;             /* audiotestsrc, or NULL */
+  guint video_index;            /* streaming thread of pattern only */
+  guint audio_index;            /* streaming thread of tone only */
+} Switcher;
+
+/* The part frame @index belongs to; @first: whether it is its first. */
+static guint
+part_of_frame (const EmuRenderSpec * spec, guint index, gboolean * first)
+{
+  guint i, start = 0;
+
+  for (i = 0; i + 1 < spec->n_parts; i++) {
+    guint frames = spec->parts[i].seconds * EMU_RENDER_FPS;
+
+    if (index < start + frames)
+      break;
+    start += frames;
+  }
+  *first = index == start;
+  return i;
+}
+
+static GstPadProbeReturn
+switch_video (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Switcher *sw = user_data;
+  guint index = sw->video_index++;
+  gboolean first, next_first;
+  guint part = part_of_frame (sw->spec, index, &first);
+  guint next = part_of_frame (sw->spec, index + 1, &next_first);
+
+  /* The overlay draws on this frame once the probe returns. */
+  if (first && part > 0)
+    set_caption (sw->overlay, &sw->spec->parts[part]);
+  /* This frame is made already: the pattern is for the next one. */
+  if (next != part)
+    gst_util_set_object_arg (G_OBJECT (sw->pattern), "pattern",
+        part_pattern (&sw->spec->parts[next]));
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+switch_audio (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Switcher *sw = user_data;
+  guint index = sw->audio_index++;
+  gboolean first;
+  guint part = part_of_frame (sw->spec, index, &first);
+  guint next = part_of_frame (sw->spec, index + 1, &first);
+
+  if (next != part)
+    g_object_set (sw->tone, "freq", (gdouble) part_freq (&sw->spec->parts
+            [next]), NULL);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+switcher_attach (Switcher * sw, GstElement * pipeline,
+    const EmuRenderSpec * spec)
+{
+  g_autoptr (GstPad) video_pad = NULL;
+
+  sw->spec = spec;
+  sw->pattern = get_element (pipeline, "src");
+  sw->overlay = get_element (pipeline, "overlay");
+  sw->tone = get_element (pipeline, "tone");
+
+  video_pad = gst_element_get_static_pad (sw->pattern, "src");
+  gst_pad_add_probe (video_pad, GST_PAD_PROBE_TYPE_BUFFER, switch_video, sw,
+      NULL);
+  if (sw->tone) {
+    g_autoptr (GstPad) audio_pad = gst_element_get_static_pad (sw->tone,
+        "src");
+
+    gst_pad_add_probe (audio_pad, GST_PAD_PROBE_TYPE_BUFFER, switch_audio,
+        sw, NULL);
+  }
+}
+
+static void
+switcher_clear (Switcher * sw)
+{
+  gst_clear_object (&sw->pattern);
+  gst_clear_object (&sw->overlay);
+  gst_clear_object (&sw->tone);
+}
 
 static gboolean
 copy_reference_frame (Tap * tap, GstPad * pad, GstBuffer * buf)
@@ -411,21 +542,21 @@ build_pipeline (EmuRenderer * renderer, const EmuRenderSpec * spec,
   g_autofree gchar *desc = NULL;
   g_autofree gchar *audio = NULL;
   g_autofree gchar *font = NULL;
-  g_autofree gchar *text = NULL;
   g_autoptr (GstElement) src = NULL;
   g_autoptr (GstElement) overlay = NULL;
   g_autoptr (GstElement) clock = NULL;
   g_autoptr (GstElement) sink = NULL;
   GstElement *pipeline;
-  guint frames = spec->seconds * EMU_RENDER_FPS;
-  guint hash = g_str_hash (spec->prompt);
+  const EmuRenderPart *first = &spec->parts[0];
+  guint frames = emu_render_spec_seconds (spec) * EMU_RENDER_FPS;
 
-  /* One audio buffer per video frame: both tracks end together. */
+  /* One audio buffer per video frame: both tracks end together (and a
+   * stitched clip's parts start on the same buffer in both). */
   if (spec->audio)
-    audio = g_strdup_printf ("audiotestsrc wave=sine freq=%u "
+    audio = g_strdup_printf ("audiotestsrc name=tone wave=sine freq=%u "
         "samplesperbuffer=%u num-buffers=%u ! "
         "audio/x-raw,rate=%u,channels=2 ! audioconvert ! avenc_aac ! "
-        "queue ! mux.", 220 + (hash % 8) * 55, AUDIO_RATE / EMU_RENDER_FPS,
+        "queue ! mux.", part_freq (first), AUDIO_RATE / EMU_RENDER_FPS,
         frames, AUDIO_RATE);
 
   desc = g_strdup_printf ("videotestsrc name=src num-buffers=%u ! "
@@ -449,13 +580,11 @@ build_pipeline (EmuRenderer * renderer, const EmuRenderSpec * spec,
   clock = get_element (pipeline, "clock");
   sink = get_element (pipeline, "sink");
 
-  gst_util_set_object_arg (G_OBJECT (src), "pattern",
-      patterns[hash % G_N_ELEMENTS (patterns)]);
-  /* textoverlay takes Pango markup: a prompt is plain text. */
-  text = g_markup_escape_text (spec->prompt, -1);
+  gst_util_set_object_arg (G_OBJECT (src), "pattern", part_pattern (first));
+  set_caption (overlay, first);
   font = g_strdup_printf ("Sans %u", MAX (6, MIN (spec->width,
               spec->height) / 24));
-  g_object_set (overlay, "text", text, "font-desc", font, NULL);
+  g_object_set (overlay, "font-desc", font, NULL);
   g_object_set (clock, "font-desc", font, NULL);
   g_object_set (sink, "location", location, NULL);
 
@@ -474,13 +603,17 @@ emu_render_clip (EmuRenderer * renderer, const EmuRenderSpec * spec,
   g_autofree gchar *contents = NULL;
   gsize length;
   Tap tap = { NULL, };
+  Switcher switcher = { NULL, };
   gint fd;
+  guint i;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (spec->width >= 2 && spec->height >= 2, FALSE);
-  g_return_val_if_fail (spec->seconds > 0, FALSE);
+  g_return_val_if_fail (spec->n_parts > 0, FALSE);
+  for (i = 0; i < spec->n_parts; i++)
+    g_return_val_if_fail (spec->parts[i].seconds > 0, FALSE);
 
-  tap.total = spec->seconds * EMU_RENDER_FPS;
+  tap.total = emu_render_spec_seconds (spec) * EMU_RENDER_FPS;
   tap.frames_done = frames_done;
 
   if (spec->reference) {
@@ -507,6 +640,8 @@ emu_render_clip (EmuRenderer * renderer, const EmuRenderSpec * spec,
   last_overlay = get_element (pipeline, "clock");
   pad = gst_element_get_static_pad (last_overlay, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, tap_probe, &tap, NULL);
+  if (spec->n_parts > 1)
+    switcher_attach (&switcher, pipeline, spec);
 
   if (!run_pipeline (pipeline, cancellable, EMU_RENDER_ERROR_PIPELINE,
           "Rendering", error)) {
@@ -541,6 +676,7 @@ done:
     g_warning ("Cannot remove %s: %s", location, g_strerror (errno));
   g_clear_pointer (&tap.reference, gst_sample_unref);
   tap_clear (&tap);
+  switcher_clear (&switcher);
   return ok;
 }
 

@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Renders the assets of one task with GStreamer: an H.264 MP4 clip showing
- * the prompt, a JPEG thumbnail and a JPEG sprite sheet.  Blocking: call it
- * from a worker thread, never from the server thread.
+ * the prompt (or, for a stitched clip, each part's text in turn), a JPEG
+ * thumbnail and a JPEG sprite sheet.  Blocking: call it from a worker
+ * thread, never from the server thread.
  */
 
 #ifndef __EMULATOR_RENDER_H__
@@ -16,16 +17,27 @@ G_BEGIN_DECLS
 
 #define EMU_RENDER_FPS 30
 
+/* @seconds of the clip showing @text over a look (pattern, tone) of its
+ * own, picked from @text. */
 typedef struct
 {
-  const gchar *prompt;
+  gchar *text;
+  guint seconds;
+} EmuRenderPart;
+
+typedef struct
+{
+  const EmuRenderPart *parts;   /* one after the other; at least one */
+  guint n_parts;
   guint width;
   guint height;
-  guint seconds;
   GBytes *reference;            /* encoded image for the first frame, or NULL */
   gboolean faststart;
   gboolean audio;
 } EmuRenderSpec;
+
+/* The clip's length: all the parts'. */
+guint emu_render_spec_seconds (const EmuRenderSpec * spec);
 
 typedef struct
 {

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Every request goes through serve(): route it, apply an injected fault if
- * one is due, check the bearer token, answer, and log it (with the status
+ * one is due, check the bearer token, answer (a 404 for an endpoint
+ * switched off, as from a gateway without it), and log it (with the status
  * it got).  /_emulator/requests, the log itself, is neither checked nor
  * logged.  The CDN origin, a second server, serves /cdn/{id} the same way,
  * with a signed URL's token instead of a bearer token.
@@ -21,6 +22,7 @@
 
 #define DEFAULT_SIZE "720x1280"
 #define DEFAULT_SECONDS "4"
+#define EDIT_CAPTION "edit: "
 #define MAX_PROMPT_BYTES 32000
 #define ANY_SIZE_MIN 16
 #define ANY_SIZE_MAX 4096
@@ -46,6 +48,8 @@ typedef enum
   ACTION_DELETE,
   ACTION_CONTENT,
   ACTION_REMIX,
+  ACTION_EXTEND,
+  ACTION_EDIT,
   ACTION_CDN,
 } Action;
 
@@ -98,13 +102,19 @@ query_param (Call * call, const gchar * name)
 /* Answers */
 
 static void
-answer_not_found (Call * call)
+answer_no_such_video (Call * call, const gchar * id, const gchar * param)
 {
   g_autofree gchar *message = g_strdup_printf ("Video with id '%s' not "
-      "found.", call->video_id);
+      "found.", id);
 
   emu_answer_error (call->msg, SOUP_STATUS_NOT_FOUND,
-      "invalid_request_error", "video_id", "not_found", message);
+      "invalid_request_error", param, "not_found", message);
+}
+
+static void
+answer_not_found (Call * call)
+{
+  answer_no_such_video (call, call->video_id, "video_id");
 }
 
 static void
@@ -197,6 +207,25 @@ check_prompt (const gchar * prompt, EmuProblem * problem)
   return TRUE;
 }
 
+/* @text NULL: the default. */
+static gboolean
+check_seconds (const gchar * text, gboolean any_size, guint * seconds,
+    EmuProblem * problem)
+{
+  if (parse_seconds (text ? text : DEFAULT_SECONDS, any_size, seconds))
+    return TRUE;
+
+  if (any_size)
+    emu_problem_set (problem, "seconds", "invalid_value", "Invalid value "
+        "for 'seconds': '%s'. Expected a whole number from 1 to %d.",
+        text, ANY_SECONDS_MAX);
+  else
+    emu_problem_set (problem, "seconds", "invalid_value", "Invalid value "
+        "for 'seconds': '%s'. Supported values are: '4', '8', and '12'.",
+        text);
+  return FALSE;
+}
+
 /* Fills @params (borrowing from @form) or says what is wrong. */
 static gboolean
 validate_create (Call * call, EmuForm * form, EmuTaskParams * params,
@@ -229,18 +258,8 @@ validate_create (Call * call, EmuForm * form, EmuTaskParams * params,
     return FALSE;
   }
 
-  if (!parse_seconds (seconds ? seconds : DEFAULT_SECONDS, any_size,
-          &params->seconds)) {
-    if (any_size)
-      emu_problem_set (problem, "seconds", "invalid_value", "Invalid value "
-          "for 'seconds': '%s'. Expected a whole number from 1 to %d.",
-          seconds, ANY_SECONDS_MAX);
-    else
-      emu_problem_set (problem, "seconds", "invalid_value", "Invalid value "
-          "for 'seconds': '%s'. Supported values are: '4', '8', and '12'.",
-          seconds);
+  if (!check_seconds (seconds, any_size, &params->seconds, problem))
     return FALSE;
-  }
 
   if (form->file && emu_sniff_image (form->file) == NULL) {
     emu_problem_set (problem, EMU_FORM_FILE_FIELD, "invalid_image_format",
@@ -475,11 +494,153 @@ handle_remix (Call * call)
   if (key)
     task = emu_task_table_find_idempotent (call_tasks (call), key);
   if (task == NULL) {
-    /* Same model, size and length as the source; a new prompt. */
+    /* Same model, size and length as the source; a new prompt, shown
+     * throughout. */
     params = *emu_task_get_params (source);
     params.prompt = (gchar *) prompt;
     params.reference = NULL;
     params.remixed_from = call->video_id;
+    params.extended_from = params.edited_from = NULL;
+    params.parts = NULL;
+    params.n_parts = 0;
+    apply_settings (call, &params);
+    task = emu_task_table_create (call_tasks (call), &params, key);
+  }
+  answer_task (call, task);
+
+out:
+  emu_problem_clear (&problem);
+  emu_form_clear (&form);
+}
+
+/* The source an extension or edit names, in any of the accepted ways. */
+static const gchar *
+source_id (EmuForm * form)
+{
+  const gchar *id = g_hash_table_lookup (form->fields, EMU_FORM_VIDEO_ID);
+
+  /* How the SDKs spell a nested field in a form. */
+  if (id == NULL)
+    id = g_hash_table_lookup (form->fields, "video[id]");
+  return id;
+}
+
+/* Checks the body of an extension (@extend) or edit; on success the
+ * completed source is in @source and the extension's length in @seconds.
+ * Otherwise answers. */
+static gboolean
+validate_derive (Call * call, EmuForm * form, gboolean extend,
+    EmuTask ** source, guint * seconds)
+{
+  EmuProblem problem = { NULL, };
+  const gchar *id;
+
+  if (form->video_other) {
+    emu_problem_set (&problem, EMU_FORM_VIDEO_FIELD, "unsupported_upload",
+        "The emulator takes the video to %s by id only: {\"video\": "
+        "{\"id\": \"video_...\"}} or a 'video_id' field, not an upload.",
+        extend ? "extend" : "edit");
+    goto refuse;
+  }
+  if (!check_prompt (g_hash_table_lookup (form->fields, "prompt"), &problem))
+    goto refuse;
+  if (extend && !check_seconds (g_hash_table_lookup (form->fields,
+              "seconds"), call->settings.any_size, seconds, &problem))
+    goto refuse;
+  id = source_id (form);
+  if (id == NULL || *id == '\0') {
+    emu_problem_set (&problem, EMU_FORM_VIDEO_FIELD,
+        "missing_required_parameter", "Missing required parameter: "
+        "'video'.");
+    goto refuse;
+  }
+
+  g_free (call->log->video_id);
+  call->log->video_id = g_strdup (id);
+  *source = emu_task_table_lookup (call_tasks (call), id);
+  if (*source == NULL) {
+    answer_no_such_video (call, id, EMU_FORM_VIDEO_FIELD);
+    return FALSE;
+  }
+  if (emu_task_get_status (*source) != EMU_TASK_COMPLETED) {
+    g_clear_pointer (source, emu_task_unref);
+    emu_answer_error (call->msg, SOUP_STATUS_BAD_REQUEST,
+        "invalid_request_error", EMU_FORM_VIDEO_FIELD, "video_not_ready",
+        extend ? "Only a completed video can be extended." :
+        "Only a completed video can be edited.");
+    return FALSE;
+  }
+  return TRUE;
+
+refuse:
+  emu_answer_problem (call->msg, &problem);
+  emu_problem_clear (&problem);
+  return FALSE;
+}
+
+/* POST /videos/extensions (@extend) and /videos/edits: a new task made
+ * from a completed one, named in the body.  An extension's clip is its
+ * source's (all of its parts) followed by the new prompt for @seconds
+ * more; an edit's is as long as its source's, showing the new prompt. */
+static void
+handle_derive (Call * call, gboolean extend)
+{
+  g_autoptr (EmuTask) source = NULL;
+  g_autoptr (EmuTask) task = NULL;
+  g_autofree EmuRenderPart *parts = NULL;
+  g_autofree gchar *caption = NULL;
+  EmuForm form = { NULL, };
+  EmuProblem problem = { NULL, };
+  EmuTaskParams params;
+  const gchar *key = idempotency_key (call);
+  const gchar *prompt, *model;
+  guint seconds = 0;
+
+  if (!emu_form_parse (call->msg, &form, &problem)) {
+    emu_answer_problem (call->msg, &problem);
+    goto out;
+  }
+  log_form (call, &form);
+  if (!validate_derive (call, &form, extend, &source, &seconds))
+    goto out;
+  prompt = g_hash_table_lookup (form.fields, "prompt");
+  model = g_hash_table_lookup (form.fields, "model");
+
+  if (key)
+    task = emu_task_table_find_idempotent (call_tasks (call), key);
+  if (task == NULL) {
+    const EmuTaskParams *from = emu_task_get_params (source);
+
+    /* Same size (and model, unless one is given) as the source. */
+    params = *from;
+    params.prompt = (gchar *) prompt;
+    if (model && *model)
+      params.model = (gchar *) model;
+    params.remixed_from = params.extended_from = params.edited_from = NULL;
+
+    if (extend) {
+      EmuRenderPart whole = { from->prompt, from->seconds };
+      guint n = MAX (from->n_parts, 1);
+
+      /* The source's first frame stays first: its reference is kept. */
+      parts = g_new (EmuRenderPart, n + 1);
+      memcpy (parts, from->n_parts ? from->parts : &whole,
+          n * sizeof (EmuRenderPart));
+      parts[n].text = (gchar *) prompt;
+      parts[n].seconds = seconds;
+      params.n_parts = n + 1;
+      params.seconds = from->seconds + seconds;
+      params.extended_from = (gchar *) emu_task_get_id (source);
+    } else {
+      caption = g_strconcat (EDIT_CAPTION, prompt, NULL);
+      parts = g_new (EmuRenderPart, 1);
+      parts[0].text = caption;
+      parts[0].seconds = from->seconds;
+      params.n_parts = 1;
+      params.reference = NULL;
+      params.edited_from = (gchar *) emu_task_get_id (source);
+    }
+    params.parts = parts;
     apply_settings (call, &params);
     task = emu_task_table_create (call_tasks (call), &params, key);
   }
@@ -732,6 +893,12 @@ route_path (const gchar * method, const gchar * path, gchar ** video_id)
   }
   if (*parts[2] == '\0' || n > 4)
     return ACTION_UNKNOWN;
+  if (n == 3 && g_str_equal (method, "POST")) {
+    if (g_str_equal (parts[2], "extensions"))
+      return ACTION_EXTEND;
+    if (g_str_equal (parts[2], "edits"))
+      return ACTION_EDIT;
+  }
   *video_id = g_uri_unescape_string (parts[2], NULL);
   if (*video_id == NULL)
     return ACTION_UNKNOWN;
@@ -777,6 +944,14 @@ action_route (Action action)
       return APIGO_EMULATOR_ROUTE_RETRIEVE;
     case ACTION_CONTENT:
       return APIGO_EMULATOR_ROUTE_CONTENT;
+    case ACTION_DELETE:
+      return APIGO_EMULATOR_ROUTE_DELETE;
+    case ACTION_REMIX:
+      return APIGO_EMULATOR_ROUTE_REMIX;
+    case ACTION_EXTEND:
+      return APIGO_EMULATOR_ROUTE_EXTEND;
+    case ACTION_EDIT:
+      return APIGO_EMULATOR_ROUTE_EDIT;
     default:
       return APIGO_EMULATOR_ROUTE_ANY;
   }
@@ -850,7 +1025,22 @@ dispatch (Call * call, Action action, const gchar * path)
       handle_content (call);
       break;
     case ACTION_REMIX:
-      handle_remix (call);
+      if (call->settings.remix)
+        handle_remix (call);
+      else
+        emu_answer_not_offered (call->msg);
+      break;
+    case ACTION_EXTEND:
+      if (call->settings.extensions)
+        handle_derive (call, TRUE);
+      else
+        emu_answer_not_offered (call->msg);
+      break;
+    case ACTION_EDIT:
+      if (call->settings.edits)
+        handle_derive (call, FALSE);
+      else
+        emu_answer_not_offered (call->msg);
       break;
     case ACTION_CDN:
       handle_cdn (call);

@@ -81,6 +81,8 @@ emu_task_ref (EmuTask * task)
 void
 emu_task_unref (EmuTask * task)
 {
+  guint i;
+
   if (!g_atomic_int_dec_and_test (&task->ref_count))
     return;
 
@@ -88,6 +90,11 @@ emu_task_unref (EmuTask * task)
   g_free (task->params.model);
   g_free (task->params.prompt);
   g_free (task->params.remixed_from);
+  g_free (task->params.extended_from);
+  g_free (task->params.edited_from);
+  for (i = 0; i < task->params.n_parts; i++)
+    g_free (task->params.parts[i].text);
+  g_free (task->params.parts);
   g_strfreev (task->params.script);
   g_clear_pointer (&task->params.reference, g_bytes_unref);
   g_object_unref (task->cancellable);
@@ -128,6 +135,7 @@ static EmuTask *
 task_new (const EmuTaskParams * params)
 {
   EmuTask *task = g_new0 (EmuTask, 1);
+  guint i;
 
   task->ref_count = 1;
   task->id = new_task_id ();
@@ -135,6 +143,13 @@ task_new (const EmuTaskParams * params)
   task->params.model = g_strdup (params->model);
   task->params.prompt = g_strdup (params->prompt);
   task->params.remixed_from = g_strdup (params->remixed_from);
+  task->params.extended_from = g_strdup (params->extended_from);
+  task->params.edited_from = g_strdup (params->edited_from);
+  task->params.parts = g_new0 (EmuRenderPart, params->n_parts);
+  for (i = 0; i < params->n_parts; i++) {
+    task->params.parts[i].text = g_strdup (params->parts[i].text);
+    task->params.parts[i].seconds = params->parts[i].seconds;
+  }
   task->params.script = g_strdupv (params->script);
   if (params->reference)
     task->params.reference = g_bytes_ref (params->reference);
@@ -151,11 +166,12 @@ render_job (gpointer data, gpointer user_data)
 {
   EmuTask *task = data;
   EmuTaskTable *table = user_data;
+  EmuRenderPart whole = { task->params.prompt, task->params.seconds };
   EmuRenderSpec spec = {
-    .prompt = task->params.prompt,
+    .parts = task->params.n_parts ? task->params.parts : &whole,
+    .n_parts = MAX (task->params.n_parts, 1),
     .width = task->params.width,
     .height = task->params.height,
-    .seconds = task->params.seconds,
     .reference = task->params.reference,
     .faststart = task->params.faststart,
     .audio = task->params.audio,
@@ -167,7 +183,8 @@ render_job (gpointer data, gpointer user_data)
   g_atomic_int_set (&task->render_started, 1);
 
   if (emu_cache_load (table->cache_dir, key, &output)) {
-    g_atomic_int_set (&task->frames_done, spec.seconds * EMU_RENDER_FPS);
+    g_atomic_int_set (&task->frames_done,
+        emu_render_spec_seconds (&spec) * EMU_RENDER_FPS);
   } else if (emu_render_clip (table->renderer, &spec, table->cache_dir,
           task->cancellable, &task->frames_done, &output, &error)) {
     emu_cache_store (table->cache_dir, key, &output);
@@ -564,6 +581,12 @@ emu_task_to_json (EmuTask * task, gdouble expires_in)
   add_string_or_null (b, "size", size);
   add_string_or_null (b, "seconds", seconds);
   add_string_or_null (b, "remixed_from_video_id", task->params.remixed_from);
+  /* Newer fields, only where they apply. */
+  if (task->params.extended_from)
+    add_string_or_null (b, "extended_from_video_id",
+        task->params.extended_from);
+  if (task->params.edited_from)
+    add_string_or_null (b, "edited_from_video_id", task->params.edited_from);
 
   json_builder_set_member_name (b, "error");
   if (st.status == EMU_TASK_FAILED) {

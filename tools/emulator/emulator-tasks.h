@@ -13,6 +13,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "emulator-render.h"
+
 G_BEGIN_DECLS
 
 typedef struct _EmuTask EmuTask;
@@ -45,6 +47,13 @@ typedef struct
   guint seconds;
   GBytes *reference;            /* input_reference image, or NULL */
   gchar *remixed_from;          /* or NULL */
+  gchar *extended_from;         /* or NULL */
+  gchar *edited_from;           /* or NULL */
+  /* What the clip shows, when not the prompt throughout: an extension's
+   * source parts then its own, an edit's caption.  Their seconds add up to
+   * @seconds.  NULL (and 0) otherwise. */
+  EmuRenderPart *parts;
+  guint n_parts;
   gboolean pending;             /* start as "pending" instead of "queued" */
   gdouble generation_time;      /* seconds from created to completed, at least */
   gboolean faststart;
