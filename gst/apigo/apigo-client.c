@@ -400,17 +400,18 @@ send_for_json (ApigoClient * client, SoupMessage * msg, const gchar * doing,
   return g_steal_pointer (&body);
 }
 
-/* GET @path with the retry policy; @msg_out (optional) gets the message
- * that succeeded, for its headers. */
+/* @method @path (GET, DELETE: requests that may be repeated) with the retry
+ * policy; @msg_out (optional) gets the message that succeeded, for its
+ * headers. */
 static GBytes *
-get_json (ApigoClient * client, const gchar * path, const gchar * doing,
-    const gchar * video_id, SoupMessage ** msg_out,
+request_json (ApigoClient * client, const gchar * method, const gchar * path,
+    const gchar * doing, const gchar * video_id, SoupMessage ** msg_out,
     GCancellable * cancellable, GError ** error)
 {
   guint attempt;
 
   for (attempt = 0;; attempt++) {
-    g_autoptr (SoupMessage) msg = new_message (client, SOUP_METHOD_GET, path);
+    g_autoptr (SoupMessage) msg = new_message (client, method, path);
     GError *err = NULL;
     GBytes *body = send_for_json (client, msg, doing, video_id, cancellable,
         &err);
@@ -445,15 +446,28 @@ task_from_body (GBytes * body, const gchar * video_id, GError ** error)
   return task;
 }
 
-static SoupMessage *
-new_create_message (ApigoClient * client, const ApigoCreateRequest * request,
+static void
+add_create_headers (ApigoClient * client, SoupMessage * msg,
     const gchar * idempotency_key)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  /* A redirected POST would become a GET: refuse, do not guess. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_headers_replace (headers, "Authorization",
+      client->authorization);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  /* Lets a service that honours it recognise a resent create. */
+  soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+}
+
+static SoupMessage *
+new_generate_message (ApigoClient * client,
+    const ApigoCreateRequest * request)
 {
   g_autoptr (SoupMultipart) form = soup_multipart_new
       (SOUP_FORM_MIME_TYPE_MULTIPART);
   g_autofree gchar *url = g_strconcat (client->base_url, "/videos", NULL);
-  SoupMessage *msg;
-  SoupMessageHeaders *headers;
 
   soup_multipart_append_form_string (form, "model", request->model);
   soup_multipart_append_form_string (form, "prompt", request->prompt);
@@ -465,18 +479,79 @@ new_create_message (ApigoClient * client, const ApigoCreateRequest * request,
     soup_multipart_append_form_file (form, "input_reference",
         request->input_reference_name, request->input_reference_type,
         request->input_reference);
+  return soup_message_new_from_multipart (url, form);
+}
 
-  msg = soup_message_new_from_multipart (url, form);
-  /* A redirected POST would become a GET of the list: refuse, do not
-   * guess. */
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  headers = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (headers, "Authorization",
-      client->authorization);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  /* Lets a service that honours it recognise a resent create. */
-  soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+/* Remix, extension and edit: JSON bodies, as the API describes them. */
+static SoupMessage *
+new_derive_message (ApigoClient * client, const ApigoCreateRequest * request)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *path = NULL;
+  SoupMessage *msg;
+  gchar *body;
+  gsize len;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "prompt");
+  json_builder_add_string_value (b, request->prompt);
+  if (request->kind == APIGO_CREATE_REMIX) {
+    path = g_strconcat ("/videos/", request->source_id, "/remix", NULL);
+  } else {
+    path = g_strdup (request->kind == APIGO_CREATE_EXTEND ?
+        "/videos/extensions" : "/videos/edits");
+    if (request->kind == APIGO_CREATE_EXTEND && request->seconds != NULL) {
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_string_value (b, request->seconds);
+    }
+    json_builder_set_member_name (b, "video");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "id");
+    json_builder_add_string_value (b, request->source_id);
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  body = json_generator_to_data (gen, &len);
+  msg = new_message (client, SOUP_METHOD_POST, path);
+  soup_message_set_request_body_from_bytes (msg, "application/json",
+      g_bytes_new_take (body, len));
   return msg;
+}
+
+static SoupMessage *
+new_create_message (ApigoClient * client, const ApigoCreateRequest * request,
+    const gchar * idempotency_key)
+{
+  SoupMessage *msg = request->kind == APIGO_CREATE_GENERATE ?
+      new_generate_message (client, request) :
+      new_derive_message (client, request);
+
+  add_create_headers (client, msg, idempotency_key);
+  return msg;
+}
+
+/* What the error messages call the create. */
+static gchar *
+create_doing (const ApigoCreateRequest * request)
+{
+  switch (request->kind) {
+    case APIGO_CREATE_REMIX:
+      return g_strdup_printf ("remix %s (this service may not offer remix)",
+          request->source_id);
+    case APIGO_CREATE_EXTEND:
+      return g_strdup_printf ("extend %s (this service may not offer "
+          "extensions)", request->source_id);
+    case APIGO_CREATE_EDIT:
+      return g_strdup_printf ("edit %s (this service may not offer edits)",
+          request->source_id);
+    default:
+      return g_strdup ("create the video");
+  }
 }
 
 /* Whether a request that failed with @cause may still have been carried
@@ -514,7 +589,7 @@ create_once (ApigoClient * client, const ApigoCreateRequest * request,
       idempotency_key);
   g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GBytes) body = NULL;
-  const gchar *doing = "create the video";
+  g_autofree gchar *doing = create_doing (request);
   GError *cause = NULL;
 
   *unsure = FALSE;
@@ -555,8 +630,11 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
   guint attempt;
 
   g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
-  g_return_val_if_fail (request->model != NULL, NULL);
   g_return_val_if_fail (request->prompt != NULL, NULL);
+  g_return_val_if_fail (request->kind != APIGO_CREATE_GENERATE
+      || request->model != NULL, NULL);
+  g_return_val_if_fail (request->kind == APIGO_CREATE_GENERATE
+      || apigo_task_id_is_valid (request->source_id), NULL);
 
   if (key == NULL)
     key = fresh_key = g_uuid_string_random ();
@@ -616,7 +694,8 @@ apigo_client_retrieve (ApigoClient * client, const gchar * id,
 
   path = g_strconcat ("/videos/", id, NULL);
   doing = g_strdup_printf ("report on %s", id);
-  body = get_json (client, path, doing, id, &msg, cancellable, error);
+  body = request_json (client, SOUP_METHOD_GET, path, doing, id, &msg,
+      cancellable, error);
   if (body == NULL)
     return NULL;
 
@@ -636,6 +715,28 @@ apigo_client_retrieve (ApigoClient * client, const gchar * id,
   return task;
 }
 
+gboolean
+apigo_client_delete (ApigoClient * client, const gchar * id,
+    GCancellable * cancellable, GError ** error)
+{
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *doing = NULL;
+  g_autoptr (GBytes) body = NULL;
+
+  g_return_val_if_fail (APIGO_IS_CLIENT (client), FALSE);
+
+  if (!apigo_task_id_is_valid (id)) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "\"%s\" is not a valid video id", id ? id : "");
+    return FALSE;
+  }
+  path = g_strconcat ("/videos/", id, NULL);
+  doing = g_strdup_printf ("delete %s", id);
+  body = request_json (client, SOUP_METHOD_DELETE, path, doing, id, NULL,
+      cancellable, error);
+  return body != NULL;
+}
+
 GPtrArray *
 apigo_client_list (ApigoClient * client, guint limit,
     GCancellable * cancellable, GError ** error)
@@ -648,8 +749,8 @@ apigo_client_list (ApigoClient * client, guint limit,
 
   g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
 
-  body = get_json (client, path, "list the recent videos", NULL, NULL,
-      cancellable, error);
+  body = request_json (client, SOUP_METHOD_GET, path,
+      "list the recent videos", NULL, NULL, cancellable, error);
   if (body == NULL)
     return NULL;
   data = g_bytes_get_data (body, &len);
@@ -683,9 +784,11 @@ apigo_client_find_created (ApigoClient * client,
       continue;
     if (task->created_at == 0 || task->created_at < since_unix - CLOCK_SKEW_S)
       continue;
-    if (!agrees (task->model, request->model)
-        || !agrees (task->size, request->size)
-        || !agrees (task->seconds, request->seconds))
+    /* An extension's seconds are the stitched length, not the asked. */
+    if (request->kind == APIGO_CREATE_GENERATE
+        && (!agrees (task->model, request->model)
+            || !agrees (task->size, request->size)
+            || !agrees (task->seconds, request->seconds)))
       continue;
     return apigo_task_copy (task);
   }

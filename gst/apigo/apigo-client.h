@@ -50,9 +50,20 @@ gboolean apigo_client_check_base_url (const gchar * base_url,
  * judged from its text alone. */
 gboolean apigo_client_base_url_is_loopback (const gchar * base_url);
 
+/* What a create makes: a new video, or one from a finished one. */
+typedef enum
+{
+  APIGO_CREATE_GENERATE,        /* POST /videos */
+  APIGO_CREATE_REMIX,           /* POST /videos/{source}/remix */
+  APIGO_CREATE_EXTEND,          /* POST /videos/extensions */
+  APIGO_CREATE_EDIT,            /* POST /videos/edits */
+} ApigoCreateKind;
+
 typedef struct
 {
-  const gchar *model;
+  ApigoCreateKind kind;
+  const gchar *source_id;       /* remix, extend, edit: the finished video */
+  const gchar *model;           /* generate only */
   const gchar *prompt;
   const gchar *size;            /* NULL: the service's default */
   const gchar *seconds;         /* NULL: the service's default */
@@ -62,7 +73,8 @@ typedef struct
   const gchar *idempotency_key; /* NULL: a fresh one */
 } ApigoCreateRequest;
 
-/* POST /videos (multipart/form-data), with an Idempotency-Key that stays
+/* POST /videos (multipart/form-data; remix, extensions and edits: JSON),
+ * with an Idempotency-Key that stays
  * the same across its retries.  When an attempt may have reached the
  * service without its answer reaching us (the connection dropped, a
  * gateway timed out), the task is looked for among the recent ones before
@@ -82,6 +94,10 @@ ApigoTask *apigo_client_find_created (ApigoClient * client,
  * openai-poll-after-ms hint, or -1 when it gave none. */
 ApigoTask *apigo_client_retrieve (ApigoClient * client, const gchar * id,
     gint64 * poll_after_ms, GCancellable * cancellable, GError ** error);
+
+/* DELETE /videos/{id}: the service forgets the task and its assets. */
+gboolean apigo_client_delete (ApigoClient * client, const gchar * id,
+    GCancellable * cancellable, GError ** error);
 
 /* GET /videos?limit=&order=desc: the newest tasks. */
 GPtrArray *apigo_client_list (ApigoClient * client, guint limit,

@@ -20,6 +20,8 @@ apigo_job_settings_clear (ApigoJobSettings * s)
   g_clear_pointer (&s->input_reference_type, g_free);
   g_clear_pointer (&s->video_id, g_free);
   g_clear_pointer (&s->variant, g_free);
+  g_clear_pointer (&s->source_id, g_free);
+  g_clear_pointer (&s->reference_fit, g_free);
   if (s->api_key != NULL)
     memset (s->api_key, 0, strlen (s->api_key));
   g_clear_pointer (&s->api_key, g_free);
@@ -43,6 +45,8 @@ apigo_job_settings_copy (ApigoJobSettings * dest, const ApigoJobSettings * src)
   dest->input_reference_type = g_strdup (src->input_reference_type);
   dest->video_id = g_strdup (src->video_id);
   dest->variant = g_strdup (src->variant);
+  dest->source_id = g_strdup (src->source_id);
+  dest->reference_fit = g_strdup (src->reference_fit);
   dest->api_key = g_strdup (src->api_key);
   dest->user_agent = g_strdup (src->user_agent);
   dest->ca_file = g_strdup (src->ca_file);
@@ -68,7 +72,10 @@ apigo_job_settings_same_clip (const ApigoJobSettings * a,
       && g_strcmp0 (a->seconds, b->seconds) == 0
       && same_bytes (a->input_reference, b->input_reference)
       && g_strcmp0 (a->video_id, b->video_id) == 0
-      && g_strcmp0 (a->variant, b->variant) == 0;
+      && g_strcmp0 (a->variant, b->variant) == 0
+      && a->create_kind == b->create_kind
+      && g_strcmp0 (a->source_id, b->source_id) == 0
+      && g_strcmp0 (a->reference_fit, b->reference_fit) == 0;
 }
 
 static void
@@ -91,6 +98,7 @@ apigo_job_settings_key (const ApigoJobSettings * s)
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree gchar *reference = NULL;
   g_autofree gchar *base = g_strdup (s->base_url);
+  g_autofree gchar *kind = g_strdup_printf ("%d", s->create_kind);
   gsize len = base ? strlen (base) : 0;
 
   /* ".../v1" and ".../v1/" are the same service. */
@@ -110,5 +118,8 @@ apigo_job_settings_key (const ApigoJobSettings * s)
   add_field (sum, reference);
   add_field (sum, s->video_id);
   add_field (sum, s->variant);
+  add_field (sum, kind);
+  add_field (sum, s->source_id);
+  add_field (sum, s->reference_fit);
   return g_strdup (g_checksum_get_string (sum));
 }

@@ -25,6 +25,9 @@ typedef struct
   gchar *input_reference_type;
   gchar *video_id;              /* attach to this task: no create */
   gchar *variant;               /* NULL: the video itself */
+  gint create_kind;             /* ApigoCreateKind */
+  gchar *source_id;             /* remix, extend, edit: from this video */
+  gchar *reference_fit;         /* NULL, "scale" or "pad" */
 
   /* How to get it. */
   gchar *api_key;
@@ -36,6 +39,7 @@ typedef struct
   gchar *cache_dir;             /* NULL: $XDG_CACHE_HOME/gst-apigo */
   guint64 cache_max_bytes;      /* 0: keep no clips */
   gboolean reuse;               /* play kept clips, resume journaled tasks */
+  gboolean delete_remote;       /* delete the task once the clip is safe */
 } ApigoJobSettings;
 
 void apigo_job_settings_clear (ApigoJobSettings * settings);

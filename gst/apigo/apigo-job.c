@@ -9,6 +9,7 @@
 #include "apigo-cache.h"
 #include "apigo-retry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The service's poll hint is obeyed within these bounds. */
@@ -233,6 +234,8 @@ static void
 fill_request (ApigoCreateRequest * request, const ApigoJobSettings * s,
     const gchar * idempotency_key)
 {
+  request->kind = s->create_kind;
+  request->source_id = s->source_id;
   request->model = s->model;
   request->prompt = s->prompt;
   request->size = s->size;
@@ -304,11 +307,40 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s)
   return g_strdup (found->id);
 }
 
+/* Points @request at the input reference fitted to the clip's size, when
+ * the settings ask for that. */
+static gboolean
+fit_reference (ApigoJob * job, const ApigoJobSettings * s,
+    ApigoCreateRequest * request, GBytes ** fitted, gchar ** fitted_type,
+    GError ** error)
+{
+  guint width = 0, height = 0;
+
+  if (s->reference_fit == NULL || s->input_reference == NULL
+      || job->callbacks.fit_reference == NULL)
+    return TRUE;
+  if (s->size == NULL || sscanf (s->size, "%ux%u", &width, &height) != 2) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The input reference can only be fitted to a WIDTHxHEIGHT size");
+    return FALSE;
+  }
+  *fitted = job->callbacks.fit_reference (job, s->input_reference,
+      s->input_reference_type, width, height, fitted_type, error,
+      job->user_data);
+  if (*fitted == NULL)
+    return FALSE;
+  request->input_reference = *fitted;
+  request->input_reference_type = *fitted_type;
+  return TRUE;
+}
+
 static ApigoTask *
 create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     GError ** error)
 {
   ApigoCreateRequest request;
+  g_autoptr (GBytes) fitted = NULL;
+  g_autofree gchar *fitted_type = NULL;
   GError *problem = NULL;
   GError *err = NULL;
   gint64 since = now_unix ();
@@ -325,6 +357,10 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
 
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
   fill_request (&request, s, job->idempotency_key);
+  if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)) {
+    g_propagate_error (error, err);
+    return NULL;
+  }
   task = apigo_client_create (client, &request, job->cancellable, &err);
 
   if (task != NULL) {
@@ -567,6 +603,18 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
     if (!apigo_cache_keep_clip (job->cache, job->key, job->download, id,
             &problem))
       report_warning (job, problem);
+  }
+
+  /* The clip is safe here: the service may forget it. */
+  if (s->delete_remote) {
+    GError *problem = NULL;
+
+    if (apigo_client_delete (client, id, job->cancellable, &problem)) {
+      journal_forget (job);
+    } else {
+      g_prefix_error (&problem, "The video stays on the service: ");
+      report_warning (job, problem);
+    }
   }
   return TRUE;
 }

@@ -47,6 +47,11 @@ typedef struct
   /* Something did not work that the generation can do without (the cache
    * directory, the journal). */
   void (*warning) (ApigoJob * job, const GError * error, gpointer user_data);
+  /* The input reference as it is to be sent, fitted to @width x @height
+   * as settings->reference_fit says; NULL with @error when it cannot be. */
+  GBytes *(*fit_reference) (ApigoJob * job, GBytes * image,
+      const gchar * mime_type, guint width, guint height, gchar ** out_type,
+      GError ** error, gpointer user_data);
 } ApigoJobCallbacks;
 
 /* Fails only when no download store can be made at all. */

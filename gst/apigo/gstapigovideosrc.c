@@ -31,6 +31,9 @@
 #include "apigo-cache.h"
 #include "apigo-job.h"
 #include "apigo-reference.h"
+#include "apigo-uri.h"
+#include "gstapigofit.h"
+#include "gstapigotags.h"
 
 #include <string.h>
 
@@ -49,7 +52,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_apigo_video_src_debug);
 #define DEFAULT_CACHE_MAX_SIZE 2048     /* MiB */
 #define DEFAULT_REUSE TRUE
 
-#define SIZE_MAX_SIDE 16384
 
 enum
 {
@@ -73,7 +75,48 @@ enum
   PROP_REUSE,
   PROP_SSL_CA_FILE,
   PROP_ALLOW_PLAIN_HTTP,
+  PROP_REMIX,
+  PROP_EXTEND,
+  PROP_EDIT,
+  PROP_VARIANT,
+  PROP_DELETE_REMOTE,
+  PROP_INPUT_REFERENCE_FIT,
 };
+
+GType
+gst_apigo_variant_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_APIGO_VARIANT_VIDEO, "The video itself (MP4)", "video"},
+    {GST_APIGO_VARIANT_THUMBNAIL, "A still image of it", "thumbnail"},
+    {GST_APIGO_VARIANT_SPRITESHEET, "An image of frames side by side",
+        "spritesheet"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstApigoVariant",
+            values));
+  return type;
+}
+
+GType
+gst_apigo_fit_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_APIGO_FIT_NONE, "Sent as it is", "none"},
+    {GST_APIGO_FIT_SCALE, "Stretched to the clip's size", "scale"},
+    {GST_APIGO_FIT_PAD, "Scaled to fit, black borders around", "pad"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstApigoFit",
+            values));
+  return type;
+}
 
 struct _GstApigoVideoSrc
 {
@@ -97,6 +140,12 @@ struct _GstApigoVideoSrc
   gboolean reuse;
   gchar *ssl_ca_file;
   gboolean allow_plain_http;
+  gchar *remix;                 /* video ids to derive from */
+  gchar *extend;
+  gchar *edit;
+  GstApigoVariant variant;
+  gboolean delete_remote;
+  GstApigoFit input_reference_fit;
   gchar *status;                /* last known, read-only */
   guint progress;
 
@@ -110,16 +159,24 @@ struct _GstApigoVideoSrc
 
   GstApigoReport report;        /* what the bus hears of the generation */
   gboolean id_announced;        /* "video-id" notified for this job */
+  gboolean tags_sent;           /* this run's tags (streaming thread) */
   gint active_phase;            /* ApigoJobPhase the job was last busy in */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
+static void gst_apigo_video_src_uri_handler_init (gpointer g_iface,
+    gpointer iface_data);
+
 #define gst_apigo_video_src_parent_class parent_class
-G_DEFINE_TYPE (GstApigoVideoSrc, gst_apigo_video_src, GST_TYPE_BASE_SRC);
-GST_ELEMENT_REGISTER_DEFINE (apigovideosrc, "apigovideosrc", GST_RANK_NONE,
-    GST_TYPE_APIGO_VIDEO_SRC);
+G_DEFINE_TYPE_WITH_CODE (GstApigoVideoSrc, gst_apigo_video_src,
+    GST_TYPE_BASE_SRC, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+        gst_apigo_video_src_uri_handler_init));
+/* Primary: the only element for apigo: URIs, so playbin and uridecodebin
+ * pick it. */
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (apigovideosrc, "apigovideosrc",
+    GST_RANK_PRIMARY, GST_TYPE_APIGO_VIDEO_SRC, gst_apigo_tags_register ());
 
 static void gst_apigo_video_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
@@ -230,6 +287,34 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
       g_param_spec_boolean ("allow-plain-http", "Allow plain HTTP",
           "Send the API key over plain http:// to hosts other than this "
           "machine (it can then be read on the way)", FALSE, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_REMIX,
+      g_param_spec_string ("remix", "Remix",
+          "Id of a finished video to remix as the prompt says, instead of "
+          "generating from nothing (POST /videos/{id}/remix)", NULL,
+          SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_EXTEND,
+      g_param_spec_string ("extend", "Extend",
+          "Id of a finished video to continue for seconds more, as the "
+          "prompt says (POST /videos/extensions)", NULL, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_EDIT,
+      g_param_spec_string ("edit", "Edit",
+          "Id of a finished video to edit as the prompt says "
+          "(POST /videos/edits)", NULL, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_VARIANT,
+      g_param_spec_enum ("variant", "Variant",
+          "Which asset to output: the video (MP4), its thumbnail or its "
+          "sprite sheet (images)", GST_TYPE_APIGO_VARIANT,
+          GST_APIGO_VARIANT_VIDEO, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_DELETE_REMOTE,
+      g_param_spec_boolean ("delete-remote", "Delete remote",
+          "Delete the task and its assets from the service once the clip is "
+          "downloaded and kept", FALSE, SETTING_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE_FIT,
+      g_param_spec_enum ("input-reference-fit", "Input reference fit",
+          "Bring the input reference to the clip's size before sending it: "
+          "none (as it is), scale (stretched), pad (scaled, keeping its "
+          "aspect, with black borders)", GST_TYPE_APIGO_FIT,
+          GST_APIGO_FIT_NONE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_STATUS,
       g_param_spec_string ("status", "Status",
           "Last known status of the video task as the service said it "
@@ -308,6 +393,9 @@ gst_apigo_video_src_finalize (GObject * object)
   g_free (src->user_agent);
   g_free (src->cache_dir);
   g_free (src->ssl_ca_file);
+  g_free (src->remix);
+  g_free (src->extend);
+  g_free (src->edit);
   g_free (src->status);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -383,6 +471,24 @@ gst_apigo_video_src_set_property (GObject * object, guint prop_id,
       break;
     case PROP_ALLOW_PLAIN_HTTP:
       src->allow_plain_http = g_value_get_boolean (value);
+      break;
+    case PROP_REMIX:
+      replace_string (&src->remix, value);
+      break;
+    case PROP_EXTEND:
+      replace_string (&src->extend, value);
+      break;
+    case PROP_EDIT:
+      replace_string (&src->edit, value);
+      break;
+    case PROP_VARIANT:
+      src->variant = g_value_get_enum (value);
+      break;
+    case PROP_DELETE_REMOTE:
+      src->delete_remote = g_value_get_boolean (value);
+      break;
+    case PROP_INPUT_REFERENCE_FIT:
+      src->input_reference_fit = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -467,6 +573,24 @@ gst_apigo_video_src_get_property (GObject * object, guint prop_id,
     case PROP_ALLOW_PLAIN_HTTP:
       g_value_set_boolean (value, src->allow_plain_http);
       break;
+    case PROP_REMIX:
+      g_value_set_string (value, src->remix);
+      break;
+    case PROP_EXTEND:
+      g_value_set_string (value, src->extend);
+      break;
+    case PROP_EDIT:
+      g_value_set_string (value, src->edit);
+      break;
+    case PROP_VARIANT:
+      g_value_set_enum (value, src->variant);
+      break;
+    case PROP_DELETE_REMOTE:
+      g_value_set_boolean (value, src->delete_remote);
+      break;
+    case PROP_INPUT_REFERENCE_FIT:
+      g_value_set_enum (value, src->input_reference_fit);
+      break;
     case PROP_STATUS:
       g_value_set_string (value, src->status);
       break;
@@ -480,26 +604,6 @@ gst_apigo_video_src_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (src);
 }
 
-/* "WIDTHxHEIGHT", both positive decimal numbers. */
-static gboolean
-size_is_valid (const gchar * size)
-{
-  g_auto (GStrv) parts = NULL;
-  guint64 side;
-  gint i;
-
-  if (size == NULL)
-    return FALSE;
-  parts = g_strsplit (size, "x", -1);
-  if (g_strv_length (parts) != 2)
-    return FALSE;
-  for (i = 0; i < 2; i++)
-    if (!g_ascii_string_to_unsigned (parts[i], 10, 1, SIZE_MAX_SIDE, &side,
-            NULL) || !g_ascii_isdigit (parts[i][0]))
-      return FALSE;
-  return TRUE;
-}
-
 /* Checks the properties and fills @s; FALSE with a message naming the
  * property otherwise.  Reads the input reference file, nothing else: no
  * network here. */
@@ -509,6 +613,7 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   g_autofree gchar *reference_path = NULL;
   const gchar *env_key = g_getenv ("APIGO_API_KEY");
   gboolean allow_plain_http;
+  guint derived = 0;
 
   GST_OBJECT_LOCK (src);
   s->base_url = g_strdup (effective_base_url (src));
@@ -526,10 +631,48 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   s->cache_dir = g_strdup (src->cache_dir);
   s->cache_max_bytes = (guint64) src->cache_max_size << 20;
   s->reuse = src->reuse;
+  s->delete_remote = src->delete_remote;
   s->ca_file = g_strdup (src->ssl_ca_file);
+  /* "video" is the service's default: only other variants are named. */
+  if (src->variant != GST_APIGO_VARIANT_VIDEO)
+    s->variant = g_strdup (g_enum_get_value (g_type_class_peek
+            (GST_TYPE_APIGO_VARIANT), src->variant)->value_nick);
+  if (src->input_reference_fit != GST_APIGO_FIT_NONE)
+    s->reference_fit = g_strdup (src->input_reference_fit ==
+        GST_APIGO_FIT_PAD ? "pad" : "scale");
+  if (src->remix != NULL) {
+    s->create_kind = APIGO_CREATE_REMIX;
+    s->source_id = g_strdup (src->remix);
+    derived++;
+  }
+  if (src->extend != NULL) {
+    s->create_kind = APIGO_CREATE_EXTEND;
+    s->source_id = g_strdup (src->extend);
+    derived++;
+  }
+  if (src->edit != NULL) {
+    s->create_kind = APIGO_CREATE_EDIT;
+    s->source_id = g_strdup (src->edit);
+    derived++;
+  }
   allow_plain_http = src->allow_plain_http;
   reference_path = g_strdup (src->input_reference);
   GST_OBJECT_UNLOCK (src);
+
+  if (derived + (s->video_id != NULL) > 1) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "Set at most one of the video-id, remix, extend and edit "
+        "properties");
+    return FALSE;
+  }
+  if (s->source_id != NULL && !apigo_task_id_is_valid (s->source_id)) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The %s property \"%s\" is not a video id (letters, digits and "
+        "-_.:~ only)", s->create_kind == APIGO_CREATE_REMIX ? "remix" :
+        s->create_kind == APIGO_CREATE_EXTEND ? "extend" : "edit",
+        s->source_id);
+    return FALSE;
+  }
 
   if (s->video_id != NULL) {
     if (!apigo_task_id_is_valid (s->video_id)) {
@@ -539,19 +682,18 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
       return FALSE;
     }
     /* Attaching: what to generate is the task's business, not ours. */
-  } else {
-    if (s->prompt == NULL) {
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-          "No prompt: set the prompt property to what the video should "
-          "show (or video-id to download an existing video)");
-      return FALSE;
-    }
+  } else if (s->prompt == NULL) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "No prompt: set the prompt property to what the video should "
+        "show (or video-id to download an existing video)");
+    return FALSE;
+  } else if (s->create_kind == APIGO_CREATE_GENERATE) {
     if (s->model == NULL) {
       g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
           "The model property is empty: name a model, e.g. " DEFAULT_MODEL);
       return FALSE;
     }
-    if (!size_is_valid (s->size)) {
+    if (!apigo_size_is_valid (s->size)) {
       g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
           "The size property \"%s\" is not WIDTHxHEIGHT, e.g. 720x1280 or "
           "1280x720", s->size ? s->size : "");
@@ -660,11 +802,23 @@ on_warning (ApigoJob * job, const GError * error, gpointer user_data)
       (NULL));
 }
 
+static GBytes *
+on_fit_reference (ApigoJob * job, GBytes * image, const gchar * mime_type,
+    guint width, guint height, gchar ** out_type, GError ** error,
+    gpointer user_data)
+{
+  const ApigoJobSettings *s = apigo_job_get_settings (job);
+
+  return gst_apigo_fit_image (image, width, height,
+      g_strcmp0 (s->reference_fit, "pad") == 0, out_type, error);
+}
+
 static const ApigoJobCallbacks job_callbacks = {
   on_phase_changed,
   on_task_changed,
   on_download_progress,
   on_warning,
+  on_fit_reference,
 };
 
 /* GstBaseSrc */
@@ -830,6 +984,26 @@ update_duration (GstApigoVideoSrc * src, ApigoDownload * dl)
         gst_message_new_duration_changed (GST_OBJECT (src)));
 }
 
+/* Title, model and task id, for muxers (downstream, in push mode) and
+ * applications (on the bus, in any mode). */
+static void
+send_tags (GstApigoVideoSrc * src)
+{
+  g_autofree gchar *id = apigo_job_dup_video_id (src->job);
+  GstTagList *tags = gst_apigo_tags_new (src->settings.prompt,
+      src->settings.create_kind == APIGO_CREATE_GENERATE ?
+      src->settings.model : NULL, id);
+
+  src->tags_sent = TRUE;
+  gst_element_post_message (GST_ELEMENT (src),
+      gst_message_new_tag (GST_OBJECT (src), gst_tag_list_ref (tags)));
+  /* GstBaseSrc queues it and pushes it after the segment.  Not through
+   * gst_element_send_event(): that takes the state lock, which a state
+   * change holds while it waits for this streaming thread. */
+  GST_ELEMENT_CLASS (parent_class)->send_event (GST_ELEMENT (src),
+      gst_event_new_tag (tags));
+}
+
 static GstFlowReturn
 gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
     guint length, GstBuffer * buf)
@@ -847,6 +1021,7 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
     GST_OBJECT_LOCK (src);
     src->id_announced = FALSE;
     GST_OBJECT_UNLOCK (src);
+    src->tags_sent = FALSE;
     gst_apigo_report_restart (&src->report);
     apigo_job_start (src->job, &src->settings);
     src->job_started = TRUE;
@@ -873,6 +1048,8 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
     return GST_FLOW_EOS;
 
   update_duration (src, dl);
+  if (!src->tags_sent)
+    send_tags (src);
   /* Before the last bytes leave, so that "done" always precedes EOS. */
   gst_apigo_report_done (&src->report, src->job);
 
@@ -880,4 +1057,108 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   GST_BUFFER_OFFSET (buf) = offset;
   GST_BUFFER_OFFSET_END (buf) = offset + n;
   return GST_FLOW_OK;
+}
+
+/* GstURIHandler: apigo:// URIs (docs/uri.md). */
+
+static GstURIType
+gst_apigo_video_src_uri_get_type (GType type)
+{
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+gst_apigo_video_src_uri_get_protocols (GType type)
+{
+  static const gchar *protocols[] = { "apigo", NULL };
+
+  return protocols;
+}
+
+static gchar *
+gst_apigo_video_src_uri_get_uri (GstURIHandler * handler)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (handler);
+  ApigoUri uri = { 0 };
+  gchar *text = NULL;
+
+  GST_OBJECT_LOCK (src);
+  if (src->variant != GST_APIGO_VARIANT_VIDEO)
+    uri.variant = g_strdup (g_enum_get_value (g_type_class_peek
+            (GST_TYPE_APIGO_VARIANT), src->variant)->value_nick);
+  uri.prompt = g_strdup (src->prompt);
+  if (src->remix || src->extend || src->edit) {
+    uri.form = src->remix ? APIGO_URI_REMIX : src->extend ? APIGO_URI_EXTEND
+        : APIGO_URI_EDIT;
+    uri.video_id = g_strdup (src->remix ? src->remix : src->extend ?
+        src->extend : src->edit);
+    if (src->extend)
+      uri.seconds = src->seconds;
+  } else if (src->video_id != NULL) {
+    uri.form = APIGO_URI_VIDEO;
+    uri.video_id = g_strdup (src->video_id);
+  } else {
+    uri.form = APIGO_URI_GENERATE;
+    uri.model = g_strdup (src->model);
+    uri.size = g_strdup (src->size);
+    uri.seconds = src->seconds;
+  }
+  /* Every form but "video" needs a prompt to be a URI at all. */
+  if (uri.form == APIGO_URI_VIDEO || uri.prompt != NULL)
+    text = apigo_uri_to_string (&uri);
+  GST_OBJECT_UNLOCK (src);
+
+  apigo_uri_clear (&uri);
+  return text;
+}
+
+static gboolean
+gst_apigo_video_src_uri_set_uri (GstURIHandler * handler, const gchar * text,
+    GError ** error)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (handler);
+  g_autoptr (GError) parse_error = NULL;
+  ApigoUri uri;
+  GstState state;
+
+  GST_OBJECT_LOCK (src);
+  state = GST_STATE (src);
+  GST_OBJECT_UNLOCK (src);
+  if (state > GST_STATE_READY) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+        "The URI can only be changed in the NULL or READY state");
+    return FALSE;
+  }
+
+  if (!apigo_uri_parse (text, &uri, &parse_error)) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI, "%s",
+        parse_error->message);
+    return FALSE;
+  }
+
+  /* The URI says everything about the clip: what it leaves out is the
+   * default, not what was set before. */
+  g_object_set (src, "prompt", uri.prompt, "video-id",
+      uri.form == APIGO_URI_VIDEO ? uri.video_id : NULL,
+      "remix", uri.form == APIGO_URI_REMIX ? uri.video_id : NULL,
+      "extend", uri.form == APIGO_URI_EXTEND ? uri.video_id : NULL,
+      "edit", uri.form == APIGO_URI_EDIT ? uri.video_id : NULL,
+      "model", uri.model ? uri.model : DEFAULT_MODEL,
+      "size", uri.size ? uri.size : DEFAULT_SIZE,
+      "seconds", uri.seconds ? uri.seconds : DEFAULT_SECONDS, NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "variant",
+      uri.variant ? uri.variant : "video");
+  apigo_uri_clear (&uri);
+  return TRUE;
+}
+
+static void
+gst_apigo_video_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *iface = (GstURIHandlerInterface *) g_iface;
+
+  iface->get_type = gst_apigo_video_src_uri_get_type;
+  iface->get_protocols = gst_apigo_video_src_uri_get_protocols;
+  iface->get_uri = gst_apigo_video_src_uri_get_uri;
+  iface->set_uri = gst_apigo_video_src_uri_set_uri;
 }

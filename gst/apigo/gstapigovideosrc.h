@@ -11,6 +11,26 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  GST_APIGO_VARIANT_VIDEO,
+  GST_APIGO_VARIANT_THUMBNAIL,
+  GST_APIGO_VARIANT_SPRITESHEET,
+} GstApigoVariant;
+
+#define GST_TYPE_APIGO_VARIANT (gst_apigo_variant_get_type ())
+GType gst_apigo_variant_get_type (void);
+
+typedef enum
+{
+  GST_APIGO_FIT_NONE,
+  GST_APIGO_FIT_SCALE,
+  GST_APIGO_FIT_PAD,
+} GstApigoFit;
+
+#define GST_TYPE_APIGO_FIT (gst_apigo_fit_get_type ())
+GType gst_apigo_fit_get_type (void);
+
 #define GST_TYPE_APIGO_VIDEO_SRC (gst_apigo_video_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstApigoVideoSrc, gst_apigo_video_src, GST,
     APIGO_VIDEO_SRC, GstBaseSrc)
