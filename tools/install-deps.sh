@@ -23,7 +23,11 @@ for kind in "$@"; do
     demo) want="$want $runtime gstreamer1.0-plugins-base-apps gstreamer1.0-x \
       gstreamer1.0-gl" ;;
     # valgrind for memcheck runs; clang and its runtime for fuzzing.
-    test) want="$want $runtime valgrind clang libclang-rt-14-dev" ;;
+    # GES, PyGObject and gst-play for the examples and the ecosystem tests.
+    test) want="$want $runtime valgrind clang libclang-rt-14-dev \
+      gstreamer1.0-plugins-base-apps ges1.0-tools libges-1.0-dev \
+      gir1.2-ges-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 \
+      python3-gi" ;;
     *) echo "usage: $0 [build|demo|test]..." >&2; exit 2 ;;
   esac
 done
