@@ -7,6 +7,7 @@
 
 #include "apigo-job.h"
 #include "apigo-cache.h"
+#include "apigo-poll.h"
 #include "apigo-retry.h"
 
 #include <stdio.h>
@@ -395,9 +396,11 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
   g_autoptr (ApigoTask) task = first;
   g_autofree gchar *unknown_word = NULL;
   gboolean last_poll = FALSE;
+  ApigoPollPlanner planner;
   gint64 wait_ms = 0;
   guint failures = 0;
 
+  apigo_poll_planner_init (&planner);
   report_phase (job, APIGO_JOB_PHASE_GENERATING, NULL);
 
   for (;;) {
@@ -461,8 +464,11 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
     g_clear_pointer (&task, apigo_task_free);
     task = latest;
 
-    wait_ms = hint_ms >= 0 ? CLAMP (hint_ms, POLL_HINT_MIN_MS,
-        POLL_HINT_MAX_MS) : (gint64) s->poll_interval_ms;
+    /* The service's own hint wins over our guess. */
+    wait_ms = apigo_poll_planner_next_ms (&planner, g_get_monotonic_time (),
+        task->progress, s->poll_interval_ms);
+    if (hint_ms >= 0)
+      wait_ms = CLAMP (hint_ms, POLL_HINT_MIN_MS, POLL_HINT_MAX_MS);
   }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");

@@ -248,7 +248,10 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_POLL_INTERVAL,
       g_param_spec_uint ("poll-interval", "Poll interval",
           "Milliseconds between status requests while the video is being "
-          "generated (the service's openai-poll-after-ms hint wins)",
+          "generated and its progress does not tell when it will end; once "
+          "it does, requests come rarer far from the end (up to 5 s apart "
+          "or this) and closer near it (the service's openai-poll-after-ms "
+          "hint wins)",
           100, 600000, DEFAULT_POLL_INTERVAL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "Timeout",

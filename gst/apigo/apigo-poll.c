@@ -1,0 +1,66 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "apigo-poll.h"
+
+void
+apigo_poll_planner_init (ApigoPollPlanner * planner)
+{
+  planner->anchor_us = 0;
+  planner->anchor_progress = -1;
+  planner->last_progress = -1;
+  planner->due_us = 0;
+  planner->overdue_wait_ms = 0;
+}
+
+gint64
+apigo_poll_planner_next_ms (ApigoPollPlanner * planner, gint64 now_us,
+    gint progress, guint interval_ms)
+{
+  gboolean moved;
+
+  /* No progress to go by (queued, or a service that never says). */
+  if (progress <= 0 || progress > 100)
+    return interval_ms;
+
+  /* Progress is measured from its first move, not from the create: time
+   * spent queued says nothing of the render's speed. */
+  if (planner->anchor_progress < 0 || progress < planner->anchor_progress) {
+    apigo_poll_planner_init (planner);
+    planner->anchor_us = now_us;
+    planner->anchor_progress = planner->last_progress = progress;
+    return interval_ms;
+  }
+  if (progress == planner->anchor_progress || now_us <= planner->anchor_us)
+    return interval_ms;
+
+  moved = progress != planner->last_progress;
+  planner->last_progress = progress;
+
+  /* A new prediction whenever progress moves, linear from the anchor.
+   * Services round progress down: the truth is half a percent further. */
+  if (moved || planner->due_us == 0)
+    planner->due_us = now_us + (gint64) ((now_us - planner->anchor_us) *
+        (99.5 - progress) / (progress - planner->anchor_progress));
+
+  if ((planner->due_us - now_us) / 1000 > APIGO_POLL_NEAR_MS) {
+    gint64 wait_ms = (planner->due_us - now_us) / 2000;
+
+    /* Half the time left: each look halves the error of the last one,
+     * so the end is noticed within about NEAR_MS of it. */
+    planner->overdue_wait_ms = 0;
+    return CLAMP (wait_ms, APIGO_POLL_NEAR_MS,
+        MAX ((gint64) interval_ms, APIGO_POLL_FAR_MS));
+  }
+
+  /* Due, or late without moving (the last percent often takes longest):
+   * look often at first, then less and less, up to the interval. */
+  if (planner->overdue_wait_ms == 0)
+    planner->overdue_wait_ms = APIGO_POLL_NEAR_MS;
+  else
+    planner->overdue_wait_ms = MIN (planner->overdue_wait_ms * 3 / 2,
+        MAX ((gint64) interval_ms, APIGO_POLL_NEAR_MS));
+  return planner->overdue_wait_ms;
+}

@@ -1,0 +1,41 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __APIGO_POLL_H__
+#define __APIGO_POLL_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* When to ask about a generation again.  A fixed interval either asks
+ * too often or notices the end late; the task's progress says when the end
+ * is due, so the planner asks rarely while it is far and often once it is
+ * near, and backs off again when the service runs late. */
+typedef struct
+{
+  gint64 anchor_us;             /* first sample with progress > 0 */
+  gint anchor_progress;
+  gint last_progress;
+  gint64 due_us;                /* predicted end, 0 while unknown */
+  gint64 overdue_wait_ms;       /* grows while past due_us */
+} ApigoPollPlanner;
+
+/* Closest together two polls get. */
+#define APIGO_POLL_NEAR_MS 200
+/* Longest wait while the end is predicted, if @interval_ms is shorter. */
+#define APIGO_POLL_FAR_MS 5000
+
+void apigo_poll_planner_init (ApigoPollPlanner * planner);
+
+/* The wait in ms before the next poll, given the @progress (0..100, -1
+ * unknown) seen at @now_us (monotonic).  @interval_ms: the wait when no
+ * end can be predicted, and the longest wait once past the prediction. */
+gint64 apigo_poll_planner_next_ms (ApigoPollPlanner * planner, gint64 now_us,
+    gint progress, guint interval_ms);
+
+G_END_DECLS
+
+#endif /* __APIGO_POLL_H__ */

@@ -1,0 +1,137 @@
+/* gst-apigo: when to ask about a generation again
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <gst/check/gstcheck.h>
+
+#include "apigo-poll.h"
+
+#define S(x) ((gint64) ((x) * G_USEC_PER_SEC))
+
+/* A service that queues for @queued_s, then reports progress rounded down,
+ * linear up to 99, and flips to completed at @generation_s + @stall_s (it
+ * sits at 99 for @stall_s).  Polls it with the planner from the create (at
+ * 0, answered with progress 0) until completed; returns the polls made
+ * and, in @late_us, how long after completion the last one came. */
+static guint
+simulate (gdouble generation_s, gdouble queued_s, gdouble stall_s,
+    guint interval_ms, gint64 * late_us)
+{
+  ApigoPollPlanner planner;
+  gint64 now = 0, end = S (generation_s + stall_s);
+  guint polls = 0;
+
+  apigo_poll_planner_init (&planner);
+  for (;;) {
+    gint progress = 0;
+
+    if (now >= end) {
+      *late_us = now - end;
+      return polls;
+    }
+    if (now >= S (queued_s))
+      progress = CLAMP ((gint) ((gdouble) (now - S (queued_s)) /
+              (S (generation_s) - S (queued_s)) * 100), 1, 99);
+    now += apigo_poll_planner_next_ms (&planner, now, progress,
+        interval_ms) * 1000;
+    polls++;
+  }
+}
+
+/* Over a 60 s generation, a fixed 1 s loop polls 60 times and notices the
+ * end 0.5 s late on average: the planner must beat both. */
+GST_START_TEST (test_sixty_seconds)
+{
+  gdouble queued[] = { 0, 1, 3, 7 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (queued); i++) {
+    gint64 late;
+    guint polls = simulate (60, queued[i], 0, 2000, &late);
+
+    GST_INFO ("queued %.0f s: %u polls, %" G_GINT64_FORMAT " ms late",
+        queued[i], polls, late / 1000);
+    fail_unless (polls <= 30, "%u polls (queued %.0f s)", polls, queued[i]);
+    fail_unless (late <= S (0.5), "%" G_GINT64_FORMAT " ms late", late / 1000);
+  }
+}
+
+GST_END_TEST;
+
+/* Short and long generations: the end noticed within half a second, with
+ * never more polls than a 1 s loop, half as many from 30 s on. */
+GST_START_TEST (test_other_lengths)
+{
+  gdouble lengths[] = { 10, 30, 120, 300 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (lengths); i++) {
+    gint64 late;
+    guint polls = simulate (lengths[i], 1, 0, 2000, &late);
+
+    fail_unless (polls <= (lengths[i] < 30 ? lengths[i] : lengths[i] / 2),
+        "%.0f s: %u polls", lengths[i], polls);
+    fail_unless (late <= S (0.5), "%.0f s: %" G_GINT64_FORMAT " ms late",
+        lengths[i], late / 1000);
+  }
+}
+
+GST_END_TEST;
+
+/* A service that sits at 99 % for 20 s past the prediction: the planner
+ * backs off to the interval instead of asking every 200 ms. */
+GST_START_TEST (test_late_end)
+{
+  gint64 late;
+  guint polls = simulate (60, 1, 20, 2000, &late);
+
+  fail_unless (polls <= 19 + 20, "%u polls", polls);
+  fail_unless (late <= S (2.0), "%" G_GINT64_FORMAT " ms late", late / 1000);
+}
+
+GST_END_TEST;
+
+/* Nothing to predict from: the interval, as set. */
+GST_START_TEST (test_no_progress)
+{
+  ApigoPollPlanner planner;
+
+  apigo_poll_planner_init (&planner);
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (1), 0,
+          1500), 1500);
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (2), -1,
+          1500), 1500);
+  /* One sample is no speed yet, nor is a second at the same progress. */
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (3), 10,
+          1500), 1500);
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (4), 10,
+          1500), 1500);
+  /* 40 % in 2 s: 2.475 s left, half of it. */
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (5), 50,
+          1500), 1237);
+  /* Far from the end: never longer than the far bound (or the interval). */
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (25), 51,
+          1500), APIGO_POLL_FAR_MS);
+  /* Progress going back (a task restarted): start over. */
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (6), 5,
+          1500), 1500);
+}
+
+GST_END_TEST;
+
+static Suite *
+poll_suite (void)
+{
+  Suite *s = suite_create ("apigo-poll");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_sixty_seconds);
+  tcase_add_test (tc, test_other_lengths);
+  tcase_add_test (tc, test_late_end);
+  tcase_add_test (tc, test_no_progress);
+  return s;
+}
+
+GST_CHECK_MAIN (poll);
