@@ -490,6 +490,7 @@ new_derive_message (ApigoClient * client, const ApigoCreateRequest * request)
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *path = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   SoupMessage *msg;
   gchar *body;
   gsize len;
@@ -517,9 +518,10 @@ new_derive_message (ApigoClient * client, const ApigoCreateRequest * request)
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   body = json_generator_to_data (gen, &len);
+  bytes = g_bytes_new_take (body, len);
   msg = new_message (client, SOUP_METHOD_POST, path);
-  soup_message_set_request_body_from_bytes (msg, "application/json",
-      g_bytes_new_take (body, len));
+  /* The message takes a reference of its own. */
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
   return msg;
 }
 

@@ -16,6 +16,8 @@
 /* The service's poll hint is obeyed within these bounds. */
 #define POLL_HINT_MIN_MS 50
 #define POLL_HINT_MAX_MS (60 * 1000)
+/* How long a stop waits for the steps after the download. */
+#define FINISH_GRACE (5 * G_TIME_SPAN_SECOND)
 
 struct _ApigoJob
 {
@@ -28,6 +30,7 @@ struct _ApigoJob
   gchar *key;                   /* names the clip in the cache */
 
   GMutex lock;
+  GCond ended;                  /* signalled when running turns FALSE */
   GThread *thread;              /* running, or ended and not yet joined */
   gboolean running;
   GCancellable *cancellable;
@@ -107,6 +110,7 @@ apigo_job_new (const ApigoJobSettings * settings,
   job->user_data = user_data;
   job->key = apigo_job_settings_key (settings);
   g_mutex_init (&job->lock);
+  g_cond_init (&job->ended);
 
   job->cache = apigo_cache_new (settings->cache_dir ? settings->cache_dir :
       default_dir, settings->cache_max_bytes, &problem);
@@ -157,6 +161,7 @@ apigo_job_unref (ApigoJob * job)
   g_free (job->video_id);
   g_free (job->idempotency_key);
   g_mutex_clear (&job->lock);
+  g_cond_clear (&job->ended);
   g_free (job);
 }
 
@@ -657,6 +662,7 @@ job_thread (gpointer data)
   apigo_job_settings_clear (&settings);
   g_mutex_lock (&job->lock);
   job->running = FALSE;
+  g_cond_broadcast (&job->ended);
   g_mutex_unlock (&job->lock);
   apigo_job_unref (job);
   return NULL;
@@ -719,6 +725,16 @@ apigo_job_stop (ApigoJob * job)
    * is nothing to wait for: the thread ends once the callback returns. */
   if (job->thread != NULL && job->thread != g_thread_self ())
     thread = g_steal_pointer (&job->thread);
+  /* Once every byte is in, what is left (keeping the clip, delete-remote)
+   * is quick and asked for: a pipeline stopping at EOS must not cancel it.
+   * A few seconds at most, though: stopping must not hang on a network. */
+  if (thread != NULL && apigo_download_is_complete (job->download)) {
+    gint64 until = g_get_monotonic_time () + FINISH_GRACE;
+
+    while (job->running)
+      if (!g_cond_wait_until (&job->ended, &job->lock, until))
+        break;
+  }
   g_mutex_unlock (&job->lock);
 
   /* Outside the lock: cancelling runs libsoup's handlers. */
@@ -726,4 +742,32 @@ apigo_job_stop (ApigoJob * job)
     g_cancellable_cancel (cancellable);
   if (thread != NULL)
     g_thread_join (thread);
+}
+
+static void
+wake_waiters (GCancellable * cancellable, ApigoJob * job)
+{
+  g_mutex_lock (&job->lock);
+  g_cond_broadcast (&job->ended);
+  g_mutex_unlock (&job->lock);
+}
+
+gboolean
+apigo_job_wait (ApigoJob * job, GCancellable * cancellable)
+{
+  gulong handler = 0;
+  gboolean ended;
+
+  /* Connected before locking: it runs at once if already cancelled. */
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_waiters),
+        job, NULL);
+  g_mutex_lock (&job->lock);
+  while (job->running && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait (&job->ended, &job->lock);
+  ended = !job->running;
+  g_mutex_unlock (&job->lock);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
+  return ended;
 }

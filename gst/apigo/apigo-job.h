@@ -72,6 +72,10 @@ void apigo_job_start (ApigoJob * job, const ApigoJobSettings * settings);
  * the task failed, expired or vanished: the next start then makes a new one.
  * Called from one of the job's own callbacks, it cancels without waiting. */
 void apigo_job_stop (ApigoJob * job);
+/* Waits until the work has ended, what comes after the download too (the
+ * clip kept, the task deleted): TRUE then, FALSE if @cancellable was
+ * cancelled first. */
+gboolean apigo_job_wait (ApigoJob * job, GCancellable * cancellable);
 
 const ApigoJobSettings *apigo_job_get_settings (ApigoJob * job);
 ApigoDownload *apigo_job_get_download (ApigoJob * job);

@@ -187,14 +187,24 @@ gboolean
 apigo_uri_parse (const gchar * text, ApigoUri * uri, GError ** error)
 {
   g_autoptr (GUri) parsed = NULL;
+  g_autoptr (GError) parse_error = NULL;
+  const gchar *scheme;
   const gchar *host, *path;
   guint form;
 
   memset (uri, 0, sizeof (*uri));
-  parsed = g_uri_parse (text, G_URI_FLAGS_ENCODED, NULL);
-  if (parsed == NULL || g_ascii_strcasecmp (g_uri_get_scheme (parsed),
-          "apigo") != 0)
-    return fail (error, "expected apigo://generate?prompt=...");
+  if (text == NULL || *text == '\0')
+    return fail (error, "it is empty (expected apigo://generate?prompt=...)");
+  scheme = g_uri_peek_scheme (text);
+  if (g_strcmp0 (scheme, "apigo") != 0)
+    return fail (error, "the scheme is %s%s%s, not apigo (expected "
+        "apigo://generate?prompt=...)", scheme ? "\"" : "", scheme ?
+        scheme : "missing", scheme ? "\"" : "");
+  /* GUri checks the percent-encoding of every part: say so, not only
+   * that the URI is bad. */
+  parsed = g_uri_parse (text, G_URI_FLAGS_ENCODED, &parse_error);
+  if (parsed == NULL)
+    return fail (error, "%s", parse_error->message);
   if (g_uri_get_userinfo (parsed) != NULL || g_uri_get_port (parsed) != -1
       || g_uri_get_fragment (parsed) != NULL)
     return fail (error, "no user, port or fragment belongs in it");
@@ -205,7 +215,7 @@ apigo_uri_parse (const gchar * text, ApigoUri * uri, GError ** error)
       break;
   if (form == G_N_ELEMENTS (forms))
     return fail (error, "\"%s\" is none of generate, video, remix, extend, "
-        "edit", host ? host : "");
+        "edit (expected apigo://generate?prompt=...)", host ? host : "");
   uri->form = forms[form].form;
 
   path = g_uri_get_path (parsed);
@@ -216,9 +226,13 @@ apigo_uri_parse (const gchar * text, ApigoUri * uri, GError ** error)
     g_autofree gchar *id = g_uri_unescape_string (path + (*path == '/'),
         NULL);
 
+    if (id == NULL || *id == '\0')
+      return fail (error, "apigo://%s/ needs a video id", forms[form].host);
+    if (!g_utf8_validate (id, -1, NULL))
+      return fail (error, "the video id is not percent-encoded UTF-8");
     if (!apigo_task_id_is_valid (id))
-      return fail (error, "apigo://%s/ needs a video id (letters, digits "
-          "and -_.:~)", forms[form].host);
+      return fail (error, "\"%s\" is not a video id (letters, digits and "
+          "-_.:~ only)", id);
     uri->video_id = g_steal_pointer (&id);
   }
 

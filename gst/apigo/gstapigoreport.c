@@ -93,9 +93,31 @@ post_done (GstApigoReport * report, ApigoJob * job)
   if (report->done)
     return;
   report->done = TRUE;
+  /* Replayed from the cache, no task was seen: done is still all of it. */
+  report->progress = 100;
   size = g_format_size (report->downloaded);
   close_progress (report, GST_PROGRESS_TYPE_COMPLETE, size);
   post_status (report, job, APIGO_JOB_PHASE_DONE);
+}
+
+/* What is being asked for: a remix, extension or edit keeps its source's
+ * model and size, so only what is sent is named. */
+static gchar *
+creating_text (const ApigoJobSettings * s)
+{
+  switch (s->create_kind) {
+    case APIGO_CREATE_REMIX:
+      return g_strdup_printf ("Remixing %s", s->source_id);
+    case APIGO_CREATE_EXTEND:
+      return g_strdup_printf ("Extending %s by %s s", s->source_id,
+          s->seconds);
+    case APIGO_CREATE_EDIT:
+      return g_strdup_printf ("Editing %s", s->source_id);
+    case APIGO_CREATE_GENERATE:
+    default:
+      return g_strdup_printf ("Creating a %s s %s video with %s", s->seconds,
+          s->size, s->model);
+  }
 }
 
 void
@@ -108,9 +130,7 @@ gst_apigo_report_phase (GstApigoReport * report, ApigoJob * job,
   g_mutex_lock (&report->lock);
   switch (phase) {
     case APIGO_JOB_PHASE_CREATING:
-      open_progress (report, "generate",
-          g_strdup_printf ("Creating a %s s %s video with %s", s->seconds,
-              s->size, s->model));
+      open_progress (report, "generate", creating_text (s));
       break;
     case APIGO_JOB_PHASE_GENERATING:
       if (report->code == NULL)
@@ -183,11 +203,13 @@ gst_apigo_report_download (GstApigoReport * report, ApigoJob * job,
 
   id = apigo_job_dup_video_id (job);
   have = g_format_size (stored);
-  if (total > 0) {
+  /* A kept clip replayed opens no sequence: a lone CONTINUE would leave
+   * gst-launch-1.0 waiting in PAUSED for an end that never comes. */
+  if (report->code != NULL && total > 0) {
     all = g_format_size (total);
     gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
         "download", "Downloading %s: %u%% (%s of %s)", id, step, have, all);
-  } else {
+  } else if (report->code != NULL) {
     gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
         "download", "Downloading %s: %s", id, have);
   }

@@ -211,24 +211,29 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_PROMPT,
       g_param_spec_string ("prompt", "Prompt",
-          "What the video shows, in any language (required unless video-id "
-          "is set)", NULL, SETTING_FLAGS));
+          "What the video shows, in any language; with remix, extend or "
+          "edit, what to change or add (required unless video-id is set)",
+          NULL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_string ("model", "Model",
-          "Name of the video model, as the service calls it", DEFAULT_MODEL,
-          SETTING_FLAGS));
+          "Name of the video model, as the service calls it (sora-2, "
+          "sora-2-pro...); remix, extend and edit keep the source's",
+          DEFAULT_MODEL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_SIZE,
       g_param_spec_string ("size", "Size",
           "Frame size as WIDTHxHEIGHT, e.g. 720x1280 (portrait) or 1280x720 "
-          "(landscape)", DEFAULT_SIZE, SETTING_FLAGS));
+          "(landscape); remix, extend and edit keep the source's",
+          DEFAULT_SIZE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_SECONDS,
       g_param_spec_uint ("seconds", "Seconds",
-          "Length of the clip in seconds (services commonly offer 4, 8, 12)",
-          1, 3600, DEFAULT_SECONDS, SETTING_FLAGS));
+          "Length of the clip in seconds (services commonly offer 4, 8, 12); "
+          "with extend, the seconds to add", 1, 3600, DEFAULT_SECONDS,
+          SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE,
       g_param_spec_string ("input-reference", "Input reference",
           "Path of a JPEG, PNG or WebP image to use as the first frame "
-          "(best at the clip's size)", NULL, SETTING_FLAGS));
+          "(best at the clip's size: see input-reference-fit)", NULL,
+          SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_API_KEY,
       g_param_spec_string ("api-key", "API key",
           "Secret key for the service (write-only; default: the "
@@ -616,7 +621,7 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   g_autofree gchar *reference_path = NULL;
   const gchar *env_key = g_getenv ("APIGO_API_KEY");
   gboolean allow_plain_http;
-  guint derived = 0;
+  g_autoptr (GPtrArray) sources = g_ptr_array_new ();
 
   GST_OBJECT_LOCK (src);
   s->base_url = g_strdup (effective_base_url (src));
@@ -645,27 +650,36 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
         GST_APIGO_FIT_PAD ? "pad" : "scale");
   if (src->remix != NULL) {
     s->create_kind = APIGO_CREATE_REMIX;
+    g_free (s->source_id);
     s->source_id = g_strdup (src->remix);
-    derived++;
+    g_ptr_array_add (sources, (gpointer) "remix");
   }
   if (src->extend != NULL) {
     s->create_kind = APIGO_CREATE_EXTEND;
+    g_free (s->source_id);
     s->source_id = g_strdup (src->extend);
-    derived++;
+    g_ptr_array_add (sources, (gpointer) "extend");
   }
   if (src->edit != NULL) {
     s->create_kind = APIGO_CREATE_EDIT;
+    g_free (s->source_id);
     s->source_id = g_strdup (src->edit);
-    derived++;
+    g_ptr_array_add (sources, (gpointer) "edit");
   }
   allow_plain_http = src->allow_plain_http;
   reference_path = g_strdup (src->input_reference);
   GST_OBJECT_UNLOCK (src);
 
-  if (derived + (s->video_id != NULL) > 1) {
+  if (s->video_id != NULL)
+    g_ptr_array_insert (sources, 0, (gpointer) "video-id");
+  if (sources->len > 1) {
+    g_autofree gchar *both = NULL;
+
+    g_ptr_array_add (sources, NULL);
+    both = g_strjoinv (" and ", (gchar **) sources->pdata);
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "Set at most one of the video-id, remix, extend and edit "
-        "properties");
+        "The %s properties are set: set at most one of video-id, remix, "
+        "extend and edit", both);
     return FALSE;
   }
   if (s->source_id != NULL && !apigo_task_id_is_valid (s->source_id)) {
@@ -1016,6 +1030,7 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   g_autoptr (GError) error = NULL;
   ApigoDownload *dl = apigo_job_get_download (src->job);
   GstMapInfo map;
+  guint64 total;
   gssize n;
 
   /* The paid part starts here, on the first read, never in a state
@@ -1053,6 +1068,12 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   update_duration (src, dl);
   if (!src->tags_sent)
     send_tags (src);
+  /* delete-remote: the last bytes leave once the task is deleted, so that
+   * a delete that failed is told before EOS (an application stopping at
+   * EOS would not hear it), in pull mode too. */
+  if (src->settings.delete_remote && apigo_download_get_total (dl, &total)
+      && offset + n >= total && !apigo_job_wait (src->job, cancellable))
+    return GST_FLOW_FLUSHING;
   /* Before the last bytes leave, so that "done" always precedes EOS. */
   gst_apigo_report_done (&src->report, src->job);
 
