@@ -3030,6 +3030,108 @@ GST_START_TEST (test_fault_extend)
 
 GST_END_TEST;
 
+/* content-redirect: a ready task's video is fetched elsewhere (the
+ * benchmark's big file); nothing else changes. */
+GST_START_TEST (test_content_redirect)
+{
+  const gchar *target = "http://127.0.0.1:9/bench/big.mp4";
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *path = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GPtrArray) log = NULL;
+  g_autoptr (GBytes) thumb = NULL;
+  g_autoptr (GBytes) clip = NULL;
+  g_autoptr (GBytes) served = NULL;
+  g_autofree gchar *value = NULL;
+  Response *r;
+
+  g_object_set (emu, "content-redirect", target, "generation-time", 1.0,
+      NULL);
+  g_object_get (emu, "content-redirect", &value, NULL);
+  fail_unless_equals_string (value, target);
+  id = create_ok ("elsewhere", "32x32", "1");
+  path = task_path (id, "/content");
+
+  /* Not before the task is ready. */
+  r = request ("GET", path);
+  assert_error (r, 404, "video_not_ready", NULL);
+  response_free (r);
+
+  wait_completed (id);
+  msg = new_message ("GET", path);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  r = send_message (msg);
+  fail_unless_equals_int (r->status, 302);
+  fail_unless_equals_string (header (r, "Location"), target);
+  fail_unless_equals_int (body_size (r), 0);
+  response_free (r);
+  log = apigo_emulator_get_requests (emu);
+  fail_unless_equals_int (log_at (log, log->len - 1)->status, 302);
+  fail_unless_equals_int (log_at (log, log->len - 1)->route,
+      APIGO_EMULATOR_ROUTE_CONTENT);
+
+  /* The other variants are still the emulator's own. */
+  thumb = download (id, "thumbnail");
+  fail_unless (g_bytes_get_size (thumb) > 0);
+
+  /* Unset: the rendered clip again. */
+  g_object_set (emu, "content-redirect", NULL, NULL);
+  clip = download (id, NULL);
+  served = apigo_emulator_get_content (emu, id);
+  fail_unless (g_bytes_equal (clip, served));
+}
+
+GST_END_TEST;
+
+/* x_emulator.created_monotonic and completed_monotonic: the instants on
+ * the request log's clock, so that a client's delay can be measured. */
+GST_START_TEST (test_completion_instants)
+{
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *path = NULL;
+  g_autoptr (GPtrArray) log = NULL;
+  g_autoptr (Response) first = NULL;
+  g_autoptr (Response) done = NULL;
+  JsonObject *x;
+  gint64 before, after, created, completed;
+  gboolean first_completed;
+
+  g_object_set (emu, "generation-time", 0.5, NULL);
+  before = g_get_monotonic_time ();
+  id = create_ok ("when", "32x32", "1");
+  path = task_path (id, "");
+  first = request ("GET", path);
+  after = g_get_monotonic_time ();
+  x = json_object_get_object_member (obj (first), "x_emulator");
+  created = json_object_get_int_member (x, "created_monotonic");
+  fail_unless (created >= before && created <= after);
+  first_completed = g_str_equal (str (obj (first), "status"), "completed");
+  if (!first_completed)
+    fail_unless (json_object_get_null_member (x, "completed_monotonic"));
+
+  done = wait_task (id, NULL);
+  after = g_get_monotonic_time ();
+  fail_unless_equals_string (str (obj (done), "status"), "completed");
+  x = json_object_get_object_member (obj (done), "x_emulator");
+  completed = json_object_get_int_member (x, "completed_monotonic");
+  fail_unless (completed >= created + G_USEC_PER_SEC / 2);
+  fail_unless (completed <= after);
+  fail_unless_equals_int64 (json_object_get_int_member (x,
+          "created_monotonic"), created);
+
+  /* A poll answered "not yet" arrived before that instant (the log's
+   * clock); the create came first of all. */
+  log = apigo_emulator_get_requests (emu);
+  fail_unless_equals_int (log_at (log, 0)->route, APIGO_EMULATOR_ROUTE_CREATE);
+  fail_unless (log_at (log, 0)->monotonic_time <= created);
+  fail_unless_equals_int (log_at (log, 1)->route,
+      APIGO_EMULATOR_ROUTE_RETRIEVE);
+  if (!first_completed)
+    fail_unless (log_at (log, 1)->monotonic_time < completed);
+}
+
+GST_END_TEST;
+
 static Suite *
 emulator_suite (void)
 {
@@ -3084,6 +3186,8 @@ emulator_suite (void)
   tcase_add_test (tc, test_derive_multipart);
   tcase_add_test (tc, test_derive_request_log);
   tcase_add_test (tc, test_fault_extend);
+  tcase_add_test (tc, test_content_redirect);
+  tcase_add_test (tc, test_completion_instants);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -37,6 +37,8 @@ typedef struct
   gboolean remix;
   gboolean extensions;
   gboolean edits;
+  /* Where to send video downloads instead (a 302), or NULL. */
+  gchar *content_redirect;
 } EmuSettings;
 
 void emu_settings_clear (EmuSettings * settings);

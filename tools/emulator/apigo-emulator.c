@@ -76,6 +76,7 @@ enum
   PROP_REMIX,
   PROP_EXTENSIONS,
   PROP_EDITS,
+  PROP_CONTENT_REDIRECT,
   N_PROPS
 };
 
@@ -102,6 +103,7 @@ void
 emu_settings_clear (EmuSettings * settings)
 {
   g_clear_pointer (&settings->api_key, g_free);
+  g_clear_pointer (&settings->content_redirect, g_free);
 }
 
 static void
@@ -226,6 +228,10 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
     case PROP_EDITS:
       s->edits = g_value_get_boolean (value);
       break;
+    case PROP_CONTENT_REDIRECT:
+      g_free (s->content_redirect);
+      s->content_redirect = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -311,6 +317,9 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_EDITS:
       g_value_set_boolean (value, s->edits);
       break;
+    case PROP_CONTENT_REDIRECT:
+      g_value_set_string (value, s->content_redirect);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -394,6 +403,10 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
       TRUE, rw);
   props[PROP_EDITS] = g_param_spec_boolean ("edits", "Edits",
       "Offer POST /videos/edits (else it answers 404 unknown_url)", TRUE, rw);
+  props[PROP_CONTENT_REDIRECT] = g_param_spec_string ("content-redirect",
+      "Content redirect", "Answer the video downloads of completed tasks "
+      "with a 302 to this URL, e.g. a file on another server (NULL: serve "
+      "the rendered clip)", NULL, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -1003,6 +1016,7 @@ apigo_emulator_get_settings (ApigoEmulator * emu, EmuSettings * out)
   g_mutex_lock (&emu->lock);
   *out = emu->settings;
   out->api_key = g_strdup (emu->settings.api_key);
+  out->content_redirect = g_strdup (emu->settings.content_redirect);
   g_mutex_unlock (&emu->lock);
 }
 

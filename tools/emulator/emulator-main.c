@@ -69,6 +69,7 @@ main (int argc, char **argv)
   g_autofree gchar *log_path = NULL;
   g_autofree gchar *tls_cert = NULL;
   g_autofree gchar *tls_key = NULL;
+  g_autofree gchar *content_redirect = NULL;
   g_autoptr (GTlsCertificate) certificate = NULL;
   gint port = 0;
   gdouble generation_time = 3.0;
@@ -127,6 +128,9 @@ main (int argc, char **argv)
         "Answer 404 to POST /videos/extensions", NULL},
     {"no-edits", 0, 0, G_OPTION_ARG_NONE, &no_edits,
         "Answer 404 to POST /videos/edits", NULL},
+    {"content-redirect", 0, 0, G_OPTION_ARG_STRING, &content_redirect,
+          "Answer video downloads with a 302 to URL (e.g. a big file on "
+          "another server)", "URL"},
     {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
         "Serve HTTPS with this PEM certificate (with --tls-key)", "FILE"},
     {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -193,7 +197,8 @@ main (int argc, char **argv)
       "expires-in", expires_in, "cdn", cdn,
       "list-without-prompt", list_without_prompt, "remix", !no_remix,
       "extensions", !no_extensions, "edits", !no_edits,
-      "tls-certificate", certificate, NULL);
+      "tls-certificate", certificate, "content-redirect", content_redirect,
+      NULL);
   g_signal_connect (emu, "request-logged", G_CALLBACK (on_request), &out);
 
   if (!apigo_emulator_start (emu, port, &error)) {

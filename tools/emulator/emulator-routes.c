@@ -781,6 +781,13 @@ handle_content (Call * call)
         "downloaded.");
     return;
   }
+  /* Another server's bytes (a benchmark's big file) for a ready task. */
+  if (which == EMU_ASSET_VIDEO && call->settings.content_redirect &&
+      !call->on_cdn) {
+    soup_server_message_set_redirect (call->msg, SOUP_STATUS_FOUND,
+        call->settings.content_redirect);
+    return;
+  }
   /* The API only points at the CDN, which checks all of the above again. */
   if (call->settings.cdn && !call->on_cdn) {
     g_autofree gchar *location = emu_cdn_sign (call->routes->cdn,

@@ -52,6 +52,7 @@ typedef struct
   const gchar *word;            /* a scripted word, or NULL */
   gint progress;
   gint64 completed_at;          /* Unix seconds, or -1 */
+  gint64 completed_mono;        /* g_get_monotonic_time () then, or -1 */
   const gchar *error_code;
   const gchar *error_message;
   const gchar *error_type;
@@ -409,6 +410,7 @@ task_state (EmuTask * task, gint64 now, TaskState * st)
 
   memset (st, 0, sizeof (*st));
   st->completed_at = -1;
+  st->completed_mono = -1;
 
   if (task->params.script && script_state (task, now, st, &start))
     return;
@@ -438,6 +440,7 @@ task_state (EmuTask * task, gint64 now, TaskState * st)
     st->progress = st->error_code ? 0 : 100;
     st->completed_at = (task->created_real + (done_mono -
             task->created_mono)) / G_USEC_PER_SEC;
+    st->completed_mono = done_mono;
     /* render_error never changes once set: its message outlives the lock. */
     g_mutex_unlock (&task->lock);
     return;
@@ -606,6 +609,10 @@ emu_task_to_json (EmuTask * task, gdouble expires_in)
   json_builder_add_int_value (b, task->params.seconds * EMU_RENDER_FPS);
   json_builder_set_member_name (b, "fps");
   json_builder_add_int_value (b, EMU_RENDER_FPS);
+  /* The exact instants, on the clock of the request log's monotonic_time
+   * (CLOCK_MONOTONIC, microseconds): how soon clients notice. */
+  add_int_or_null (b, "created_monotonic", task->created_mono);
+  add_int_or_null (b, "completed_monotonic", st.completed_mono);
   json_builder_end_object (b);
 
   json_builder_end_object (b);
