@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the Debian 12 packages gst-apigo needs that are missing.
-#   tools/install-deps.sh [build|demo|test]...
+#   tools/install-deps.sh [build|demo|test|bench]...
 # build: compiler, meson and the -dev packages; demo: plus the GStreamer
 # plugins and tools the emulator and playback use; test: plus what the
-# test suites run.  (The OpenAI SDK check uses Node.js 20 or later where the
+# test suites run; bench: plus what tools/bench/run-bench.sh compares
+# against.  (The OpenAI SDK check uses Node.js 20 or later where the
 # machine has it; Debian 12's is too old, so it is not installed here.)
 set -eu
 
@@ -28,7 +29,12 @@ for kind in "$@"; do
       gstreamer1.0-plugins-base-apps ges1.0-tools libges-1.0-dev \
       gir1.2-ges-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 \
       python3-gi" ;;
-    *) echo "usage: $0 [build|demo|test]..." >&2; exit 2 ;;
+    # The benchmark's yardsticks: nginx as the real static server (started
+    # by the benchmark itself on 127.0.0.1, never as a service; Debian's
+    # package may start one on port 80 where services run), curl as the
+    # plain client, GNU time for peak memory; python3 runs it.
+    bench) want="$want $runtime nginx curl time python3" ;;
+    *) echo "usage: $0 [build|demo|test|bench]..." >&2; exit 2 ;;
   esac
 done
 
