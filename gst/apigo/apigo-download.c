@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+/* fallocate() */
+#define _GNU_SOURCE
+
 #include "apigo-download.h"
 #include "apigo-error.h"
 
@@ -181,6 +184,12 @@ void
 apigo_download_set_total (ApigoDownload * dl, guint64 total)
 {
   g_mutex_lock (&dl->lock);
+  /* Reserve the clip's blocks at once (without changing the file's size):
+   * the file system then lays them out in one go instead of on every
+   * write.  Where it cannot (tmpfs, old file systems), writes do it. */
+  if (!dl->read_only && total > dl->stored)
+    (void) fallocate (dl->fd, FALLOC_FL_KEEP_SIZE, dl->stored,
+        total - dl->stored);
   dl->total = total;
   dl->has_total = TRUE;
   g_cond_broadcast (&dl->changed);
