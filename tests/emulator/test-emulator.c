@@ -231,6 +231,20 @@ obj (Response * r)
   return json_node_get_object (r->json);
 }
 
+/* How many tasks GET /videos lists (its first page). */
+static guint
+tasks_listed (void)
+{
+  Response *r = request ("GET", "/videos");
+  guint n;
+
+  fail_unless_equals_int (r->status, 200);
+  n = json_array_get_length (json_object_get_array_member (obj (r),
+          "data"));
+  response_free (r);
+  return n;
+}
+
 static const gchar *
 str (JsonObject * o, const gchar * name)
 {
@@ -1357,10 +1371,7 @@ GST_START_TEST (test_fault_status)
   r = create ("never made", "64x64", "1");
   assert_error (r, 500, NULL, NULL);
   response_free (r);
-  r = request ("GET", "/videos");
-  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
-          (obj (r), "data")), 1);
-  response_free (r);
+  fail_unless_equals_int (tasks_listed (), 1);
 }
 
 GST_END_TEST;
@@ -1475,10 +1486,7 @@ GST_START_TEST (test_delete)
   r = request ("DELETE", path);
   assert_error (r, 404, NULL, NULL);
   response_free (r);
-  r = request ("GET", "/videos");
-  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
-          (obj (r), "data")), 0);
-  response_free (r);
+  fail_unless_equals_int (tasks_listed (), 0);
   fail_unless (apigo_emulator_get_content (emu, id) == NULL);
 }
 
@@ -2757,10 +2765,7 @@ GST_START_TEST (test_derive_errors)
   }
 
   /* None of those made a task. */
-  r = request ("GET", "/videos");
-  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
-          (obj (r), "data")), 2);
-  response_free (r);
+  fail_unless_equals_int (tasks_listed (), 2);
 }
 
 GST_END_TEST;
@@ -2804,10 +2809,7 @@ GST_START_TEST (test_switches)
   assert_not_offered (r);
   response_free (r);
 
-  r = request ("GET", "/videos");
-  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
-          (obj (r), "data")), 1);
-  response_free (r);
+  fail_unless_equals_int (tasks_listed (), 1);
   fail_unless_equals_int (apigo_emulator_count_requests (emu,
           APIGO_EMULATOR_ROUTE_EXTEND, "POST"), 1);
 
@@ -3011,10 +3013,7 @@ GST_START_TEST (test_fault_extend)
   response_free (r);
 
   /* Neither made a task; the next one is served. */
-  r = request ("GET", "/videos");
-  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
-          (obj (r), "data")), 2);
-  response_free (r);
+  fail_unless_equals_int (tasks_listed (), 2);
   r = post_json ("/videos/extensions", "{\"prompt\": \"extended\", "
       "\"seconds\": 1, \"video\": {\"id\": \"%s\"}}", id);
   fail_unless_equals_int (r->status, 200);
