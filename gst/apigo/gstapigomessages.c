@@ -25,17 +25,22 @@ gst_apigo_post_status (GstElement * element, const GstApigoStatus * status)
 
 void
 gst_apigo_post_progress (GstElement * element, GstProgressType type,
-    const gchar * code, const gchar * format, ...)
+    const gchar * code, gint percent, const gchar * format, ...)
 {
   g_autofree gchar *text = NULL;
+  GstMessage *msg;
   va_list args;
 
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
 
-  gst_element_post_message (element,
-      gst_message_new_progress (GST_OBJECT (element), type, code, text));
+  msg = gst_message_new_progress (GST_OBJECT (element), type, code, text);
+  /* A field GStreamer defines and progress bars read. */
+  if (percent >= 0)
+    gst_structure_set (gst_message_writable_structure (msg), "percent",
+        G_TYPE_INT, MIN (percent, 100), NULL);
+  gst_element_post_message (element, msg);
 }
 
 static gint

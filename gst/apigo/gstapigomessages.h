@@ -27,8 +27,11 @@ typedef struct
 void gst_apigo_post_status (GstElement * element,
     const GstApigoStatus * status);
 
+/* @percent: 0..100 in the message's "percent" field, or -1 for
+ * GStreamer's default (0 while under way, 100 at the end). */
 void gst_apigo_post_progress (GstElement * element, GstProgressType type,
-    const gchar * code, const gchar * format, ...) G_GNUC_PRINTF (4, 5);
+    const gchar * code, gint percent, const gchar * format, ...)
+    G_GNUC_PRINTF (5, 6);
 
 /* Posts @error (an APIGO_ERROR or GIO error) as an ERROR message in the
  * right GStreamer domain, with the service's details attached, from the

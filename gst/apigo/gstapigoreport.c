@@ -20,6 +20,7 @@ void
 gst_apigo_report_clear (GstApigoReport * report)
 {
   g_free (report->status);
+  g_free (report->posted);
   g_mutex_clear (&report->lock);
 }
 
@@ -29,6 +30,7 @@ gst_apigo_report_restart (GstApigoReport * report)
   g_mutex_lock (&report->lock);
   report->code = NULL;
   report->done = FALSE;
+  g_clear_pointer (&report->posted, g_free);
   g_mutex_unlock (&report->lock);
 }
 
@@ -38,6 +40,7 @@ gst_apigo_report_forget (GstApigoReport * report)
   g_mutex_lock (&report->lock);
   report->code = NULL;
   report->done = FALSE;
+  g_clear_pointer (&report->posted, g_free);
   g_clear_pointer (&report->status, g_free);
   report->progress = 0;
   report->downloaded = 0;
@@ -58,7 +61,17 @@ post_status (GstApigoReport * report, ApigoJob * job, ApigoJobPhase phase)
     .downloaded = report->downloaded,
     .total = report->total,
   };
+  gchar *posted = g_strdup_printf ("%s|%s|%s|%u|%" G_GUINT64_FORMAT "|%"
+      G_GUINT64_FORMAT, msg.phase, id ? id : "", msg.status ? msg.status : "",
+      msg.progress, msg.downloaded, msg.total);
 
+  /* Phases and polls can say the same twice: applications hear news only. */
+  if (g_strcmp0 (posted, report->posted) == 0) {
+    g_free (posted);
+    return;
+  }
+  g_free (report->posted);
+  report->posted = posted;
   gst_apigo_post_status (report->element, &msg);
 }
 
@@ -69,7 +82,8 @@ close_progress (GstApigoReport * report, GstProgressType type,
 {
   if (report->code == NULL)
     return;
-  gst_apigo_post_progress (report->element, type, report->code, "%s", text);
+  gst_apigo_post_progress (report->element, type, report->code, -1, "%s",
+      text);
   report->code = NULL;
 }
 
@@ -79,7 +93,7 @@ open_progress (GstApigoReport * report, const gchar * code, gchar * text)
 {
   close_progress (report, GST_PROGRESS_TYPE_COMPLETE, "Done");
   report->code = code;
-  gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_START, code,
+  gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_START, code, 0,
       "%s", text);
   g_free (text);
 }
@@ -174,8 +188,8 @@ gst_apigo_report_task (GstApigoReport * report, ApigoJob * job,
 
   if (report->code != NULL)
     gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
-        report->code, "%s: %s, %u%%", task->id, task->status_text,
-        report->progress);
+        report->code, report->progress, "%s: %s, %u%%", task->id,
+        task->status_text, report->progress);
   post_status (report, job, APIGO_JOB_PHASE_GENERATING);
   g_mutex_unlock (&report->lock);
 }
@@ -208,10 +222,11 @@ gst_apigo_report_download (GstApigoReport * report, ApigoJob * job,
   if (report->code != NULL && total > 0) {
     all = g_format_size (total);
     gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
-        "download", "Downloading %s: %u%% (%s of %s)", id, step, have, all);
+        "download", step, "Downloading %s: %u%% (%s of %s)", id, step, have,
+        all);
   } else if (report->code != NULL) {
     gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
-        "download", "Downloading %s: %s", id, have);
+        "download", -1, "Downloading %s: %s", id, have);
   }
   post_status (report, job, APIGO_JOB_PHASE_DOWNLOADING);
   g_mutex_unlock (&report->lock);

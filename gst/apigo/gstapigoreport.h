@@ -27,6 +27,7 @@ typedef struct
   guint64 total;
   guint download_step;          /* last percent (or MiB) reported */
   gboolean done;                /* "done" posted for this run */
+  gchar *posted;                /* the last apigo-status, as text */
 } GstApigoReport;
 
 void gst_apigo_report_init (GstApigoReport * report, GstElement * element);

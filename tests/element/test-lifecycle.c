@@ -82,6 +82,7 @@ typedef struct
   GstProgressType type;
   gchar *code;
   gchar *text;
+  gint percent;                 /* the message's "percent" field */
 } Progress;
 
 static void
@@ -107,6 +108,8 @@ progress_messages (TestRun * run)
       continue;
     p = g_new0 (Progress, 1);
     gst_message_parse_progress (msg, &p->type, &p->code, &p->text);
+    fail_unless (gst_structure_get_int (gst_message_get_structure (msg),
+            "percent", &p->percent));
     g_ptr_array_add (out, p);
   }
   return out;
@@ -167,6 +170,29 @@ GST_START_TEST (test_progress_on_the_bus)
       "download");
   fail_unless (strstr (((Progress *) g_ptr_array_index (progress,
                   cont))->text, "%") != NULL);
+  /* Their "percent" field: the task's progress, then the download's, each
+   * as the text says and never going back. */
+  {
+    gint last[2] = { -1, -1 };
+    gboolean between = FALSE;
+
+    for (i = 0; i < progress->len; i++) {
+      Progress *p = g_ptr_array_index (progress, i);
+      gint *before = &last[g_str_equal (p->code, "download")];
+      g_autofree gchar *said = NULL;
+
+      if (p->type != GST_PROGRESS_TYPE_CONTINUE)
+        continue;
+      said = g_strdup_printf (" %d%%", p->percent);
+      fail_unless (strstr (p->text, said) != NULL, "\"%s\" but percent %d",
+          p->text, p->percent);
+      fail_unless (p->percent >= *before, "percent went back: %d < %d",
+          p->percent, *before);
+      *before = p->percent;
+      between |= p->percent > 0 && p->percent < 100;
+    }
+    fail_unless (between, "no percent between 0 and 100");
+  }
 
   /* The element message: id, status and progress for applications. */
   for (i = 0; i < run->messages->len; i++) {
@@ -177,6 +203,9 @@ GST_START_TEST (test_progress_on_the_bus)
 
     if (s == NULL)
       continue;
+    /* News only: never the same status twice in a row. */
+    fail_if (last_status != NULL && gst_structure_is_equal (s, last_status),
+        "the same apigo-status twice: %" GST_PTR_FORMAT, s);
     msg_id = gst_structure_get_string (s, "id");
     msg_status = gst_structure_get_string (s, "status");
     fail_unless (gst_structure_get_uint (s, "progress", &p));
