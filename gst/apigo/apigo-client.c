@@ -358,15 +358,25 @@ apigo_client_retry_delay_ms (ApigoClient * client, guint attempt,
       g_random_double ());
 }
 
-/* Sleeps before trying again; FALSE when cancelled meanwhile. */
+/* After @attempt failed with @err (taken): TRUE once it is time to try
+ * again; FALSE with @err in @error when it is not worth it (no retries
+ * left, a failure that would not pass) or the wait was cancelled. */
 static gboolean
-wait_to_retry (ApigoClient * client, guint attempt, const GError * error,
-    GCancellable * cancellable)
+retry_after (ApigoClient * client, guint attempt, GError * err,
+    GCancellable * cancellable, GError ** error)
 {
-  gint64 ms = apigo_client_retry_delay_ms (client, attempt, error);
+  gint64 ms;
 
-  g_debug ("%s; trying again in %" G_GINT64_FORMAT " ms", error->message, ms);
-  return apigo_retry_sleep (cancellable, ms);
+  if (attempt < client->retry.max_retries && apigo_error_is_retryable (err)) {
+    ms = apigo_client_retry_delay_ms (client, attempt, err);
+    g_debug ("%s; trying again in %" G_GINT64_FORMAT " ms", err->message, ms);
+    if (apigo_retry_sleep (cancellable, ms)) {
+      g_error_free (err);
+      return TRUE;
+    }
+  }
+  g_propagate_error (error, err);
+  return FALSE;
 }
 
 /* Sends @msg once and returns its JSON body, or an error carrying the
@@ -421,13 +431,8 @@ request_json (ApigoClient * client, const gchar * method, const gchar * path,
         *msg_out = g_steal_pointer (&msg);
       return body;
     }
-    if (attempt >= client->retry.max_retries
-        || !apigo_error_is_retryable (err)
-        || !wait_to_retry (client, attempt, err, cancellable)) {
-      g_propagate_error (error, err);
+    if (!retry_after (client, attempt, err, cancellable, error))
       return NULL;
-    }
-    g_error_free (err);
   }
 }
 
@@ -662,13 +667,8 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
       }
     }
 
-    if (attempt >= client->retry.max_retries
-        || !apigo_error_is_retryable (err)
-        || !wait_to_retry (client, attempt, err, cancellable)) {
-      g_propagate_error (error, err);
+    if (!retry_after (client, attempt, err, cancellable, error))
       return NULL;
-    }
-    g_error_free (err);
   }
 }
 
