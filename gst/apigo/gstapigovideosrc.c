@@ -622,6 +622,7 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   const gchar *env_key = g_getenv ("APIGO_API_KEY");
   gboolean allow_plain_http;
   g_autoptr (GPtrArray) sources = g_ptr_array_new ();
+  const gchar *source_property = NULL;  /* remix, extend or edit */
 
   GST_OBJECT_LOCK (src);
   s->base_url = g_strdup (effective_base_url (src));
@@ -648,23 +649,28 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   if (src->input_reference_fit != GST_APIGO_FIT_NONE)
     s->reference_fit = g_strdup (src->input_reference_fit ==
         GST_APIGO_FIT_PAD ? "pad" : "scale");
-  if (src->remix != NULL) {
-    s->create_kind = APIGO_CREATE_REMIX;
-    g_free (s->source_id);
-    s->source_id = g_strdup (src->remix);
-    g_ptr_array_add (sources, (gpointer) "remix");
-  }
-  if (src->extend != NULL) {
-    s->create_kind = APIGO_CREATE_EXTEND;
-    g_free (s->source_id);
-    s->source_id = g_strdup (src->extend);
-    g_ptr_array_add (sources, (gpointer) "extend");
-  }
-  if (src->edit != NULL) {
-    s->create_kind = APIGO_CREATE_EDIT;
-    g_free (s->source_id);
-    s->source_id = g_strdup (src->edit);
-    g_ptr_array_add (sources, (gpointer) "edit");
+  {
+    const struct
+    {
+      ApigoCreateKind kind;
+      const gchar *property;
+      const gchar *id;
+    } derive[] = {
+      {APIGO_CREATE_REMIX, "remix", src->remix},
+      {APIGO_CREATE_EXTEND, "extend", src->extend},
+      {APIGO_CREATE_EDIT, "edit", src->edit},
+    };
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS (derive); i++) {
+      if (derive[i].id == NULL)
+        continue;
+      s->create_kind = derive[i].kind;
+      g_free (s->source_id);
+      s->source_id = g_strdup (derive[i].id);
+      source_property = derive[i].property;
+      g_ptr_array_add (sources, (gpointer) source_property);
+    }
   }
   allow_plain_http = src->allow_plain_http;
   reference_path = g_strdup (src->input_reference);
@@ -685,9 +691,7 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   if (s->source_id != NULL && !apigo_task_id_is_valid (s->source_id)) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "The %s property \"%s\" is not a video id (letters, digits and "
-        "-_.:~ only)", s->create_kind == APIGO_CREATE_REMIX ? "remix" :
-        s->create_kind == APIGO_CREATE_EXTEND ? "extend" : "edit",
-        s->source_id);
+        "-_.:~ only)", source_property, s->source_id);
     return FALSE;
   }
 
