@@ -58,18 +58,6 @@ dup_video_id (GstElement * src)
   return id;
 }
 
-static void
-assert_bytes_equal (GBytes * expected, GByteArray * got)
-{
-  gsize n;
-  const guint8 *want;
-
-  fail_unless (expected != NULL);
-  want = g_bytes_get_data (expected, &n);
-  fail_unless_equals_uint64 (got->len, n);
-  fail_unless (memcmp (want, got->data, n) == 0, "the bytes differ");
-}
-
 /* An ERROR or WARNING of @run whose text holds @words. */
 static gboolean
 run_has_message (TestRun * run, GstMessageType type, const gchar * words)
@@ -502,7 +490,7 @@ GST_START_TEST (test_derive)
   fail_unless (g_strcmp0 (new_id, source_id) != 0);
   fail_unless_equals_string (new_id, req->video_id);
   content = apigo_emulator_get_content (emu, new_id);
-  assert_bytes_equal (content, out.bytes);
+  test_assert_same_bytes (content, out.bytes->data, out.bytes->len);
   test_collector_clear (&out);
 }
 
@@ -622,7 +610,7 @@ GST_START_TEST (test_spritesheet)
       && out.bytes->data[1] == 0xd8, "not a JPEG");
   id = dup_video_id (test_pipeline_get (pipeline, "src"));
   served = fetch_content (emu, id, "spritesheet");
-  assert_bytes_equal (served, out.bytes);
+  test_assert_same_bytes (served, out.bytes->data, out.bytes->len);
   test_collector_clear (&out);
 }
 
@@ -714,7 +702,7 @@ GST_START_TEST (test_delete_remote_fails)
           APIGO_EMULATOR_ROUTE_DELETE, NULL), 1);
   id = dup_video_id (test_pipeline_get (pipeline, "src"));
   content = apigo_emulator_get_content (emu, id);
-  assert_bytes_equal (content, out.bytes);
+  test_assert_same_bytes (content, out.bytes->data, out.bytes->len);
   test_collector_clear (&out);
 }
 

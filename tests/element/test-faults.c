@@ -8,25 +8,6 @@
 
 #define FILE_PIPELINE "apigovideosrc name=src ! fakesink name=sink"
 
-/* Creates the service answered 2xx for: the tasks it made (and billed),
- * as the request log shows them, plus those made behind a dropped answer. */
-static guint
-tasks_made (ApigoEmulator * emu)
-{
-  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
-  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
-  guint i;
-
-  for (i = 0; i < requests->len; i++) {
-    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->video_id != NULL
-        && (r->status == 200 || r->status == 0))
-      g_hash_table_add (ids, r->video_id);
-  }
-  return g_hash_table_size (ids);
-}
-
 static guint
 requests_on (ApigoEmulator * emu, ApigoEmulatorRoute route)
 {
@@ -38,22 +19,15 @@ static void
 play_and_compare (ApigoEmulator * emu, GstElement * pipeline)
 {
   g_autoptr (TestRun) run = NULL;
-  g_autoptr (GBytes) served = NULL;
   g_autofree gchar *id = NULL;
   TestCollector out;
-  const guint8 *want;
-  gsize len;
 
   test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
   run = test_run (pipeline, 120);
   test_run_assert_eos (run);
 
   g_object_get (test_pipeline_get (pipeline, "src"), "video-id", &id, NULL);
-  served = apigo_emulator_get_content (emu, id);
-  fail_unless (served != NULL);
-  want = g_bytes_get_data (served, &len);
-  fail_unless_equals_uint64 (out.bytes->len, len);
-  fail_unless (memcmp (out.bytes->data, want, len) == 0, "bytes differ");
+  test_assert_served (emu, id, out.bytes->data, out.bytes->len);
   test_collector_clear (&out);
 }
 
@@ -87,7 +61,7 @@ GST_START_TEST (test_rate_limited_create)
       "1", "200", NULL, 1);
   play_and_compare (emu, pipeline);
   fail_unless_equals_int (requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE), 2);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
 
   /* Both attempts carried the same Idempotency-Key. */
   requests = apigo_emulator_get_requests (emu);
@@ -118,7 +92,7 @@ GST_START_TEST (test_proxy_errors_retried)
   inject (emu, APIGO_EMULATOR_ROUTE_CONTENT, 504, APIGO_EMULATOR_BODY_HTML,
       NULL, "10", NULL, 1);
   play_and_compare (emu, pipeline);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
 }
 
 GST_END_TEST;
@@ -170,7 +144,7 @@ GST_START_TEST (test_retries_bounded)
       GST_RESOURCE_ERROR_OPEN_READ, "HTTP 500");
   fail_unless_equals_int (requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE), 4);
   fail_unless (requests_on (emu, APIGO_EMULATOR_ROUTE_LIST) >= 4);
-  fail_unless_equals_int (tasks_made (emu), 0);
+  fail_unless_equals_int (test_tasks_made (emu), 0);
 }
 
 GST_END_TEST;
@@ -187,7 +161,7 @@ GST_START_TEST (test_flaky_polls)
       NULL, "20", NULL, 12);
   play_and_compare (emu, pipeline);
   fail_unless (requests_on (emu, APIGO_EMULATOR_ROUTE_RETRIEVE) > 12);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
 }
 
 GST_END_TEST;
@@ -200,7 +174,7 @@ GST_START_TEST (test_dropped_polls)
 
   apigo_emulator_drop_connections (emu, APIGO_EMULATOR_ROUTE_RETRIEVE, 2);
   play_and_compare (emu, pipeline);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
 }
 
 GST_END_TEST;
@@ -218,7 +192,7 @@ GST_START_TEST (test_lost_create_answer)
   play_and_compare (emu, pipeline);
   fail_unless_equals_int (requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE), 1);
   fail_unless (requests_on (emu, APIGO_EMULATOR_ROUTE_LIST) >= 1);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
 }
 
 GST_END_TEST;
@@ -234,7 +208,7 @@ GST_START_TEST (test_lost_create_answer_idempotent)
   apigo_emulator_drop_create_answers (emu, 1);
   play_and_compare (emu, pipeline);
   fail_unless_equals_int (requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE), 2);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
 }
 
 GST_END_TEST;
@@ -248,7 +222,7 @@ GST_START_TEST (test_dropped_connection_before_create)
   g_object_set (emu, "ignore-idempotency-key", TRUE, NULL);
   apigo_emulator_drop_connections (emu, APIGO_EMULATOR_ROUTE_CREATE, 1);
   play_and_compare (emu, pipeline);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
 }
 
 GST_END_TEST;
@@ -331,7 +305,7 @@ cut_and_resume (gboolean ignore_range, gboolean chunked)
     }
   }
   fail_unless_equals_int (ranged, 2);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
 }
 
 GST_START_TEST (test_cut_download_resumes)

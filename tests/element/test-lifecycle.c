@@ -417,8 +417,6 @@ GST_START_TEST (test_attach_to_video_id)
   g_autoptr (GBytes) content = NULL;
   g_autofree gchar *id = NULL;
   TestCollector out;
-  gsize len;
-  const guint8 *want;
 
   run1 = test_run (first, 60);
   test_run_assert_eos (run1);
@@ -432,9 +430,7 @@ GST_START_TEST (test_attach_to_video_id)
   run2 = test_run (second, 60);
   test_run_assert_eos (run2);
 
-  want = g_bytes_get_data (content, &len);
-  fail_unless_equals_uint64 (out.bytes->len, len);
-  fail_unless (memcmp (out.bytes->data, want, len) == 0);
+  test_assert_same_bytes (content, out.bytes->data, out.bytes->len);
   fail_unless_equals_int (creates (emu), 0);
   fail_unless (apigo_emulator_count_requests (emu,
           APIGO_EMULATOR_ROUTE_RETRIEVE, NULL) >= 1);

@@ -21,16 +21,6 @@ served_content (ApigoEmulator * emu, GstElement * src)
   return content;
 }
 
-static void
-assert_same_bytes (GBytes * expected, const guint8 * data, gsize len)
-{
-  gsize n;
-  const guint8 *want = g_bytes_get_data (expected, &n);
-
-  fail_unless_equals_uint64 (len, n);
-  fail_unless (memcmp (want, data, n) == 0, "the bytes differ");
-}
-
 /* Big-endian, byte by byte: MP4 boxes need not be aligned, and
  * GST_READ_UINT32_BE may load them as if they were. */
 static guint64
@@ -141,7 +131,7 @@ GST_START_TEST (test_bytes_identical)
   test_run_assert_eos (run);
 
   content = served_content (emu, test_pipeline_get (pipeline, "src"));
-  assert_same_bytes (content, out.bytes->data, out.bytes->len);
+  test_assert_same_bytes (content, out.bytes->data, out.bytes->len);
   test_collector_clear (&out);
 
   /* The size became known while playing: applications are told. */
@@ -209,7 +199,7 @@ GST_START_TEST (test_random_access)
     offset += gst_buffer_get_size (buf);
     gst_buffer_unref (buf);
   }
-  assert_same_bytes (content, whole->data, whole->len);
+  test_assert_same_bytes (content, whole->data, whole->len);
 
   /* The end, then the start again; past the end is EOS. */
   buf = get_range (pad, len - 10, 100, GST_FLOW_OK);
@@ -321,7 +311,7 @@ GST_START_TEST (test_progressive)
       "the clip is too small to show anything");
   fail_unless_equals_int (fb.downloads_done_at_first_buffer, 0);
   fail_unless_equals_int (apigo_emulator_count_completed_downloads (emu), 1);
-  assert_same_bytes (content, out.bytes->data, out.bytes->len);
+  test_assert_same_bytes (content, out.bytes->data, out.bytes->len);
   test_collector_clear (&out);
 }
 

@@ -17,7 +17,6 @@ GST_START_TEST (test_redirect_keeps_key_home)
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (TestRun) run = NULL;
   g_autoptr (GPtrArray) requests = NULL;
-  g_autoptr (GBytes) served = NULL;
   g_autofree gchar *id = NULL;
   TestCollector out;
   guint i, cdn = 0, content = 0;
@@ -29,10 +28,7 @@ GST_START_TEST (test_redirect_keeps_key_home)
   test_run_assert_eos (run);
 
   g_object_get (test_pipeline_get (pipeline, "src"), "video-id", &id, NULL);
-  served = apigo_emulator_get_content (emu, id);
-  fail_unless_equals_uint64 (out.bytes->len, g_bytes_get_size (served));
-  fail_unless (memcmp (out.bytes->data, g_bytes_get_data (served, NULL),
-          out.bytes->len) == 0);
+  test_assert_served (emu, id, out.bytes->data, out.bytes->len);
 
   requests = apigo_emulator_get_requests (emu);
   for (i = 0; i < requests->len; i++) {

@@ -5,6 +5,8 @@
 
 #include "test-util.h"
 
+#include <string.h>
+
 static gchar *tmp_dir;
 
 const gchar *
@@ -241,4 +243,45 @@ test_collector_clear (TestCollector * c)
   if (c->bytes != NULL)
     g_byte_array_unref (c->bytes);
   gst_clear_caps (&c->caps);
+}
+
+guint
+test_tasks_made (ApigoEmulator * emu)
+{
+  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->video_id != NULL
+        && (r->status == 200 || r->status == 0))
+      g_hash_table_add (ids, r->video_id);
+  }
+  return g_hash_table_size (ids);
+}
+
+void
+test_assert_same_bytes (GBytes * expected, const guint8 * data, gsize len)
+{
+  const guint8 *want;
+  gsize n;
+
+  fail_unless (expected != NULL, "nothing to compare with");
+  want = g_bytes_get_data (expected, &n);
+  fail_unless_equals_uint64 (len, n);
+  fail_unless (memcmp (want, data, n) == 0, "the bytes differ");
+}
+
+void
+test_assert_served (ApigoEmulator * emu, const gchar * id,
+    const guint8 * data, gsize len)
+{
+  g_autoptr (GBytes) served = NULL;
+
+  fail_unless (id != NULL, "no video-id");
+  served = apigo_emulator_get_content (emu, id);
+  fail_unless (served != NULL, "the emulator has no clip for %s", id);
+  test_assert_same_bytes (served, data, len);
 }

@@ -90,6 +90,18 @@ void test_collect (GstElement * fakesink, TestCollector * collector,
     gboolean keep_bytes);
 void test_collector_clear (TestCollector * collector);
 
+/* Creates the service answered 2xx for: the tasks it made (and billed),
+ * as @emu's request log shows them, plus those made behind a dropped
+ * answer. */
+guint test_tasks_made (ApigoEmulator * emu);
+
+/* Asserts @data is, byte for byte, @expected. */
+void test_assert_same_bytes (GBytes * expected, const guint8 * data,
+    gsize len);
+/* Asserts @data is, byte for byte, the clip @emu served for task @id. */
+void test_assert_served (ApigoEmulator * emu, const gchar * id,
+    const guint8 * data, gsize len);
+
 G_END_DECLS
 
 #endif

@@ -233,16 +233,12 @@ obj (Response * r)
 
 /* How many tasks GET /videos lists (its first page). */
 static guint
-tasks_listed (void)
+list_length (void)
 {
-  Response *r = request ("GET", "/videos");
-  guint n;
+  g_autoptr (Response) r = request ("GET", "/videos");
 
   fail_unless_equals_int (r->status, 200);
-  n = json_array_get_length (json_object_get_array_member (obj (r),
-          "data"));
-  response_free (r);
-  return n;
+  return json_array_get_length (json_object_get_array_member (obj (r), "data"));
 }
 
 static const gchar *
@@ -794,7 +790,6 @@ GST_START_TEST (test_validation)
     "seconds", "1", NULL
   };
   g_autoptr (GBytes) text = g_bytes_new_static ("just text", 9);
-  g_autoptr (Response) list = NULL;
   Response *r;
 
   r = create_full (no_prompt, NULL, NULL, NULL);
@@ -851,9 +846,7 @@ GST_START_TEST (test_validation)
   }
 
   /* None of those made a task; both other encodings do. */
-  list = request ("GET", "/videos");
-  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
-          (obj (list), "data")), 0);
+  fail_unless_equals_int (list_length (), 0);
 
   {
     g_autoptr (SoupMessage) msg = new_message ("POST", "/videos");
@@ -1254,7 +1247,6 @@ GST_START_TEST (test_idempotency)
   const gchar *fields[] = { "model", "sora-2", "prompt", "once", "size",
     "64x64", "seconds", "1", NULL
   };
-  g_autoptr (Response) list = NULL;
   g_autoptr (GPtrArray) log = NULL;
   gchar *ids[2];
   guint i;
@@ -1271,9 +1263,7 @@ GST_START_TEST (test_idempotency)
   }
   fail_unless_equals_string (ids[0], ids[1]);
 
-  list = request ("GET", "/videos");
-  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
-          (obj (list), "data")), 1);
+  fail_unless_equals_int (list_length (), 1);
   fail_unless_equals_int (apigo_emulator_count_requests (emu,
           APIGO_EMULATOR_ROUTE_CREATE, "POST"), 2);
   log = apigo_emulator_get_requests (emu);
@@ -1371,7 +1361,7 @@ GST_START_TEST (test_fault_status)
   r = create ("never made", "64x64", "1");
   assert_error (r, 500, NULL, NULL);
   response_free (r);
-  fail_unless_equals_int (tasks_listed (), 1);
+  fail_unless_equals_int (list_length (), 1);
 }
 
 GST_END_TEST;
@@ -1486,7 +1476,7 @@ GST_START_TEST (test_delete)
   r = request ("DELETE", path);
   assert_error (r, 404, NULL, NULL);
   response_free (r);
-  fail_unless_equals_int (tasks_listed (), 0);
+  fail_unless_equals_int (list_length (), 0);
   fail_unless (apigo_emulator_get_content (emu, id) == NULL);
 }
 
@@ -1856,15 +1846,6 @@ static const gchar *
 header (Response * r, const gchar * name)
 {
   return soup_message_headers_get_one (r->headers, name);
-}
-
-static guint
-list_length (void)
-{
-  g_autoptr (Response) r = request ("GET", "/videos");
-
-  fail_unless_equals_int (r->status, 200);
-  return json_array_get_length (json_object_get_array_member (obj (r), "data"));
 }
 
 GST_START_TEST (test_inject_bodies)
@@ -2765,7 +2746,7 @@ GST_START_TEST (test_derive_errors)
   }
 
   /* None of those made a task. */
-  fail_unless_equals_int (tasks_listed (), 2);
+  fail_unless_equals_int (list_length (), 2);
 }
 
 GST_END_TEST;
@@ -2809,7 +2790,7 @@ GST_START_TEST (test_switches)
   assert_not_offered (r);
   response_free (r);
 
-  fail_unless_equals_int (tasks_listed (), 1);
+  fail_unless_equals_int (list_length (), 1);
   fail_unless_equals_int (apigo_emulator_count_requests (emu,
           APIGO_EMULATOR_ROUTE_EXTEND, "POST"), 1);
 
@@ -3013,7 +2994,7 @@ GST_START_TEST (test_fault_extend)
   response_free (r);
 
   /* Neither made a task; the next one is served. */
-  fail_unless_equals_int (tasks_listed (), 2);
+  fail_unless_equals_int (list_length (), 2);
   r = post_json ("/videos/extensions", "{\"prompt\": \"extended\", "
       "\"seconds\": 1, \"video\": {\"id\": \"%s\"}}", id);
   fail_unless_equals_int (r->status, 200);

@@ -57,23 +57,6 @@ open_fds (ApigoEmulator * emu)
   return n;
 }
 
-static guint
-tasks_made (ApigoEmulator * emu)
-{
-  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
-  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
-  guint i;
-
-  for (i = 0; i < requests->len; i++) {
-    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->video_id != NULL
-        && (r->status == 200 || r->status == 0))
-      g_hash_table_add (ids, r->video_id);
-  }
-  return g_hash_table_size (ids);
-}
-
 /* 1000 start/stop cycles through every state, stopping in every phase:
  * one task in the end, no file descriptor left behind. */
 GST_START_TEST (test_state_cycles)
@@ -109,7 +92,7 @@ GST_START_TEST (test_state_cycles)
 
   run = test_run (pipeline, 120);
   test_run_assert_eos (run);
-  fail_unless_equals_int (tasks_made (emu), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
   fail_unless (open_fds (emu) <= fds_before + 2, "%u fds before, %u after",
       fds_before, open_fds (emu));
 }
@@ -184,7 +167,7 @@ GST_START_TEST (test_sixteen_with_random_faults)
         "branch %u: bytes differ", i);
     test_collector_clear (&branches[i].out);
   }
-  fail_unless_equals_int (tasks_made (emu), ELEMENTS);
+  fail_unless_equals_int (test_tasks_made (emu), ELEMENTS);
 
   /* Messages hold their elements: drop them with the pipeline. */
   g_clear_pointer (&run, test_run_free);
