@@ -20,6 +20,9 @@
 #define SMALL_FILE_MAX (64 * 1024)
 /* A partial download untouched this long belongs to no living process. */
 #define STALE_PART_S (6 * 3600)
+/* A partial download no journal entry can continue, untouched this long, is
+ * left over (younger, a run may be about to journal it). */
+#define ORPHAN_PART_S 600
 
 struct _ApigoCache
 {
@@ -50,26 +53,50 @@ usable_dir (const gchar * path, GError ** error)
   return TRUE;
 }
 
-static void
-remove_stale_parts (const gchar * clips_dir)
+static JsonObject *read_json (const gchar * path);
+
+/* Whether the journal can continue the partial download of @key. */
+static gboolean
+part_is_journaled (ApigoCache * cache, const gchar * key)
 {
-  g_autoptr (GDir) dir = g_dir_open (clips_dir, 0, NULL);
+  g_autofree gchar *name = g_strconcat (key, ".json", NULL);
+  g_autofree gchar *path = g_build_filename (cache->tasks_dir, name, NULL);
+  g_autoptr (JsonObject) obj = read_json (path);
+
+  return obj != NULL && json_object_has_member (obj, "content");
+}
+
+/* Partial downloads left by runs that were stopped or killed: kept while
+ * the journal can continue them, else removed once surely abandoned. */
+static void
+remove_stale_parts (ApigoCache * cache)
+{
+  g_autoptr (GDir) dir = g_dir_open (cache->clips_dir, 0, NULL);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const gchar *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
     g_autofree gchar *path = NULL;
+    g_autofree gchar *key = NULL;
+    const gchar *dot = strstr (name, ".part");
     GStatBuf st;
+    gint64 age;
 
-    if (strstr (name, ".part-") == NULL)
+    if (dot == NULL)
       continue;
-    path = g_build_filename (clips_dir, name, NULL);
-    if (g_stat (path, &st) == 0 && now - st.st_mtime > STALE_PART_S)
+    path = g_build_filename (cache->clips_dir, name, NULL);
+    if (g_stat (path, &st) != 0)
+      continue;
+    age = now - st.st_mtime;
+    key = g_strndup (name, dot - name);
+    /* KEY.part is the one a run continues; KEY.part-XXXXXX were made by
+     * older versions. */
+    if (age > STALE_PART_S || (age > ORPHAN_PART_S
+            && (strcmp (dot, ".part") != 0
+                || !part_is_journaled (cache, key))))
       g_unlink (path);
   }
 }
-
-static JsonObject *read_json (const gchar * path);
 
 /* Entries for tasks whose clips have expired, or for creates that never
  * answered a week ago, can no longer save anything. */
@@ -111,8 +138,8 @@ apigo_cache_new (const gchar * dir, guint64 max_clip_bytes, GError ** error)
     apigo_cache_free (cache);
     return NULL;
   }
-  remove_stale_parts (cache->clips_dir);
   prune_journal (cache);
+  remove_stale_parts (cache);
   return cache;
 }
 
@@ -142,13 +169,11 @@ file_path (const gchar * dir, const gchar * key, const gchar * suffix)
   return g_build_filename (dir, name, NULL);
 }
 
-/* Writes @builder's object to @path atomically (temporary file, fsync,
- * rename). */
+/* Writes @root to @path atomically (temporary file, fsync, rename). */
 static gboolean
-write_json (const gchar * path, JsonBuilder * builder, GError ** error)
+write_json_node (const gchar * path, JsonNode * root, GError ** error)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
   g_autofree gchar *text = NULL;
   g_autoptr (GError) write_error = NULL;
   gsize len;
@@ -162,6 +187,14 @@ write_json (const gchar * path, JsonBuilder * builder, GError ** error)
     return FALSE;
   }
   return TRUE;
+}
+
+static gboolean
+write_json (const gchar * path, JsonBuilder * builder, GError ** error)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+
+  return write_json_node (path, root, error);
 }
 
 /* The object in the small JSON file at @path, or NULL. */
@@ -254,12 +287,64 @@ ApigoDownload *
 apigo_cache_new_download (ApigoCache * cache, const gchar * key,
     GError ** error)
 {
-  g_autofree gchar *template = NULL;
-
+  /* Anonymous until apigo_cache_attach_part() gives it its name: a run
+   * that replays a kept clip leaves nothing behind. */
   if (cache == NULL || cache->max_clip_bytes == 0)
     return apigo_download_new (NULL, error);
-  template = file_path (cache->clips_dir, key, ".part-XXXXXX");
-  return apigo_download_new_named (template, error);
+  return apigo_download_new (cache->clips_dir, error);
+}
+
+gboolean
+apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
+    ApigoDownload * dl, GError ** error)
+{
+  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *part = file_path (cache->clips_dir, key, ".part");
+  g_autoptr (JsonObject) obj = NULL;
+  g_autofree gchar *etag = NULL;
+  g_autofree gchar *last_modified = NULL;
+  JsonObject *content = NULL;
+  gint64 total = 0;
+
+  if (cache->max_clip_bytes == 0 || apigo_download_get_stored (dl) > 0)
+    return TRUE;
+
+  obj = read_json (path);
+  if (obj != NULL && json_object_has_member (obj, "content")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "content")))
+    content = json_object_get_object_member (obj, "content");
+  if (content != NULL) {
+    apigo_json_get_int64 (content, "total", &total);
+    etag = apigo_json_dup_string (content, "etag");
+    last_modified = apigo_json_dup_string (content, "last_modified");
+  }
+  return apigo_download_continue_file (dl, part, total > 0 ? total : 0, etag,
+      last_modified, error);
+}
+
+gboolean
+apigo_cache_note_content (ApigoCache * cache, const gchar * key,
+    guint64 total, const gchar * etag, const gchar * last_modified,
+    GError ** error)
+{
+  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autoptr (JsonObject) obj = read_json (path);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *content = json_object_new ();
+
+  if (obj == NULL)
+    obj = json_object_new ();
+  json_object_set_int_member (content, "total", total);
+  if (etag != NULL)
+    json_object_set_string_member (content, "etag", etag);
+  if (last_modified != NULL)
+    json_object_set_string_member (content, "last_modified", last_modified);
+  json_object_set_object_member (obj, "content", content);
+
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (root, obj);
+  return write_json_node (path, root, error);
 }
 
 static gchar *
@@ -322,6 +407,7 @@ apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
 typedef struct
 {
   gchar *key;
+  gchar *name;                  /* a partial download's file, or NULL */
   gint64 mtime;
   gint64 size;
 } ClipInfo;
@@ -330,6 +416,7 @@ static void
 clip_info_free (ClipInfo * info)
 {
   g_free (info->key);
+  g_free (info->name);
   g_free (info);
 }
 
@@ -342,14 +429,17 @@ older_first (gconstpointer a, gconstpointer b)
   return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
 }
 
-/* Removes the least recently used clips until the rest fit the bound;
- * @keep goes last, and only if it alone is over. */
+/* Removes the least recently used clips and partial downloads until the
+ * rest fit the bound; @keep goes last, and only if it alone is over.  A
+ * partial download written to in the last minute is in use: counted, left
+ * alone. */
 static void
 evict (ApigoCache * cache, const gchar * keep)
 {
   g_autoptr (GDir) dir = g_dir_open (cache->clips_dir, 0, NULL);
   g_autoptr (GPtrArray) clips = g_ptr_array_new_with_free_func
       ((GDestroyNotify) clip_info_free);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint64 total = 0;
   const gchar *name;
   guint i;
@@ -359,14 +449,23 @@ evict (ApigoCache * cache, const gchar * keep)
     ClipInfo *info;
     GStatBuf st;
 
-    if (!g_str_has_suffix (name, ".mp4"))
+    const gchar *part = strstr (name, ".part");
+
+    if (!g_str_has_suffix (name, ".mp4") && part == NULL)
       continue;
     path = g_build_filename (cache->clips_dir, name, NULL);
     if (g_stat (path, &st) != 0)
       continue;
     info = g_new0 (ClipInfo, 1);
-    info->key = g_strndup (name, strlen (name) - 4);
-    info->mtime = g_str_equal (info->key, keep) ? G_MAXINT64 : st.st_mtime;
+    if (part != NULL) {
+      info->key = g_strndup (name, part - name);
+      info->name = g_strdup (name);
+    } else {
+      info->key = g_strndup (name, strlen (name) - 4);
+    }
+    info->mtime = g_str_equal (info->key, keep)
+        || (part != NULL && now - st.st_mtime < 60) ? G_MAXINT64 :
+        st.st_mtime;
     info->size = st.st_size;
     total += st.st_size;
     g_ptr_array_add (clips, info);
@@ -376,7 +475,16 @@ evict (ApigoCache * cache, const gchar * keep)
   for (i = 0; i < clips->len && total > cache->max_clip_bytes; i++) {
     ClipInfo *info = g_ptr_array_index (clips, i);
 
-    remove_clip (cache, info->key);
+    if (info->name != NULL) {
+      g_autofree gchar *path = g_build_filename (cache->clips_dir,
+          info->name, NULL);
+
+      if (info->mtime == G_MAXINT64)
+        continue;
+      g_unlink (path);
+    } else {
+      remove_clip (cache, info->key);
+    }
     total -= info->size;
   }
 }

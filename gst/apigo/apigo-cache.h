@@ -16,7 +16,10 @@ G_BEGIN_DECLS
  *   tasks/KEY.json  the journal: the task a request made (or is making), so
  *                   that the next run resumes it instead of paying again;
  *   clips/KEY.mp4   the finished clip, with clips/KEY.json (size, SHA-256)
- *                   to tell a whole clip from a corrupt or partial one.
+ *                   to tell a whole clip from a corrupt or partial one;
+ *   clips/KEY.part  a download under way, or cut, that the journal's
+ *                   "content" (length, ETag, Last-Modified) lets a later
+ *                   run continue.
  * Clips beyond a size bound are evicted, least recently used first.  Every
  * file is written to a temporary name and renamed: a crash leaves either
  * the old state or the new, never half of one. */
@@ -53,6 +56,17 @@ void apigo_cache_forget (ApigoCache * cache, const gchar * key);
  * clips are kept (so that keeping it costs no copy), else anonymous. */
 ApigoDownload *apigo_cache_new_download (ApigoCache * cache,
     const gchar * key, GError ** error);
+/* Gives @dl (from apigo_cache_new_download(), nothing stored yet) its
+ * file in the cache: the partial download an earlier run of @key left,
+ * continued from where it stopped when the journal says what clip it is
+ * the start of, or a new one. */
+gboolean apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
+    ApigoDownload * dl, GError ** error);
+/* Journals what the service said identifies the clip being downloaded, so
+ * that a later run can continue its partial download. */
+gboolean apigo_cache_note_content (ApigoCache * cache, const gchar * key,
+    guint64 total, const gchar * etag, const gchar * last_modified,
+    GError ** error);
 /* Serves the kept clip of @key from @dl if there is a whole one (checked
  * against its size and SHA-256; a bad one is removed), and tells the task
  * it came from.  FALSE: no clip. */

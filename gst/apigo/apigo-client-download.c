@@ -20,86 +20,6 @@
 #define DOWNLOAD_CHUNK (1024 * 1024)
 #define MAX_REDIRECTS 5
 
-/* "bytes START-END/TOTAL" (TOTAL may be "*"). */
-static gboolean
-parse_content_range (SoupMessage * msg, guint64 * start, guint64 * total,
-    gboolean * has_total)
-{
-  goffset s, e, t;
-
-  if (!soup_message_headers_get_content_range
-      (soup_message_get_response_headers (msg), &s, &e, &t))
-    return FALSE;
-
-  *start = s;
-  *has_total = t >= 0;
-  *total = t >= 0 ? (guint64) t : 0;
-  return TRUE;
-}
-
-typedef struct
-{
-  ApigoDownload *dl;
-  guint64 skip;                 /* bytes to drop: we had them already */
-  guint64 total;                /* 0 while unknown */
-  guint64 max;                  /* the largest clip accepted */
-  ApigoDownloadProgressFunc progress;
-  gpointer user_data;
-} BodySink;
-
-static gboolean
-store_body (GInputStream * stream, BodySink * sink, const gchar * id,
-    GCancellable * cancellable, GError ** error)
-{
-  g_autofree guint8 *buf = g_malloc (DOWNLOAD_CHUNK);
-
-  for (;;) {
-    GError *err = NULL;
-    gssize n = g_input_stream_read (stream, buf, DOWNLOAD_CHUNK, cancellable,
-        &err);
-    guint8 *data = buf;
-
-    if (n < 0) {
-      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_propagate_error (error, err);
-      } else {
-        apigo_set_video_error (error, APIGO_ERROR_NETWORK, id,
-            "The download of %s broke off after %" G_GUINT64_FORMAT
-            " bytes: %s", id, apigo_download_get_stored (sink->dl),
-            err->message);
-        g_error_free (err);
-      }
-      return FALSE;
-    }
-    if (n == 0)
-      return TRUE;
-
-    if (sink->skip > 0) {
-      gsize drop = MIN ((guint64) n, sink->skip);
-
-      sink->skip -= drop;
-      data += drop;
-      n -= drop;
-    }
-    if (apigo_download_get_stored (sink->dl) + n > sink->max) {
-      apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
-          "The content of %s is larger than the %" G_GUINT64_FORMAT
-          " bytes accepted", id, sink->max);
-      return FALSE;
-    }
-    if (n > 0 && !apigo_download_append (sink->dl, data, n, error))
-      return FALSE;
-    if (sink->progress != NULL)
-      sink->progress (apigo_download_get_stored (sink->dl), sink->total,
-          sink->user_data);
-    /* All announced bytes are in: done, without waiting on the end of the
-     * stream (a stop in that moment must not throw the clip away). */
-    if (sink->total > 0 && sink->skip == 0
-        && apigo_download_get_stored (sink->dl) == sink->total)
-      return TRUE;
-  }
-}
-
 static gboolean
 is_redirect (guint status)
 {
@@ -150,8 +70,8 @@ redirect_target (SoupMessage * msg, GUri * from, const gchar * id,
  * message whose body the stream reads. */
 static GInputStream *
 open_content (ApigoClient * client, GUri * first, guint64 have,
-    const gchar * id, const gchar * doing, SoupMessage ** msg_out,
-    GCancellable * cancellable, GError ** error)
+    const gchar * if_range, const gchar * id, const gchar * doing,
+    SoupMessage ** msg_out, ApigoDeadline * deadline, GError ** error)
 {
   g_autoptr (GUri) url = g_uri_ref (first);
   guint hops;
@@ -165,12 +85,18 @@ open_content (ApigoClient * client, GUri * first, guint64 have,
     GUri *next;
 
     soup_message_headers_replace (headers, "Accept", "*/*");
-    if (have > 0)
+    if (have > 0) {
       soup_message_headers_set_range (headers, have, -1);
+      /* The rest of this clip, or all of it if it changed. */
+      if (if_range != NULL)
+        soup_message_headers_replace (headers, "If-Range", if_range);
+    }
 
-    stream = soup_session_send (client->session, msg, cancellable, &err);
+    stream = soup_session_send (client->session, msg,
+        apigo_deadline_get_cancellable (deadline), &err);
     if (stream == NULL) {
-      apigo_client_set_network_error (client, error, err, doing, id);
+      apigo_client_set_request_error (client, deadline, error, err, doing,
+          id);
       return NULL;
     }
     if (!is_redirect (soup_message_get_status (msg))) {
@@ -210,24 +136,368 @@ content_url (ApigoClient * client, const gchar * id, const gchar * variant)
   return g_uri_parse (text, G_URI_FLAGS_ENCODED, NULL);
 }
 
+/* How often a clip that changed on the service is fetched again from its
+ * first byte before giving up. */
+#define MAX_RESTARTS 2
+
+/* One download: what every answer is checked against, and where the bytes
+ * go. */
+typedef struct
+{
+  ApigoClient *client;
+  const gchar *id;
+  ApigoDownload *dl;
+  ApigoDownloadProgressFunc progress;
+  gpointer user_data;
+  GCancellable *cancellable;    /* the caller's */
+  ApigoDeadline *deadline;      /* the current request's */
+  guint64 window_start;         /* stored bytes when the stall window began */
+} Fetch;
+
+/* How an attempt ended. */
+typedef enum
+{
+  FETCH_DONE,                   /* every byte is in, the end proven */
+  FETCH_FAILED,                 /* @error says why; may be worth a retry */
+  FETCH_CHANGED,                /* the answer is of another clip */
+  FETCH_UNPROVEN,               /* the body ended, nothing said where */
+} FetchResult;
+
+/* A strong ETag (If-Range may not carry a weak one), else Last-Modified. */
+static const gchar *
+if_range_value (const gchar * etag, const gchar * last_modified)
+{
+  if (etag != NULL && !g_str_has_prefix (etag, "W/"))
+    return etag;
+  return last_modified;
+}
+
+/* Whether what @headers say of the clip contradicts what was said first. */
+static gboolean
+contradicts (SoupMessageHeaders * headers, const gchar * etag,
+    const gchar * last_modified, gchar ** why)
+{
+  const gchar *now_etag = soup_message_headers_get_one (headers, "ETag");
+  const gchar *now_modified = soup_message_headers_get_one (headers,
+      "Last-Modified");
+
+  if (etag != NULL && now_etag != NULL && strcmp (etag, now_etag) != 0) {
+    *why = g_strdup_printf ("its ETag was %s, now %s", etag, now_etag);
+    return TRUE;
+  }
+  if ((etag == NULL || now_etag == NULL) && last_modified != NULL
+      && now_modified != NULL && strcmp (last_modified, now_modified) != 0) {
+    *why = g_strdup_printf ("it was last modified %s, now %s", last_modified,
+        now_modified);
+    return TRUE;
+  }
+  return FALSE;
+}
+
+/* Restarts the stall window: from now on, stall_min_bytes must arrive in
+ * every stall_timeout_s. */
+static void
+stall_window_restart (Fetch * f)
+{
+  gint64 span = f->client->stall_timeout_s * G_TIME_SPAN_SECOND;
+
+  f->window_start = apigo_download_get_stored (f->dl);
+  apigo_deadline_set (f->deadline, MIN (g_get_monotonic_time () + span,
+          f->client->deadline_us));
+}
+
+/* Appends @len bytes, never past @total (0: unknown). */
+static FetchResult
+store (Fetch * f, const guint8 * data, gsize len, guint64 total,
+    gchar ** why, GError ** error)
+{
+  guint64 stored = apigo_download_get_stored (f->dl);
+
+  if (total > 0 && stored + len > total) {
+    *why = g_strdup_printf ("it brought more than the %" G_GUINT64_FORMAT
+        " bytes it announced", total);
+    return FETCH_CHANGED;
+  }
+  if (stored + len > f->client->max_content_bytes) {
+    apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, f->id,
+        "The content of %s is larger than the %" G_GUINT64_FORMAT
+        " bytes accepted", f->id, f->client->max_content_bytes);
+    return FETCH_FAILED;
+  }
+  if (!apigo_download_append (f->dl, data, len, error))
+    return FETCH_FAILED;
+  if (f->progress != NULL)
+    f->progress (stored + len, total, f->user_data);
+  if (stored + len - f->window_start >= f->client->stall_min_bytes)
+    stall_window_restart (f);
+  return FETCH_DONE;
+}
+
+/* Reads the body into the store.  The first @skip bytes are the start of
+ * the clip again (a server ignoring Range): they must be the bytes held.
+ * Returns DONE once @total bytes are in (without waiting for the end of the
+ * stream, so that a stop in that moment keeps the clip), or at the end of
+ * a body whose length was unknown. */
+static FetchResult
+read_body (Fetch * f, GInputStream * stream, guint64 skip, guint64 total,
+    gchar ** why, GError ** error)
+{
+  g_autofree guint8 *buf = g_malloc (DOWNLOAD_CHUNK);
+  guint64 compared = 0;
+
+  stall_window_restart (f);
+  for (;;) {
+    GError *err = NULL;
+    gssize n = g_input_stream_read (stream, buf, DOWNLOAD_CHUNK,
+        apigo_deadline_get_cancellable (f->deadline), &err);
+    guint8 *data = buf;
+    FetchResult r;
+
+    if (n < 0) {
+      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && apigo_deadline_expired (f->deadline)
+          && g_get_monotonic_time () < f->client->deadline_us) {
+        g_clear_error (&err);
+        apigo_set_video_error (error, APIGO_ERROR_NETWORK, f->id,
+            "The download of %s stalled after %" G_GUINT64_FORMAT
+            " bytes (less than %" G_GUINT64_FORMAT " bytes in %u s)", f->id,
+            apigo_download_get_stored (f->dl), f->client->stall_min_bytes,
+            f->client->stall_timeout_s);
+      } else if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_autofree gchar *doing = g_strdup_printf ("download %s", f->id);
+
+        apigo_client_set_request_error (f->client, f->deadline, error, err,
+            doing, f->id);
+      } else {
+        apigo_set_video_error (error, APIGO_ERROR_NETWORK, f->id,
+            "The download of %s broke off after %" G_GUINT64_FORMAT
+            " bytes: %s", f->id, apigo_download_get_stored (f->dl),
+            err->message);
+        g_error_free (err);
+      }
+      return FETCH_FAILED;
+    }
+    if (n == 0)
+      break;
+
+    if (compared < skip) {
+      gsize same = MIN ((guint64) n, skip - compared);
+      GError *read_error = NULL;
+
+      if (!apigo_download_holds (f->dl, compared, data, same, &read_error)) {
+        if (read_error != NULL) {
+          g_propagate_error (error, read_error);
+          return FETCH_FAILED;
+        }
+        *why = g_strdup ("its bytes are not the ones downloaded before");
+        return FETCH_CHANGED;
+      }
+      compared += same;
+      data += same;
+      n -= same;
+    }
+    if (n > 0 && (r = store (f, data, n, total, why, error)) != FETCH_DONE)
+      return r;
+    if (total > 0 && compared == skip
+        && apigo_download_get_stored (f->dl) == total)
+      return FETCH_DONE;
+  }
+
+  if (compared < skip || total > 0) {
+    apigo_set_video_error (error, APIGO_ERROR_NETWORK, f->id,
+        "The download of %s ended after %" G_GUINT64_FORMAT " of %"
+        G_GUINT64_FORMAT " bytes", f->id, apigo_download_get_stored (f->dl),
+        total > 0 ? total : skip);
+    return FETCH_FAILED;
+  }
+  return FETCH_DONE;
+}
+
+/* The whole clip's length in a 206's Content-Range when it gives one; its
+ * end (last byte + 1) in any case. */
+static gboolean
+parse_content_range (SoupMessageHeaders * headers, guint64 * start,
+    guint64 * end, guint64 * total)
+{
+  goffset s, e, t;
+
+  if (!soup_message_headers_get_content_range (headers, &s, &e, &t))
+    return FALSE;
+  *start = s;
+  *end = (guint64) e + 1;
+  *total = t >= 0 ? (guint64) t : 0;
+  return TRUE;
+}
+
+/* A body read to its end with no length known is proven complete only by
+ * a chunked terminator, or by a second answer that agrees (@confirmed);
+ * one that ended with the connection may have been cut. */
+static FetchResult
+ended (FetchResult r, SoupMessageHeaders * headers, guint64 total,
+    gboolean confirmed)
+{
+  if (r != FETCH_DONE || total > 0 || confirmed)
+    return r;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_EOF)
+    return FETCH_UNPROVEN;
+  return FETCH_DONE;
+}
+
+/* One request for the bytes after those held. */
+static FetchResult
+fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
+    GError ** error)
+{
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GInputStream) stream = NULL;
+  g_autofree gchar *doing = g_strdup_printf ("send the content of %s", f->id);
+  g_autofree gchar *etag = NULL;
+  g_autofree gchar *last_modified = NULL;
+  SoupMessageHeaders *headers;
+  guint64 have = apigo_download_get_stored (f->dl);
+  guint64 total = 0;
+  guint status;
+
+  if (!apigo_download_get_total (f->dl, &total))
+    total = 0;
+  apigo_download_get_validators (f->dl, &etag, &last_modified);
+
+  /* Every byte arrived before (only the end of the body did not). */
+  if (have > 0 && total == have)
+    return FETCH_DONE;
+
+  f->deadline = apigo_client_new_request_deadline (f->client, f->cancellable,
+      f->client->request_timeout_s * G_TIME_SPAN_SECOND);
+  stream = open_content (f->client, url, have, if_range_value (etag,
+          last_modified), f->id, doing, &msg, f->deadline, error);
+  if (stream == NULL)
+    return FETCH_FAILED;
+
+  status = soup_message_get_status (msg);
+  headers = soup_message_get_response_headers (msg);
+
+  if (status == SOUP_STATUS_PARTIAL_CONTENT && have > 0) {
+    guint64 start, end, said_total;
+
+    if (!parse_content_range (headers, &start, &end, &said_total)
+        || start != have) {
+      *why = g_strdup_printf ("it resumed at another byte than %"
+          G_GUINT64_FORMAT, have);
+      return FETCH_CHANGED;
+    }
+    if (said_total > 0 && total > 0 && said_total != total) {
+      *why = g_strdup_printf ("its length was %" G_GUINT64_FORMAT
+          " bytes, now %" G_GUINT64_FORMAT, total, said_total);
+      return FETCH_CHANGED;
+    }
+    if (total > 0 && end != total) {
+      *why = g_strdup_printf ("it ends at byte %" G_GUINT64_FORMAT
+          " instead of %" G_GUINT64_FORMAT, end, total);
+      return FETCH_CHANGED;
+    }
+    if (contradicts (headers, etag, last_modified, why))
+      return FETCH_CHANGED;
+    if (total == 0 && said_total > 0) {
+      total = said_total;
+      apigo_download_set_total (f->dl, total);
+    }
+    return ended (read_body (f, stream, 0, total, why, error), headers,
+        total, FALSE);
+  }
+
+  if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && have > 0) {
+    const gchar *range = soup_message_headers_get_one (headers,
+        "Content-Range");
+    guint64 said = have;
+
+    /* "bytes * /LENGTH" (if any) must be what we hold. */
+    if (range != NULL && sscanf (range, "bytes */%" G_GUINT64_FORMAT,
+            &said) != 1)
+      said = 0;
+    if (said != have || (total > 0 && total != have)) {
+      *why = g_strdup_printf ("it says the clip has %" G_GUINT64_FORMAT
+          " bytes, not the %" G_GUINT64_FORMAT " announced", said,
+          total > 0 ? total : have);
+      return FETCH_CHANGED;
+    }
+    if (contradicts (headers, etag, last_modified, why))
+      return FETCH_CHANGED;
+    /* With no length said before, only a confirmed end is one. */
+    if (total == 0 && !end_unproven && range == NULL) {
+      *why = g_strdup ("it refused the range without saying the length");
+      return FETCH_CHANGED;
+    }
+    return FETCH_DONE;
+  }
+
+  if (status == SOUP_STATUS_OK) {
+    guint64 length = 0;
+    FetchResult r;
+
+    /* The whole clip from its first byte: a first request, a server that
+     * ignores Range, or If-Range telling that the clip changed. */
+    if (soup_message_headers_get_encoding (headers) ==
+        SOUP_ENCODING_CONTENT_LENGTH)
+      length = soup_message_headers_get_content_length (headers);
+    if (have > 0 && ((total > 0 && length > 0 && length != total)
+            || contradicts (headers, etag, last_modified, why))) {
+      if (*why == NULL)
+        *why = g_strdup_printf ("its length was %" G_GUINT64_FORMAT
+            " bytes, now %" G_GUINT64_FORMAT, total, length);
+      /* Nothing handed out yet: take this answer from its first byte. */
+      if (!apigo_download_truncate (f->dl, 0))
+        return FETCH_CHANGED;
+      apigo_client_notice (f->client, g_error_new (APIGO_ERROR,
+              APIGO_ERROR_PROTOCOL, "The content of %s changed on the "
+              "service (%s): downloading it again from the start", f->id,
+              *why));
+      g_clear_pointer (why, g_free);
+      have = 0;
+      total = 0;
+    }
+    if (have == 0)
+      apigo_download_set_validators (f->dl, soup_message_headers_get_one
+          (headers, "ETag"), soup_message_headers_get_one (headers,
+              "Last-Modified"));
+    if (total == 0)
+      total = length;
+    if (length > f->client->max_content_bytes) {
+      apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, f->id,
+          "The content of %s is %" G_GUINT64_FORMAT " bytes, more than the %"
+          G_GUINT64_FORMAT " accepted", f->id, length,
+          f->client->max_content_bytes);
+      return FETCH_FAILED;
+    }
+    if (total > 0)
+      apigo_download_set_total (f->dl, total);
+
+    r = read_body (f, stream, have, total, why, error);
+    /* The same bytes, ending at the same place as before: proven. */
+    return ended (r, headers, total, end_unproven
+        && have == apigo_download_get_stored (f->dl));
+  }
+
+  {
+    g_autoptr (GBytes) body = apigo_client_read_body (stream,
+        APIGO_CLIENT_JSON_MAX, apigo_deadline_get_cancellable (f->deadline),
+        NULL);
+
+    apigo_client_set_http_error (error, msg, body, doing, f->id);
+    return FETCH_FAILED;
+  }
+}
+
+
 gboolean
 apigo_client_download (ApigoClient * client, const gchar * id,
     const gchar * variant, ApigoDownload * dl,
     ApigoDownloadProgressFunc progress, gpointer user_data,
     GCancellable * cancellable, GError ** error)
 {
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GUri) url = NULL;
-  g_autofree gchar *doing = NULL;
-  SoupMessageHeaders *response_headers;
-  BodySink sink = { dl, 0, 0, client->max_content_bytes, progress,
-    user_data
-  };
-  guint64 have = apigo_download_get_stored (dl);
-  guint64 known_total = 0;
-  guint64 stored;
-  guint status;
+  Fetch f = { client, id, dl, progress, user_data, cancellable, NULL, 0 };
+  gboolean end_unproven = FALSE;
+  guint failures = 0, restarts = 0;
 
   g_return_val_if_fail (APIGO_IS_CLIENT (client), FALSE);
 
@@ -236,90 +506,58 @@ apigo_client_download (ApigoClient * client, const gchar * id,
         "\"%s\" is not a valid video id", id ? id : "");
     return FALSE;
   }
-
-  /* Every byte arrived before (only the end of the body did not): asking
-   * for more would get a 416. */
-  if (have > 0 && apigo_download_get_total (dl, &known_total)
-      && known_total == have) {
-    apigo_download_finish (dl);
-    return TRUE;
-  }
-
   url = content_url (client, id, variant);
-  doing = g_strdup_printf ("send the content of %s", id);
-  stream = open_content (client, url, have, id, doing, &msg, cancellable,
-      error);
-  if (stream == NULL)
-    return FALSE;
 
-  status = soup_message_get_status (msg);
-  response_headers = soup_message_get_response_headers (msg);
+  for (;;) {
+    g_autofree gchar *why = NULL;
+    guint64 before = apigo_download_get_stored (dl);
+    GError *err = NULL;
+    FetchResult r;
 
-  if (status == SOUP_STATUS_PARTIAL_CONTENT && have > 0) {
-    guint64 start, total;
-    gboolean has_total;
+    r = fetch_once (&f, url, end_unproven, &why, &err);
+    g_clear_pointer (&f.deadline, apigo_deadline_free);
 
-    if (!parse_content_range (msg, &start, &total, &has_total)
-        || start != have) {
-      apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
-          "The service resumed the download of %s at the wrong place", id);
+    switch (r) {
+      case FETCH_DONE:
+        apigo_download_finish (dl);
+        return TRUE;
+      case FETCH_UNPROVEN:
+        /* Ask once more: a 416 or the same bytes again prove the end. */
+        if (end_unproven && failures >= client->retry.max_retries) {
+          apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
+              "The service never said how long the content of %s is, nor "
+              "confirmed where it ends", id);
+          return FALSE;
+        }
+        end_unproven = TRUE;
+        failures++;
+        continue;
+      case FETCH_CHANGED:
+        if (apigo_download_truncate (dl, 0) && restarts < MAX_RESTARTS) {
+          restarts++;
+          end_unproven = FALSE;
+          apigo_client_notice (client, g_error_new (APIGO_ERROR,
+                  APIGO_ERROR_PROTOCOL, "The content of %s changed on the "
+                  "service while it was downloaded (%s): downloading it "
+                  "again from the start", id, why));
+          continue;
+        }
+        /* Readers have bytes of the old one: nothing can be joined. */
+        apigo_download_reset (dl);
+        apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
+            "The content of %s changed on the service while it was "
+            "downloaded (%s); the bytes cannot be joined", id, why);
+        return FALSE;
+      case FETCH_FAILED:
+        break;
+    }
+
+    /* A stretch that brought bytes starts the count afresh. */
+    if (apigo_download_get_stored (dl) > before)
+      failures = 0;
+    if (!apigo_client_retry_wait (client, failures, client->retry.max_retries,
+            apigo_error_is_retryable (err), err, cancellable, error))
       return FALSE;
-    }
-    if (has_total)
-      sink.total = total;
-  } else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE
-      && have > 0) {
-    guint64 total = 0;
-    const gchar *range = soup_message_headers_get_one (response_headers,
-        "Content-Range");
-
-    /* "bytes * /TOTAL": all there if TOTAL is what we hold. */
-    if (range != NULL && sscanf (range, "bytes */%" G_GUINT64_FORMAT,
-            &total) == 1 && total == have) {
-      apigo_download_finish (dl);
-      return TRUE;
-    }
-    /* The clip changed under us: what we hold cannot be continued. */
-    apigo_download_reset (dl);
-    apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
-        "The content of %s changed while it was downloaded; it will be "
-        "downloaded again from the start", id);
-    return FALSE;
-  } else if (status == SOUP_STATUS_OK) {
-    /* A full body: either a first request or a server ignoring Range. */
-    sink.skip = have;
-    if (soup_message_headers_get_encoding (response_headers) ==
-        SOUP_ENCODING_CONTENT_LENGTH)
-      sink.total =
-          soup_message_headers_get_content_length (response_headers);
-  } else {
-    g_autoptr (GBytes) body = apigo_client_read_body (stream,
-        APIGO_CLIENT_JSON_MAX, cancellable, NULL);
-
-    apigo_client_set_http_error (error, msg, body, doing, id);
-    return FALSE;
+    failures++;
   }
-
-  if (sink.total > sink.max) {
-    apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, id,
-        "The content of %s is %" G_GUINT64_FORMAT " bytes, more than the %"
-        G_GUINT64_FORMAT " accepted", id, sink.total, sink.max);
-    return FALSE;
-  }
-  if (sink.total > 0)
-    apigo_download_set_total (dl, sink.total);
-
-  if (!store_body (stream, &sink, id, cancellable, error))
-    return FALSE;
-
-  stored = apigo_download_get_stored (dl);
-  if (sink.skip > 0 || (sink.total > 0 && stored != sink.total)) {
-    apigo_set_video_error (error, APIGO_ERROR_NETWORK, id,
-        "The download of %s ended after %" G_GUINT64_FORMAT " of %"
-        G_GUINT64_FORMAT " bytes", id, stored, sink.total);
-    return FALSE;
-  }
-
-  apigo_download_finish (dl);
-  return TRUE;
 }

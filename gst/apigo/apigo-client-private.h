@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "apigo-client.h"
+#include "apigo-deadline.h"
 #include "apigo-retry.h"
 
 G_BEGIN_DECLS
@@ -28,7 +29,37 @@ struct _ApigoClient
   SoupSession *session;
   ApigoRetryPolicy retry;
   guint64 max_content_bytes;
+  gint64 deadline_us;           /* G_MAXINT64: none */
+  guint request_timeout_s;
+  guint stall_timeout_s;
+  guint64 stall_min_bytes;
+  ApigoClientNoticeFunc notice;
+  gpointer notice_data;
 };
+
+/* A cancellable for one request: fires with @cancellable, after @span_us,
+ * or at the client's deadline, whichever comes first. */
+ApigoDeadline *apigo_client_new_request_deadline (ApigoClient * client,
+    GCancellable * cancellable, gint64 span_us);
+
+/* Turns the failure @cause (taken) of a request run under @deadline into
+ * the error to report: the client's deadline passed (APIGO_ERROR_TIMEOUT),
+ * the request's own time ran out (APIGO_ERROR_NETWORK, worth another
+ * try), cancelled, or a network failure. */
+void apigo_client_set_request_error (ApigoClient * client,
+    ApigoDeadline * deadline, GError ** error, GError * cause,
+    const gchar * doing, const gchar * video_id);
+
+/* The retry policy, for every request: after @attempt (0 for the first)
+ * failed with @err (taken), TRUE once it is time to try again; FALSE with
+ * the error in @error when @retryable is FALSE, @limit retries are spent,
+ * the deadline would pass before the next try (APIGO_ERROR_TIMEOUT), or
+ * the wait was cancelled. */
+gboolean apigo_client_retry_wait (ApigoClient * client, guint attempt,
+    guint limit, gboolean retryable, GError * err, GCancellable * cancellable,
+    GError ** error);
+
+void apigo_client_notice (ApigoClient * client, GError * message);
 
 /* A request to @url (absolute), with the key only when @url has the base
  * URL's origin. */

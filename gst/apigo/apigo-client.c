@@ -46,6 +46,10 @@ apigo_client_init (ApigoClient * client)
 
   client->retry = policy;
   client->max_content_bytes = APIGO_CLIENT_DEFAULT_MAX_CONTENT_BYTES;
+  client->deadline_us = G_MAXINT64;
+  client->request_timeout_s = APIGO_CLIENT_DEFAULT_REQUEST_TIMEOUT_S;
+  client->stall_timeout_s = APIGO_CLIENT_DEFAULT_STALL_TIMEOUT_S;
+  client->stall_min_bytes = APIGO_CLIENT_DEFAULT_STALL_MIN_BYTES;
 }
 
 /* Messages about a base URL never quote it whole: a user may have put a
@@ -137,6 +141,12 @@ apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
   client->retry.max_retries = options->retries;
   if (options->max_content_bytes > 0)
     client->max_content_bytes = options->max_content_bytes;
+  if (options->request_timeout_s > 0)
+    client->request_timeout_s = options->request_timeout_s;
+  if (options->stall_timeout_s > 0)
+    client->stall_timeout_s = options->stall_timeout_s;
+  if (options->stall_min_bytes > 0)
+    client->stall_min_bytes = options->stall_min_bytes;
 
   client->session = soup_session_new_with_options ("user-agent",
       options->user_agent, "timeout", IO_TIMEOUT, "idle-timeout", IO_TIMEOUT,
@@ -181,6 +191,118 @@ guint
 apigo_client_get_retries (ApigoClient * client)
 {
   return client->retry.max_retries;
+}
+
+void
+apigo_client_set_deadline (ApigoClient * client, gint64 deadline_us)
+{
+  client->deadline_us = deadline_us;
+}
+
+gint64
+apigo_client_get_deadline (ApigoClient * client)
+{
+  return client->deadline_us;
+}
+
+void
+apigo_client_set_notice_func (ApigoClient * client,
+    ApigoClientNoticeFunc func, gpointer user_data)
+{
+  client->notice = func;
+  client->notice_data = user_data;
+}
+
+void
+apigo_client_notice (ApigoClient * client, GError * message)
+{
+  g_debug ("%s", message->message);
+  if (client->notice != NULL)
+    client->notice (message, client->notice_data);
+  else
+    g_error_free (message);
+}
+
+ApigoDeadline *
+apigo_client_new_request_deadline (ApigoClient * client,
+    GCancellable * cancellable, gint64 span_us)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 at = span_us > 0 && span_us < G_MAXINT64 - now ? now + span_us :
+      G_MAXINT64;
+
+  return apigo_deadline_new (cancellable, MIN (at, client->deadline_us));
+}
+
+/* The error for giving up at the client's deadline; @last (optional) is
+ * what went wrong before. */
+static GError *
+timeout_error (const gchar * doing, const gchar * video_id,
+    const GError * last)
+{
+  GError *err = g_error_new (APIGO_ERROR, APIGO_ERROR_TIMEOUT,
+      "Gave up trying to %s: the timeout passed%s%s", doing,
+      last ? "; last problem: " : "", last ? last->message : "");
+
+  apigo_error_set_video_id (err, video_id);
+  return err;
+}
+
+void
+apigo_client_set_request_error (ApigoClient * client,
+    ApigoDeadline * deadline, GError ** error, GError * cause,
+    const gchar * doing, const gchar * video_id)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && apigo_deadline_expired (deadline)) {
+    g_error_free (cause);
+    if (g_get_monotonic_time () >= client->deadline_us) {
+      g_propagate_error (error, timeout_error (doing, video_id, NULL));
+      return;
+    }
+    apigo_set_video_error (error, APIGO_ERROR_NETWORK, video_id,
+        "Could not %s at %s: no complete answer within %u s", doing,
+        client->base_url, client->request_timeout_s);
+    return;
+  }
+  apigo_client_set_network_error (client, error, cause, doing, video_id);
+}
+
+gboolean
+apigo_client_retry_wait (ApigoClient * client, guint attempt, guint limit,
+    gboolean retryable, GError * err, GCancellable * cancellable,
+    GError ** error)
+{
+  gint64 ms;
+
+  if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !retryable
+      || attempt >= limit) {
+    g_propagate_error (error, err);
+    return FALSE;
+  }
+
+  ms = apigo_client_retry_delay_ms (client, attempt, err);
+  if (client->deadline_us != G_MAXINT64
+      && g_get_monotonic_time () + ms * 1000 >= client->deadline_us) {
+    const ApigoErrorDetails *d = err->domain == APIGO_ERROR ?
+        apigo_error_get_details (err) : NULL;
+    GError *timeout = g_error_new (APIGO_ERROR, APIGO_ERROR_TIMEOUT,
+        "Gave up: the timeout passed; last problem: %s", err->message);
+
+    if (d != NULL)
+      apigo_error_set_video_id (timeout, d->video_id);
+    g_error_free (err);
+    g_propagate_error (error, timeout);
+    return FALSE;
+  }
+
+  g_debug ("%s; trying again in %" G_GINT64_FORMAT " ms", err->message, ms);
+  g_error_free (err);
+  if (!apigo_retry_sleep (cancellable, ms)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -358,25 +480,43 @@ apigo_client_retry_delay_ms (ApigoClient * client, guint attempt,
       g_random_double ());
 }
 
-/* After @attempt failed with @err (taken): TRUE once it is time to try
- * again; FALSE with @err in @error when it is not worth it (no retries
- * left, a failure that would not pass) or the wait was cancelled. */
+/* Whether a failure to send left the request unsent for sure. */
 static gboolean
-retry_after (ApigoClient * client, guint attempt, GError * err,
-    GCancellable * cancellable, GError ** error)
+sent_nothing (const GError * cause)
 {
-  gint64 ms;
+  return g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
+      || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
+      || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE)
+      || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND)
+      || cause->domain == G_RESOLVER_ERROR || cause->domain == G_TLS_ERROR;
+}
 
-  if (attempt < client->retry.max_retries && apigo_error_is_retryable (err)) {
-    ms = apigo_client_retry_delay_ms (client, attempt, err);
-    g_debug ("%s; trying again in %" G_GINT64_FORMAT " ms", err->message, ms);
-    if (apigo_retry_sleep (cancellable, ms)) {
-      g_error_free (err);
-      return TRUE;
-    }
-  }
-  g_propagate_error (error, err);
-  return FALSE;
+/* Sends @msg once and reads its whole answer, both within the request
+ * timeout and the client's deadline.  *@reached tells, on failure, whether
+ * the request may have reached the service all the same. */
+static GBytes *
+exchange (ApigoClient * client, SoupMessage * msg, const gchar * doing,
+    const gchar * video_id, gboolean * reached, GCancellable * cancellable,
+    GError ** error)
+{
+  g_autoptr (ApigoDeadline) deadline = apigo_client_new_request_deadline
+      (client, cancellable, client->request_timeout_s * G_TIME_SPAN_SECOND);
+  GCancellable *bounded = apigo_deadline_get_cancellable (deadline);
+  g_autoptr (GInputStream) stream = NULL;
+  GBytes *body = NULL;
+  GError *cause = NULL;
+
+  stream = soup_session_send (client->session, msg, bounded, &cause);
+  if (stream != NULL)
+    body = apigo_client_read_body (stream, APIGO_CLIENT_JSON_MAX, bounded,
+        &cause);
+  if (body != NULL)
+    return body;
+
+  *reached = !sent_nothing (cause);
+  apigo_client_set_request_error (client, deadline, error, cause, doing,
+      video_id);
+  return NULL;
 }
 
 /* Sends @msg once and returns its JSON body, or an error carrying the
@@ -385,22 +525,13 @@ static GBytes *
 send_for_json (ApigoClient * client, SoupMessage * msg, const gchar * doing,
     const gchar * video_id, GCancellable * cancellable, GError ** error)
 {
-  g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GBytes) body = NULL;
-  GError *err = NULL;
+  gboolean reached;
 
-  stream = soup_session_send (client->session, msg, cancellable, &err);
-  if (stream == NULL) {
-    apigo_client_set_network_error (client, error, err, doing, video_id);
+  body = exchange (client, msg, doing, video_id, &reached, cancellable,
+      error);
+  if (body == NULL)
     return NULL;
-  }
-
-  body = apigo_client_read_body (stream, APIGO_CLIENT_JSON_MAX, cancellable,
-      &err);
-  if (body == NULL) {
-    apigo_client_set_network_error (client, error, err, doing, video_id);
-    return NULL;
-  }
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg))) {
     apigo_client_set_http_error (error, msg, body, doing, video_id);
@@ -431,7 +562,8 @@ request_json (ApigoClient * client, const gchar * method, const gchar * path,
         *msg_out = g_steal_pointer (&msg);
       return body;
     }
-    if (!retry_after (client, attempt, err, cancellable, error))
+    if (!apigo_client_retry_wait (client, attempt, client->retry.max_retries,
+            apigo_error_is_retryable (err), err, cancellable, error))
       return NULL;
   }
 }
@@ -561,20 +693,11 @@ create_doing (const ApigoCreateRequest * request)
   }
 }
 
-/* Whether a request that failed with @cause may still have been carried
- * out by the service. */
+/* Whether a create that the service answered with @error may still have
+ * been carried out. */
 static gboolean
-may_have_arrived (const GError * error, const GError * cause)
+may_have_arrived (const GError * error)
 {
-  if (g_error_matches (error, APIGO_ERROR, APIGO_ERROR_NETWORK)) {
-    /* These fail before a byte of the request is sent. */
-    return !(g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
-        || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
-        || g_error_matches (cause, G_IO_ERROR,
-            G_IO_ERROR_NETWORK_UNREACHABLE)
-        || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND)
-        || cause->domain == G_RESOLVER_ERROR || cause->domain == G_TLS_ERROR);
-  }
   if (g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TRANSIENT)) {
     guint status = apigo_error_get_details (error)->http_status;
 
@@ -594,32 +717,23 @@ create_once (ApigoClient * client, const ApigoCreateRequest * request,
 {
   g_autoptr (SoupMessage) msg = new_create_message (client, request,
       idempotency_key);
-  g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GBytes) body = NULL;
   g_autofree gchar *doing = create_doing (request);
-  GError *cause = NULL;
+  gboolean reached = FALSE;
 
-  *unsure = FALSE;
-  stream = soup_session_send (client->session, msg, cancellable, &cause);
-  if (stream != NULL)
-    body = apigo_client_read_body (stream, APIGO_CLIENT_JSON_MAX,
-        cancellable, &cause);
-
+  /* Sent, then cut, timed out or cancelled: the service may have it. */
+  body = exchange (client, msg, doing, NULL, &reached, cancellable, error);
   if (body == NULL) {
-    g_autoptr (GError) kept = g_error_copy (cause);
-
-    apigo_client_set_network_error (client, error, cause, doing, NULL);
-    /* Sent, then cancelled: the service may have it. */
-    *unsure = g_error_matches (kept, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-        || (error && *error && may_have_arrived (*error, kept));
+    *unsure = reached;
     return NULL;
   }
 
+  *unsure = FALSE;
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg))) {
     GError *err = NULL;
 
     apigo_client_set_http_error (&err, msg, body, doing, NULL);
-    *unsure = may_have_arrived (err, NULL);
+    *unsure = may_have_arrived (err);
     g_propagate_error (error, err);
     return NULL;
   }
@@ -667,21 +781,22 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
       }
     }
 
-    if (!retry_after (client, attempt, err, cancellable, error))
+    if (!apigo_client_retry_wait (client, attempt, client->retry.max_retries,
+            apigo_error_is_retryable (err), err, cancellable, error))
       return NULL;
   }
 }
 
-ApigoTask *
-apigo_client_retrieve (ApigoClient * client, const gchar * id,
-    gint64 * poll_after_ms, GCancellable * cancellable, GError ** error)
+/* GET /videos/{id} with @limit retries; malformed answers are retried too
+ * when @persistent. */
+static ApigoTask *
+retrieve (ApigoClient * client, const gchar * id, gint64 * poll_after_ms,
+    guint limit, gboolean persistent, GCancellable * cancellable,
+    GError ** error)
 {
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (GBytes) body = NULL;
   g_autofree gchar *path = NULL;
   g_autofree gchar *doing = NULL;
-  const gchar *hint;
-  ApigoTask *task;
+  guint attempt;
 
   g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
 
@@ -696,25 +811,60 @@ apigo_client_retrieve (ApigoClient * client, const gchar * id,
 
   path = g_strconcat ("/videos/", id, NULL);
   doing = g_strdup_printf ("report on %s", id);
-  body = request_json (client, SOUP_METHOD_GET, path, doing, id, &msg,
-      cancellable, error);
-  if (body == NULL)
-    return NULL;
+  for (attempt = 0;; attempt++) {
+    g_autoptr (SoupMessage) msg = new_message (client, SOUP_METHOD_GET, path);
+    g_autoptr (GBytes) body = NULL;
+    ApigoTask *task = NULL;
+    GError *err = NULL;
+    gboolean retryable;
 
-  task = task_from_body (body, id, error);
-  if (task == NULL)
-    return NULL;
+    body = send_for_json (client, msg, doing, id, cancellable, &err);
+    if (body != NULL)
+      task = task_from_body (body, id, &err);
+    if (task != NULL && g_strcmp0 (task->id, id) != 0) {
+      /* Never take another task's word (or its content) for this one. */
+      apigo_set_video_error (&err, APIGO_ERROR_PROTOCOL, id,
+          "Asked about %s, the service answered about another video (%s)",
+          id, task->id);
+      apigo_error_set_retry (err, -1, 0);
+      g_clear_pointer (&task, apigo_task_free);
+    }
+    if (task != NULL) {
+      const gchar *hint = soup_message_headers_get_one
+          (soup_message_get_response_headers (msg), "openai-poll-after-ms");
+      guint64 ms;
 
-  hint = soup_message_headers_get_one (soup_message_get_response_headers
-      (msg), "openai-poll-after-ms");
-  if (hint != NULL && poll_after_ms != NULL) {
-    guint64 ms;
+      if (hint != NULL && poll_after_ms != NULL
+          && g_ascii_string_to_unsigned (hint, 10, 0, G_MAXINT32, &ms, NULL))
+        *poll_after_ms = ms;
+      return task;
+    }
 
-    if (g_ascii_string_to_unsigned (hint, 10, 0, G_MAXINT32, &ms, NULL))
-      *poll_after_ms = ms;
+    retryable = apigo_error_is_retryable (err);
+    /* A garbled answer says nothing of the task: ask again. */
+    if (persistent && g_error_matches (err, APIGO_ERROR, APIGO_ERROR_PROTOCOL)
+        && apigo_error_get_details (err)->should_retry != 0)
+      retryable = TRUE;
+    if (!apigo_client_retry_wait (client, attempt, limit, retryable, err,
+            cancellable, error))
+      return NULL;
   }
+}
 
-  return task;
+ApigoTask *
+apigo_client_poll (ApigoClient * client, const gchar * id,
+    gint64 * poll_after_ms, GCancellable * cancellable, GError ** error)
+{
+  return retrieve (client, id, poll_after_ms, G_MAXUINT, TRUE, cancellable,
+      error);
+}
+
+ApigoTask *
+apigo_client_retrieve (ApigoClient * client, const gchar * id,
+    gint64 * poll_after_ms, GCancellable * cancellable, GError ** error)
+{
+  return retrieve (client, id, poll_after_ms, client->retry.max_retries,
+      FALSE, cancellable, error);
 }
 
 gboolean

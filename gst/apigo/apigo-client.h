@@ -33,13 +33,36 @@ typedef struct
   const gchar *ca_file;         /* PEM CAs to trust instead of the system's */
   guint retries;                /* more tries per request after the first */
   guint64 max_content_bytes;    /* the largest clip accepted; 0: default */
+  guint request_timeout_s;      /* a whole JSON exchange; 0: default */
+  guint stall_timeout_s;        /* a download slower than stall_min_bytes */
+  guint64 stall_min_bytes;      /* per stall_timeout_s is cut; 0: default */
 } ApigoClientOptions;
+
+/* A JSON request (headers and body) that takes longer is given up and
+ * tried again: a server trickling its answer must not hold us for ever. */
+#define APIGO_CLIENT_DEFAULT_REQUEST_TIMEOUT_S 60
+/* A download that brings less than this in that time has stalled (curl's
+ * --speed-limit / --speed-time): cut and continued. */
+#define APIGO_CLIENT_DEFAULT_STALL_TIMEOUT_S 30
+#define APIGO_CLIENT_DEFAULT_STALL_MIN_BYTES (16 * 1024)
 
 ApigoClient *apigo_client_new_full (const ApigoClientOptions * options,
     GError ** error);
 /* The defaults for everything else. */
 ApigoClient *apigo_client_new (const gchar * base_url, const gchar * api_key,
     const gchar * user_agent, GError ** error);
+
+/* The instant (g_get_monotonic_time()) past which no request goes on and
+ * no retry waits: they fail with APIGO_ERROR_TIMEOUT.  G_MAXINT64 (the
+ * default): none.  Set it before the calls it bounds (not thread-safe). */
+void apigo_client_set_deadline (ApigoClient * client, gint64 deadline_us);
+gint64 apigo_client_get_deadline (ApigoClient * client);
+
+/* Things the user may want to know that are not errors (a download that
+ * had to start again); called on the calling thread.  Takes @message. */
+typedef void (*ApigoClientNoticeFunc) (GError * message, gpointer user_data);
+void apigo_client_set_notice_func (ApigoClient * client,
+    ApigoClientNoticeFunc func, gpointer user_data);
 
 /* Whether @base_url can be used (http or https, a host, no credentials);
  * an APIGO_ERROR_INVALID_SETTING error saying why not otherwise. */
@@ -91,8 +114,14 @@ ApigoTask *apigo_client_find_created (ApigoClient * client,
     GCancellable * cancellable, GError ** error);
 
 /* GET /videos/{id}.  @poll_after_ms (optional) gets the service's
- * openai-poll-after-ms hint, or -1 when it gave none. */
+ * openai-poll-after-ms hint, or -1 when it gave none.  An answer about
+ * another task is an APIGO_ERROR_PROTOCOL error. */
 ApigoTask *apigo_client_retrieve (ApigoClient * client, const gchar * id,
+    gint64 * poll_after_ms, GCancellable * cancellable, GError ** error);
+/* The same for a generation under way: a failed or unusable answer
+ * (network, 5xx, malformed JSON) is asked again, with backoff, until the
+ * deadline: a poll never ends a generation by itself. */
+ApigoTask *apigo_client_poll (ApigoClient * client, const gchar * id,
     gint64 * poll_after_ms, GCancellable * cancellable, GError ** error);
 
 /* DELETE /videos/{id}: the service forgets the task and its assets. */
@@ -107,11 +136,16 @@ typedef void (*ApigoDownloadProgressFunc) (guint64 stored, guint64 total,
     gpointer user_data);
 
 /* GET /videos/{id}/content[?variant=...] into @dl, continuing after the
- * bytes @dl already holds (Range; a server that ignores it is handled).
- * Redirects are followed, with the key only for the service's own origin.
- * @progress (optional) is called as bytes arrive; total is 0 while
- * unknown.  On success @dl is finished; a body cut short is an error (the
- * bytes stay, for the next call to continue), never a complete clip. */
+ * bytes @dl already holds (Range with If-Range; a server that ignores it
+ * is handled).  Redirects are followed, with the key only for the
+ * service's own origin.  Cuts are continued as the retry policy says (a
+ * stretch that brought bytes starts the count afresh).  Every answer is
+ * checked against the first one (length, ETag / Last-Modified, the bytes
+ * already held): a clip that changed starts again from byte 0 while no
+ * reader had any of it, and is an error otherwise; nothing of two clips
+ * is ever joined.  @dl is finished only after exactly the announced
+ * length, or an end the service confirmed.  @progress (optional) is
+ * called as bytes arrive; total is 0 while unknown. */
 gboolean apigo_client_download (ApigoClient * client, const gchar * id,
     const gchar * variant, ApigoDownload * dl,
     ApigoDownloadProgressFunc progress, gpointer user_data,

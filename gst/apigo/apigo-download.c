@@ -20,6 +20,7 @@ struct _ApigoDownload
   gint refcount;
   gint fd;                      /* replaced only while nothing is stored */
   gchar *path;                  /* a named file still ours to remove */
+  gboolean leave_part;          /* ... unless it holds bytes to continue */
   gboolean read_only;           /* an adopted file: never written */
 
   GMutex lock;
@@ -29,6 +30,9 @@ struct _ApigoDownload
   gboolean has_total;
   gboolean finished;
   GError *error;
+  gchar *etag;                  /* what the first answer said of the clip */
+  gchar *last_modified;
+  guint64 delivered;            /* end of the furthest bytes readers got */
 };
 
 static ApigoDownload *
@@ -171,10 +175,15 @@ apigo_download_unref (ApigoDownload * dl)
     return;
 
   close (dl->fd);
-  if (dl->path != NULL)
+  /* A part the journal can continue (its length known) stays for the next
+   * run. */
+  if (dl->path != NULL && !(dl->leave_part && dl->stored > 0
+          && dl->has_total && dl->total > 0))
     g_unlink (dl->path);
   g_free (dl->path);
   g_clear_error (&dl->error);
+  g_free (dl->etag);
+  g_free (dl->last_modified);
   g_mutex_clear (&dl->lock);
   g_cond_clear (&dl->changed);
   g_free (dl);
@@ -276,6 +285,8 @@ apigo_download_reset (ApigoDownload * dl)
   dl->has_total = FALSE;
   dl->finished = FALSE;
   g_clear_error (&dl->error);
+  g_clear_pointer (&dl->etag, g_free);
+  g_clear_pointer (&dl->last_modified, g_free);
   if (ftruncate (dl->fd, 0) != 0)
     g_warning ("apigo: cannot truncate the download file: %s",
         g_strerror (errno));
@@ -400,6 +411,10 @@ apigo_download_read (ApigoDownload * dl, guint64 offset, void *buf,
     g_cond_wait (&dl->changed, &dl->lock);
   }
   fd = dl->fd;
+  /* Counted before the bytes are copied: a writer that must not change
+   * them (apigo_download_truncate()) sees them as gone already. */
+  if (ready && count > 0)
+    dl->delivered = MAX (dl->delivered, offset + count);
   g_mutex_unlock (&dl->lock);
 
   if (handler != 0)
@@ -435,4 +450,134 @@ apigo_download_checksum (ApigoDownload * dl, GError ** error)
     offset += n;
   }
   return g_strdup (g_checksum_get_string (sum));
+}
+
+void
+apigo_download_set_validators (ApigoDownload * dl, const gchar * etag,
+    const gchar * last_modified)
+{
+  g_mutex_lock (&dl->lock);
+  g_free (dl->etag);
+  dl->etag = g_strdup (etag);
+  g_free (dl->last_modified);
+  dl->last_modified = g_strdup (last_modified);
+  g_mutex_unlock (&dl->lock);
+}
+
+void
+apigo_download_get_validators (ApigoDownload * dl, gchar ** etag,
+    gchar ** last_modified)
+{
+  g_mutex_lock (&dl->lock);
+  *etag = g_strdup (dl->etag);
+  *last_modified = g_strdup (dl->last_modified);
+  g_mutex_unlock (&dl->lock);
+}
+
+guint64
+apigo_download_get_delivered (ApigoDownload * dl)
+{
+  guint64 delivered;
+
+  g_mutex_lock (&dl->lock);
+  delivered = dl->delivered;
+  g_mutex_unlock (&dl->lock);
+  return delivered;
+}
+
+gboolean
+apigo_download_truncate (ApigoDownload * dl, guint64 len)
+{
+  gboolean done = FALSE;
+
+  g_mutex_lock (&dl->lock);
+  if (!dl->read_only && !dl->finished && len <= dl->stored
+      && dl->delivered <= len && ftruncate (dl->fd, len) == 0) {
+    dl->stored = len;
+    dl->has_total = FALSE;
+    dl->total = 0;
+    g_clear_pointer (&dl->etag, g_free);
+    g_clear_pointer (&dl->last_modified, g_free);
+    done = TRUE;
+  }
+  g_mutex_unlock (&dl->lock);
+  return done;
+}
+
+gboolean
+apigo_download_holds (ApigoDownload * dl, guint64 offset,
+    const guint8 * data, gsize len, GError ** error)
+{
+  guint8 buf[16 * 1024];
+  gint fd;
+
+  g_mutex_lock (&dl->lock);
+  fd = dl->fd;
+  g_mutex_unlock (&dl->lock);
+
+  while (len > 0) {
+    gsize n = MIN (len, sizeof (buf));
+
+    if (read_stored (fd, offset, buf, n, error) < 0)
+      return FALSE;
+    if (memcmp (buf, data, n) != 0)
+      return FALSE;
+    offset += n;
+    data += n;
+    len -= n;
+  }
+  return TRUE;
+}
+
+gboolean
+apigo_download_continue_file (ApigoDownload * dl, const gchar * path,
+    guint64 total, const gchar * etag, const gchar * last_modified,
+    GError ** error)
+{
+  gint fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  GStatBuf st;
+  gboolean taken = FALSE;
+
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+    int err = errno;
+
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot download into %s: %s", path, g_strerror (err));
+    if (fd >= 0)
+      close (fd);
+    return FALSE;
+  }
+
+  g_mutex_lock (&dl->lock);
+  /* With nothing stored, no reader is inside pread(): the fd can change. */
+  if (dl->stored == 0 && !dl->read_only) {
+    close (dl->fd);
+    if (dl->path != NULL)
+      g_unlink (dl->path);
+    g_free (dl->path);
+    dl->path = g_strdup (path);
+    dl->leave_part = TRUE;
+    dl->fd = fd;
+    /* Bytes of another clip, or more than it has, are no start. */
+    if (total == 0 || (guint64) st.st_size > total) {
+      if (ftruncate (fd, 0) != 0)
+        g_warning ("apigo: cannot truncate %s: %s", path, g_strerror (errno));
+    } else {
+      dl->stored = st.st_size;
+      dl->total = total;
+      dl->has_total = TRUE;
+      dl->etag = g_strdup (etag);
+      dl->last_modified = g_strdup (last_modified);
+    }
+    g_cond_broadcast (&dl->changed);
+    taken = TRUE;
+  }
+  g_mutex_unlock (&dl->lock);
+
+  if (!taken) {
+    close (fd);
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "A download already under way cannot take another file");
+  }
+  return taken;
 }

@@ -46,10 +46,35 @@ gboolean apigo_download_adopt (ApigoDownload * dl, const gchar * path,
 /* The SHA-256 of the stored bytes, in hex. */
 gchar *apigo_download_checksum (ApigoDownload * dl, GError ** error);
 
+/* What the service's first answer said identifies the clip (either may be
+ * NULL): every later answer is checked against it. */
+void apigo_download_set_validators (ApigoDownload * dl, const gchar * etag,
+    const gchar * last_modified);
+void apigo_download_get_validators (ApigoDownload * dl, gchar ** etag,
+    gchar ** last_modified);
+/* Whether the stored bytes at @offset are @data (FALSE with @error when
+ * they cannot be read back). */
+gboolean apigo_download_holds (ApigoDownload * dl, guint64 offset,
+    const guint8 * data, gsize len, GError ** error);
+/* Drops the bytes from @len on, and what is known of the clip, unless
+ * readers already had some of them: FALSE then. */
+gboolean apigo_download_truncate (ApigoDownload * dl, guint64 len);
+/* Before anything is stored: continue the partial download in @path (made
+ * if missing), whose bytes are the start of a clip of @total bytes that the
+ * service identified with @etag / @last_modified.  A file longer than
+ * @total, or @total 0, starts again from nothing.  The file is kept by
+ * apigo_download_keep(); otherwise it stays when the store goes while it
+ * holds bytes, for a later run to continue. */
+gboolean apigo_download_continue_file (ApigoDownload * dl, const gchar * path,
+    guint64 total, const gchar * etag, const gchar * last_modified,
+    GError ** error);
+
 /* State. */
 guint64 apigo_download_get_stored (ApigoDownload * dl);
 gboolean apigo_download_get_total (ApigoDownload * dl, guint64 * total);
 gboolean apigo_download_is_complete (ApigoDownload * dl);
+/* How far readers have read: bytes up to here left the store. */
+guint64 apigo_download_get_delivered (ApigoDownload * dl);
 
 /* Reader side: copies up to @len bytes at @offset into @buf once they are
  * stored.  Returns the count (less than @len only at the end of the clip,

@@ -78,6 +78,14 @@ apigo_job_settings_same_clip (const ApigoJobSettings * a,
       && g_strcmp0 (a->reference_fit, b->reference_fit) == 0;
 }
 
+gboolean
+apigo_job_settings_same_store (const ApigoJobSettings * a,
+    const ApigoJobSettings * b)
+{
+  return g_strcmp0 (a->cache_dir, b->cache_dir) == 0
+      && a->cache_max_bytes == b->cache_max_bytes && a->reuse == b->reuse;
+}
+
 static void
 add_field (GChecksum * sum, const gchar * value)
 {

@@ -50,6 +50,10 @@ void apigo_job_settings_copy (ApigoJobSettings * dest,
 gboolean apigo_job_settings_same_clip (const ApigoJobSettings * a,
     const ApigoJobSettings * b);
 
+/* Whether both keep and find clips in the same place, the same way. */
+gboolean apigo_job_settings_same_store (const ApigoJobSettings * a,
+    const ApigoJobSettings * b);
+
 /* A hex SHA-256 naming the clip: what the cache and the journal are keyed
  * by.  The key is not part of it. */
 gchar *apigo_job_settings_key (const ApigoJobSettings * settings);

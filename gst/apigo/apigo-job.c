@@ -18,6 +18,9 @@
 #define POLL_HINT_MAX_MS (60 * 1000)
 /* How long a stop waits for the steps after the download. */
 #define FINISH_GRACE (5 * G_TIME_SPAN_SECOND)
+/* delete-remote's DELETE, retries included: it holds the end of the
+ * stream, so a slow service must not hold it long. */
+#define DELETE_TIMEOUT (3 * G_TIME_SPAN_SECOND)
 
 struct _ApigoJob
 {
@@ -38,6 +41,8 @@ struct _ApigoJob
   gboolean task_dead;           /* it failed or vanished: make a new one */
   gchar *idempotency_key;       /* one per clip, kept across retries */
   gint64 create_since;          /* a create went out then, answer unknown */
+  guint64 noted_total;          /* the clip identity last journaled */
+  gchar *noted_etag;
 };
 
 const gchar *
@@ -76,11 +81,36 @@ report_task (ApigoJob * job, const ApigoTask * task)
     job->callbacks.task_changed (job, task, job->user_data);
 }
 
+/* Once the service said what the clip is (again, if it changed), the
+ * journal learns it: a later run can continue this download. */
+static void
+journal_content (ApigoJob * job, guint64 total)
+{
+  g_autofree gchar *etag = NULL;
+  g_autofree gchar *last_modified = NULL;
+  GError *problem = NULL;
+
+  if (job->cache == NULL || total == 0)
+    return;
+  apigo_download_get_validators (job->download, &etag, &last_modified);
+  if (total == job->noted_total && g_strcmp0 (etag, job->noted_etag) == 0)
+    return;
+  job->noted_total = total;
+  g_free (job->noted_etag);
+  job->noted_etag = g_strdup (etag);
+  if (!apigo_cache_note_content (job->cache, job->key, total, etag,
+          last_modified, &problem)) {
+    g_debug ("%s", problem->message);
+    g_error_free (problem);
+  }
+}
+
 static void
 report_download (guint64 stored, guint64 total, gpointer user_data)
 {
   ApigoJob *job = user_data;
 
+  journal_content (job, total);
   if (job->callbacks.download_progress != NULL)
     job->callbacks.download_progress (job, stored, total, job->user_data);
 }
@@ -160,6 +190,7 @@ apigo_job_unref (ApigoJob * job)
   g_clear_object (&job->cancellable);
   g_free (job->video_id);
   g_free (job->idempotency_key);
+  g_free (job->noted_etag);
   g_mutex_clear (&job->lock);
   g_cond_clear (&job->ended);
   g_free (job);
@@ -400,10 +431,8 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
 {
   g_autoptr (ApigoTask) task = first;
   g_autofree gchar *unknown_word = NULL;
-  gboolean last_poll = FALSE;
   ApigoPollPlanner planner;
   gint64 wait_ms = 0;
-  guint failures = 0;
 
   apigo_poll_planner_init (&planner);
   report_phase (job, APIGO_JOB_PHASE_GENERATING, NULL);
@@ -431,36 +460,21 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
       }
     }
 
-    if (last_poll) {
-      apigo_set_video_error (error, APIGO_ERROR_TIMEOUT, id,
-          "Gave up waiting for %s after %u s (last status: %s). The service "
-          "may still finish it: set video-id=%s to pick it up later", id,
-          s->timeout_s, task ? task->status_text : "unknown", id);
-      return NULL;
-    }
-
     left_ms = (deadline - g_get_monotonic_time ()) / 1000;
-    if (!apigo_retry_sleep (job->cancellable, CLAMP (wait_ms, 0, left_ms)))
+    if (left_ms <= 0 || !apigo_retry_sleep (job->cancellable,
+            MIN (wait_ms, left_ms)))
       break;
-    /* Once the deadline has come, one last look, then give up. */
-    last_poll = g_get_monotonic_time () >= deadline;
 
-    latest = apigo_client_retrieve (client, id, &hint_ms, job->cancellable,
+    /* The client asks again after failed or garbled answers, until the
+     * deadline: only a dead task ends the wait. */
+    latest = apigo_client_poll (client, id, &hint_ms, job->cancellable,
         &poll_error);
     if (latest == NULL) {
-      if (g_error_matches (poll_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || !apigo_error_is_retryable (poll_error)) {
-        g_propagate_error (error, g_steal_pointer (&poll_error));
-        return NULL;
-      }
-      /* A poll is not worth failing a generation for: ask again, as the
-       * retry policy says, until the deadline. */
-      wait_ms = apigo_client_retry_delay_ms (client, failures++, poll_error);
-      g_debug ("Asking for %s failed, again in %" G_GINT64_FORMAT " ms: %s",
-          id, wait_ms, poll_error->message);
-      continue;
+      if (g_error_matches (poll_error, APIGO_ERROR, APIGO_ERROR_TIMEOUT))
+        break;
+      g_propagate_error (error, g_steal_pointer (&poll_error));
+      return NULL;
     }
-    failures = 0;
 
     if (task == NULL || task->status != latest->status
         || task->progress != latest->progress
@@ -476,54 +490,47 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
       wait_ms = CLAMP (hint_ms, POLL_HINT_MIN_MS, POLL_HINT_MAX_MS);
   }
 
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+  if (g_cancellable_is_cancelled (job->cancellable)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+    return NULL;
+  }
+  apigo_set_video_error (error, APIGO_ERROR_TIMEOUT, id,
+      "Gave up waiting for %s after %u s (last status: %s). The service "
+      "may still finish it: set video-id=%s to pick it up later", id,
+      s->timeout_s, task ? task->status_text : "unknown", id);
   return NULL;
 }
 
-/* Downloads the clip, continuing after each cut where it stopped: a
- * stretch that made progress starts the retry count afresh. */
+/* Downloads the clip: the client continues cuts and checks every answer. */
 static gboolean
 download_clip (ApigoJob * job, ApigoClient * client, const ApigoTask * task,
     const ApigoJobSettings * s, GError ** error)
 {
-  guint failures = 0;
+  GError *err = NULL;
 
   report_phase (job, APIGO_JOB_PHASE_DOWNLOADING, NULL);
+  /* Continue what an earlier run (perhaps killed) stored. */
+  if (job->cache != NULL
+      && !apigo_cache_attach_part (job->cache, job->key, job->download, &err))
+    report_warning (job, g_steal_pointer (&err));
+  if (apigo_client_download (client, task->id, s->variant, job->download,
+          report_download, job, job->cancellable, &err))
+    return TRUE;
 
-  for (;;) {
-    GError *err = NULL;
-    guint64 before = apigo_download_get_stored (job->download);
+  /* A 404 once the clip's time is up says more than "not found". */
+  if (g_error_matches (err, APIGO_ERROR, APIGO_ERROR_NOT_FOUND)
+      && task->expires_at > 0 && now_unix () >= task->expires_at) {
+    g_autoptr (GDateTime) at = g_date_time_new_from_unix_utc
+        (task->expires_at);
+    g_autofree gchar *when = g_date_time_format_iso8601 (at);
 
-    if (apigo_client_download (client, task->id, s->variant, job->download,
-            report_download, job, job->cancellable, &err))
-      return TRUE;
-
-    /* A 404 once the clip's time is up says more than "not found". */
-    if (g_error_matches (err, APIGO_ERROR, APIGO_ERROR_NOT_FOUND)
-        && task->expires_at > 0 && now_unix () >= task->expires_at) {
-      g_autoptr (GDateTime) at = g_date_time_new_from_unix_utc
-          (task->expires_at);
-      g_autofree gchar *when = g_date_time_format_iso8601 (at);
-
-      g_clear_error (&err);
-      apigo_set_video_error (&err, APIGO_ERROR_TASK_ENDED, task->id,
-          "The clip of %s expired at %s and can no longer be downloaded",
-          task->id, when);
-    }
-
-    if (apigo_download_get_stored (job->download) > before)
-      failures = 0;
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-        || !apigo_error_is_retryable (err) || failures >= s->retries
-        || !apigo_retry_sleep (job->cancellable,
-            apigo_client_retry_delay_ms (client, failures, err))) {
-      g_propagate_error (error, err);
-      return FALSE;
-    }
-    g_debug ("Download of %s: %s; continuing", task->id, err->message);
-    failures++;
-    g_error_free (err);
+    g_clear_error (&err);
+    apigo_set_video_error (&err, APIGO_ERROR_TASK_ENDED, task->id,
+        "The clip of %s expired at %s and can no longer be downloaded",
+        task->id, when);
   }
+  g_propagate_error (error, err);
+  return FALSE;
 }
 
 static ApigoClient *
@@ -538,6 +545,12 @@ new_client (const ApigoJobSettings * s, GError ** error)
   };
 
   return apigo_client_new_full (&options, error);
+}
+
+static void
+on_client_notice (GError * message, gpointer user_data)
+{
+  report_warning (user_data, message);
 }
 
 static gboolean
@@ -566,6 +579,9 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
   client = new_client (s, error);
   if (client == NULL)
     return FALSE;
+  /* Every request, every retry's wait, every phase ends by then. */
+  apigo_client_set_deadline (client, deadline);
+  apigo_client_set_notice_func (client, on_client_notice, job);
 
   id = g_strdup (s->video_id);
   if (id == NULL)
@@ -620,6 +636,8 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
   if (s->delete_remote) {
     GError *problem = NULL;
 
+    apigo_client_set_deadline (client, MIN (deadline,
+            g_get_monotonic_time () + DELETE_TIMEOUT));
     if (apigo_client_delete (client, id, job->cancellable, &problem)) {
       journal_forget (job);
     } else {

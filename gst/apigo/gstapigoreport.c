@@ -30,6 +30,7 @@ gst_apigo_report_restart (GstApigoReport * report)
   g_mutex_lock (&report->lock);
   report->code = NULL;
   report->done = FALSE;
+  report->stopped = FALSE;
   g_clear_pointer (&report->posted, g_free);
   g_mutex_unlock (&report->lock);
 }
@@ -92,6 +93,11 @@ static void
 open_progress (GstApigoReport * report, const gchar * code, gchar * text)
 {
   close_progress (report, GST_PROGRESS_TYPE_COMPLETE, "Done");
+  /* Streaming ended (EOS): applications wait on no sequence any more. */
+  if (report->stopped) {
+    g_free (text);
+    return;
+  }
   report->code = code;
   gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_START, code, 0,
       "%s", text);
@@ -244,5 +250,14 @@ gst_apigo_report_done (GstApigoReport * report, ApigoJob * job)
     report->downloaded = report->total = total;
     post_done (report, job);
   }
+  g_mutex_unlock (&report->lock);
+}
+
+void
+gst_apigo_report_stop (GstApigoReport * report, const gchar * why)
+{
+  g_mutex_lock (&report->lock);
+  close_progress (report, GST_PROGRESS_TYPE_CANCELED, why);
+  report->stopped = TRUE;
   g_mutex_unlock (&report->lock);
 }

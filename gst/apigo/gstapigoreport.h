@@ -27,6 +27,7 @@ typedef struct
   guint64 total;
   guint download_step;          /* last percent (or MiB) reported */
   gboolean done;                /* "done" posted for this run */
+  gboolean stopped;             /* streaming ended: no more sequences */
   gchar *posted;                /* the last apigo-status, as text */
 } GstApigoReport;
 
@@ -48,6 +49,11 @@ void gst_apigo_report_download (GstApigoReport * report, ApigoJob * job,
  * streaming thread calls it before it hands out the last bytes, so that
  * applications see "done" before EOS. */
 void gst_apigo_report_done (GstApigoReport * report, ApigoJob * job);
+
+/* Streaming ends before the generation (EOS sent to the element, a
+ * stop): the open progress sequence is cancelled, and no other is opened
+ * until the next run.  gst-launch-1.0 waits in PAUSED for an open one. */
+void gst_apigo_report_stop (GstApigoReport * report, const gchar * why);
 
 G_END_DECLS
 

@@ -183,6 +183,8 @@ static void gst_apigo_video_src_set_property (GObject * object, guint prop_id,
 static void gst_apigo_video_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
 static void gst_apigo_video_src_finalize (GObject * object);
+static gboolean gst_apigo_video_src_send_event (GstElement * element,
+    GstEvent * event);
 static gboolean gst_apigo_video_src_start (GstBaseSrc * basesrc);
 static gboolean gst_apigo_video_src_stop (GstBaseSrc * basesrc);
 static gboolean gst_apigo_video_src_is_seekable (GstBaseSrc * basesrc);
@@ -340,6 +342,8 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
       "/v1/videos service and outputs the MP4",
       "gst-apigo authors");
 
+  element_class->send_event =
+      GST_DEBUG_FUNCPTR (gst_apigo_video_src_send_event);
   basesrc_class->start = GST_DEBUG_FUNCPTR (gst_apigo_video_src_start);
   basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_apigo_video_src_stop);
   basesrc_class->is_seekable =
@@ -869,9 +873,13 @@ gst_apigo_video_src_start (GstBaseSrc * basesrc)
   /* Same clip as before: keep the job, and with it the task it created
    * and the bytes it stored. */
   GST_OBJECT_LOCK (src);
+  /* Another cache (or none, or reuse=false) is another place to keep and
+   * find takes: a new job too. */
   if (src->job != NULL
-      && !apigo_job_settings_same_clip (apigo_job_get_settings (src->job),
-          &settings))
+      && (!apigo_job_settings_same_clip (apigo_job_get_settings (src->job),
+              &settings)
+          || !apigo_job_settings_same_store (apigo_job_get_settings
+              (src->job), &settings)))
     old = g_steal_pointer (&src->job);
   GST_OBJECT_UNLOCK (src);
 
@@ -903,11 +911,25 @@ failed:
   return FALSE;
 }
 
+/* An EOS sent to the element (gst-launch-1.0 -e on Ctrl-C, an application
+ * ending a recording) ends streaming at once, whatever phase the
+ * generation is in; GstBaseSrc unblocks fill() for it. */
+static gboolean
+gst_apigo_video_src_send_event (GstElement * element, GstEvent * event)
+{
+  GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (element);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+    gst_apigo_report_stop (&src->report, "Stopped");
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+}
+
 static gboolean
 gst_apigo_video_src_stop (GstBaseSrc * basesrc)
 {
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
 
+  gst_apigo_report_stop (&src->report, "Stopped");
   if (src->job != NULL)
     apigo_job_stop (src->job);
   src->job_started = FALSE;

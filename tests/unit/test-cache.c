@@ -72,6 +72,7 @@ keep (ApigoCache * cache, const gchar * key, gsize len, guint8 fill)
   ApigoDownload *dl = apigo_cache_new_download (cache, key, &error);
 
   g_assert_no_error (error);
+  fail_unless (apigo_cache_attach_part (cache, key, dl, &error));
   memset (data, fill, len);
   fail_unless (apigo_download_append (dl, data, len, NULL));
   apigo_download_finish (dl);
@@ -245,7 +246,8 @@ GST_START_TEST (test_keeping_nothing)
 
 GST_END_TEST;
 
-/* A download abandoned midway leaves no file behind. */
+/* A download abandoned midway whose length was never said cannot be
+ * continued: it leaves no file behind. */
 GST_START_TEST (test_partial_download_removed)
 {
   ApigoCache *cache = new_cache (1 << 20);
@@ -253,10 +255,47 @@ GST_START_TEST (test_partial_download_removed)
   g_autofree gchar *clips = g_build_filename (dir, "clips", NULL);
   g_autoptr (GDir) d = NULL;
 
+  fail_unless (apigo_cache_attach_part (cache, "kp", dl, NULL));
   apigo_download_append (dl, "partial", 7, NULL);
   apigo_download_unref (dl);
   d = g_dir_open (clips, 0, NULL);
   fail_unless (g_dir_read_name (d) == NULL, "something was left behind");
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* One whose length and validators the journal holds is continued by the
+ * next run, from its last byte; a replay of a kept clip leaves nothing. */
+GST_START_TEST (test_partial_download_continued)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoDownload *dl = apigo_cache_new_download (cache, "kc", NULL);
+  g_autofree gchar *part = clip_path ("kc", ".part");
+  g_autofree gchar *etag = NULL;
+  g_autofree gchar *modified = NULL;
+  guint64 total = 0;
+  guint8 byte;
+
+  fail_unless (apigo_cache_note_content (cache, "kc", 10, "\"v1\"", NULL,
+          NULL));
+  fail_unless (apigo_cache_attach_part (cache, "kc", dl, NULL));
+  fail_unless (apigo_download_append (dl, "0123", 4, NULL));
+  apigo_download_unref (dl);
+  fail_unless (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  dl = apigo_cache_new_download (cache, "kc", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kc", dl, NULL));
+  fail_unless_equals_uint64 (apigo_download_get_stored (dl), 4);
+  fail_unless (apigo_download_get_total (dl, &total));
+  fail_unless_equals_uint64 (total, 10);
+  apigo_download_get_validators (dl, &etag, &modified);
+  fail_unless_equals_string (etag, "\"v1\"");
+  fail_unless (modified == NULL);
+  fail_unless_equals_int (apigo_download_read (dl, 3, &byte, 1, NULL, NULL),
+      1);
+  fail_unless_equals_int (byte, '3');
+  apigo_download_unref (dl);
   apigo_cache_free (cache);
 }
 
@@ -337,6 +376,7 @@ cache_suite (void)
   tcase_add_test (tc, test_eviction);
   tcase_add_test (tc, test_keeping_nothing);
   tcase_add_test (tc, test_partial_download_removed);
+  tcase_add_test (tc, test_partial_download_continued);
   tcase_add_test (tc, test_unusable_directory);
   tcase_add_test (tc, test_keys);
   return s;

@@ -274,7 +274,7 @@ GST_END_TEST;
 GST_START_TEST (test_cut_download)
 {
   g_autoptr (ApigoEmulator) emu = start_emulator ();
-  g_autoptr (ApigoClient) client = new_client (emu, KEY);
+  g_autoptr (ApigoClient) client = new_client_with_retries (emu, KEY, 0);
   g_autoptr (GBytes) served = NULL;
   g_autoptr (ApigoTask) task = completed_clip (emu, client, &served);
   g_autoptr (ApigoDownload) dl = new_store ();
@@ -331,7 +331,7 @@ GST_END_TEST;
 GST_START_TEST (test_errors_ignored)
 {
   g_autoptr (ApigoEmulator) emu = start_emulator ();
-  g_autoptr (ApigoClient) client = new_client (emu, KEY);
+  g_autoptr (ApigoClient) client = new_client_with_retries (emu, KEY, 0);
   g_autoptr (GBytes) served = NULL;
   g_autoptr (ApigoTask) task = completed_clip (emu, client, &served);
   g_autoptr (ApigoDownload) dl = new_store ();
