@@ -358,6 +358,65 @@ assert_service_error (GError * error, ApigoErrorCode code, guint status,
     fail_unless_equals_string (d->service_code, service_code);
 }
 
+/* A download that trickles is cut once it brings less than the stall
+ * minimum in the stall window, and continued: with no retries left, an
+ * error that says it stalled, never a wait for ever. */
+GST_START_TEST (test_stalled_download)
+{
+  g_autoptr (ApigoEmulator) emu = start_emulator ();
+  g_autoptr (ApigoClient) client = new_client (emu, KEY);
+  g_autoptr (ApigoClient) impatient = NULL;
+  g_autoptr (GBytes) served = NULL;
+  g_autoptr (ApigoTask) task = completed_clip (emu, client, &served);
+  g_autoptr (ApigoDownload) dl = new_store ();
+  g_autoptr (GError) error = NULL;
+  ApigoClientOptions options = {
+    .base_url = apigo_emulator_get_base_url (emu),
+    .api_key = KEY,
+    .retries = 0,
+    .stall_timeout_s = 1,
+    .stall_min_bytes = 1 << 20,
+  };
+
+  impatient = apigo_client_new_full (&options, &error);
+  g_assert_no_error (error);
+  g_object_set (emu, "throttle", (guint64) 8000, NULL);
+  fail_if (apigo_client_download (impatient, task->id, NULL, dl, NULL, NULL,
+          NULL, &error));
+  g_assert_error (error, APIGO_ERROR, APIGO_ERROR_NETWORK);
+  fail_unless (strstr (error->message, "stalled") != NULL, "%s",
+      error->message);
+  fail_if (apigo_download_is_complete (dl));
+}
+
+GST_END_TEST;
+
+/* The client's deadline bounds its retries: a service that asks for a
+ * long wait is not waited for past it. */
+GST_START_TEST (test_deadline_bounds_retries)
+{
+  g_autoptr (ApigoEmulator) emu = start_emulator ();
+  g_autoptr (ApigoClient) client = new_client_with_retries (emu, KEY, 5);
+  g_autoptr (ApigoTask) task = create (client, &small_clip);
+  g_autoptr (GError) error = NULL;
+  ApigoEmulatorFault fault = { APIGO_EMULATOR_ROUTE_RETRIEVE, 503,
+    APIGO_EMULATOR_BODY_JSON, NULL, "30000", NULL, 100
+  };
+
+  apigo_emulator_inject (emu, &fault);
+  apigo_client_set_deadline (client, g_get_monotonic_time () +
+      G_TIME_SPAN_SECOND);
+  fail_if (apigo_client_poll (client, task->id, NULL, NULL, &error));
+  g_assert_error (error, APIGO_ERROR, APIGO_ERROR_TIMEOUT);
+  fail_unless (strstr (error->message, "503") != NULL, "%s",
+      error->message);
+  /* One try: the next would come after the deadline. */
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_RETRIEVE, NULL), 1);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_service_errors)
 {
   g_autoptr (ApigoEmulator) emu = start_emulator ();
@@ -526,6 +585,8 @@ client_suite (void)
   tcase_add_test (tc, test_cut_download);
   tcase_add_test (tc, test_resume_nothing_left);
   tcase_add_test (tc, test_errors_ignored);
+  tcase_add_test (tc, test_stalled_download);
+  tcase_add_test (tc, test_deadline_bounds_retries);
   tcase_add_test (tc, test_service_errors);
   tcase_add_test (tc, test_unreachable_service);
   tcase_add_test (tc, test_cancel_create);
