@@ -33,7 +33,13 @@ typedef struct
   const gchar *ca_file;         /* PEM CAs to trust instead of the system's */
   guint retries;                /* more tries per request after the first */
   guint64 max_content_bytes;    /* the largest clip accepted; 0: default */
+  gboolean allow_plain_http;    /* the key may go in clear beyond this
+                                 * machine (see apigo-proxy.h) */
 } ApigoClientOptions;
+
+/* Requests go through the proxy apigo_proxy_resolver_new() gives; a client
+ * that would send the key in the clear beyond this machine is not made
+ * (apigo_proxy_check_plain_http()) unless allow_plain_http. */
 
 ApigoClient *apigo_client_new_full (const ApigoClientOptions * options,
     GError ** error);
