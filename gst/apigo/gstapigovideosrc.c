@@ -295,7 +295,8 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_ALLOW_PLAIN_HTTP,
       g_param_spec_boolean ("allow-plain-http", "Allow plain HTTP",
           "Send the API key over plain http:// to hosts other than this "
-          "machine (it can then be read on the way)", FALSE, SETTING_FLAGS));
+          "machine, or through a proxy on another machine (it can then be "
+          "read on the way)", FALSE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_REMIX,
       g_param_spec_string ("remix", "Remix",
           "Id of a finished video to remix as the prompt says, instead of "
