@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "apigo-client"
 
 #include "apigo-client-private.h"
+#include "apigo-proxy.h"
 
 #include <string.h>
 
@@ -120,6 +121,7 @@ ApigoClient *
 apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
 {
   g_autoptr (ApigoClient) client = NULL;
+  g_autoptr (GProxyResolver) proxy_resolver = NULL;
   gsize len;
 
   if (!apigo_client_check_base_url (options->base_url, error))
@@ -129,6 +131,11 @@ apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
         "No API key");
     return NULL;
   }
+  /* Judged with the very resolver the session then uses. */
+  proxy_resolver = apigo_proxy_resolver_new ();
+  if (!apigo_proxy_check_plain_http (proxy_resolver, options->base_url,
+          options->allow_plain_http, error))
+    return NULL;
 
   client = g_object_new (APIGO_TYPE_CLIENT, NULL);
 
@@ -150,7 +157,7 @@ apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
 
   client->session = soup_session_new_with_options ("user-agent",
       options->user_agent, "timeout", IO_TIMEOUT, "idle-timeout", IO_TIMEOUT,
-      NULL);
+      "proxy-resolver", proxy_resolver, NULL);
   /* Clips are stored byte for byte as served and resumed with Range; a
    * transparent decoder would break both. */
   soup_session_remove_feature_by_type (client->session,

@@ -36,7 +36,13 @@ typedef struct
   guint request_timeout_s;      /* a whole JSON exchange; 0: default */
   guint stall_timeout_s;        /* a download slower than stall_min_bytes */
   guint64 stall_min_bytes;      /* per stall_timeout_s is cut; 0: default */
+  gboolean allow_plain_http;    /* the key may go in clear beyond this
+                                 * machine (see apigo-proxy.h) */
 } ApigoClientOptions;
+
+/* Requests go through the proxy apigo_proxy_resolver_new() gives; a client
+ * that would send the key in the clear beyond this machine is not made
+ * (apigo_proxy_check_plain_http()) unless allow_plain_http. */
 
 /* A JSON request (headers and body) that takes longer is given up and
  * tried again: a server trickling its answer must not hold us for ever. */

@@ -33,6 +33,7 @@ typedef struct
   gchar *api_key;
   gchar *user_agent;
   gchar *ca_file;               /* NULL: the system's CAs */
+  gboolean allow_plain_http;    /* the key may go in clear beyond this machine */
   guint retries;                /* more tries per request */
   guint poll_interval_ms;
   guint timeout_s;              /* from the create to completion; 0: none */

@@ -542,6 +542,7 @@ new_client (const ApigoJobSettings * s, GError ** error)
     .user_agent = s->user_agent,
     .ca_file = s->ca_file,
     .retries = s->retries,
+    .allow_plain_http = s->allow_plain_http,
   };
 
   return apigo_client_new_full (&options, error);

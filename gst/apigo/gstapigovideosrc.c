@@ -31,6 +31,7 @@
 #include "apigo-cache.h"
 #include "apigo-job.h"
 #include "apigo-reference.h"
+#include "apigo-proxy.h"
 #include "apigo-uri.h"
 #include "gstapigofit.h"
 #include "gstapigotags.h"
@@ -296,7 +297,8 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_ALLOW_PLAIN_HTTP,
       g_param_spec_boolean ("allow-plain-http", "Allow plain HTTP",
           "Send the API key over plain http:// to hosts other than this "
-          "machine (it can then be read on the way)", FALSE, SETTING_FLAGS));
+          "machine, or through a proxy on another machine (it can then be "
+          "read on the way)", FALSE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_REMIX,
       g_param_spec_string ("remix", "Remix",
           "Id of a finished video to remix as the prompt says, instead of "
@@ -752,15 +754,12 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
     return FALSE;
   }
   /* Decided here, before any connection: the key must not travel in the
-   * clear beyond this machine unless the user says so. */
-  if (g_ascii_strncasecmp (s->base_url, "http:", 5) == 0
-      && !allow_plain_http && !apigo_client_base_url_is_loopback (s->base_url)) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "Refusing to send the API key in the clear: the base-url property "
-        "uses plain http:// to another machine.  Use https://, or set "
-        "allow-plain-http=true");
+   * clear beyond this machine (to the host or to a proxy) unless the user
+   * says so.  The job's client decides the same again. */
+  s->allow_plain_http = allow_plain_http;
+  if (!apigo_proxy_check_plain_http (NULL, s->base_url, allow_plain_http,
+          error))
     return FALSE;
-  }
 
   return TRUE;
 }

@@ -48,6 +48,7 @@ struct _ApigoEmulator
   gchar *private_dir;
 
   EmuFaults *faults;            /* thread-safe on its own */
+  EmuClock *clock;              /* the tasks' timelines; thread-safe too */
 };
 
 enum
@@ -77,6 +78,7 @@ enum
   PROP_EXTENSIONS,
   PROP_EDITS,
   PROP_CONTENT_REDIRECT,
+  PROP_CLOCK_HELD,
   N_PROPS
 };
 
@@ -112,6 +114,7 @@ apigo_emulator_init (ApigoEmulator * emu)
   g_mutex_init (&emu->lock);
   g_cond_init (&emu->cond);
   emu->faults = emu_faults_new ();
+  emu->clock = emu_clock_new ();
   emu->settings.generation_time = DEFAULT_GENERATION_TIME;
   emu->settings.expires_in = DEFAULT_EXPIRES_IN;
   emu->settings.faststart = TRUE;
@@ -140,6 +143,7 @@ apigo_emulator_finalize (GObject * object)
   g_free (emu->cache_dir);
   g_clear_object (&emu->tls_certificate);
   emu_faults_free (emu->faults);
+  emu_clock_unref (emu->clock);
   g_ptr_array_unref (emu->requests);
   g_mutex_clear (&emu->lock);
   g_cond_clear (&emu->cond);
@@ -232,6 +236,9 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
       g_free (s->content_redirect);
       s->content_redirect = g_value_dup_string (value);
       break;
+    case PROP_CLOCK_HELD:
+      emu_clock_set_held (emu->clock, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -320,6 +327,9 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_CONTENT_REDIRECT:
       g_value_set_string (value, s->content_redirect);
       break;
+    case PROP_CLOCK_HELD:
+      g_value_set_boolean (value, emu_clock_get_held (emu->clock));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -407,6 +417,10 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
       "Content redirect", "Answer the video downloads of completed tasks "
       "with a 302 to this URL, e.g. a file on another server (NULL: serve "
       "the rendered clip)", NULL, rw);
+  props[PROP_CLOCK_HELD] = g_param_spec_boolean ("clock-held", "Clock held",
+      "Stop the clock the tasks' statuses follow: they stay as they are "
+      "(a new task stays queued) until it runs again, or is moved on with "
+      "apigo_emulator_advance_clock()", FALSE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -551,7 +565,7 @@ apigo_emulator_start (ApigoEmulator * emu, guint port, GError ** error)
     return FALSE;
   }
 
-  emu->tasks = emu_task_table_new (cache_dir);
+  emu->tasks = emu_task_table_new (cache_dir, emu->clock);
   emu->context = g_main_context_new ();
   emu->loop = g_main_loop_new (emu->context, FALSE);
   emu->requested_port = port;
@@ -1002,6 +1016,15 @@ apigo_emulator_script_next_task (ApigoEmulator * emu,
   g_return_if_fail (step_seconds >= 0.0);
 
   emu_faults_set_script (emu->faults, words, step_seconds);
+}
+
+void
+apigo_emulator_advance_clock (ApigoEmulator * emu, gdouble seconds)
+{
+  g_return_if_fail (APIGO_IS_EMULATOR (emu));
+  g_return_if_fail (seconds >= 0.0);
+
+  emu_clock_advance (emu->clock, (gint64) (seconds * G_USEC_PER_SEC));
 }
 
 EmuFaults *

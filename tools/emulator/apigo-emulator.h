@@ -156,6 +156,12 @@ void apigo_emulator_drop_create_answers (ApigoEmulator * emu, guint count);
 void apigo_emulator_script_next_task (ApigoEmulator * emu,
     const gchar * const *words, gdouble step_seconds);
 
+/* Moves the clock the tasks' statuses follow on by @seconds at once.  With
+ * the "clock-held" property TRUE that clock moves only so: what a task
+ * reports then depends on nothing but the test (and, for completion, on its
+ * clip being rendered), never on how fast the machine is. */
+void apigo_emulator_advance_clock (ApigoEmulator * emu, gdouble seconds);
+
 /* The CDN origin ("cdn" property): "http://127.0.0.1:CDN_PORT", NULL when
  * off or not started. */
 const gchar *apigo_emulator_get_cdn_origin (ApigoEmulator * emu);

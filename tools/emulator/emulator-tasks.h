@@ -13,6 +13,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "emulator-clock.h"
 #include "emulator-render.h"
 
 G_BEGIN_DECLS
@@ -63,7 +64,8 @@ typedef struct
   gdouble script_step;          /* seconds each scripted word lasts */
 } EmuTaskParams;
 
-EmuTaskTable *emu_task_table_new (const gchar * cache_dir);
+/* The tasks' timelines run on @clock. */
+EmuTaskTable *emu_task_table_new (const gchar * cache_dir, EmuClock * clock);
 /* Cancels the renders, waits for them, drops every task. */
 void emu_task_table_free (EmuTaskTable * table);
 
