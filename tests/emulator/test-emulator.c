@@ -282,13 +282,27 @@ task_path (const gchar * id, const gchar * suffix)
   return g_strconcat ("/videos/", id, suffix, NULL);
 }
 
+/* When a wait of @seconds, scaled like the test's own timeout
+ * (CK_TIMEOUT_MULTIPLIER: 20 under valgrind, where a 720x1280 clip takes
+ * minutes to render), is up. */
+static gint64
+deadline_in (guint seconds)
+{
+  const gchar *multiplier = g_getenv ("CK_TIMEOUT_MULTIPLIER");
+  guint64 m = 1;
+
+  if (multiplier != NULL)
+    g_ascii_string_to_unsigned (multiplier, 10, 1, 1000, &m, NULL);
+  return g_get_monotonic_time () + seconds * m * G_USEC_PER_SEC;
+}
+
 /* Polls until the task leaves the waiting states; returns the last task
  * answer.  @progress (optional) collects every progress seen. */
 static Response *
 wait_task (const gchar * id, GArray * progress)
 {
   g_autofree gchar *path = task_path (id, "");
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = deadline_in (60);
 
   for (;;) {
     Response *r = request ("GET", path);
@@ -323,7 +337,7 @@ static Response *
 wait_status_leaves (const gchar * id, const gchar * status, GArray * progress)
 {
   g_autofree gchar *path = task_path (id, "");
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = deadline_in (60);
 
   for (;;) {
     Response *r = request ("GET", path);
