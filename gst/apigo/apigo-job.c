@@ -16,8 +16,9 @@
 /* The service's poll hint is obeyed within these bounds. */
 #define POLL_HINT_MIN_MS 50
 #define POLL_HINT_MAX_MS (60 * 1000)
-/* How long a stop waits for the steps after the download. */
-#define FINISH_GRACE (5 * G_TIME_SPAN_SECOND)
+/* How long a stop waits for the steps after the download (keeping the
+ * clip, delete-remote): Ctrl-C must end any phase within a second. */
+#define FINISH_GRACE (1 * G_TIME_SPAN_SECOND)
 /* delete-remote's DELETE, retries included: it holds the end of the
  * stream, so a slow service must not hold it long. */
 #define DELETE_TIMEOUT (3 * G_TIME_SPAN_SECOND)
