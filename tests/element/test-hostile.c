@@ -167,7 +167,8 @@ answer_partial (HostileAnswer * answer, GBytes * clip, guint64 from,
   g_autofree gchar *range = g_strdup_printf ("bytes %" G_GUINT64_FORMAT
       "-%" G_GSIZE_FORMAT "/%s", from, size - 1, total);
 
-  fail_unless (from < size);
+  /* On the server's thread: no fail_unless() there. */
+  g_assert (from < size);
   hostile_answer_replace (answer, 206, "video/mp4",
       g_bytes_new_from_bytes (clip, from, size - from));
   soup_message_headers_replace (answer->headers, "Content-Range", range);
@@ -229,8 +230,7 @@ assert_never_spliced (Splice * s)
   run = test_run (first, 60);
   assert_error_or_whole (run, out.bytes, served);
 
-  if (GST_MESSAGE_TYPE (run->last) == GST_MESSAGE_EOS
-      && is_one_of (out.bytes, served)) {
+  if (GST_MESSAGE_TYPE (run->last) == GST_MESSAGE_EOS) {
     played = g_bytes_new (out.bytes->data, out.bytes->len);
     allowed[1] = played;
   }
