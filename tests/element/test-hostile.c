@@ -185,6 +185,7 @@ typedef struct
   GBytes *replacement;          /* the clip after the cut; NULL: A still */
   ResumeFunc resume;            /* answers every ranged request after it */
   HostileWire first_wire;       /* how the first answer ends */
+  guint cut_after;              /* where it ends; 0: CUT_AT */
 } Splice;
 
 static void
@@ -198,7 +199,7 @@ splice_hook (HostileServer * server, const HostileRequest * r,
     /* The first answer, polite but cut short; the file is replaced
      * behind it, so that a full request now gets the new one. */
     answer->wire = s->first_wire;
-    answer->cut_after = CUT_AT;
+    answer->cut_after = s->cut_after ? s->cut_after : CUT_AT;
     if (s->replacement != NULL)
       hostile_server_replace_clip (server, r->video_id, s->replacement);
   } else if (s->resume != NULL && hostile_request_range_start (r, &from)) {
@@ -266,6 +267,36 @@ GST_START_TEST (test_resume_other_etag)
   Splice s = { replacement, resume_206_other_file, HOSTILE_WIRE_CUT };
 
   assert_never_spliced (&s);
+}
+
+GST_END_TEST;
+
+/* a'. Replaced after downstream already had bytes of the first: a
+ * restart would splice downstream, so it is an error that says so. */
+GST_START_TEST (test_resume_other_etag_after_bytes_out)
+{
+  g_autoptr (GBytes) replacement = hostile_clip_pad (clip_b,
+      g_bytes_get_size (clip_a));
+  Splice s = { replacement, resume_206_other_file, HOSTILE_WIRE_CUT,
+    128 * 1024
+  };
+  g_autoptr (HostileServer) server = server_new ();
+  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (TestRun) run = NULL;
+  TestCollector out;
+
+  fail_unless (g_bytes_get_size (clip_a) > s.cut_after + 1024);
+  hostile_server_set_hook (server, HOSTILE_ROUTE_CONTENT, splice_hook, &s);
+  test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
+  run = test_run (pipeline, 60);
+  test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+      "changed on the service");
+  fail_if (run_saw (run, GST_MESSAGE_EOS, NULL));
+  /* What left was clip A's head, and nothing of B after it. */
+  fail_unless (out.bytes->len <= s.cut_after);
+  fail_unless (memcmp (out.bytes->data, g_bytes_get_data (clip_a, NULL),
+          out.bytes->len) == 0);
+  test_collector_clear (&out);
 }
 
 GST_END_TEST;
@@ -853,6 +884,7 @@ hostile_suite (void)
 
   tc = tcase_new (s, "resume", 180);
   tcase_add_test (tc, test_resume_other_etag);
+  tcase_add_test (tc, test_resume_other_etag_after_bytes_out);
   tcase_add_test (tc, test_resume_200_other_body);
   tcase_add_test (tc, test_resume_206_other_total);
   tcase_add_test (tc, test_resume_206_unknown_total_longer);
