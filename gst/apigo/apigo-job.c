@@ -358,7 +358,8 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   job->create_since = since;
   g_mutex_unlock (&job->lock);
   if (job->cache != NULL
-      && !apigo_cache_note_creating (job->cache, job->key, since, &problem))
+      && !apigo_cache_note_creating (job->cache, job->key, since,
+          job->idempotency_key, &problem))
     report_warning (job, problem);
 
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
