@@ -7,6 +7,7 @@
 
 #include "apigo-job.h"
 #include "apigo-cache.h"
+#include "apigo-lock.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
 
@@ -46,6 +47,8 @@ apigo_job_phase_to_string (ApigoJobPhase phase)
   switch (phase) {
     case APIGO_JOB_PHASE_IDLE:
       return "idle";
+    case APIGO_JOB_PHASE_WAITING:
+      return "waiting";
     case APIGO_JOB_PHASE_CREATING:
       return "creating";
     case APIGO_JOB_PHASE_GENERATING:
@@ -631,18 +634,57 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
   return TRUE;
 }
 
+static void
+on_lock_busy (const gchar * path, gpointer user_data)
+{
+  ApigoJob *job = user_data;
+
+  g_debug ("Another run of the same request holds %s: waiting for it to "
+      "end, then playing what it made", path);
+  report_phase (job, APIGO_JOB_PHASE_WAITING, NULL);
+}
+
+/* Runs of one request (same key) with one cache directory, in any
+ * process, take turns: the lock is held from before the kept clip and the
+ * journal are looked at until the clip is kept, so that a later run finds
+ * the clip (or the task) instead of paying again.  FALSE only when
+ * cancelled while waiting. */
+static gboolean
+lock_request (ApigoJob * job, ApigoLock ** lock, GError ** error)
+{
+  GError *err = NULL;
+
+  /* Nothing kept, nothing to share. */
+  if (job->cache == NULL)
+    return TRUE;
+
+  *lock = apigo_lock_acquire (apigo_cache_get_dir (job->cache), job->key,
+      on_lock_busy, job, job->cancellable, &err);
+  if (*lock != NULL)
+    return TRUE;
+  if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_propagate_error (error, err);
+    return FALSE;
+  }
+  g_prefix_error (&err, "Runs of the same request elsewhere may pay for it "
+      "again: ");
+  report_warning (job, err);
+  return TRUE;
+}
+
 static gpointer
 job_thread (gpointer data)
 {
   ApigoJob *job = data;
   ApigoJobSettings settings = { 0 };
   g_autoptr (GError) error = NULL;
+  ApigoLock *lock = NULL;
 
   g_mutex_lock (&job->lock);
   apigo_job_settings_copy (&settings, &job->settings);
   g_mutex_unlock (&job->lock);
 
-  if (run (job, &settings, &error)) {
+  if (lock_request (job, &lock, &error) && run (job, &settings, &error)) {
     report_phase (job, APIGO_JOB_PHASE_DONE, NULL);
   } else {
     /* The id stays readable (it names the task that failed); the next
@@ -659,6 +701,8 @@ job_thread (gpointer data)
             G_IO_ERROR_CANCELLED) ? APIGO_JOB_PHASE_CANCELLED :
         APIGO_JOB_PHASE_FAILED, error);
   }
+  /* Once the journal says how this run ended. */
+  apigo_lock_release (lock);
 
   apigo_job_settings_clear (&settings);
   g_mutex_lock (&job->lock);
