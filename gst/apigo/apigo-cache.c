@@ -10,6 +10,7 @@
 #include "apigo-json.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <utime.h>
@@ -221,11 +222,24 @@ apigo_journal_entry_clear (ApigoJournalEntry * entry)
   g_clear_pointer (&entry->video_id, g_free);
   entry->creating_since = 0;
   entry->expires_at = 0;
+  g_clear_pointer (&entry->idempotency_key, g_free);
+}
+
+/* A key goes into a request header: a damaged file must not steer one. */
+static gboolean
+idempotency_key_is_valid (const gchar * key)
+{
+  gsize i;
+
+  for (i = 0; key[i] != '\0'; i++)
+    if (i >= 255 || !g_ascii_isgraph (key[i]))
+      return FALSE;
+  return i > 0;
 }
 
 gboolean
 apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
-    gint64 since_unix, GError ** error)
+    gint64 since_unix, const gchar * idempotency_key, GError ** error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
@@ -233,6 +247,10 @@ apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "creating_since");
   json_builder_add_int_value (b, since_unix);
+  if (idempotency_key != NULL) {
+    json_builder_set_member_name (b, "idempotency_key");
+    json_builder_add_string_value (b, idempotency_key);
+  }
   json_builder_end_object (b);
   return write_json (path, b, error);
 }
@@ -272,7 +290,47 @@ apigo_cache_recall (ApigoCache * cache, const gchar * key,
     g_clear_pointer (&entry->video_id, g_free);
   apigo_json_get_int64 (obj, "creating_since", &entry->creating_since);
   apigo_json_get_int64 (obj, "expires_at", &entry->expires_at);
+  entry->idempotency_key = apigo_json_dup_string (obj, "idempotency_key");
+  if (entry->idempotency_key != NULL
+      && !idempotency_key_is_valid (entry->idempotency_key))
+    g_clear_pointer (&entry->idempotency_key, g_free);
   return entry->video_id != NULL || entry->creating_since > 0;
+}
+
+gboolean
+apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
+    GError ** error)
+{
+  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autoptr (JsonObject) obj = NULL;
+  ApigoJournalEntry entry;
+  const gchar *why;
+  GStatBuf st;
+  gint fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 && errno == ENOENT)
+    return TRUE;
+  if (fd < 0) {
+    why = g_strerror (errno);
+  } else if (fstat (fd, &st) == 0 && st.st_size > SMALL_FILE_MAX) {
+    why = "it is larger than any entry";
+  } else if ((obj = read_json (path)) == NULL) {
+    why = "it is not a JSON object";
+  } else if (!apigo_cache_recall (cache, key, &entry)) {
+    why = "it names no task";
+  } else {
+    apigo_journal_entry_clear (&entry);
+    why = NULL;
+  }
+  if (fd >= 0)
+    g_close (fd, NULL);
+
+  if (why == NULL)
+    return TRUE;
+  g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+      "The journal entry %s cannot be used: %s", path, why);
+  return FALSE;
 }
 
 void

@@ -40,16 +40,25 @@ typedef struct
   gchar *video_id;              /* NULL while the create is under way */
   gint64 creating_since;        /* Unix time the create was sent, or 0 */
   gint64 expires_at;            /* when its clip goes away, or 0 */
+  gchar *idempotency_key;       /* the create's, while it is under way (older
+                                 * entries: NULL) */
 } ApigoJournalEntry;
 
 void apigo_journal_entry_clear (ApigoJournalEntry * entry);
+/* Before the create is sent: when, and the Idempotency-Key it carries, so
+ * that the next run sends the same request again rather than a new one. */
 gboolean apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
-    gint64 since_unix, GError ** error);
+    gint64 since_unix, const gchar * idempotency_key, GError ** error);
 gboolean apigo_cache_note_task (ApigoCache * cache, const gchar * key,
     const ApigoTask * task, GError ** error);
 /* FALSE when there is no (readable) entry. */
 gboolean apigo_cache_recall (ApigoCache * cache, const gchar * key,
     ApigoJournalEntry * entry);
+/* FALSE, with an error naming the file and why, when there is an entry for
+ * @key that apigo_cache_recall() cannot use (unreadable, too big, damaged);
+ * TRUE when it can, or when there is none. */
+gboolean apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
+    GError ** error);
 void apigo_cache_forget (ApigoCache * cache, const gchar * key);
 
 /* The clips.  A store for a new download of @key, inside the cache when

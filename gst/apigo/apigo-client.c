@@ -12,9 +12,12 @@
 
 /* Seconds without a byte moving before a request is given up. */
 #define IO_TIMEOUT 60
-/* How far the service's clock may be from ours when we look for a task we
- * may have created. */
-#define CLOCK_SKEW_S 300
+/* A task made by a create whose answer was lost is looked for among the
+ * newest ones.  It was made after the create was sent, as the service's
+ * clock tells: the offset of that clock from ours is measured from the
+ * list's Date header, and only this much is allowed besides, since both
+ * clocks are read in whole seconds and answers take time to come. */
+#define CREATED_SLACK_S 3
 #define LOOKUP_LIMIT 20
 
 G_DEFINE_TYPE (ApigoClient, apigo_client, G_TYPE_OBJECT);
@@ -779,13 +782,24 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
     /* Before sending it again (or giving up), see whether the service made
      * it anyway: services need not honour Idempotency-Key. */
     if (unsure && !g_cancellable_is_cancelled (cancellable)) {
+      GError *lookup_error = NULL;
+
       task = apigo_client_find_created (client, request, started,
-          cancellable, NULL);
+          cancellable, &lookup_error);
       if (task != NULL) {
         g_debug ("The lost create made %s: using it", task->id);
         g_error_free (err);
         return task;
       }
+      /* It may have: sent again, it could be paid for twice. */
+      if (g_error_matches (lookup_error, APIGO_ERROR,
+              APIGO_ERROR_UNCONFIRMED)) {
+        g_error_free (err);
+        g_propagate_error (error, lookup_error);
+        return NULL;
+      }
+      /* None that may be it (or no list): sent again, with the same key. */
+      g_clear_error (&lookup_error);
     }
 
     if (!apigo_client_retry_wait (client, attempt, client->retry.max_retries,
@@ -896,31 +910,134 @@ apigo_client_delete (ApigoClient * client, const gchar * id,
   return body != NULL;
 }
 
-GPtrArray *
-apigo_client_list (ApigoClient * client, guint limit,
+/* The newest @limit tasks; @clock_offset (optional) gets how many seconds
+ * the service's clock is ahead of ours, from its Date header (0 without
+ * one). */
+static GPtrArray *
+list_tasks (ApigoClient * client, guint limit, gint64 * clock_offset,
     GCancellable * cancellable, GError ** error)
 {
   g_autofree gchar *path = g_strdup_printf ("/videos?limit=%u&order=desc",
       limit);
+  g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GBytes) body = NULL;
   gsize len;
   const gchar *data;
 
-  g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
-
   body = request_json (client, SOUP_METHOD_GET, path,
-      "list the recent videos", NULL, NULL, cancellable, error);
+      "list the recent videos", NULL, &msg, cancellable, error);
   if (body == NULL)
     return NULL;
+
+  if (clock_offset != NULL) {
+    const gchar *date = soup_message_headers_get_one
+        (soup_message_get_response_headers (msg), "Date");
+    g_autoptr (GDateTime) at = date ?
+        soup_date_time_new_from_http_string (date) : NULL;
+
+    *clock_offset = at ? g_date_time_to_unix (at) -
+        g_get_real_time () / G_USEC_PER_SEC : 0;
+  }
+
   data = g_bytes_get_data (body, &len);
   return apigo_task_list_new_from_json (data, len, NULL, error);
 }
 
-/* Equal, or not said by the service. */
-static gboolean
-agrees (const gchar * said, const gchar * asked)
+GPtrArray *
+apigo_client_list (ApigoClient * client, guint limit,
+    GCancellable * cancellable, GError ** error)
 {
-  return said == NULL || asked == NULL || g_strcmp0 (said, asked) == 0;
+  g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
+
+  return list_tasks (client, limit, NULL, cancellable, error);
+}
+
+/* How a listed task compares with a request: worse ones first. */
+typedef enum
+{
+  MATCH_NO,                     /* it says something else: not ours */
+  MATCH_UNSURE,                 /* it does not say all: may be ours */
+  MATCH_YES,                    /* it says all the request has */
+} Match;
+
+/* @asked NULL: the request left it to the service. */
+static Match
+match_field (const gchar * said, const gchar * asked, const gchar * name,
+    const gchar ** unsaid)
+{
+  if (asked == NULL || g_strcmp0 (said, asked) == 0)
+    return MATCH_YES;
+  if (said != NULL)
+    return MATCH_NO;
+  if (*unsaid == NULL)
+    *unsaid = name;
+  return MATCH_UNSURE;
+}
+
+static Match
+match_source (const ApigoTask * task, const ApigoCreateRequest * request,
+    const gchar ** unsaid)
+{
+  const struct
+  {
+    ApigoCreateKind kind;
+    const gchar *said;
+  } sources[] = {
+    {APIGO_CREATE_REMIX, task->remixed_from_video_id},
+    {APIGO_CREATE_EXTEND, task->extended_from_video_id},
+    {APIGO_CREATE_EDIT, task->edited_from_video_id},
+  };
+  guint i;
+
+  /* The API says remixed_from_video_id of every video, null when it is no
+   * remix; the other two only some services say, of their own tasks. */
+  if (request->kind == APIGO_CREATE_REMIX && task->not_a_remix)
+    return MATCH_NO;
+  for (i = 0; i < G_N_ELEMENTS (sources); i++)
+    /* Made from a video another way: not what was asked. */
+    if (sources[i].kind != request->kind && sources[i].said != NULL)
+      return MATCH_NO;
+  for (i = 0; i < G_N_ELEMENTS (sources); i++)
+    if (sources[i].kind == request->kind)
+      return match_field (sources[i].said, request->source_id,
+          "its source video", unsaid);
+  return MATCH_YES;
+}
+
+/* Whether @task, as listed, is what @request made when sent at @since
+ * (on the service's clock).  @unsaid gets what it does not say. */
+static Match
+match_task (const ApigoTask * task, const ApigoCreateRequest * request,
+    gint64 since, const gchar ** unsaid)
+{
+  Match m;
+
+  *unsaid = NULL;
+  /* Made before the request was sent: another request's. */
+  if (task->created_at != 0 && task->created_at < since)
+    return MATCH_NO;
+  m = task->created_at != 0 ? MATCH_YES : MATCH_UNSURE;
+  if (m == MATCH_UNSURE)
+    *unsaid = "when it was made";
+
+  m = MIN (m, match_field (task->prompt, request->prompt, "its prompt",
+          unsaid));
+  m = MIN (m, match_source (task, request, unsaid));
+  /* A remix, extension or edit keeps its source's model and size (an
+   * extension's seconds are the stitched length): the source tells. */
+  if (request->kind == APIGO_CREATE_GENERATE) {
+    m = MIN (m, match_field (task->model, request->model, "its model",
+            unsaid));
+    m = MIN (m, match_field (task->size, request->size, "its size", unsaid));
+    m = MIN (m, match_field (task->seconds, request->seconds,
+            "its length", unsaid));
+  }
+  /* No list shows it: a task like ours may come from another image. */
+  if (m == MATCH_YES && request->input_reference != NULL) {
+    *unsaid = "its input reference";
+    m = MATCH_UNSURE;
+  }
+  return m;
 }
 
 ApigoTask *
@@ -929,27 +1046,48 @@ apigo_client_find_created (ApigoClient * client,
     GCancellable * cancellable, GError ** error)
 {
   g_autoptr (GPtrArray) tasks = NULL;
+  g_autoptr (GPtrArray) maybe = g_ptr_array_new ();
+  const gchar *why = NULL;
+  const gchar *first;
+  g_autofree gchar *ids = NULL;
+  gint64 offset = 0;
   guint i;
 
-  tasks = apigo_client_list (client, LOOKUP_LIMIT, cancellable, error);
+  tasks = list_tasks (client, LOOKUP_LIMIT, &offset, cancellable, error);
   if (tasks == NULL)
     return NULL;
 
+  /* Newest first: the first task that says all is taken. */
   for (i = 0; i < tasks->len; i++) {
     ApigoTask *task = g_ptr_array_index (tasks, i);
+    const gchar *unsaid;
 
-    /* The prompt is the one thing a match cannot do without. */
-    if (task->prompt == NULL || g_strcmp0 (task->prompt, request->prompt))
-      continue;
-    if (task->created_at == 0 || task->created_at < since_unix - CLOCK_SKEW_S)
-      continue;
-    /* An extension's seconds are the stitched length, not the asked. */
-    if (request->kind == APIGO_CREATE_GENERATE
-        && (!agrees (task->model, request->model)
-            || !agrees (task->size, request->size)
-            || !agrees (task->seconds, request->seconds)))
-      continue;
-    return apigo_task_copy (task);
+    switch (match_task (task, request, since_unix + offset - CREATED_SLACK_S,
+            &unsaid)) {
+      case MATCH_YES:
+        return apigo_task_copy (task);
+      case MATCH_UNSURE:
+        if (why == NULL)
+          why = unsaid;
+        g_ptr_array_add (maybe, task->id);
+        break;
+      case MATCH_NO:
+        break;
+    }
   }
+  if (maybe->len == 0)
+    return NULL;
+
+  /* Adopting one could be another request's clip; sending the create again
+   * could pay twice, on a service that does not honour Idempotency-Key. */
+  first = g_ptr_array_index (maybe, 0);
+  g_ptr_array_add (maybe, NULL);
+  ids = g_strjoinv (", ", (gchar **) maybe->pdata);
+  apigo_set_video_error (error, APIGO_ERROR_UNCONFIRMED, first,
+      "The answer to the create was lost, and the service's list of videos "
+      "cannot confirm which video it made (the list does not say %s): %s%s "
+      "may be it. Set video-id=%s to use %s, or reuse=false to pay for a "
+      "new video", why, maybe->len > 2 ? "one of " : "", ids, first,
+      maybe->len > 2 ? "that one (or another of those ids)" : "it");
   return NULL;
 }

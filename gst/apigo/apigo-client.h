@@ -112,9 +112,16 @@ ApigoTask *apigo_client_create (ApigoClient * client,
     const ApigoCreateRequest * request, GCancellable * cancellable,
     GError ** error);
 
-/* The newest recent task that @request made: same model, prompt (and size
- * and seconds where the service says them), created since @since_unix
- * (less some clock skew).  NULL, with no error, when there is none. */
+/* The task that @request, sent at @since_unix (our clock), made: the newest
+ * recent task created since then (on the service's clock) that says the
+ * same as the request of everything the request has: prompt; model, size
+ * and seconds for a new video; the source video for a remix, extension or
+ * edit.  NULL, with no error, when no task may be it (the create may then
+ * be sent again, with its Idempotency-Key).  NULL with
+ * APIGO_ERROR_UNCONFIRMED, naming them, when some may be it but the list
+ * does not say enough to confirm one (it has no prompts, or the request an
+ * input reference, which lists never show): neither adopting one nor
+ * sending the create again is safe then. */
 ApigoTask *apigo_client_find_created (ApigoClient * client,
     const ApigoCreateRequest * request, gint64 since_unix,
     GCancellable * cancellable, GError ** error);

@@ -30,6 +30,8 @@ typedef enum
   APIGO_ERROR_TIMEOUT,          /* gave up waiting for the task */
   APIGO_ERROR_STORAGE,          /* could not keep the downloaded bytes */
   APIGO_ERROR_NO_SPACE,         /* ... because the disk is full */
+  APIGO_ERROR_UNCONFIRMED,      /* a create's answer was lost and the tasks
+                                 * that may be its own cannot be told apart */
 } ApigoErrorCode;
 
 typedef struct

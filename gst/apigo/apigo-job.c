@@ -7,6 +7,7 @@
 
 #include "apigo-job.h"
 #include "apigo-cache.h"
+#include "apigo-lock.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
 
@@ -52,6 +53,8 @@ apigo_job_phase_to_string (ApigoJobPhase phase)
   switch (phase) {
     case APIGO_JOB_PHASE_IDLE:
       return "idle";
+    case APIGO_JOB_PHASE_WAITING:
+      return "waiting";
     case APIGO_JOB_PHASE_CREATING:
       return "creating";
     case APIGO_JOB_PHASE_GENERATING:
@@ -301,14 +304,30 @@ journal_forget (ApigoJob * job)
     apigo_cache_forget (job->cache, job->key);
 }
 
+/* Says so when the journal has an entry for this request that cannot be
+ * read: what it remembered is lost, and a new task will be paid for. */
+static void
+check_journal (ApigoJob * job)
+{
+  g_autoptr (GError) problem = NULL;
+
+  if (!apigo_cache_check_entry (job->cache, job->key, &problem))
+    report_warning (job, g_error_new (problem->domain, problem->code,
+            "%s. Ignoring it: a new video is created, instead of resuming "
+            "a task it may name", problem->message));
+}
+
 /* A task this request already made, that the journal (or our memory of a
- * create whose answer never came) points to.  NULL: none. */
+ * create whose answer never came) points to.  NULL: none; or with @error
+ * when tasks that may be it cannot be told apart. */
 static gchar *
-recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s)
+recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
+    GError ** error)
 {
   ApigoJournalEntry entry;
   ApigoCreateRequest request;
   g_autoptr (ApigoTask) found = NULL;
+  g_autoptr (GError) lookup_error = NULL;
   gint64 since;
 
   g_mutex_lock (&job->lock);
@@ -327,7 +346,18 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s)
     if (entry.creating_since > 0 && (since == 0
             || entry.creating_since < since))
       since = entry.creating_since;
+    /* Should the create be sent again, it is the same request: a service
+     * that honours the key makes no second task. */
+    if (entry.video_id == NULL && entry.idempotency_key != NULL) {
+      g_mutex_lock (&job->lock);
+      g_free (job->idempotency_key);
+      job->idempotency_key = g_steal_pointer (&entry.idempotency_key);
+      job->create_since = since;
+      g_mutex_unlock (&job->lock);
+    }
     apigo_journal_entry_clear (&entry);
+  } else if (job->cache != NULL) {
+    check_journal (job);
   }
 
   if (since == 0)
@@ -337,10 +367,23 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s)
    * have made (and billed) the task. */
   fill_request (&request, s, NULL);
   found = apigo_client_find_created (client, &request, since,
-      job->cancellable, NULL);
-  if (found == NULL)
+      job->cancellable, &lookup_error);
+  if (found == NULL) {
+    if (g_error_matches (lookup_error, APIGO_ERROR, APIGO_ERROR_UNCONFIRMED)
+        || g_error_matches (lookup_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_propagate_error (error, g_steal_pointer (&lookup_error));
+      return NULL;
+    }
+    /* None may be it (or no list to tell): the create goes again, with the
+     * key it had. */
+    if (lookup_error != NULL)
+      g_debug ("No list of tasks to look in: %s", lookup_error->message);
     return NULL;
+  }
   g_debug ("Found %s, made by a create whose answer was lost", found->id);
+  g_mutex_lock (&job->lock);
+  job->create_since = 0;
+  g_mutex_unlock (&job->lock);
   journal_task (job, found);
   return g_strdup (found->id);
 }
@@ -385,12 +428,16 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   ApigoTask *task;
 
   /* Written before the request goes: a crash in the middle still leaves a
-   * trace to look for the task by. */
+   * trace to look for the task by, and the key to send it again with.  A
+   * create sent again is the same request: it was sent first back then. */
   g_mutex_lock (&job->lock);
+  if (job->create_since > 0 && job->create_since < since)
+    since = job->create_since;
   job->create_since = since;
   g_mutex_unlock (&job->lock);
   if (job->cache != NULL
-      && !apigo_cache_note_creating (job->cache, job->key, since, &problem))
+      && !apigo_cache_note_creating (job->cache, job->key, since,
+          job->idempotency_key, &problem))
     report_warning (job, problem);
 
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
@@ -410,9 +457,10 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     return task;
   }
 
-  /* Refused outright: nothing to look for next time.  Cancelled or lost:
-   * the next run looks for it before creating again. */
+  /* Refused outright: nothing to look for next time.  Cancelled, lost or
+   * unconfirmed: the next run looks for it before creating again. */
   if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_error_matches (err, APIGO_ERROR, APIGO_ERROR_UNCONFIRMED)
       && !apigo_error_is_retryable (err)) {
     g_mutex_lock (&job->lock);
     job->create_since = 0;
@@ -555,8 +603,11 @@ on_client_notice (GError * message, gpointer user_data)
   report_warning (user_data, message);
 }
 
+/* @clip_missing: set when the task is completed but its content answers
+ * 404 before it expires: the task is not gone for that. */
 static gboolean
-run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
+run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
+    GError ** error)
 {
   g_autoptr (ApigoClient) client = NULL;
   g_autoptr (ApigoTask) task = NULL;
@@ -588,8 +639,15 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
   id = g_strdup (s->video_id);
   if (id == NULL)
     id = apigo_job_dup_video_id (job);
-  if (id == NULL && s->reuse)
-    id = recall_task (job, client, s);
+  if (id == NULL && s->reuse) {
+    GError *err = NULL;
+
+    id = recall_task (job, client, s, &err);
+    if (err != NULL) {
+      g_propagate_error (error, err);
+      return FALSE;
+    }
+  }
   remembered = id != NULL && s->video_id == NULL;
 
   for (;;) {
@@ -623,8 +681,14 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
     return FALSE;
   }
 
-  if (!download_clip (job, client, task, s, error))
+  if (!download_clip (job, client, task, s, error)) {
+    /* A gateway may serve it later: the journal keeps the task until the
+     * clip is kept or the task is gone (a 404 for the task itself, failed,
+     * expired: download_clip() tells the clip's expiry from a 404). */
+    *clip_missing = g_error_matches (*error, APIGO_ERROR,
+        APIGO_ERROR_NOT_FOUND);
     return FALSE;
+  }
 
   if (job->cache != NULL) {
     GError *problem = NULL;
@@ -650,23 +714,64 @@ run (ApigoJob * job, const ApigoJobSettings * s, GError ** error)
   return TRUE;
 }
 
+static void
+on_lock_busy (const gchar * path, gpointer user_data)
+{
+  ApigoJob *job = user_data;
+
+  g_debug ("Another run of the same request holds %s: waiting for it to "
+      "end, then playing what it made", path);
+  report_phase (job, APIGO_JOB_PHASE_WAITING, NULL);
+}
+
+/* Runs of one request (same key) with one cache directory, in any
+ * process, take turns: the lock is held from before the kept clip and the
+ * journal are looked at until the clip is kept, so that a later run finds
+ * the clip (or the task) instead of paying again.  FALSE only when
+ * cancelled while waiting. */
+static gboolean
+lock_request (ApigoJob * job, ApigoLock ** lock, GError ** error)
+{
+  GError *err = NULL;
+
+  /* Nothing kept, nothing to share. */
+  if (job->cache == NULL)
+    return TRUE;
+
+  *lock = apigo_lock_acquire (apigo_cache_get_dir (job->cache), job->key,
+      on_lock_busy, job, job->cancellable, &err);
+  if (*lock != NULL)
+    return TRUE;
+  if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_propagate_error (error, err);
+    return FALSE;
+  }
+  g_prefix_error (&err, "Runs of the same request elsewhere may pay for it "
+      "again: ");
+  report_warning (job, err);
+  return TRUE;
+}
+
 static gpointer
 job_thread (gpointer data)
 {
   ApigoJob *job = data;
   ApigoJobSettings settings = { 0 };
   g_autoptr (GError) error = NULL;
+  ApigoLock *lock = NULL;
+  gboolean clip_missing = FALSE;
 
   g_mutex_lock (&job->lock);
   apigo_job_settings_copy (&settings, &job->settings);
   g_mutex_unlock (&job->lock);
 
-  if (run (job, &settings, &error)) {
+  if (lock_request (job, &lock, &error)
+      && run (job, &settings, &clip_missing, &error)) {
     report_phase (job, APIGO_JOB_PHASE_DONE, NULL);
   } else {
     /* The id stays readable (it names the task that failed); the next
      * start replaces it. */
-    if (settings.video_id == NULL && task_is_dead (error)) {
+    if (settings.video_id == NULL && task_is_dead (error) && !clip_missing) {
       g_mutex_lock (&job->lock);
       job->task_dead = TRUE;
       g_mutex_unlock (&job->lock);
@@ -678,6 +783,8 @@ job_thread (gpointer data)
             G_IO_ERROR_CANCELLED) ? APIGO_JOB_PHASE_CANCELLED :
         APIGO_JOB_PHASE_FAILED, error);
   }
+  /* Once the journal says how this run ended. */
+  apigo_lock_release (lock);
 
   apigo_job_settings_clear (&settings);
   g_mutex_lock (&job->lock);
@@ -714,6 +821,7 @@ apigo_job_start (ApigoJob * job, const ApigoJobSettings * settings)
   if (job->task_dead) {
     g_clear_pointer (&job->video_id, g_free);
     g_clear_pointer (&job->idempotency_key, g_free);
+    job->create_since = 0;
     apigo_download_reset (job->download);
     job->task_dead = FALSE;
   }

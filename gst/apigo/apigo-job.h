@@ -16,12 +16,15 @@ G_BEGIN_DECLS
  * the clip into a download store, resuming after cuts; keep it.  It runs on
  * a thread of its own so that readers take bytes from the store while they
  * arrive.  Stopped and started again, it picks up its task instead of
- * paying for another. */
+ * paying for another.  Runs of the same request with the same cache
+ * directory, in any process, take turns (see apigo-lock.h): the later ones
+ * play what the first one made. */
 typedef struct _ApigoJob ApigoJob;
 
 typedef enum
 {
   APIGO_JOB_PHASE_IDLE,
+  APIGO_JOB_PHASE_WAITING,      /* for another run of the same request */
   APIGO_JOB_PHASE_CREATING,
   APIGO_JOB_PHASE_GENERATING,
   APIGO_JOB_PHASE_DOWNLOADING,

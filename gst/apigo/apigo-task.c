@@ -149,6 +149,13 @@ apigo_task_new_from_node (JsonNode * node, GError ** error)
   task->seconds = apigo_json_dup_string (obj, "seconds");
   task->remixed_from_video_id =
       apigo_json_dup_string (obj, "remixed_from_video_id");
+  task->not_a_remix = json_object_has_member (obj, "remixed_from_video_id")
+      && json_node_is_null (json_object_get_member (obj,
+          "remixed_from_video_id"));
+  task->extended_from_video_id =
+      apigo_json_dup_string (obj, "extended_from_video_id");
+  task->edited_from_video_id =
+      apigo_json_dup_string (obj, "edited_from_video_id");
 
   parse_task_error (task, obj);
 
@@ -239,6 +246,8 @@ apigo_task_copy (const ApigoTask * task)
   copy->size = g_strdup (task->size);
   copy->seconds = g_strdup (task->seconds);
   copy->remixed_from_video_id = g_strdup (task->remixed_from_video_id);
+  copy->extended_from_video_id = g_strdup (task->extended_from_video_id);
+  copy->edited_from_video_id = g_strdup (task->edited_from_video_id);
   copy->error_code = g_strdup (task->error_code);
   copy->error_message = g_strdup (task->error_message);
   copy->error_type = g_strdup (task->error_type);
@@ -260,6 +269,8 @@ apigo_task_free (ApigoTask * task)
   g_free (task->size);
   g_free (task->seconds);
   g_free (task->remixed_from_video_id);
+  g_free (task->extended_from_video_id);
+  g_free (task->edited_from_video_id);
   g_free (task->error_code);
   g_free (task->error_message);
   g_free (task->error_type);

@@ -39,6 +39,9 @@ typedef struct
   gchar *size;
   gchar *seconds;               /* text, as the API sends it */
   gchar *remixed_from_video_id;
+  gchar *extended_from_video_id;        /* where the service says them */
+  gchar *edited_from_video_id;
+  gboolean not_a_remix;         /* remixed_from_video_id said, as null */
   gchar *error_code;            /* set when the task failed (if said) */
   gchar *error_message;
   gchar *error_type;

@@ -70,6 +70,7 @@ resource_code_for (const GError * error, gboolean downloading)
     case APIGO_ERROR_BAD_REQUEST:
     case APIGO_ERROR_TASK_FAILED:
     case APIGO_ERROR_TIMEOUT:
+    case APIGO_ERROR_UNCONFIRMED:
       return GST_RESOURCE_ERROR_FAILED;
   }
   return GST_RESOURCE_ERROR_FAILED;

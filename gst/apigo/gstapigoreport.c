@@ -104,6 +104,15 @@ open_progress (GstApigoReport * report, const gchar * code, gchar * text)
   g_free (text);
 }
 
+/* The wait for another run is over (it left a clip, a task, or nothing).
+ * Lock held. */
+static void
+end_wait (GstApigoReport * report)
+{
+  if (g_strcmp0 (report->code, "wait") == 0)
+    close_progress (report, GST_PROGRESS_TYPE_COMPLETE, "Done waiting");
+}
+
 /* Lock held. */
 static void
 post_done (GstApigoReport * report, ApigoJob * job)
@@ -148,7 +157,14 @@ gst_apigo_report_phase (GstApigoReport * report, ApigoJob * job,
   g_autofree gchar *id = apigo_job_dup_video_id (job);
 
   g_mutex_lock (&report->lock);
+  /* A failure while waiting ends the wait as failed (below). */
+  if (phase != APIGO_JOB_PHASE_FAILED && phase != APIGO_JOB_PHASE_CANCELLED)
+    end_wait (report);
   switch (phase) {
+    case APIGO_JOB_PHASE_WAITING:
+      open_progress (report, "wait", g_strdup ("Waiting for another run of "
+              "the same request to finish"));
+      break;
     case APIGO_JOB_PHASE_CREATING:
       open_progress (report, "generate", creating_text (s));
       break;
@@ -185,6 +201,7 @@ gst_apigo_report_task (GstApigoReport * report, ApigoJob * job,
     const ApigoTask * task)
 {
   g_mutex_lock (&report->lock);
+  end_wait (report);
   g_free (report->status);
   report->status = g_strdup (task->status_text);
   if (task->progress >= 0)
@@ -213,6 +230,7 @@ gst_apigo_report_download (GstApigoReport * report, ApigoJob * job,
   step = total > 0 ? (guint) (stored * 100 / total) : (guint) (stored >> 20);
 
   g_mutex_lock (&report->lock);
+  end_wait (report);
   report->downloaded = stored;
   report->total = total;
   if (step == report->download_step || report->done) {

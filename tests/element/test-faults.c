@@ -197,18 +197,70 @@ GST_START_TEST (test_lost_create_answer)
 
 GST_END_TEST;
 
-/* When the list cannot confirm it (no prompts in it), the create is sent
+/* When no task can be looked for (the list fails too), the create is sent
  * again with the same Idempotency-Key, which this service honours. */
 GST_START_TEST (test_lost_create_answer_idempotent)
 {
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
   g_autoptr (GstElement) pipeline = pipeline_for (emu, "lost, keyed");
+  g_autoptr (GPtrArray) requests = NULL;
+  const gchar *key = NULL;
+  guint i;
 
-  g_object_set (emu, "list-without-prompt", TRUE, NULL);
   apigo_emulator_drop_create_answers (emu, 1);
+  /* The lookup's first try and its two retries. */
+  apigo_emulator_fail_status (emu, APIGO_EMULATOR_ROUTE_LIST, 503, 3);
   play_and_compare (emu, pipeline);
   fail_unless_equals_int (requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE), 2);
   fail_unless_equals_int (test_tasks_made (emu), 1);
+
+  requests = apigo_emulator_get_requests (emu);
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route != APIGO_EMULATOR_ROUTE_CREATE)
+      continue;
+    fail_unless (r->idempotency_key != NULL);
+    if (key == NULL)
+      key = r->idempotency_key;
+    fail_unless_equals_string (r->idempotency_key, key);
+  }
+}
+
+GST_END_TEST;
+
+/* The list cannot confirm it (no prompts in it), yet lists a task that
+ * may be it: sending the create again could pay twice (not every service
+ * honours Idempotency-Key), taking the task could be someone else's clip.
+ * The element fails, naming the task and how to attach it. */
+GST_START_TEST (test_lost_create_answer_unconfirmed)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = pipeline_for (emu, "lost, unlisted");
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (TestRun) run = NULL;
+  g_autofree gchar *advice = NULL;
+  const gchar *made = NULL;
+  guint i;
+
+  g_object_set (emu, "list-without-prompt", TRUE, NULL);
+  apigo_emulator_drop_create_answers (emu, 1);
+  run = test_run (pipeline, 60);
+  test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "cannot confirm");
+  fail_unless_equals_int (requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE), 1);
+  fail_unless_equals_int (test_tasks_made (emu), 1);
+
+  requests = apigo_emulator_get_requests (emu);
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE)
+      made = r->video_id;
+  }
+  advice = g_strdup_printf ("video-id=%s", made);
+  test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      advice);
 }
 
 GST_END_TEST;
@@ -406,6 +458,7 @@ faults_suite (void)
   tcase_add_test (tc, test_dropped_polls);
   tcase_add_test (tc, test_lost_create_answer);
   tcase_add_test (tc, test_lost_create_answer_idempotent);
+  tcase_add_test (tc, test_lost_create_answer_unconfirmed);
   tcase_add_test (tc, test_dropped_connection_before_create);
   tcase_add_test (tc, test_unknown_status_waits);
   tcase_add_test (tc, test_expired_and_cancelled_end);

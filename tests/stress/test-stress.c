@@ -93,7 +93,10 @@ GST_START_TEST (test_state_cycles)
   run = test_run (pipeline, 120);
   test_run_assert_eos (run);
   fail_unless_equals_int (test_tasks_made (emu), 1);
-  fail_unless (open_fds (emu) <= fds_before + 2, "%u fds before, %u after",
+  /* Left open: the kept clip the element still holds, and what lives as
+   * long as the process (the requests' timer thread's main context, GLib's
+   * own); 1000 cycles leaking would be far more. */
+  fail_unless (open_fds (emu) <= fds_before + 3, "%u fds before, %u after",
       fds_before, open_fds (emu));
 }
 
@@ -173,7 +176,10 @@ GST_START_TEST (test_sixteen_with_random_faults)
   g_clear_pointer (&run, test_run_free);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   g_clear_object (&pipeline);
-  fail_unless (open_fds (emu) <= fds_before + 2, "%u fds before, %u after",
+  /* Left open: the kept clip the element still holds, and what lives as
+   * long as the process (the requests' timer thread's main context, GLib's
+   * own); 1000 cycles leaking would be far more. */
+  fail_unless (open_fds (emu) <= fds_before + 3, "%u fds before, %u after",
       fds_before, open_fds (emu));
 }
 

@@ -110,7 +110,7 @@ GST_START_TEST (test_journal)
 
   fail_if (apigo_cache_recall (cache, "kj", &entry));
 
-  fail_unless (apigo_cache_note_creating (cache, "kj", 1234, NULL));
+  fail_unless (apigo_cache_note_creating (cache, "kj", 1234, NULL, NULL));
   fail_unless (apigo_cache_recall (cache, "kj", &entry));
   fail_unless (entry.video_id == NULL);
   fail_unless_equals_int64 (entry.creating_since, 1234);
@@ -132,6 +132,76 @@ GST_START_TEST (test_journal)
 
   apigo_cache_forget (cache, "kj");
   fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* A create under way keeps its Idempotency-Key; entries written before
+ * keys were kept still load; a key no header could carry is dropped. */
+GST_START_TEST (test_journal_key)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoJournalEntry entry;
+  g_autofree gchar *path = g_build_filename (dir, "tasks", "kk.json", NULL);
+
+  fail_unless (apigo_cache_note_creating (cache, "kk", 1234,
+          "0b7e4c3a-6f0e-4c61-9d57-2f1f1d9c8a10", NULL));
+  fail_unless (apigo_cache_recall (cache, "kk", &entry));
+  fail_unless_equals_string (entry.idempotency_key,
+      "0b7e4c3a-6f0e-4c61-9d57-2f1f1d9c8a10");
+  fail_unless_equals_int64 (entry.creating_since, 1234);
+  apigo_journal_entry_clear (&entry);
+  fail_unless (entry.idempotency_key == NULL);
+
+  fail_unless (g_file_set_contents (path, "{\"creating_since\": 99}", -1,
+          NULL));
+  fail_unless (apigo_cache_recall (cache, "kk", &entry));
+  fail_unless (entry.idempotency_key == NULL);
+  fail_unless_equals_int64 (entry.creating_since, 99);
+  apigo_journal_entry_clear (&entry);
+
+  fail_unless (g_file_set_contents (path, "{\"creating_since\": 99, "
+          "\"idempotency_key\": \"a\\r\\nX-Injected: 1\"}", -1, NULL));
+  fail_unless (apigo_cache_recall (cache, "kk", &entry));
+  fail_unless (entry.idempotency_key == NULL);
+  apigo_journal_entry_clear (&entry);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* An entry that cannot be used is told from no entry, with the file's
+ * name and why. */
+GST_START_TEST (test_journal_check)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *path = g_build_filename (dir, "tasks", "kc.json", NULL);
+  g_autofree gchar *big = g_strnfill (100 * 1024, ' ');
+  const gchar *bad[][2] = {
+    {"{not json", "not a JSON object"},
+    {"[1, 2]", "not a JSON object"},
+    {"{\"video_id\": \"../x\"}", "names no task"},
+    {big, "larger"},
+  };
+  guint i;
+
+  fail_unless (apigo_cache_check_entry (cache, "kc", NULL));
+  fail_unless (apigo_cache_note_creating (cache, "kc", 5, NULL, NULL));
+  fail_unless (apigo_cache_check_entry (cache, "kc", NULL));
+
+  big[0] = '{';
+  big[100 * 1024 - 1] = '}';
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (GError) error = NULL;
+
+    fail_unless (g_file_set_contents (path, bad[i][0], -1, NULL));
+    fail_if (apigo_cache_check_entry (cache, "kc", &error));
+    fail_unless (strstr (error->message, path) != NULL, "%s",
+        error->message);
+    fail_unless (strstr (error->message, bad[i][1]) != NULL, "%s",
+        error->message);
+  }
   apigo_cache_free (cache);
 }
 
@@ -370,6 +440,8 @@ cache_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_journal);
+  tcase_add_test (tc, test_journal_key);
+  tcase_add_test (tc, test_journal_check);
   tcase_add_test (tc, test_expired_entries_pruned);
   tcase_add_test (tc, test_clip_round_trip);
   tcase_add_test (tc, test_damaged_clips);

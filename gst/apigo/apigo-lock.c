@@ -1,0 +1,105 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#define G_LOG_DOMAIN "apigo-lock"
+
+#include "apigo-lock.h"
+#include "apigo-error.h"
+#include "apigo-retry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+/* How often a waiting run looks again: flock(2) cannot wait on a
+ * GCancellable, and stopping must never hang on another process. */
+#define RETRY_MS 100
+
+struct _ApigoLock
+{
+  gint fd;
+};
+
+static gboolean
+storage_error (GError ** error, int err, const gchar * what,
+    const gchar * path)
+{
+  g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE, "Cannot %s %s: %s",
+      what, path, g_strerror (err));
+  return FALSE;
+}
+
+/* Whether the lock was taken; FALSE with no error while another holds it. */
+static gboolean
+try_lock (gint fd, const gchar * path, GError ** error)
+{
+  /* flock() conflicts between two open()s of the same file, so elements of
+   * one process exclude each other too (fcntl() locks would not). */
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+
+    if (err == EWOULDBLOCK)
+      return FALSE;
+    if (err != EINTR)
+      return storage_error (error, err, "lock", path);
+  }
+  return TRUE;
+}
+
+ApigoLock *
+apigo_lock_acquire (const gchar * dir, const gchar * key,
+    ApigoLockWaitFunc waiting, gpointer user_data,
+    GCancellable * cancellable, GError ** error)
+{
+  g_autofree gchar *locks = g_build_filename (dir, "locks", NULL);
+  g_autofree gchar *name = g_strconcat (key, ".lock", NULL);
+  g_autofree gchar *path = g_build_filename (locks, name, NULL);
+  GError *err = NULL;
+  ApigoLock *lock;
+  gint fd;
+
+  if (g_mkdir_with_parents (locks, 0700) != 0) {
+    storage_error (error, errno, "create", locks);
+    return NULL;
+  }
+  /* Not inherited: a child process must not keep the lock alive. */
+  fd = g_open (path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    storage_error (error, errno, "open", path);
+    return NULL;
+  }
+
+  if (!try_lock (fd, path, &err) && err == NULL) {
+    if (waiting != NULL)
+      waiting (path, user_data);
+    do {
+      if (!apigo_retry_sleep (cancellable, RETRY_MS)) {
+        g_cancellable_set_error_if_cancelled (cancellable, &err);
+        break;
+      }
+    } while (!try_lock (fd, path, &err) && err == NULL);
+  }
+  if (err != NULL) {
+    g_close (fd, NULL);
+    g_propagate_error (error, err);
+    return NULL;
+  }
+
+  lock = g_new0 (ApigoLock, 1);
+  lock->fd = fd;
+  return lock;
+}
+
+void
+apigo_lock_release (ApigoLock * lock)
+{
+  if (lock == NULL)
+    return;
+  /* Closing the only descriptor of the open file releases the lock. */
+  g_close (lock->fd, NULL);
+  g_free (lock);
+}
