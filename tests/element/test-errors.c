@@ -5,6 +5,9 @@
 
 #include "test-util.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #define FILE_PIPELINE "apigovideosrc name=src ! fakesink name=sink"
 
 static guint
@@ -17,16 +20,15 @@ all_requests (ApigoEmulator * emu)
  * nothing reached the service.  No error repeats a "LEAK" the test put in a
  * setting (as a user may paste a key into the base URL). */
 static void
-assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
-    const gchar * words, const gchar * more_words)
+assert_refusal (ApigoEmulator * emu, GstElement * pipeline,
+    GstStateChangeReturn ret, const gchar * words, const gchar * more_words)
 {
   g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
   g_autoptr (GstMessage) msg = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *debug = NULL;
 
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_timed_pop_filtered (bus, test_timeout (10) * GST_SECOND,
       GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "no error message");
@@ -43,6 +45,14 @@ assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
   gst_element_set_state (pipeline, GST_STATE_NULL);
 
   fail_unless_equals_int (all_requests (emu), 0);
+}
+
+static void
+assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
+    const gchar * words, const gchar * more_words)
+{
+  assert_refusal (emu, pipeline, gst_element_set_state (pipeline,
+          GST_STATE_PAUSED), words, more_words);
 }
 
 static GstElement *
@@ -110,6 +120,67 @@ GST_START_TEST (test_input_reference_not_an_image)
   pipeline = pipeline_with (emu, "ref", "input-reference", path);
   assert_refused_at_start (emu, pipeline, "input-reference", "not a JPEG");
   g_unlink (path);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GstElement *pipeline;
+  GstStateChangeReturn ret;
+  gint done;
+} StateChange;
+
+static gpointer
+change_state (gpointer data)
+{
+  StateChange *c = data;
+
+  c->ret = gst_element_set_state (c->pipeline, GST_STATE_PAUSED);
+  g_atomic_int_set (&c->done, 1);
+  return NULL;
+}
+
+/* A FIFO nobody writes to would block the state change for ever (and any
+ * set_state() waiting for it), a device give bytes without end: only a
+ * regular file is read, and anything else is refused at once.  The state
+ * change runs on a thread of its own, so that a hang fails the test instead
+ * of hanging it. */
+GST_START_TEST (test_input_reference_not_a_file)
+{
+  g_autofree gchar *fifo = g_build_filename (test_tmp_dir (), "frame.png",
+      NULL);
+  g_autofree gchar *dir = g_build_filename (test_tmp_dir (), "dir.png",
+      NULL);
+  const gchar *paths[] = { fifo, "/dev/null", dir };
+  const gchar *kinds[] = { "a FIFO", "a character device", "a directory" };
+  guint i;
+
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  fail_unless (g_mkdir (dir, 0700) == 0);
+  for (i = 0; i < G_N_ELEMENTS (paths); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (GstElement) pipeline = pipeline_with (emu, "ref",
+        "input-reference", paths[i]);
+    StateChange change = { pipeline, GST_STATE_CHANGE_FAILURE, 0 };
+    gint64 end = g_get_monotonic_time () + test_timeout (10) *
+        G_TIME_SPAN_SECOND;
+    GThread *thread = g_thread_new ("set-state", change_state, &change);
+
+    while (!g_atomic_int_get (&change.done) && g_get_monotonic_time () < end)
+      g_usleep (10 * 1000);
+    if (!g_atomic_int_get (&change.done)) {
+      /* A writer lets the blocked open() return, so that the thread ends. */
+      gint fd = open (fifo, O_WRONLY | O_NONBLOCK);
+
+      g_thread_join (thread);
+      if (fd >= 0)
+        close (fd);
+      fail ("the state change blocked on %s", paths[i]);
+    }
+    g_thread_join (thread);
+    assert_refusal (emu, pipeline, change.ret, "input-reference", kinds[i]);
+  }
 }
 
 GST_END_TEST;
@@ -326,6 +397,7 @@ errors_suite (void)
   tcase_add_test (tc, test_malformed_size);
   tcase_add_test (tc, test_unreadable_input_reference);
   tcase_add_test (tc, test_input_reference_not_an_image);
+  tcase_add_test (tc, test_input_reference_not_a_file);
   tcase_add_test (tc, test_no_api_key);
   tcase_add_test (tc, test_api_key_from_environment);
   tcase_add_test (tc, test_bad_base_url);
