@@ -331,8 +331,8 @@ fit_reference (ApigoJob * job, const ApigoJobSettings * s,
     return FALSE;
   }
   *fitted = job->callbacks.fit_reference (job, s->input_reference,
-      s->input_reference_type, width, height, fitted_type, error,
-      job->user_data);
+      s->input_reference_type, width, height, job->cancellable, fitted_type,
+      error, job->user_data);
   if (*fitted == NULL)
     return FALSE;
   request->input_reference = *fitted;
@@ -349,11 +349,20 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   g_autofree gchar *fitted_type = NULL;
   GError *problem = NULL;
   GError *err = NULL;
-  gint64 since = now_unix ();
+  gint64 since;
   ApigoTask *task;
+
+  report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
+  fill_request (&request, s, job->idempotency_key);
+  /* A fit that fails or is stopped has sent nothing: no trace to leave. */
+  if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)) {
+    g_propagate_error (error, err);
+    return NULL;
+  }
 
   /* Written before the request goes: a crash in the middle still leaves a
    * trace to look for the task by. */
+  since = now_unix ();
   g_mutex_lock (&job->lock);
   job->create_since = since;
   g_mutex_unlock (&job->lock);
@@ -361,12 +370,6 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
       && !apigo_cache_note_creating (job->cache, job->key, since, &problem))
     report_warning (job, problem);
 
-  report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
-  fill_request (&request, s, job->idempotency_key);
-  if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)) {
-    g_propagate_error (error, err);
-    return NULL;
-  }
   task = apigo_client_create (client, &request, job->cancellable, &err);
 
   if (task != NULL) {

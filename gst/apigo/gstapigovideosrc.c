@@ -825,13 +825,14 @@ on_warning (ApigoJob * job, const GError * error, gpointer user_data)
 
 static GBytes *
 on_fit_reference (ApigoJob * job, GBytes * image, const gchar * mime_type,
-    guint width, guint height, gchar ** out_type, GError ** error,
-    gpointer user_data)
+    guint width, guint height, GCancellable * cancellable, gchar ** out_type,
+    GError ** error, gpointer user_data)
 {
   const ApigoJobSettings *s = apigo_job_get_settings (job);
 
   return gst_apigo_fit_image (image, width, height,
-      g_strcmp0 (s->reference_fit, "pad") == 0, out_type, error);
+      g_strcmp0 (s->reference_fit, "pad") == 0, cancellable, out_type,
+      error);
 }
 
 static const ApigoJobCallbacks job_callbacks = {
