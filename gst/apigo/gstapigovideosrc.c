@@ -621,12 +621,14 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   g_autofree gchar *reference_path = NULL;
   const gchar *env_key = g_getenv ("APIGO_API_KEY");
   gboolean allow_plain_http;
+  gboolean key_from_property;
   g_autoptr (GPtrArray) sources = g_ptr_array_new ();
   const gchar *source_property = NULL;  /* remix, extend or edit */
 
   GST_OBJECT_LOCK (src);
   s->base_url = g_strdup (effective_base_url (src));
   s->api_key = g_strdup (src->api_key ? src->api_key : env_key);
+  key_from_property = src->api_key != NULL;
   s->user_agent = g_strdup (src->user_agent ? src->user_agent :
       DEFAULT_USER_AGENT);
   s->model = g_strdup (src->model);
@@ -740,6 +742,18 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "No API key: set the api-key property or the APIGO_API_KEY "
         "environment variable");
+    return FALSE;
+  }
+  /* Here, not at the first request: every front end gets the same check,
+   * and a bad key fails the start. */
+  if (!apigo_client_check_api_key (s->api_key, error)) {
+    g_prefix_error (error, "Bad %s: ", key_from_property ?
+        "api-key property" : "APIGO_API_KEY environment variable");
+    return FALSE;
+  }
+  if (strpbrk (s->user_agent, "\r\n") != NULL) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The user-agent property has a line break: it is one header line");
     return FALSE;
   }
 

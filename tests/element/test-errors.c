@@ -212,6 +212,82 @@ GST_START_TEST (test_api_key_from_environment)
 
 GST_END_TEST;
 
+/* A key with a line break in it would inject a header: libsoup drops the
+ * header instead (with a warning that quotes it) and the service answers a
+ * misleading 401.  Such a key, or one with spaces, control or non-ASCII
+ * characters, is refused at start, naming where it came from and saying
+ * where it is wrong, never what it holds; nothing is sent. */
+GST_START_TEST (test_api_key_not_a_header)
+{
+  const struct
+  {
+    const gchar *key;
+    const gchar *why;
+  } bad[] = {
+    {"sk-abc\r\nX-Evil: 1 LEAK", "line break"},
+    {"sk-abc\nLEAK", "line break"},
+    {"sk-abc LEAK", "space"},
+    {"sk-abc\x1b[2JLEAK", "control character"},
+    {"sk-abc\xc3\xa9LEAK", "non-ASCII"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (GstElement) by_property = pipeline_with (emu, "key", NULL,
+        NULL);
+    g_autoptr (GstElement) by_env = pipeline_with (emu, "key", "api-key", "");
+
+    g_object_set (test_pipeline_get (by_property, "src"), "api-key",
+        bad[i].key, NULL);
+    assert_refused_at_start (emu, by_property, "api-key property",
+        bad[i].why);
+    g_setenv ("APIGO_API_KEY", bad[i].key, TRUE);
+    assert_refused_at_start (emu, by_env, "APIGO_API_KEY", bad[i].why);
+    g_unsetenv ("APIGO_API_KEY");
+  }
+}
+
+GST_END_TEST;
+
+/* The same for the other header the user writes. */
+GST_START_TEST (test_user_agent_not_a_header)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = pipeline_with (emu, "ua", NULL, NULL);
+
+  g_object_set (test_pipeline_get (pipeline, "src"), "user-agent",
+      "gst-apigo\r\nX-Evil: 1", NULL);
+  assert_refused_at_start (emu, pipeline, "user-agent", "line break");
+}
+
+GST_END_TEST;
+
+/* A key read from a file often ends with a newline (CRLF from some
+ * editors), or was pasted with a space: what is around it is left out. */
+GST_START_TEST (test_api_key_trimmed)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = pipeline_with (emu, "trimmed key",
+      "api-key", "");
+  g_autoptr (GstElement) again = pipeline_with (emu, "trimmed env key",
+      "api-key", "");
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (TestRun) run_env = NULL;
+
+  g_object_set (test_pipeline_get (pipeline, "src"), "api-key",
+      " " TEST_API_KEY "\r\n", NULL);
+  run = test_run (pipeline, 60);
+  test_run_assert_eos (run);
+
+  g_setenv ("APIGO_API_KEY", TEST_API_KEY "\n", TRUE);
+  run_env = test_run (again, 60);
+  g_unsetenv ("APIGO_API_KEY");
+  test_run_assert_eos (run_env);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_base_url)
 {
   const gchar *bad[] = { "ftp://127.0.0.1/v1", "not a url", "http:///v1",
@@ -400,6 +476,9 @@ errors_suite (void)
   tcase_add_test (tc, test_input_reference_not_a_file);
   tcase_add_test (tc, test_no_api_key);
   tcase_add_test (tc, test_api_key_from_environment);
+  tcase_add_test (tc, test_api_key_not_a_header);
+  tcase_add_test (tc, test_user_agent_not_a_header);
+  tcase_add_test (tc, test_api_key_trimmed);
   tcase_add_test (tc, test_bad_base_url);
   tcase_add_test (tc, test_bad_video_id);
   tcase_add_test (tc, test_wrong_key);
