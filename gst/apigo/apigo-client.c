@@ -363,8 +363,8 @@ apigo_client_set_http_error (GError ** error, SoupMessage * msg,
   if (words == NULL) {
     const gchar *phrase = soup_message_get_reason_phrase (msg);
 
-    words = g_strdup (phrase && *phrase ? phrase :
-        soup_status_get_phrase (status));
+    words = apigo_service_text (phrase && *phrase ? phrase :
+        soup_status_get_phrase (status), -1, APIGO_SERVICE_WORD_MAX);
   }
   if (words == NULL)
     words = g_strdup ("no reason given");
