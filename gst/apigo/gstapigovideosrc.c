@@ -226,9 +226,10 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           DEFAULT_SIZE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_SECONDS,
       g_param_spec_uint ("seconds", "Seconds",
-          "Length of the clip in seconds (services commonly offer 4, 8, 12); "
-          "with extend, the seconds to add", 1, 3600, DEFAULT_SECONDS,
-          SETTING_FLAGS));
+          "Length of the clip in seconds (services commonly offer 4, 8, 12; "
+          "the service decides which it takes; 0 is refused at start); with "
+          "extend, the seconds to add",
+          0, G_MAXUINT, DEFAULT_SECONDS, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE,
       g_param_spec_string ("input-reference", "Input reference",
           "Path of a JPEG, PNG or WebP image to use as the first frame "
@@ -622,6 +623,7 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   const gchar *env_key = g_getenv ("APIGO_API_KEY");
   gboolean allow_plain_http;
   gboolean key_from_property;
+  guint seconds;
   g_autoptr (GPtrArray) sources = g_ptr_array_new ();
   const gchar *source_property = NULL;  /* remix, extend or edit */
 
@@ -635,6 +637,7 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   s->prompt = g_strdup (src->prompt);
   s->size = g_strdup (src->size);
   s->seconds = g_strdup_printf ("%u", src->seconds);
+  seconds = src->seconds;
   s->video_id = g_strdup (src->video_id);
   s->poll_interval_ms = src->poll_interval;
   s->timeout_s = src->timeout;
@@ -677,6 +680,19 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   allow_plain_http = src->allow_plain_http;
   reference_path = g_strdup (src->input_reference);
   GST_OBJECT_UNLOCK (src);
+
+  /* The property takes any number, so that GLib never keeps the default
+   * in place of one it refuses (a clip nobody asked for, paid for): 0 is
+   * refused here, and what only a negative number can be ("-1" becomes
+   * 4294967295 on a gst-launch-1.0 line); the service decides how long is
+   * too long. */
+  if (seconds == 0 || seconds > G_MAXINT) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The seconds property is %u%s: set the length of the clip in "
+        "seconds, e.g. 4", seconds, seconds == 0 ? "" :
+        " (a negative number?)");
+    return FALSE;
+  }
 
   if (s->video_id != NULL)
     g_ptr_array_insert (sources, 0, (gpointer) "video-id");

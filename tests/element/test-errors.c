@@ -95,6 +95,41 @@ GST_START_TEST (test_malformed_size)
 
 GST_END_TEST;
 
+static gboolean
+count_warning (const gchar * domain, GLogLevelFlags level,
+    const gchar * message, gpointer user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return TRUE;
+}
+
+/* seconds=0 on a gst-launch-1.0 line was out of the property's range: GLib
+ * warned and kept the default, and a 4 s clip nobody asked for was made and
+ * paid for.  GLib takes any number now; 0, and what only a negative number
+ * becomes ("-1" is 4294967295 to GStreamer), are refused at start. */
+GST_START_TEST (test_seconds_refused)
+{
+  const gchar *bad[] = { "0", "-1", "4294967296" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (GstElement) pipeline = NULL;
+    gint warnings = 0;
+    GstCheckLogFilter *filter;
+
+    /* Counted rather than fatal, so that the test says what follows. */
+    filter = gst_check_add_log_filter ("GLib-GObject", G_LOG_LEVEL_WARNING,
+        g_regex_new ("seconds", 0, 0, NULL), count_warning, &warnings, NULL);
+    pipeline = pipeline_with (emu, "zero", "seconds", bad[i]);
+    gst_check_remove_log_filter (filter);
+    assert_refused_at_start (emu, pipeline, "seconds", NULL);
+    fail_unless_equals_int (warnings, 0);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_unreadable_input_reference)
 {
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
@@ -471,6 +506,7 @@ errors_suite (void)
   test_add_fixtures (tc);
   tcase_add_test (tc, test_missing_prompt);
   tcase_add_test (tc, test_malformed_size);
+  tcase_add_test (tc, test_seconds_refused);
   tcase_add_test (tc, test_unreadable_input_reference);
   tcase_add_test (tc, test_input_reference_not_an_image);
   tcase_add_test (tc, test_input_reference_not_a_file);
