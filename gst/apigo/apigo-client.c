@@ -120,20 +120,71 @@ apigo_client_base_url_is_loopback (const gchar * base_url)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* @key without the whitespace around it: where it starts, *@len bytes. */
+static const gchar *
+trim_key (const gchar * key, gsize * len)
+{
+  const gchar *end;
+
+  while (g_ascii_isspace (*key))
+    key++;
+  end = key + strlen (key);
+  while (end > key && g_ascii_isspace (end[-1]))
+    end--;
+  *len = end - key;
+  return key;
+}
+
+/* Messages say where the key is wrong, never what it holds. */
+gboolean
+apigo_client_check_api_key (const gchar * api_key, GError ** error)
+{
+  const gchar *key = NULL;
+  gsize len = 0, i;
+
+  if (api_key != NULL)
+    key = trim_key (api_key, &len);
+  if (len == 0) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "No API key");
+    return FALSE;
+  }
+
+  for (i = 0; i < len; i++) {
+    guchar c = key[i];
+    const gchar *what;
+
+    if (c > 0x20 && c < 0x7f)
+      continue;
+    if (c == '\r' || c == '\n')
+      what = "a line break";
+    else if (c == ' ' || c == '\t')
+      what = "a space";
+    else if (c >= 0x80)
+      what = "a non-ASCII character";
+    else
+      what = "a control character";
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The API key has %s at byte %" G_GSIZE_FORMAT ": a key is ASCII "
+        "letters, digits and punctuation only", what, (gsize) (key - api_key)
+        + i + 1);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 ApigoClient *
 apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
 {
   g_autoptr (ApigoClient) client = NULL;
   g_autoptr (GProxyResolver) proxy_resolver = NULL;
-  gsize len;
+  const gchar *key;
+  gsize len, key_len;
 
   if (!apigo_client_check_base_url (options->base_url, error))
     return NULL;
-  if (options->api_key == NULL || *options->api_key == '\0') {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "No API key");
+  if (!apigo_client_check_api_key (options->api_key, error))
     return NULL;
-  }
   /* Judged with the very resolver the session then uses. */
   proxy_resolver = apigo_proxy_resolver_new ();
   if (!apigo_proxy_check_plain_http (proxy_resolver, options->base_url,
@@ -147,7 +198,12 @@ apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
     len--;
   client->base_url = g_strndup (options->base_url, len);
   client->base_uri = g_uri_parse (client->base_url, G_URI_FLAGS_NONE, NULL);
-  client->authorization = g_strconcat ("Bearer ", options->api_key, NULL);
+  /* Copied byte by byte: no stray copy of the key is left to zero. */
+  key = trim_key (options->api_key, &key_len);
+  client->authorization = g_malloc (strlen ("Bearer ") + key_len + 1);
+  memcpy (client->authorization, "Bearer ", strlen ("Bearer "));
+  memcpy (client->authorization + strlen ("Bearer "), key, key_len);
+  client->authorization[strlen ("Bearer ") + key_len] = '\0';
   client->retry.max_retries = options->retries;
   if (options->max_content_bytes > 0)
     client->max_content_bytes = options->max_content_bytes;
@@ -439,8 +495,8 @@ apigo_client_set_http_error (GError ** error, SoupMessage * msg,
   if (words == NULL) {
     const gchar *phrase = soup_message_get_reason_phrase (msg);
 
-    words = g_strdup (phrase && *phrase ? phrase :
-        soup_status_get_phrase (status));
+    words = apigo_service_text (phrase && *phrase ? phrase :
+        soup_status_get_phrase (status), -1, APIGO_SERVICE_WORD_MAX);
   }
   if (words == NULL)
     words = g_strdup ("no reason given");

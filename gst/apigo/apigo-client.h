@@ -75,6 +75,14 @@ void apigo_client_set_notice_func (ApigoClient * client,
 gboolean apigo_client_check_base_url (const gchar * base_url,
     GError ** error);
 
+/* Whether @api_key can go in the Authorization header: once the spaces and
+ * line breaks around it are left out (what a key file ends with), visible
+ * ASCII only, as Bearer tokens are.  A line break inside would be a header
+ * injection (libsoup drops the header, the service answers 401), anything
+ * else a copy-paste slip.  An APIGO_ERROR_INVALID_SETTING error says where,
+ * never what the key holds. */
+gboolean apigo_client_check_api_key (const gchar * api_key, GError ** error);
+
 /* Whether @base_url is on this machine (localhost, 127.0.0.0/8, ::1),
  * judged from its text alone. */
 gboolean apigo_client_base_url_is_loopback (const gchar * base_url);

@@ -155,32 +155,76 @@ parse_json (ApigoServiceError * out, const gchar * body, gsize len)
   return TRUE;
 }
 
-/* Whitespace runs become one space; the result is valid UTF-8 and, when
- * longer than TEXT_MESSAGE_MAX characters, says how much was left out. */
-static gchar *
-tidy_text (const gchar * text, gssize len)
+/* The length of the terminal escape sequence at @p: ESC [ parameters and a
+ * final byte (colours, cursor moves, clearing the screen), ESC ] text ended
+ * by BEL or ESC \ (window titles), ESC and one character; 0 when there is
+ * none. */
+static gsize
+escape_length (const gchar * p)
 {
-  g_autofree gchar *valid = g_utf8_make_valid (text, len);
-  GString *s = g_string_new (NULL);
+  const gchar *q;
+
+  if (p[0] != '\x1b')
+    return 0;
+  if (p[1] == '[') {
+    for (q = p + 2; *q >= 0x20 && *q <= 0x3f; q++);
+    return *q >= 0x40 && *q <= 0x7e ? (gsize) (q + 1 - p) : 0;
+  }
+  if (p[1] == ']') {
+    for (q = p + 2; *q != '\0'; q++) {
+      if (*q == '\a')
+        return q + 1 - p;
+      if (q[0] == '\x1b' && q[1] == '\\')
+        return q + 2 - p;
+    }
+    return 0;
+  }
+  return p[1] >= 0x20 && p[1] < 0x7f ? 2 : 0;
+}
+
+gchar *
+apigo_service_text (const gchar * text, gssize len, guint max_chars)
+{
+  g_autofree gchar *valid = NULL;
+  GString *s;
   gboolean space = FALSE;
   glong chars;
   const gchar *p;
 
-  for (p = valid; *p != '\0'; p++) {
-    if (g_ascii_isspace (*p)) {
-      space = s->len > 0;
+  if (text == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (text, len);
+  s = g_string_new (NULL);
+
+  for (p = valid; *p != '\0';) {
+    gsize skip = escape_length (p);
+    const gchar *next;
+    gunichar c;
+
+    /* A sequence a terminal would act on goes, its text too. */
+    if (skip > 0) {
+      p += skip;
       continue;
     }
-    if (space)
-      g_string_append_c (s, ' ');
-    space = FALSE;
-    g_string_append_c (s, *p);
+    /* Any other control character (C0, DEL, C1), line or paragraph
+     * separator is a space: nothing can forge a line of a log. */
+    c = g_utf8_get_char (p);
+    next = g_utf8_next_char (p);
+    if (c == ' ' || g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029) {
+      space = s->len > 0;
+    } else {
+      if (space)
+        g_string_append_c (s, ' ');
+      space = FALSE;
+      g_string_append_len (s, p, next - p);
+    }
+    p = next;
   }
 
   chars = g_utf8_strlen (s->str, -1);
-  if (chars > TEXT_MESSAGE_MAX) {
-    const gchar *cut = g_utf8_offset_to_pointer (s->str, TEXT_MESSAGE_MAX);
-    glong rest = chars - TEXT_MESSAGE_MAX;
+  if (chars > max_chars) {
+    const gchar *cut = g_utf8_offset_to_pointer (s->str, max_chars);
+    glong rest = chars - max_chars;
 
     g_string_truncate (s, cut - s->str);
     g_string_append_printf (s, "... (%ld more characters)", rest);
@@ -191,6 +235,21 @@ tidy_text (const gchar * text, gssize len)
     return NULL;
   }
   return g_string_free (s, FALSE);
+}
+
+static gchar *
+tidy_text (const gchar * text, gssize len)
+{
+  return apigo_service_text (text, len, TEXT_MESSAGE_MAX);
+}
+
+static void
+tidy_field (gchar ** field, guint max_chars)
+{
+  gchar *tidy = apigo_service_text (*field, -1, max_chars);
+
+  g_free (*field);
+  *field = tidy;
 }
 
 void
@@ -267,8 +326,16 @@ apigo_service_error_parse (ApigoServiceError * out,
   if (body == NULL || len == 0)
     return;
 
-  if (parse_json (out, body, len) && out->message != NULL)
-    return;
+  /* The service's words go into messages and terminals: tidied here,
+   * where they come in. */
+  if (parse_json (out, body, len)) {
+    tidy_field (&out->message, APIGO_SERVICE_MESSAGE_MAX);
+    tidy_field (&out->code, APIGO_SERVICE_WORD_MAX);
+    tidy_field (&out->type, APIGO_SERVICE_WORD_MAX);
+    tidy_field (&out->param, APIGO_SERVICE_WORD_MAX);
+    if (out->message != NULL)
+      return;
+  }
 
   /* Not JSON (or JSON without a message): a proxy's page or plain text.
    * Copy first: the body need not be NUL-terminated. */

@@ -64,6 +64,19 @@ void apigo_error_set_retry (GError * error, gint64 retry_after_ms,
  * x-should-retry: false; or anything it said x-should-retry: true for. */
 gboolean apigo_error_is_retryable (const GError * error);
 
+/* Text from the service (or anyone on the way) made fit to show in
+ * messages, logs and terminals: valid UTF-8; terminal escape sequences
+ * removed; other control characters (line breaks, C0, DEL, C1) and runs of
+ * spaces made one space, none at either end; longer than @max_chars
+ * characters, cut and ended with "... (N more characters)".  NULL for NULL
+ * or when nothing is left. */
+gchar *apigo_service_text (const gchar * text, gssize len, guint max_chars);
+
+/* Bounds for what the service says: a message, and a word (a status, an
+ * error code, type or parameter name). */
+#define APIGO_SERVICE_MESSAGE_MAX 1000
+#define APIGO_SERVICE_WORD_MAX 100
+
 /* The service's own words from a non-2xx answer: the OpenAI-style
  * {"error": {"message", "code", "type", "param"}} body, its common variants,
  * or the title / text of an HTML or plain-text page from a proxy.  Fields not
@@ -76,6 +89,9 @@ typedef struct
   gchar *param;
 } ApigoServiceError;
 
+/* Every field is tidied as apigo_service_text() says: the message cut at
+ * APIGO_SERVICE_MESSAGE_MAX characters (the text of a page at 300), the
+ * others at APIGO_SERVICE_WORD_MAX. */
 void apigo_service_error_parse (ApigoServiceError * out,
     const gchar * content_type, const gchar * body, gsize len);
 void apigo_service_error_clear (ApigoServiceError * err);

@@ -406,8 +406,8 @@ fit_reference (ApigoJob * job, const ApigoJobSettings * s,
     return FALSE;
   }
   *fitted = job->callbacks.fit_reference (job, s->input_reference,
-      s->input_reference_type, width, height, fitted_type, error,
-      job->user_data);
+      s->input_reference_type, width, height, job->cancellable, fitted_type,
+      error, job->user_data);
   if (*fitted == NULL)
     return FALSE;
   request->input_reference = *fitted;
@@ -424,12 +424,21 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   g_autofree gchar *fitted_type = NULL;
   GError *problem = NULL;
   GError *err = NULL;
-  gint64 since = now_unix ();
+  gint64 since;
   ApigoTask *task;
+
+  report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
+  fill_request (&request, s, job->idempotency_key);
+  /* A fit that fails or is stopped has sent nothing: no trace to leave. */
+  if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)) {
+    g_propagate_error (error, err);
+    return NULL;
+  }
 
   /* Written before the request goes: a crash in the middle still leaves a
    * trace to look for the task by, and the key to send it again with.  A
    * create sent again is the same request: it was sent first back then. */
+  since = now_unix ();
   g_mutex_lock (&job->lock);
   if (job->create_since > 0 && job->create_since < since)
     since = job->create_since;
@@ -440,12 +449,6 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
           job->idempotency_key, &problem))
     report_warning (job, problem);
 
-  report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
-  fill_request (&request, s, job->idempotency_key);
-  if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)) {
-    g_propagate_error (error, err);
-    return NULL;
-  }
   task = apigo_client_create (client, &request, job->cancellable, &err);
 
   if (task != NULL) {

@@ -51,10 +51,13 @@ typedef struct
    * directory, the journal). */
   void (*warning) (ApigoJob * job, const GError * error, gpointer user_data);
   /* The input reference as it is to be sent, fitted to @width x @height
-   * as settings->reference_fit says; NULL with @error when it cannot be. */
+   * as settings->reference_fit says; NULL with @error when it cannot be.
+   * It returns at once (G_IO_ERROR_CANCELLED) when @cancellable, the
+   * job's, is cancelled: a stop does not wait for it. */
   GBytes *(*fit_reference) (ApigoJob * job, GBytes * image,
-      const gchar * mime_type, guint width, guint height, gchar ** out_type,
-      GError ** error, gpointer user_data);
+      const gchar * mime_type, guint width, guint height,
+      GCancellable * cancellable, gchar ** out_type, GError ** error,
+      gpointer user_data);
 } ApigoJobCallbacks;
 
 /* Fails only when no download store can be made at all. */

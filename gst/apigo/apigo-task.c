@@ -83,6 +83,16 @@ time_member (JsonObject * obj, const gchar * name)
   return t;
 }
 
+/* A member that is shown (in messages, on the bus), tidied as
+ * apigo_service_text() says. */
+static gchar *
+dup_shown (JsonObject * obj, const gchar * name, guint max_chars)
+{
+  g_autofree gchar *raw = apigo_json_dup_string (obj, name);
+
+  return apigo_service_text (raw, -1, max_chars);
+}
+
 static void
 parse_task_error (ApigoTask * task, JsonObject * obj)
 {
@@ -94,13 +104,15 @@ parse_task_error (ApigoTask * task, JsonObject * obj)
   if (JSON_NODE_HOLDS_OBJECT (node)) {
     JsonObject *err = json_node_get_object (node);
 
-    task->error_code = apigo_json_dup_string (err, "code");
-    task->error_message = apigo_json_dup_string (err, "message");
-    task->error_type = apigo_json_dup_string (err, "type");
-    task->error_param = apigo_json_dup_string (err, "param");
+    task->error_code = dup_shown (err, "code", APIGO_SERVICE_WORD_MAX);
+    task->error_message = dup_shown (err, "message",
+        APIGO_SERVICE_MESSAGE_MAX);
+    task->error_type = dup_shown (err, "type", APIGO_SERVICE_WORD_MAX);
+    task->error_param = dup_shown (err, "param", APIGO_SERVICE_WORD_MAX);
   } else {
     /* Some gateways give the failure as plain text. */
-    task->error_message = apigo_json_dup_string (obj, "error");
+    task->error_message = dup_shown (obj, "error",
+        APIGO_SERVICE_MESSAGE_MAX);
   }
 }
 
@@ -128,7 +140,7 @@ apigo_task_new_from_node (JsonNode * node, GError ** error)
     return NULL;
   }
 
-  task->status_text = apigo_json_dup_string (obj, "status");
+  task->status_text = dup_shown (obj, "status", APIGO_SERVICE_WORD_MAX);
   if (task->status_text == NULL || *task->status_text == '\0') {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_PROTOCOL,
         "The service's answer for %s has no status", task->id);

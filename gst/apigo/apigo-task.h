@@ -24,7 +24,9 @@ typedef enum
 
 /* A video task as the service describes it (create, retrieve, remix).
  * Only id and status are required; absent or null fields are NULL, -1 for
- * progress, 0 for times. */
+ * progress, 0 for times.  What is shown (status_text, error_*) is tidied
+ * as apigo_service_text() says; the id is checked; model, prompt, size and
+ * seconds are as sent, to compare with a request, and never shown. */
 typedef struct
 {
   gchar *id;

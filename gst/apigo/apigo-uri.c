@@ -9,7 +9,8 @@
 #include <string.h>
 
 #define SIZE_MAX_SIDE 16384
-#define SECONDS_MAX 3600
+/* As the seconds property: the service decides how long is too long. */
+#define SECONDS_MAX G_MAXINT
 
 static const struct
 {
@@ -134,8 +135,8 @@ set_param (ApigoUri * uri, const gchar * name, gchar * value,
         &seconds, NULL);
 
     if (!ok)
-      return fail (error, "seconds \"%s\" is not a number from 1 to %d",
-          value, SECONDS_MAX);
+      return fail (error, "seconds \"%s\" is not a number of seconds (1 or "
+          "more)", value);
     uri->seconds = seconds;
     g_free (value);     /* taken: the caller frees it only on failure */
   }

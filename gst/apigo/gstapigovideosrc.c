@@ -229,9 +229,10 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           DEFAULT_SIZE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_SECONDS,
       g_param_spec_uint ("seconds", "Seconds",
-          "Length of the clip in seconds (services commonly offer 4, 8, 12); "
-          "with extend, the seconds to add", 1, 3600, DEFAULT_SECONDS,
-          SETTING_FLAGS));
+          "Length of the clip in seconds (services commonly offer 4, 8, 12; "
+          "the service decides which it takes; 0 is refused at start); with "
+          "extend, the seconds to add",
+          0, G_MAXUINT, DEFAULT_SECONDS, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE,
       g_param_spec_string ("input-reference", "Input reference",
           "Path of a JPEG, PNG or WebP image to use as the first frame "
@@ -627,18 +628,22 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   g_autofree gchar *reference_path = NULL;
   const gchar *env_key = g_getenv ("APIGO_API_KEY");
   gboolean allow_plain_http;
+  gboolean key_from_property;
+  guint seconds;
   g_autoptr (GPtrArray) sources = g_ptr_array_new ();
   const gchar *source_property = NULL;  /* remix, extend or edit */
 
   GST_OBJECT_LOCK (src);
   s->base_url = g_strdup (effective_base_url (src));
   s->api_key = g_strdup (src->api_key ? src->api_key : env_key);
+  key_from_property = src->api_key != NULL;
   s->user_agent = g_strdup (src->user_agent ? src->user_agent :
       DEFAULT_USER_AGENT);
   s->model = g_strdup (src->model);
   s->prompt = g_strdup (src->prompt);
   s->size = g_strdup (src->size);
   s->seconds = g_strdup_printf ("%u", src->seconds);
+  seconds = src->seconds;
   s->video_id = g_strdup (src->video_id);
   s->poll_interval_ms = src->poll_interval;
   s->timeout_s = src->timeout;
@@ -681,6 +686,19 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   allow_plain_http = src->allow_plain_http;
   reference_path = g_strdup (src->input_reference);
   GST_OBJECT_UNLOCK (src);
+
+  /* The property takes any number, so that GLib never keeps the default
+   * in place of one it refuses (a clip nobody asked for, paid for): 0 is
+   * refused here, and what only a negative number can be ("-1" becomes
+   * 4294967295 on a gst-launch-1.0 line); the service decides how long is
+   * too long. */
+  if (seconds == 0 || seconds > G_MAXINT) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The seconds property is %u%s: set the length of the clip in "
+        "seconds, e.g. 4", seconds, seconds == 0 ? "" :
+        " (a negative number?)");
+    return FALSE;
+  }
 
   if (s->video_id != NULL)
     g_ptr_array_insert (sources, 0, (gpointer) "video-id");
@@ -746,6 +764,18 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "No API key: set the api-key property or the APIGO_API_KEY "
         "environment variable");
+    return FALSE;
+  }
+  /* Here, not at the first request: every front end gets the same check,
+   * and a bad key fails the start. */
+  if (!apigo_client_check_api_key (s->api_key, error)) {
+    g_prefix_error (error, "Bad %s: ", key_from_property ?
+        "api-key property" : "APIGO_API_KEY environment variable");
+    return FALSE;
+  }
+  if (strpbrk (s->user_agent, "\r\n") != NULL) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The user-agent property has a line break: it is one header line");
     return FALSE;
   }
 
@@ -828,13 +858,14 @@ on_warning (ApigoJob * job, const GError * error, gpointer user_data)
 
 static GBytes *
 on_fit_reference (ApigoJob * job, GBytes * image, const gchar * mime_type,
-    guint width, guint height, gchar ** out_type, GError ** error,
-    gpointer user_data)
+    guint width, guint height, GCancellable * cancellable, gchar ** out_type,
+    GError ** error, gpointer user_data)
 {
   const ApigoJobSettings *s = apigo_job_get_settings (job);
 
   return gst_apigo_fit_image (image, width, height,
-      g_strcmp0 (s->reference_fit, "pad") == 0, out_type, error);
+      g_strcmp0 (s->reference_fit, "pad") == 0, cancellable, out_type,
+      error);
 }
 
 static const ApigoJobCallbacks job_callbacks = {

@@ -817,7 +817,7 @@ GST_START_TEST (test_reference_fit)
     /* Exactly what fitting gives: an image of the clip's size. */
     g_autofree gchar *type = NULL;
     g_autoptr (GBytes) fitted = gst_apigo_fit_image (original, 320, 180, pad,
-        &type, &error);
+        NULL, &type, &error);
     g_autoptr (GstSample) image = NULL;
     GstMapInfo map;
 

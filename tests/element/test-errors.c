@@ -5,6 +5,9 @@
 
 #include "test-util.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #define FILE_PIPELINE "apigovideosrc name=src ! fakesink name=sink"
 
 static guint
@@ -17,16 +20,15 @@ all_requests (ApigoEmulator * emu)
  * nothing reached the service.  No error repeats a "LEAK" the test put in a
  * setting (as a user may paste a key into the base URL). */
 static void
-assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
-    const gchar * words, const gchar * more_words)
+assert_refusal (ApigoEmulator * emu, GstElement * pipeline,
+    GstStateChangeReturn ret, const gchar * words, const gchar * more_words)
 {
   g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
   g_autoptr (GstMessage) msg = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *debug = NULL;
 
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_timed_pop_filtered (bus, test_timeout (10) * GST_SECOND,
       GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "no error message");
@@ -43,6 +45,14 @@ assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
   gst_element_set_state (pipeline, GST_STATE_NULL);
 
   fail_unless_equals_int (all_requests (emu), 0);
+}
+
+static void
+assert_refused_at_start (ApigoEmulator * emu, GstElement * pipeline,
+    const gchar * words, const gchar * more_words)
+{
+  assert_refusal (emu, pipeline, gst_element_set_state (pipeline,
+          GST_STATE_PAUSED), words, more_words);
 }
 
 static GstElement *
@@ -85,6 +95,41 @@ GST_START_TEST (test_malformed_size)
 
 GST_END_TEST;
 
+static gboolean
+count_warning (const gchar * domain, GLogLevelFlags level,
+    const gchar * message, gpointer user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return TRUE;
+}
+
+/* seconds=0 on a gst-launch-1.0 line was out of the property's range: GLib
+ * warned and kept the default, and a 4 s clip nobody asked for was made and
+ * paid for.  GLib takes any number now; 0, and what only a negative number
+ * becomes ("-1" is 4294967295 to GStreamer), are refused at start. */
+GST_START_TEST (test_seconds_refused)
+{
+  const gchar *bad[] = { "0", "-1", "4294967296" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (GstElement) pipeline = NULL;
+    gint warnings = 0;
+    GstCheckLogFilter *filter;
+
+    /* Counted rather than fatal, so that the test says what follows. */
+    filter = gst_check_add_log_filter ("GLib-GObject", G_LOG_LEVEL_WARNING,
+        g_regex_new ("seconds", 0, 0, NULL), count_warning, &warnings, NULL);
+    pipeline = pipeline_with (emu, "zero", "seconds", bad[i]);
+    gst_check_remove_log_filter (filter);
+    assert_refused_at_start (emu, pipeline, "seconds", NULL);
+    fail_unless_equals_int (warnings, 0);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_unreadable_input_reference)
 {
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
@@ -114,6 +159,67 @@ GST_START_TEST (test_input_reference_not_an_image)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GstElement *pipeline;
+  GstStateChangeReturn ret;
+  gint done;
+} StateChange;
+
+static gpointer
+change_state (gpointer data)
+{
+  StateChange *c = data;
+
+  c->ret = gst_element_set_state (c->pipeline, GST_STATE_PAUSED);
+  g_atomic_int_set (&c->done, 1);
+  return NULL;
+}
+
+/* A FIFO nobody writes to would block the state change for ever (and any
+ * set_state() waiting for it), a device give bytes without end: only a
+ * regular file is read, and anything else is refused at once.  The state
+ * change runs on a thread of its own, so that a hang fails the test instead
+ * of hanging it. */
+GST_START_TEST (test_input_reference_not_a_file)
+{
+  g_autofree gchar *fifo = g_build_filename (test_tmp_dir (), "frame.png",
+      NULL);
+  g_autofree gchar *dir = g_build_filename (test_tmp_dir (), "dir.png",
+      NULL);
+  const gchar *paths[] = { fifo, "/dev/null", dir };
+  const gchar *kinds[] = { "a FIFO", "a character device", "a directory" };
+  guint i;
+
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  fail_unless (g_mkdir (dir, 0700) == 0);
+  for (i = 0; i < G_N_ELEMENTS (paths); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (GstElement) pipeline = pipeline_with (emu, "ref",
+        "input-reference", paths[i]);
+    StateChange change = { pipeline, GST_STATE_CHANGE_FAILURE, 0 };
+    gint64 end = g_get_monotonic_time () + test_timeout (10) *
+        G_TIME_SPAN_SECOND;
+    GThread *thread = g_thread_new ("set-state", change_state, &change);
+
+    while (!g_atomic_int_get (&change.done) && g_get_monotonic_time () < end)
+      g_usleep (10 * 1000);
+    if (!g_atomic_int_get (&change.done)) {
+      /* A writer lets the blocked open() return, so that the thread ends. */
+      gint fd = open (fifo, O_WRONLY | O_NONBLOCK);
+
+      g_thread_join (thread);
+      if (fd >= 0)
+        close (fd);
+      fail ("the state change blocked on %s", paths[i]);
+    }
+    g_thread_join (thread);
+    assert_refusal (emu, pipeline, change.ret, "input-reference", kinds[i]);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_no_api_key)
 {
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
@@ -137,6 +243,82 @@ GST_START_TEST (test_api_key_from_environment)
   run = test_run (pipeline, 60);
   g_unsetenv ("APIGO_API_KEY");
   test_run_assert_eos (run);
+}
+
+GST_END_TEST;
+
+/* A key with a line break in it would inject a header: libsoup drops the
+ * header instead (with a warning that quotes it) and the service answers a
+ * misleading 401.  Such a key, or one with spaces, control or non-ASCII
+ * characters, is refused at start, naming where it came from and saying
+ * where it is wrong, never what it holds; nothing is sent. */
+GST_START_TEST (test_api_key_not_a_header)
+{
+  const struct
+  {
+    const gchar *key;
+    const gchar *why;
+  } bad[] = {
+    {"sk-abc\r\nX-Evil: 1 LEAK", "line break"},
+    {"sk-abc\nLEAK", "line break"},
+    {"sk-abc LEAK", "space"},
+    {"sk-abc\x1b[2JLEAK", "control character"},
+    {"sk-abc\xc3\xa9LEAK", "non-ASCII"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (GstElement) by_property = pipeline_with (emu, "key", NULL,
+        NULL);
+    g_autoptr (GstElement) by_env = pipeline_with (emu, "key", "api-key", "");
+
+    g_object_set (test_pipeline_get (by_property, "src"), "api-key",
+        bad[i].key, NULL);
+    assert_refused_at_start (emu, by_property, "api-key property",
+        bad[i].why);
+    g_setenv ("APIGO_API_KEY", bad[i].key, TRUE);
+    assert_refused_at_start (emu, by_env, "APIGO_API_KEY", bad[i].why);
+    g_unsetenv ("APIGO_API_KEY");
+  }
+}
+
+GST_END_TEST;
+
+/* The same for the other header the user writes. */
+GST_START_TEST (test_user_agent_not_a_header)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = pipeline_with (emu, "ua", NULL, NULL);
+
+  g_object_set (test_pipeline_get (pipeline, "src"), "user-agent",
+      "gst-apigo\r\nX-Evil: 1", NULL);
+  assert_refused_at_start (emu, pipeline, "user-agent", "line break");
+}
+
+GST_END_TEST;
+
+/* A key read from a file often ends with a newline (CRLF from some
+ * editors), or was pasted with a space: what is around it is left out. */
+GST_START_TEST (test_api_key_trimmed)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = pipeline_with (emu, "trimmed key",
+      "api-key", "");
+  g_autoptr (GstElement) again = pipeline_with (emu, "trimmed env key",
+      "api-key", "");
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (TestRun) run_env = NULL;
+
+  g_object_set (test_pipeline_get (pipeline, "src"), "api-key",
+      " " TEST_API_KEY "\r\n", NULL);
+  run = test_run (pipeline, 60);
+  test_run_assert_eos (run);
+
+  g_setenv ("APIGO_API_KEY", TEST_API_KEY "\n", TRUE);
+  run_env = test_run (again, 60);
+  g_unsetenv ("APIGO_API_KEY");
+  test_run_assert_eos (run_env);
 }
 
 GST_END_TEST;
@@ -324,10 +506,15 @@ errors_suite (void)
   test_add_fixtures (tc);
   tcase_add_test (tc, test_missing_prompt);
   tcase_add_test (tc, test_malformed_size);
+  tcase_add_test (tc, test_seconds_refused);
   tcase_add_test (tc, test_unreadable_input_reference);
   tcase_add_test (tc, test_input_reference_not_an_image);
+  tcase_add_test (tc, test_input_reference_not_a_file);
   tcase_add_test (tc, test_no_api_key);
   tcase_add_test (tc, test_api_key_from_environment);
+  tcase_add_test (tc, test_api_key_not_a_header);
+  tcase_add_test (tc, test_user_agent_not_a_header);
+  tcase_add_test (tc, test_api_key_trimmed);
   tcase_add_test (tc, test_bad_base_url);
   tcase_add_test (tc, test_bad_video_id);
   tcase_add_test (tc, test_wrong_key);

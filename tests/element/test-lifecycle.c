@@ -287,7 +287,7 @@ GST_START_TEST (test_create_request)
 GST_END_TEST;
 
 static gchar *
-write_png (gint width, gint height)
+write_png (gint width, gint height, const gchar * pattern)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *launch = NULL;
@@ -298,9 +298,9 @@ write_png (gint width, gint height)
 
   g_assert_no_error (error);
   close (fd);
-  launch = g_strdup_printf ("videotestsrc num-buffers=1 pattern=red ! "
+  launch = g_strdup_printf ("videotestsrc num-buffers=1 pattern=%s ! "
       "video/x-raw,width=%d,height=%d ! pngenc ! filesink location=%s",
-      width, height, path);
+      pattern, width, height, path);
   pipeline = gst_parse_launch (launch, &error);
   g_assert_no_error (error);
   run = test_run (pipeline, 30);
@@ -313,7 +313,7 @@ GST_START_TEST (test_input_reference_sent)
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
   g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "from a frame",
       FILE_PIPELINE);
-  g_autofree gchar *png = write_png (320, 180);
+  g_autofree gchar *png = write_png (320, 180, "red");
   g_autofree gchar *base = g_path_get_basename (png);
   g_autoptr (TestRun) run = NULL;
   g_autoptr (GPtrArray) requests = NULL;
@@ -526,6 +526,34 @@ GST_START_TEST (test_stop_while_downloading)
 
 GST_END_TEST;
 
+/* Fitting the input reference can be GStreamer work of seconds that no
+ * element interrupts (here, about 9 s encoding a 5K PNG of noise): a stop
+ * does not wait for it, and nothing is created.  (GstCheck still waits for
+ * that work to end after the test.)  Under valgrind, 20 times slower, a
+ * smaller fit takes long enough. */
+GST_START_TEST (test_stop_while_fitting)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "fitted",
+      FILE_PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  g_autofree gchar *png = write_png (1280, 720, "snow");
+
+  g_object_set (src, "input-reference", png, "size",
+      test_timeout (1) > 1 ? "1280x720" : "5120x2880", NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "input-reference-fit", "scale");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  /* Fitting comes right after this, before the create is sent. */
+  wait_for_phase (pipeline, "creating");
+  g_usleep (200 * 1000);
+  assert_stops_at_once (pipeline);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_ANY, NULL), 0);
+  g_unlink (png);
+}
+
+GST_END_TEST;
+
 /* gst-launch -e sends EOS on Ctrl-C: it must get through a waiting
  * element. */
 GST_START_TEST (test_eos_while_generating)
@@ -652,6 +680,7 @@ lifecycle_suite (void)
   tcase_add_test (tc, test_stop_while_creating);
   tcase_add_test (tc, test_stop_while_generating);
   tcase_add_test (tc, test_stop_while_downloading);
+  tcase_add_test (tc, test_stop_while_fitting);
   tcase_add_test (tc, test_eos_while_generating);
   tcase_add_test (tc, test_stop_from_status_notification);
   tcase_add_test (tc, test_new_task_after_failure);

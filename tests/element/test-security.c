@@ -116,6 +116,40 @@ typedef struct
   GCond ready;
 } Hostile;
 
+/* Words with terminal escapes (a window title, clearing the screen,
+ * colours) and line breaks, as a hostile service or proxy may send. */
+static void
+escaping_answer (Hostile * h, SoupServerMessage * msg, const char *path)
+{
+  const gchar *refused = "{\"error\": {\"message\": \"Bad size"
+      "\\u001b]0;pwned\\u0007: use\\r\\nX-Forged: 1\\u001b[2J 720x1280"
+      "\\u009b2J\", \"code\": \"\\u001b[31minvalid_value\\u001b[0m\", "
+      "\"type\": \"invalid\\nrequest\", \"param\": \"si\\u007fze\"}}";
+  const gchar *created = "{\"id\": \"video_esc\", \"status\": "
+      "\"queued\\r\\n\\u001b[2J\"}";
+  const gchar *failed = "{\"id\": \"video_esc\", \"status\": \"failed\", "
+      "\"error\": {\"code\": \"blocked\\u001b]0;pwned\\u0007\", "
+      "\"message\": \"Your prompt\\u001b[2J was\\r\\nblocked\\u001b[5m\", "
+      "\"type\": \"\\u0085policy\", \"param\": \"prompt\\u0000\"}}";
+  const gchar *body;
+
+  if (g_str_equal (h->mode, "escape-phrase")) {
+    soup_server_message_set_status (msg, 400,
+        "Bad\x1b[2J Request\x1b]0;pwned\x07");
+    return;
+  }
+  if (g_str_equal (h->mode, "escape-refused")) {
+    soup_server_message_set_status (msg, 400, NULL);
+    body = refused;
+  } else {
+    soup_server_message_set_status (msg, 200, NULL);
+    body = g_str_equal (soup_server_message_get_method (msg), "POST") ?
+        created : failed;
+  }
+  soup_server_message_set_response (msg, "application/json",
+      SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
 static void
 hostile_handler (SoupServer * server, SoupServerMessage * msg,
     const char *path, GHashTable * query, gpointer user_data)
@@ -124,7 +158,9 @@ hostile_handler (SoupServer * server, SoupServerMessage * msg,
   SoupMessageHeaders *headers =
       soup_server_message_get_response_headers (msg);
 
-  if (g_str_equal (h->mode, "traversal")) {
+  if (g_str_has_prefix (h->mode, "escape")) {
+    escaping_answer (h, msg, path);
+  } else if (g_str_equal (h->mode, "traversal")) {
     soup_server_message_set_status (msg, 200, NULL);
     const gchar *body = "{\"id\": \"../../etc/passwd\", "
         "\"status\": \"completed\"}";
@@ -248,6 +284,90 @@ GST_START_TEST (test_hostile_answers)
 
 GST_END_TEST;
 
+/* No byte a terminal acts on: C0 controls, DEL, C1 controls. */
+static void
+assert_shown_safely (const gchar * mode, const gchar * what,
+    const gchar * text)
+{
+  const guchar *p;
+
+  if (text == NULL)
+    return;
+  for (p = (const guchar *) text; *p != '\0'; p++)
+    fail_if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80
+            && p[1] <= 0x9f), "%s: a control character in the %s: %s", mode,
+        what, g_strescape (text, NULL));
+}
+
+static gboolean
+check_field (GQuark field, const GValue * value, gpointer mode)
+{
+  if (G_VALUE_HOLDS_STRING (value))
+    assert_shown_safely (mode, g_quark_to_string (field),
+        g_value_get_string (value));
+  return TRUE;
+}
+
+/* What the service says reaches the bus and, through gst-launch-1.0, a
+ * terminal: tidied where it comes in, its words still there. */
+static void
+assert_shown_tidy (const gchar * mode, const gchar * words,
+    const gchar * more_words)
+{
+  Hostile h;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (FILE_PIPELINE, NULL);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+  g_autofree gchar *status = NULL;
+  const GstStructure *details = NULL;
+  guint i;
+
+  hostile_start (&h, mode);
+  g_object_set (src, "base-url", h.base_url, "api-key", TEST_API_KEY,
+      "prompt", mode, "cache-dir", test_tmp_dir (), "poll-interval", 100,
+      "retries", 0, NULL);
+  run = test_run (pipeline, 60);
+  hostile_stop (&h);
+
+  fail_unless (run->last != NULL
+      && GST_MESSAGE_TYPE (run->last) == GST_MESSAGE_ERROR, "%s: no error",
+      mode);
+  gst_message_parse_error (run->last, &error, &debug);
+  gst_message_parse_error_details (run->last, &details);
+  assert_shown_safely (mode, "error", error->message);
+  /* GStreamer's own "where: \n" comes first; the element's details
+   * follow. */
+  fail_unless (debug != NULL && strchr (debug, '\n') != NULL);
+  assert_shown_safely (mode, "debug string", strchr (debug, '\n') + 1);
+  if (details != NULL)
+    gst_structure_foreach (details, check_field, (gpointer) mode);
+  fail_unless (strstr (error->message, words) != NULL
+      && strstr (error->message, more_words) != NULL, "%s: '%s'", mode,
+      error->message);
+
+  for (i = 0; i < run->messages->len; i++) {
+    GstMessage *msg = g_ptr_array_index (run->messages, i);
+    const GstStructure *s = gst_message_get_structure (msg);
+
+    /* Progress texts, apigo-status fields (the error is checked above). */
+    if (s != NULL && GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ERROR)
+      gst_structure_foreach (s, check_field, (gpointer) mode);
+  }
+  g_object_get (src, "status", &status, NULL);
+  assert_shown_safely (mode, "status property", status);
+}
+
+GST_START_TEST (test_service_text_shown_safely)
+{
+  assert_shown_tidy ("escape-refused", "Bad size", "720x1280");
+  assert_shown_tidy ("escape-failed", "Your prompt", "blocked");
+  assert_shown_tidy ("escape-phrase", "Bad", "Request");
+}
+
+GST_END_TEST;
+
 static Suite *
 security_suite (void)
 {
@@ -261,6 +381,7 @@ security_suite (void)
   tcase_add_test (tc, test_plain_http_refused);
   tcase_add_test (tc, test_plain_http_to_loopback);
   tcase_add_test (tc, test_hostile_answers);
+  tcase_add_test (tc, test_service_text_shown_safely);
   return s;
 }
 

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "apigo-error.h"
 
@@ -40,6 +41,20 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 }
 
 void
+fuzz_check_shown (const gchar * text)
+{
+  const gchar *p;
+
+  if (text == NULL)
+    return;
+  fuzz_check (g_utf8_validate (text, -1, NULL));
+  fuzz_check (text[0] != '\0' && text[0] != ' ');
+  fuzz_check (text[strlen (text) - 1] != ' ');
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    fuzz_check (!g_unichar_iscntrl (g_utf8_get_char (p)));
+}
+
+void
 fuzz_check_task (const ApigoTask * task)
 {
   ApigoTask *copy;
@@ -54,7 +69,12 @@ fuzz_check_task (const ApigoTask * task)
   fuzz_check (task->created_at >= 0);
   fuzz_check (task->completed_at >= 0);
   fuzz_check (task->expires_at >= 0);
-  /* Not checked: that the text fields are valid UTF-8.  json-glib 1.6
+  fuzz_check_shown (task->status_text);
+  fuzz_check_shown (task->error_code);
+  fuzz_check_shown (task->error_message);
+  fuzz_check_shown (task->error_type);
+  fuzz_check_shown (task->error_param);
+  /* Not checked: that the other text fields are valid UTF-8.  json-glib 1.6
    * passes a lone surrogate escape ("\udc00") through as invalid UTF-8. */
 
   copy = apigo_task_copy (task);

@@ -36,6 +36,11 @@ fuzz_body (const uint8_t * data, size_t size)
   return size > 0 ? (const gchar *) data : NULL;
 }
 
+/* What the service says that is shown (messages, statuses): NULL, or
+ * valid UTF-8 without control characters (C0, DEL, C1) or a space at
+ * either end. */
+void fuzz_check_shown (const gchar * text);
+
 /* What every parsed task must satisfy, and that its copy is equal. */
 void fuzz_check_task (const ApigoTask * task);
 

@@ -70,6 +70,10 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   body = fuzz_body (data + (size > 0), len);
 
   apigo_service_error_parse (&se, content_type, body, len);
+  fuzz_check_shown (se.message);
+  fuzz_check_shown (se.code);
+  fuzz_check_shown (se.type);
+  fuzz_check_shown (se.param);
 
   if (len == 0) {
     fuzz_check (se.message == NULL && se.code == NULL && se.type == NULL

@@ -114,6 +114,49 @@ GST_START_TEST (test_long_and_broken_text)
 
 GST_END_TEST;
 
+/* What the service says reaches terminals and logs: escape sequences and
+ * control characters never do, the words do. */
+GST_START_TEST (test_service_text_tidied)
+{
+  ApigoServiceError se;
+  g_autofree gchar *long_text = g_strnfill (1500, 'w');
+  g_autofree gchar *long_json = g_strdup_printf ("{\"message\": \"%s\"}",
+      long_text);
+  g_autofree gchar *shown = NULL;
+
+  parse (&se, "application/json", "{\"error\": {\"message\": \"Bad "
+      "\\u001b]0;pwned\\u0007size\\u001b[2J\\r\\nX-Forged: yes\\u0000\", "
+      "\"code\": \"\\u001b[31minvalid_value\\u001b[0m\", \"type\": "
+      "\"bad\\u007ftype\", \"param\": \"si\\u009b2Jze\"}}");
+  fail_unless_equals_string (se.message, "Bad size X-Forged: yes");
+  fail_unless_equals_string (se.code, "invalid_value");
+  fail_unless_equals_string (se.type, "bad type");
+  fail_unless_equals_string (se.param, "si 2Jze");
+  apigo_service_error_clear (&se);
+
+  /* Nothing but escapes: the body is shown as text, harmless. */
+  parse (&se, "application/json", "{\"message\": \"\\u001b[2J\"}");
+  fail_unless_equals_string (se.message, "{\"message\": \"\\u001b[2J\"}");
+  apigo_service_error_clear (&se);
+
+  parse (&se, "text/html", "<title>\x1b]0;pwned\aBad\x1b[2J\rGateway"
+      "</title>");
+  fail_unless_equals_string (se.message, "Bad Gateway");
+  apigo_service_error_clear (&se);
+
+  /* A long message is cut where it says so. */
+  parse (&se, "application/json", long_json);
+  fail_unless (g_str_has_suffix (se.message, "... (500 more characters)"),
+      "%s", se.message);
+  apigo_service_error_clear (&se);
+
+  /* An escape sequence left open is no licence to swallow the rest. */
+  shown = apigo_service_text ("a\x1b]0;b c", -1, 100);
+  fail_unless_equals_string (shown, "a ]0;b c");
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_error_details)
 {
   g_autoptr (GError) error = g_error_new (APIGO_ERROR, APIGO_ERROR_AUTH,
@@ -152,6 +195,7 @@ error_suite (void)
   tcase_add_test (tc, test_gateway_variants);
   tcase_add_test (tc, test_proxy_pages);
   tcase_add_test (tc, test_long_and_broken_text);
+  tcase_add_test (tc, test_service_text_tidied);
   tcase_add_test (tc, test_error_details);
   return s;
 }

@@ -125,6 +125,27 @@ GST_START_TEST (test_failed_task)
 
 GST_END_TEST;
 
+/* What is shown of a task is tidied; what is compared with a request is
+ * not. */
+GST_START_TEST (test_shown_fields_tidied)
+{
+  g_autoptr (ApigoTask) task = parse ("{\"id\": \"video_11\", \"status\": "
+      "\"fail\\u001b[2Jed\", \"prompt\": \"two\\nlines\", \"error\": "
+      "{\"code\": \"blocked\\r\\n\", \"message\": \"No\\u001b]0;pwned\\u0007 "
+      "\\u001b[31mway\\u001b[0m\\n\\nX-Forged: 1\", \"type\": \"t\\u0085t\", "
+      "\"param\": \"\\u001b[2J\"}}");
+
+  fail_unless_equals_string (task->status_text, "failed");
+  fail_unless_equals_int (task->status, APIGO_TASK_STATUS_FAILED);
+  fail_unless_equals_string (task->error_code, "blocked");
+  fail_unless_equals_string (task->error_message, "No way X-Forged: 1");
+  fail_unless_equals_string (task->error_type, "t t");
+  fail_unless (task->error_param == NULL);
+  fail_unless_equals_string (task->prompt, "two\nlines");
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_status_words)
 {
   fail_unless_equals_int (apigo_task_status_from_string ("queued"),
@@ -279,6 +300,7 @@ task_suite (void)
   tcase_add_test (tc, test_seed_task);
   tcase_add_test (tc, test_lenient_fields);
   tcase_add_test (tc, test_failed_task);
+  tcase_add_test (tc, test_shown_fields_tidied);
   tcase_add_test (tc, test_status_words);
   tcase_add_test (tc, test_unusable_answers);
   tcase_add_test (tc, test_id_rules);

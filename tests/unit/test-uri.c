@@ -276,8 +276,8 @@ GST_START_TEST (test_rejected)
       "seconds \"four\"");
   assert_rejected ("apigo://generate?prompt=x&seconds=-4", "seconds \"-4\"");
   assert_rejected ("apigo://generate?prompt=x&seconds=%2B4", "seconds \"+4\"");
-  assert_rejected ("apigo://extend/v1?prompt=x&seconds=3601",
-      "seconds \"3601\" is not a number from 1 to 3600");
+  assert_rejected ("apigo://extend/v1?prompt=x&seconds=2147483648",
+      "seconds \"2147483648\" is not a number of seconds (1 or more)");
   assert_rejected ("apigo://generate?prompt=x&variant=poster",
       "variant \"poster\" is not video, thumbnail or spritesheet");
   assert_rejected ("apigo://video/v1?variant=", "variant \"\"");
