@@ -144,6 +144,14 @@ kill_hard (GPid pid)
   g_spawn_close_pid (pid);
 }
 
+/* Starts gst-launch-1.0 for @prompt and kills it (SIGKILL) once @cond
+ * holds. */
+#define spawn_and_kill_when(emu, prompt, cond) G_STMT_START {             \
+  GPid _pid = spawn_launch (emu, prompt);                                  \
+  test_wait_until (cond, 60);                                              \
+  kill_hard (_pid);                                                        \
+} G_STMT_END
+
 /* The process dies (SIGKILL) while the task is being generated: the next
  * run resumes it. */
 GST_START_TEST (test_resume_after_crash)
@@ -180,6 +188,81 @@ journal_written (void)
 /* The process dies while its create is in flight, before any answer: the
  * service made the task (and ignores Idempotency-Key).  The next run finds
  * it rather than paying again. */
+/* The size of the partial download left in the cache, or 0. */
+static guint64
+part_size (void)
+{
+  g_autofree gchar *clips = g_build_filename (test_tmp_dir (), "cache",
+      "clips", NULL);
+  g_autoptr (GDir) dir = g_dir_open (clips, 0, NULL);
+  const gchar *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = g_build_filename (clips, name, NULL);
+    GStatBuf st;
+
+    if (g_str_has_suffix (name, ".part") && g_stat (path, &st) == 0)
+      return st.st_size;
+  }
+  return 0;
+}
+
+/* The process dies (SIGKILL) in the middle of the download: the next run
+ * continues from the bytes it stored, asking for the same clip (If-Range
+ * with its ETag), and nothing is left over. */
+GST_START_TEST (test_crash_during_download)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GByteArray) bytes = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *clips = NULL;
+  g_autoptr (GDir) dir = NULL;
+  const ApigoEmulatorRequest *last = NULL;
+  guint64 stored;
+  const gchar *name;
+  guint i;
+
+  /* Slow enough that the process is killed while the bytes come. */
+  g_object_set (emu, "throttle", (guint64) 8000, NULL);
+  spawn_and_kill_when (emu, "crash while downloading", part_size () >= 8000);
+  stored = part_size ();
+
+  g_object_set (emu, "throttle", (guint64) 0, NULL);
+  bytes = play (emu, "crash while downloading", TRUE, &id);
+  test_assert_served (emu, id, bytes->data, bytes->len);
+  fail_unless_equals_int (creates (emu), 1);
+
+  requests = apigo_emulator_get_requests (emu);
+  for (i = 0; i < requests->len; i++) {
+    const ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CONTENT)
+      last = r;
+  }
+  fail_unless (last != NULL && last->range != NULL, "not resumed");
+  {
+    g_autofree gchar *want = g_strdup_printf ("bytes=%" G_GUINT64_FORMAT
+        "-", stored);
+
+    /* The process may have stored a little more after the size was read. */
+    fail_unless (g_str_has_prefix (last->range, "bytes=")
+        && strcmp (last->range, "bytes=0-") != 0, "%s", last->range);
+    fail_unless (g_ascii_strtoull (last->range + 6, NULL, 10) >= stored,
+        "resumed at %s, %s were stored", last->range, want);
+  }
+  fail_unless (last->if_range != NULL && last->if_range[0] == '"',
+      "resumed without If-Range");
+
+  /* The part became the kept clip. */
+  clips = g_build_filename (test_tmp_dir (), "cache", "clips", NULL);
+  dir = g_dir_open (clips, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    fail_if (strstr (name, ".part") != NULL, "%s left over", name);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_crash_during_create)
 {
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
@@ -326,6 +409,7 @@ journal_suite (void)
   tcase_add_test (tc, test_resume_in_new_element);
   tcase_add_test (tc, test_resume_after_crash);
   tcase_add_test (tc, test_crash_during_create);
+  tcase_add_test (tc, test_crash_during_download);
   tcase_add_test (tc, test_damaged_cache_entry);
   tcase_add_test (tc, test_unusable_cache_dir);
   tcase_add_test (tc, test_disk_full);

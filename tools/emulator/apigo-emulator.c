@@ -659,6 +659,7 @@ apigo_emulator_request_copy (const ApigoEmulatorRequest * req)
   copy->user_agent = g_strdup (req->user_agent);
   copy->idempotency_key = g_strdup (req->idempotency_key);
   copy->range = g_strdup (req->range);
+  copy->if_range = g_strdup (req->if_range);
   copy->content_type = g_strdup (req->content_type);
   copy->file_name = g_strdup (req->file_name);
   copy->file_content_type = g_strdup (req->file_content_type);
@@ -689,6 +690,7 @@ apigo_emulator_request_free (ApigoEmulatorRequest * req)
   g_free (req->user_agent);
   g_free (req->idempotency_key);
   g_free (req->range);
+  g_free (req->if_range);
   g_free (req->content_type);
   g_clear_pointer (&req->form, g_hash_table_unref);
   g_free (req->file_name);
@@ -758,6 +760,7 @@ build_request (JsonBuilder * b, const ApigoEmulatorRequest * req)
   add_string (b, "user_agent", req->user_agent);
   add_string (b, "idempotency_key", req->idempotency_key);
   add_string (b, "range", req->range);
+  add_string (b, "if_range", req->if_range);
   add_string (b, "content_type", req->content_type);
 
   json_builder_set_member_name (b, "form");

@@ -45,6 +45,7 @@ typedef struct
   gchar *user_agent;            /* or NULL */
   gchar *idempotency_key;       /* or NULL */
   gchar *range;                 /* Range header, or NULL */
+  gchar *if_range;              /* If-Range header, or NULL */
   gchar *content_type;          /* request Content-Type, or NULL */
   GHashTable *form;             /* create, remix, extend, edit: field name ->
                                  * value (gchar*) */

@@ -801,6 +801,18 @@ handle_content (Call * call)
   end = total - 1;
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
   soup_message_headers_set_content_type (headers, type, NULL);
+  /* A strong validator, as storage services send: clients resume with
+   * If-Range and get the whole file if it changed. */
+  {
+    g_autofree gchar *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256,
+        asset);
+    g_autofree gchar *etag = g_strdup_printf ("\"%.16s\"", sum);
+    const gchar *if_range = request_header (call, "If-Range");
+
+    soup_message_headers_replace (headers, "ETag", etag);
+    if (if_range != NULL && strcmp (if_range, etag) != 0)
+      range = NULL;
+  }
 
   if (!call->settings.ignore_range) {
     switch (parse_range (range, total, &start, &end)) {
@@ -997,6 +1009,8 @@ new_log_entry (SoupServerMessage * msg, const gchar * path)
   log->idempotency_key = g_strdup (soup_message_headers_get_one (headers,
           "Idempotency-Key"));
   log->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
+  log->if_range = g_strdup (soup_message_headers_get_one (headers,
+          "If-Range"));
   log->content_type = g_strdup (soup_message_headers_get_one (headers,
           "Content-Type"));
   return log;
