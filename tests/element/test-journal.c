@@ -83,6 +83,62 @@ GST_START_TEST (test_fresh_take)
 
 GST_END_TEST;
 
+/* Plays @pipeline (again) to EOS; returns the task id it played. */
+static gchar *
+replay (GstElement * pipeline)
+{
+  g_autoptr (TestRun) run = test_run (pipeline, 120);
+  gchar *id = NULL;
+
+  test_run_assert_eos (run);
+  g_object_get (test_pipeline_get (pipeline, "src"), "video-id", &id, NULL);
+  return id;
+}
+
+/* Settings of how clips are kept, changed on the same element after a
+ * finished run, take effect: reuse=false makes a fresh take, another
+ * cache-dir is made and used, cache-max-size=0 keeps nothing. */
+GST_START_TEST (test_store_settings_change)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "change how",
+      FILE_PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  g_autofree gchar *other = g_build_filename (test_tmp_dir (), "other",
+      NULL);
+  g_autofree gchar *other_clips = g_build_filename (other, "clips", NULL);
+  g_autofree gchar *first = NULL, *fresh = NULL, *moved = NULL;
+  g_autofree gchar *kept = NULL;
+  g_autoptr (GDir) dir = NULL;
+  const gchar *name;
+  gboolean has_clip = FALSE;
+
+  first = replay (pipeline);
+  g_free (replay (pipeline));
+  fail_unless_equals_int (creates (emu), 1);
+
+  g_object_set (src, "reuse", FALSE, NULL);
+  fresh = replay (pipeline);
+  fail_unless_equals_int (creates (emu), 2);
+  fail_if (g_str_equal (first, fresh));
+
+  g_object_set (src, "reuse", TRUE, "cache-dir", other, NULL);
+  moved = replay (pipeline);
+  dir = g_dir_open (other_clips, 0, NULL);
+  fail_unless (dir != NULL, "%s was never made", other_clips);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    has_clip |= g_str_has_suffix (name, ".mp4");
+  fail_unless (has_clip, "nothing kept in %s", other_clips);
+
+  /* Nothing more is kept: what is kept already still saves paying. */
+  g_object_set (src, "cache-max-size", 0, NULL);
+  kept = replay (pipeline);
+  fail_unless_equals_string (kept, moved);
+  fail_unless_equals_int (creates (emu), 3);
+}
+
+GST_END_TEST;
+
 /* A new element (a new process, after a stop) with the same settings
  * resumes the task an earlier one created. */
 GST_START_TEST (test_resume_in_new_element)
@@ -406,6 +462,7 @@ journal_suite (void)
   test_add_fixtures (tc);
   tcase_add_test (tc, test_replay_from_cache);
   tcase_add_test (tc, test_fresh_take);
+  tcase_add_test (tc, test_store_settings_change);
   tcase_add_test (tc, test_resume_in_new_element);
   tcase_add_test (tc, test_resume_after_crash);
   tcase_add_test (tc, test_crash_during_create);
