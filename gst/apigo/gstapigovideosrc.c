@@ -264,7 +264,7 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           100, 600000, DEFAULT_POLL_INTERVAL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "Timeout",
-          "Seconds to wait for the video to be generated before giving up "
+          "Seconds the whole run may take: create, generation, download "
           "(0 = no limit)", 0, 7 * 24 * 3600, DEFAULT_TIMEOUT,
           SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_USER_AGENT,
