@@ -780,6 +780,16 @@ job_thread (gpointer data)
       g_mutex_unlock (&job->lock);
       journal_forget (job);
     }
+    /* Name the setting that ended it, and what a rerun saves. */
+    if (g_error_matches (error, APIGO_ERROR, APIGO_ERROR_TIMEOUT)
+        && strstr (error->message, "timeout=") == NULL) {
+      gchar *text = g_strdup_printf ("%s (timeout=%u s; a rerun with the "
+          "same settings continues from there)", error->message,
+          settings.timeout_s);
+
+      g_free (error->message);
+      error->message = text;
+    }
     /* Readers waiting for bytes learn why they will not come. */
     apigo_download_fail (job->download, error);
     report_phase (job, g_error_matches (error, G_IO_ERROR,

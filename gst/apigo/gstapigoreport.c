@@ -124,6 +124,8 @@ post_done (GstApigoReport * report, ApigoJob * job)
   report->done = TRUE;
   /* Replayed from the cache, no task was seen: done is still all of it. */
   report->progress = 100;
+  /* A wait for another run ends in a replay of what it made. */
+  end_wait (report);
   size = g_format_size (report->downloaded);
   close_progress (report, GST_PROGRESS_TYPE_COMPLETE, size);
   post_status (report, job, APIGO_JOB_PHASE_DONE);
