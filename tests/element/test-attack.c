@@ -447,6 +447,39 @@ GST_START_TEST (test_fifo_kept_clip_metadata)
 
 GST_END_TEST;
 
+/* Two runs of one request with one cache-dir at the same time, keeping no
+ * clip (cache-max-size=0) and deleting the task (delete-remote=true): the
+ * second waits its turn, then finds neither a clip nor a task, and pays
+ * again (4 processes: 4 creates).  docs/element.md promises that runs
+ * taking turns "download its task again when clips are not kept
+ * (cache-max-size=0), paying nothing".  Expected: one create for both. */
+GST_START_TEST (test_turns_pay_again_when_nothing_kept)
+{
+  g_autoptr (HostileServer) server = server_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *cache = cache_dir ();
+  g_autoptr (GstElement) pipeline = gst_parse_launch ("apigovideosrc "
+      "name=src ! fakesink name=sink apigovideosrc name=src2 ! "
+      "fakesink name=sink2", &error);
+  g_autoptr (TestRun) run = NULL;
+  const gchar *names[] = { "src", "src2" };
+  guint i;
+
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "?");
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    g_object_set (test_pipeline_get (pipeline, names[i]),
+        "base-url", hostile_server_get_base_url (server),
+        "api-key", TEST_API_KEY, "prompt", PROMPT, "size", "320x180",
+        "seconds", 1, "poll-interval", 100, "cache-dir", cache,
+        "cache-max-size", 0, "delete-remote", TRUE, NULL);
+  run = test_run (pipeline, 90);
+  test_run_assert_eos (run);
+  fail_unless_equals_int (hostile_server_count (server, HOSTILE_ROUTE_CREATE,
+          NULL), 1);
+}
+
+GST_END_TEST;
+
 static Suite *
 attack_suite (void)
 {
@@ -471,6 +504,13 @@ attack_suite (void)
   tcase_add_test (tc, test_fifo_in_journal_dir);
   tcase_add_test (tc, test_fifo_lock_file);
   tcase_add_test (tc, test_fifo_kept_clip_metadata);
+
+  tc = tcase_create ("pay");
+  tcase_set_timeout (tc, 120);
+  test_add_fixtures (tc);
+  tcase_add_checked_fixture (tc, clips_setup, clips_teardown);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_turns_pay_again_when_nothing_kept);
   return s;
 }
 
