@@ -7,6 +7,7 @@
 
 #include "apigo-cache.h"
 #include "apigo-error.h"
+#include "apigo-file.h"
 #include "apigo-json.h"
 
 #include <errno.h>
@@ -207,7 +208,7 @@ read_json (const gchar * path)
   gsize len;
   JsonNode *root;
 
-  if (!g_file_get_contents (path, &text, &len, NULL) || len > SMALL_FILE_MAX
+  if (!apigo_file_read_small (path, SMALL_FILE_MAX, &text, &len, NULL)
       || !apigo_json_load (parser, text, len, NULL))
     return NULL;
   root = json_parser_get_root (parser);
@@ -304,15 +305,16 @@ apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
   g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
   g_autoptr (JsonObject) obj = NULL;
   ApigoJournalEntry entry;
+  g_autoptr (GError) open_error = NULL;
   const gchar *why;
   GStatBuf st;
   gint fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 && errno == ENOENT)
+  fd = apigo_file_open_regular (path, O_RDONLY, 0, &open_error);
+  if (g_error_matches (open_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     return TRUE;
   if (fd < 0) {
-    why = g_strerror (errno);
+    why = open_error->message;
   } else if (fstat (fd, &st) == 0 && st.st_size > SMALL_FILE_MAX) {
     why = "it is larger than any entry";
   } else if ((obj = read_json (path)) == NULL) {
@@ -408,8 +410,13 @@ apigo_cache_note_content (ApigoCache * cache, const gchar * key,
 static gchar *
 file_sha256 (const gchar * path)
 {
-  g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
+  gint fd = apigo_file_open_regular (path, O_RDONLY, 0, NULL);
+  g_autoptr (GMappedFile) file = NULL;
 
+  if (fd < 0)
+    return NULL;
+  file = g_mapped_file_new_from_fd (fd, FALSE, NULL);
+  close (fd);
   if (file == NULL)
     return NULL;
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256,

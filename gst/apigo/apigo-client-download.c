@@ -85,6 +85,8 @@ open_content (ApigoClient * client, GUri * first, guint64 have,
     GUri *next;
 
     soup_message_headers_replace (headers, "Accept", "*/*");
+    /* The bytes as stored, never a compressed form of them. */
+    soup_message_headers_replace (headers, "Accept-Encoding", "identity");
     if (have > 0) {
       soup_message_headers_set_range (headers, have, -1);
       /* The rest of this clip, or all of it if it changed. */
@@ -330,17 +332,15 @@ parse_content_range (SoupMessageHeaders * headers, guint64 * start,
 }
 
 /* A body read to its end with no length known is proven complete only by
- * a chunked terminator, or by a second answer that agrees (@confirmed);
- * one that ended with the connection may have been cut. */
+ * a second answer that agrees (@confirmed): one that ended with its
+ * connection may have been cut, and libsoup ends a chunked body cut before
+ * its terminator as cleanly as a whole one. */
 static FetchResult
-ended (FetchResult r, SoupMessageHeaders * headers, guint64 total,
-    gboolean confirmed)
+ended (FetchResult r, guint64 total, gboolean confirmed)
 {
   if (r != FETCH_DONE || total > 0 || confirmed)
     return r;
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_EOF)
-    return FETCH_UNPROVEN;
-  return FETCH_DONE;
+  return FETCH_UNPROVEN;
 }
 
 /* One request for the bytes after those held. */
@@ -376,6 +376,22 @@ fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
   status = soup_message_get_status (msg);
   headers = soup_message_get_response_headers (msg);
 
+  /* The clip is stored and resumed byte for byte: an encoded body (gzip...)
+   * is not the clip, whatever its bytes decode to. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status)) {
+    const gchar *coding = soup_message_headers_get_one (headers,
+        "Content-Encoding");
+
+    if (coding != NULL && g_ascii_strcasecmp (coding, "identity") != 0) {
+      g_autofree gchar *shown = apigo_service_text (coding, -1, 40);
+
+      apigo_set_video_error (error, APIGO_ERROR_PROTOCOL, f->id,
+          "The service sent the content of %s with Content-Encoding \"%s\", "
+          "though only the clip itself was asked for", f->id, shown);
+      return FETCH_FAILED;
+    }
+  }
+
   if (status == SOUP_STATUS_PARTIAL_CONTENT && have > 0) {
     guint64 start, end, said_total;
 
@@ -401,8 +417,7 @@ fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
       total = said_total;
       apigo_download_set_total (f->dl, total);
     }
-    return ended (read_body (f, stream, 0, total, why, error), headers,
-        total, FALSE);
+    return ended (read_body (f, stream, 0, total, why, error), total, FALSE);
   }
 
   if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && have > 0) {
@@ -422,11 +437,10 @@ fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
     }
     if (contradicts (headers, etag, last_modified, why))
       return FETCH_CHANGED;
-    /* With no length said before, only a confirmed end is one. */
-    if (total == 0 && !end_unproven && range == NULL) {
-      *why = g_strdup ("it refused the range without saying the length");
-      return FETCH_CHANGED;
-    }
+    /* With no length said before, only "bytes * /LENGTH" says where the
+     * clip ends. */
+    if (total == 0 && range == NULL)
+      return FETCH_UNPROVEN;
     return FETCH_DONE;
   }
 
@@ -473,7 +487,7 @@ fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
 
     r = read_body (f, stream, have, total, why, error);
     /* The same bytes, ending at the same place as before: proven. */
-    return ended (r, headers, total, end_unproven
+    return ended (r, total, end_unproven
         && have == apigo_download_get_stored (f->dl));
   }
 

@@ -8,6 +8,7 @@
 
 #include "apigo-download.h"
 #include "apigo-error.h"
+#include "apigo-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -121,15 +122,14 @@ gboolean
 apigo_download_adopt (ApigoDownload * dl, const gchar * path,
     GError ** error)
 {
-  gint fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  g_autoptr (GError) open_error = NULL;
+  gint fd = apigo_file_open_regular (path, O_RDONLY, 0, &open_error);
   GStatBuf st;
   gboolean adopted = FALSE;
 
   if (fd < 0 || fstat (fd, &st) != 0) {
-    int err = errno;
-
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
-        "Cannot read %s: %s", path, g_strerror (err));
+        "Cannot read %s", open_error ? open_error->message : path);
     if (fd >= 0)
       close (fd);
     return FALSE;
@@ -534,15 +534,15 @@ apigo_download_continue_file (ApigoDownload * dl, const gchar * path,
     guint64 total, const gchar * etag, const gchar * last_modified,
     GError ** error)
 {
-  gint fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  g_autoptr (GError) open_error = NULL;
+  gint fd = apigo_file_open_regular (path, O_RDWR | O_CREAT, 0600,
+      &open_error);
   GStatBuf st;
   gboolean taken = FALSE;
 
-  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
-    int err = errno;
-
+  if (fd < 0 || fstat (fd, &st) != 0) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
-        "Cannot download into %s: %s", path, g_strerror (err));
+        "Cannot download into %s", open_error ? open_error->message : path);
     if (fd >= 0)
       close (fd);
     return FALSE;

@@ -609,13 +609,14 @@ on_client_notice (GError * message, gpointer user_data)
 /* @clip_missing: set when the task is completed but its content answers
  * 404 before it expires: the task is not gone for that. */
 static gboolean
-run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
-    GError ** error)
+run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
+    gboolean * clip_missing, GError ** error)
 {
   g_autoptr (ApigoClient) client = NULL;
   g_autoptr (ApigoTask) task = NULL;
   g_autofree gchar *id = NULL;
   gboolean remembered;
+  gboolean kept = FALSE;
   /* The timeout counts from the first request: the create is included. */
   gint64 deadline = s->timeout_s ?
       g_get_monotonic_time () + s->timeout_s * G_TIME_SPAN_SECOND : G_MAXINT64;
@@ -696,13 +697,18 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
   if (job->cache != NULL) {
     GError *problem = NULL;
 
-    if (!apigo_cache_keep_clip (job->cache, job->key, job->download, id,
-            &problem))
+    kept = apigo_cache_keep_clip (job->cache, job->key, job->download, id,
+        &problem) && s->cache_max_bytes > 0;
+    if (problem != NULL)
       report_warning (job, problem);
   }
 
-  /* The clip is safe here: the service may forget it. */
-  if (s->delete_remote) {
+  /* Runs waiting their turn for this request replay the kept clip; with
+   * none kept they need the task: the last of them deletes it. */
+  if (s->delete_remote && !kept && apigo_lock_has_waiters (lock)) {
+    g_debug ("Other runs wait for %s: leaving its deletion to them", id);
+  } else if (s->delete_remote) {
+    /* The clip is safe here: the service may forget it. */
     GError *problem = NULL;
 
     apigo_client_set_deadline (client, MIN (deadline,
@@ -769,7 +775,7 @@ job_thread (gpointer data)
   g_mutex_unlock (&job->lock);
 
   if (lock_request (job, &lock, &error)
-      && run (job, &settings, &clip_missing, &error)) {
+      && run (job, &settings, lock, &clip_missing, &error)) {
     report_phase (job, APIGO_JOB_PHASE_DONE, NULL);
   } else {
     /* The id stays readable (it names the task that failed); the next

@@ -7,6 +7,7 @@
 
 #include "apigo-lock.h"
 #include "apigo-error.h"
+#include "apigo-file.h"
 #include "apigo-retry.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@
 struct _ApigoLock
 {
   gint fd;
+  gchar *waiters;               /* KEY.waiters: shared-locked by each waiter */
 };
 
 static gboolean
@@ -58,6 +60,8 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
   g_autofree gchar *locks = g_build_filename (dir, "locks", NULL);
   g_autofree gchar *name = g_strconcat (key, ".lock", NULL);
   g_autofree gchar *path = g_build_filename (locks, name, NULL);
+  g_autofree gchar *waiters_name = g_strconcat (key, ".waiters", NULL);
+  g_autofree gchar *waiters = g_build_filename (locks, waiters_name, NULL);
   GError *err = NULL;
   ApigoLock *lock;
   gint fd;
@@ -67,13 +71,24 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
     return NULL;
   }
   /* Not inherited: a child process must not keep the lock alive. */
-  fd = g_open (path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+  fd = apigo_file_open_regular (path, O_RDONLY | O_CREAT, 0600, &err);
   if (fd < 0) {
-    storage_error (error, errno, "open", path);
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot use the lock file %s", err->message);
+    g_error_free (err);
     return NULL;
   }
 
   if (!try_lock (fd, path, &err) && err == NULL) {
+    /* Seen by the holder (apigo_lock_has_waiters()) while we wait; the
+     * kernel drops it if we die. */
+    gint mark = apigo_file_open_regular (waiters, O_RDONLY | O_CREAT, 0600,
+        NULL);
+
+    if (mark >= 0 && flock (mark, LOCK_SH | LOCK_NB) != 0) {
+      g_close (mark, NULL);
+      mark = -1;
+    }
     if (waiting != NULL)
       waiting (path, user_data);
     do {
@@ -82,6 +97,8 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
         break;
       }
     } while (!try_lock (fd, path, &err) && err == NULL);
+    if (mark >= 0)
+      g_close (mark, NULL);
   }
   if (err != NULL) {
     g_close (fd, NULL);
@@ -91,7 +108,24 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
 
   lock = g_new0 (ApigoLock, 1);
   lock->fd = fd;
+  lock->waiters = g_steal_pointer (&waiters);
   return lock;
+}
+
+gboolean
+apigo_lock_has_waiters (ApigoLock * lock)
+{
+  gint fd;
+  gboolean waited_on;
+
+  if (lock == NULL)
+    return FALSE;
+  fd = apigo_file_open_regular (lock->waiters, O_RDONLY, 0, NULL);
+  if (fd < 0)
+    return FALSE;
+  waited_on = flock (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  g_close (fd, NULL);
+  return waited_on;
 }
 
 void
@@ -101,5 +135,6 @@ apigo_lock_release (ApigoLock * lock)
     return;
   /* Closing the only descriptor of the open file releases the lock. */
   g_close (lock->fd, NULL);
+  g_free (lock->waiters);
   g_free (lock);
 }

@@ -29,6 +29,9 @@ typedef void (*ApigoLockWaitFunc) (const gchar * path, gpointer user_data);
 ApigoLock *apigo_lock_acquire (const gchar * dir, const gchar * key,
     ApigoLockWaitFunc waiting, gpointer user_data,
     GCancellable * cancellable, GError ** error);
+/* Whether other runs wait for @lock right now (the holder then leaves
+ * them what they need: see delete-remote). */
+gboolean apigo_lock_has_waiters (ApigoLock * lock);
 /* Releases the lock (NULL: nothing). */
 void apigo_lock_release (ApigoLock * lock);
 
