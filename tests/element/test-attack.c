@@ -449,11 +449,9 @@ GST_END_TEST;
 
 /* Two runs of one request with one cache-dir at the same time, keeping no
  * clip (cache-max-size=0) and deleting the task (delete-remote=true): the
- * second waits its turn, then finds neither a clip nor a task, and pays
- * again (4 processes: 4 creates).  docs/element.md promises that runs
- * taking turns "download its task again when clips are not kept
- * (cache-max-size=0), paying nothing".  Expected: one create for both. */
-GST_START_TEST (test_turns_pay_again_when_nothing_kept)
+ * first leaves the task to the run waiting its turn, which downloads it
+ * again and deletes it.  One create for both (it used to be two). */
+GST_START_TEST (test_turns_pay_once_when_nothing_kept)
 {
   g_autoptr (HostileServer) server = server_new ();
   g_autoptr (GError) error = NULL;
@@ -510,7 +508,7 @@ attack_suite (void)
   test_add_fixtures (tc);
   tcase_add_checked_fixture (tc, clips_setup, clips_teardown);
   suite_add_tcase (s, tc);
-  tcase_add_test (tc, test_turns_pay_again_when_nothing_kept);
+  tcase_add_test (tc, test_turns_pay_once_when_nothing_kept);
   return s;
 }
 
