@@ -412,8 +412,16 @@ write_plugin (Doc * doc, GstPlugin * plugin)
       gst_plugin_get_source (plugin));
   g_string_append_printf (doc->out, "| binary package | %s |\n",
       gst_plugin_get_package (plugin));
-  g_string_append_printf (doc->out, "| origin | <%s> |\n",
-      gst_plugin_get_origin (plugin));
+  /* A link when it is a URL; a source build's is "Unknown package origin". */
+  if (strstr (gst_plugin_get_origin (plugin), "://") != NULL)
+    g_string_append_printf (doc->out, "| origin | <%s> |\n",
+        gst_plugin_get_origin (plugin));
+  else {
+    g_autofree gchar *origin = md_escape (gst_plugin_get_origin (plugin),
+        TRUE);
+
+    g_string_append_printf (doc->out, "| origin | %s |\n", origin);
+  }
   g_string_append_printf (doc->out, "| file | `%s` |\n\n", file);
 }
 

@@ -175,7 +175,9 @@ G_DEFINE_TYPE_WITH_CODE (GstApigoVideoSrc, gst_apigo_video_src,
     GST_TYPE_BASE_SRC, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
         gst_apigo_video_src_uri_handler_init));
 /* Primary: the only element for apigo: URIs, so playbin and uridecodebin
- * pick it. */
+ * pick it.  Its klass says "Network", like souphttpsrc's, not "Video":
+ * autovideosrc takes any element of rank marginal or more whose klass has
+ * "Source" and "Video", and this one needs a prompt, not a camera. */
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (apigovideosrc, "apigovideosrc",
     GST_RANK_PRIMARY, GST_TYPE_APIGO_VIDEO_SRC, gst_apigo_tags_register ());
 
@@ -214,29 +216,28 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_PROMPT,
       g_param_spec_string ("prompt", "Prompt",
-          "What the video shows, in any language; with remix, extend or "
-          "edit, what to change or add (required unless video-id is set)",
+          "What the video shows; with remix, extend or edit, what to change "
+          "(required unless video-id is set)",
           NULL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_string ("model", "Model",
-          "Name of the video model, as the service calls it (sora-2, "
-          "sora-2-pro...); remix, extend and edit keep the source's",
+          "Video model, as the service names it (sora-2, sora-2-pro...); "
+          "remix, extend and edit keep the source's",
           DEFAULT_MODEL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_SIZE,
       g_param_spec_string ("size", "Size",
-          "Frame size as WIDTHxHEIGHT, e.g. 720x1280 (portrait) or 1280x720 "
-          "(landscape); remix, extend and edit keep the source's",
+          "Frame size WIDTHxHEIGHT, e.g. 720x1280 or 1280x720; remix, extend "
+          "and edit keep the source's",
           DEFAULT_SIZE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_SECONDS,
       g_param_spec_uint ("seconds", "Seconds",
-          "Length of the clip in seconds (services commonly offer 4, 8, 12; "
-          "the service decides which it takes; 0 is refused at start); with "
-          "extend, the seconds to add",
+          "Length of the clip in seconds (the service decides which it "
+          "offers); with extend, the seconds to add",
           0, G_MAXUINT, DEFAULT_SECONDS, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE,
       g_param_spec_string ("input-reference", "Input reference",
           "Path of a JPEG, PNG or WebP image to use as the first frame "
-          "(best at the clip's size: see input-reference-fit)", NULL,
+          "(best at the clip's size)", NULL,
           SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_API_KEY,
       g_param_spec_string ("api-key", "API key",
@@ -246,8 +247,8 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_BASE_URL,
       g_param_spec_string ("base-url", "Base URL",
-          "API base URL including its version (default: the APIGO_BASE_URL "
-          "environment variable, else " DEFAULT_BASE_URL ")",
+          "API base URL with its version (default: $APIGO_BASE_URL, else "
+          DEFAULT_BASE_URL ")",
           DEFAULT_BASE_URL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_VIDEO_ID,
       g_param_spec_string ("video-id", "Video ID",
@@ -256,11 +257,8 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_POLL_INTERVAL,
       g_param_spec_uint ("poll-interval", "Poll interval",
-          "Milliseconds between status requests while the video is being "
-          "generated and its progress does not tell when it will end; once "
-          "it does, requests come rarer far from the end (up to 5 s apart "
-          "or this) and closer near it (the service's openai-poll-after-ms "
-          "hint wins)",
+          "Milliseconds between status requests while the progress does not "
+          "tell when the video will be done",
           100, 600000, DEFAULT_POLL_INTERVAL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "Timeout",
@@ -273,9 +271,8 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           DEFAULT_USER_AGENT, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_RETRIES,
       g_param_spec_uint ("retries", "Retries",
-          "How many more times a request is tried after a transient failure "
-          "(408, 409, 429, 5xx, connection errors), waiting as the service "
-          "asks or with exponential backoff", 0, 10, DEFAULT_RETRIES,
+          "Further tries of a request after a transient failure (408, 409, "
+          "429, 5xx, connection errors)", 0, 10, DEFAULT_RETRIES,
           SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_CACHE_DIR,
       g_param_spec_string ("cache-dir", "Cache directory",
@@ -288,8 +285,8 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_REUSE,
       g_param_spec_boolean ("reuse", "Reuse",
-          "Play a kept clip of the same request, or resume its unfinished "
-          "task, instead of generating again (false: a fresh take)",
+          "Replay a kept clip or resume an unfinished task of the same "
+          "request (false: a fresh take)",
           DEFAULT_REUSE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_SSL_CA_FILE,
       g_param_spec_string ("ssl-ca-file", "SSL CA file",
@@ -297,13 +294,12 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           "system's", NULL, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_ALLOW_PLAIN_HTTP,
       g_param_spec_boolean ("allow-plain-http", "Allow plain HTTP",
-          "Send the API key over plain http:// to hosts other than this "
-          "machine, or through a proxy on another machine (it can then be "
-          "read on the way)", FALSE, SETTING_FLAGS));
+          "Send the API key over plain http:// beyond this machine, where it "
+          "can be read on the way", FALSE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_REMIX,
       g_param_spec_string ("remix", "Remix",
-          "Id of a finished video to remix as the prompt says, instead of "
-          "generating from nothing (POST /videos/{id}/remix)", NULL,
+          "Id of a finished video to remix as the prompt says "
+          "(POST /videos/{id}/remix)", NULL,
           SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_EXTEND,
       g_param_spec_string ("extend", "Extend",
@@ -324,9 +320,8 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           "downloaded and kept", FALSE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE_FIT,
       g_param_spec_enum ("input-reference-fit", "Input reference fit",
-          "Bring the input reference to the clip's size before sending it: "
-          "none (as it is), scale (stretched), pad (scaled, keeping its "
-          "aspect, with black borders)", GST_TYPE_APIGO_FIT,
+          "How the input reference is brought to the clip's size before it "
+          "is sent", GST_TYPE_APIGO_FIT,
           GST_APIGO_FIT_NONE, SETTING_FLAGS));
   g_object_class_install_property (gobject_class, PROP_STATUS,
       g_param_spec_string ("status", "Status",
@@ -338,9 +333,13 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
           "Last known progress of the video task in percent", 0, 100, 0,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /* Documented with the element, as enums of properties are. */
+  gst_type_mark_as_plugin_api (GST_TYPE_APIGO_VARIANT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_APIGO_FIT, 0);
+
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
-      "Prompt-to-video source", "Source/Video/Network",
+      "Prompt-to-video source", "Source/Network",
       "Generates a video from a text prompt with an OpenAI-compatible "
       "/v1/videos service and outputs the MP4",
       "gst-apigo authors");
@@ -988,10 +987,25 @@ gst_apigo_video_src_get_size (GstBaseSrc * basesrc, guint64 * size)
 
 /* GstBaseSrc asks get_size() only while it knows a size, and it does not
  * know one when start() (which sends nothing) cannot tell.  Answer the
- * duration once the download knows it. */
+ * duration once the download knows it.
+ *
+ * Scheduling: seekable, pull and push, in every state, and never
+ * BANDWIDTH_LIMITED.  Reads are served from the downloaded file, which
+ * holds the whole clip: the element is its own download buffer, so the
+ * queue2 or downloadbuffer urisourcebin and uridecodebin add for
+ * bandwidth-limited sources would only store the clip a second time and
+ * keep the demuxer from pulling.  Answered here because GStreamer's
+ * default starts and stops an unstarted source to find out, and start()
+ * checks the settings (and posts an error) for a mere query. */
 static gboolean
 gst_apigo_video_src_query (GstBaseSrc * basesrc, GstQuery * query)
 {
+  if (GST_QUERY_TYPE (query) == GST_QUERY_SCHEDULING) {
+    gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEEKABLE, 1, -1, 0);
+    gst_query_add_scheduling_mode (query, GST_PAD_MODE_PULL);
+    gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
+    return TRUE;
+  }
   if (GST_QUERY_TYPE (query) == GST_QUERY_DURATION) {
     GstFormat format;
     guint64 size;
