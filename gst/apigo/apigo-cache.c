@@ -4,10 +4,12 @@
  */
 
 #define G_LOG_DOMAIN "apigo-cache"
+#define APIGO_LOG_DOMAIN APIGO_LOG_CACHE
 
 #include "apigo-cache.h"
 #include "apigo-error.h"
 #include "apigo-json.h"
+#include "apigo-log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,8 +96,12 @@ remove_stale_parts (ApigoCache * cache)
      * older versions. */
     if (age > STALE_PART_S || (age > ORPHAN_PART_S
             && (strcmp (dot, ".part") != 0
-                || !part_is_journaled (cache, key))))
+                || !part_is_journaled (cache, key)))) {
+      APIGO_INFO ("Removing the partial download %s (%" G_GINT64_FORMAT
+          " bytes), untouched for %" G_GINT64_FORMAT " s: no run will "
+          "continue it", path, (gint64) st.st_size, age);
       g_unlink (path);
+    }
   }
 }
 
@@ -118,8 +124,11 @@ prune_journal (ApigoCache * cache)
     apigo_json_get_int64 (obj, "expires_at", &expires);
     apigo_json_get_int64 (obj, "creating_since", &since);
     if ((expires > 0 && expires < now)
-        || (since > 0 && since < now - 7 * 24 * 3600))
+        || (since > 0 && since < now - 7 * 24 * 3600)) {
+      APIGO_INFO ("Forgetting the journal entry %s: %s", path, expires > 0 ?
+          "its task has expired" : "its create never answered, a week ago");
       g_unlink (path);
+    }
   }
 }
 
@@ -252,6 +261,7 @@ apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
     json_builder_add_string_value (b, idempotency_key);
   }
   json_builder_end_object (b);
+  APIGO_DEBUG ("Journal %s: a create is sent", path);
   return write_json (path, b, error);
 }
 
@@ -270,6 +280,7 @@ apigo_cache_note_task (ApigoCache * cache, const gchar * key,
   json_builder_set_member_name (b, "expires_at");
   json_builder_add_int_value (b, task->expires_at);
   json_builder_end_object (b);
+  APIGO_DEBUG ("Journal %s: task %s", path, task->id);
   return write_json (path, b, error);
 }
 
@@ -338,7 +349,8 @@ apigo_cache_forget (ApigoCache * cache, const gchar * key)
 {
   g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
 
-  g_unlink (path);
+  if (g_unlink (path) == 0)
+    APIGO_DEBUG ("Journal %s: forgotten", path);
 }
 
 ApigoDownload *
@@ -376,8 +388,16 @@ apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
     etag = apigo_json_dup_string (content, "etag");
     last_modified = apigo_json_dup_string (content, "last_modified");
   }
-  return apigo_download_continue_file (dl, part, total > 0 ? total : 0, etag,
-      last_modified, error);
+  if (!apigo_download_continue_file (dl, part, total > 0 ? total : 0, etag,
+          last_modified, error))
+    return FALSE;
+  if (apigo_download_get_stored (dl) > 0)
+    APIGO_INFO ("Continuing the partial download %s from byte %"
+        G_GUINT64_FORMAT " of %" G_GINT64_FORMAT, part,
+        apigo_download_get_stored (dl), total);
+  else
+    APIGO_DEBUG ("Downloading into %s", part);
+  return TRUE;
 }
 
 gboolean
@@ -439,15 +459,18 @@ apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
   gint64 size = -1;
   GStatBuf st;
 
-  if (meta == NULL && !g_file_test (clip, G_FILE_TEST_EXISTS))
+  if (meta == NULL && !g_file_test (clip, G_FILE_TEST_EXISTS)) {
+    APIGO_DEBUG ("No kept clip %s", clip);
     return FALSE;
+  }
 
   want = meta ? apigo_json_dup_string (meta, "sha256") : NULL;
   if (meta != NULL)
     apigo_json_get_int64 (meta, "size", &size);
   if (want == NULL || g_stat (clip, &st) != 0 || st.st_size != size
       || (have = file_sha256 (clip)) == NULL || strcmp (have, want) != 0) {
-    g_message ("The kept clip %s is damaged or incomplete: removed", clip);
+    APIGO_WARNING ("The kept clip %s is damaged or incomplete: removed",
+        clip);
     remove_clip (cache, key);
     return FALSE;
   }
@@ -459,6 +482,8 @@ apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
   *video_id = apigo_json_dup_string (meta, "video_id");
   if (*video_id != NULL && !apigo_task_id_is_valid (*video_id))
     g_clear_pointer (video_id, g_free);
+  APIGO_INFO ("Kept clip %s (%" G_GINT64_FORMAT " bytes, of %s), whole: "
+      "playing it", clip, size, *video_id ? *video_id : "an unknown task");
   return TRUE;
 }
 
@@ -543,6 +568,11 @@ evict (ApigoCache * cache, const gchar * keep)
     } else {
       remove_clip (cache, info->key);
     }
+    APIGO_INFO ("Evicted %s%s (%" G_GINT64_FORMAT " bytes, unused for %"
+        G_GINT64_FORMAT " s): the cache held %" G_GUINT64_FORMAT " bytes, "
+        "over its %" G_GUINT64_FORMAT, info->name ? info->name : info->key,
+        info->name ? "" : ".mp4", info->size, info->mtime == G_MAXINT64 ?
+        (gint64) 0 : now - info->mtime, total, cache->max_clip_bytes);
     total -= info->size;
   }
 }
@@ -557,8 +587,10 @@ apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
   g_autofree gchar *sum = NULL;
   guint64 size = 0;
 
-  if (cache->max_clip_bytes == 0)
+  if (cache->max_clip_bytes == 0) {
+    APIGO_DEBUG ("Keeping no clips (a size bound of 0)");
     return TRUE;
+  }
 
   sum = apigo_download_checksum (dl, error);
   if (sum == NULL || !apigo_download_get_total (dl, &size))
@@ -577,6 +609,8 @@ apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
    * removed, never played. */
   if (!apigo_download_keep (dl, clip, error) || !write_json (meta, b, error))
     return FALSE;
+  APIGO_INFO ("Kept %s as %s (%" G_GUINT64_FORMAT " bytes)", video_id, clip,
+      size);
 
   g_mutex_lock (&cache->evict_lock);
   evict (cache, key);

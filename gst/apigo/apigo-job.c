@@ -4,10 +4,12 @@
  */
 
 #define G_LOG_DOMAIN "apigo-job"
+#define APIGO_LOG_DOMAIN APIGO_LOG_JOB
 
 #include "apigo-job.h"
 #include "apigo-cache.h"
 #include "apigo-lock.h"
+#include "apigo-log.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
 
@@ -74,6 +76,8 @@ apigo_job_phase_to_string (ApigoJobPhase phase)
 static void
 report_phase (ApigoJob * job, ApigoJobPhase phase, const GError * error)
 {
+  APIGO_INFO ("Phase %s%s%s", apigo_job_phase_to_string (phase),
+      error ? ": " : "", error ? error->message : "");
   if (job->callbacks.phase_changed != NULL)
     job->callbacks.phase_changed (job, phase, error, job->user_data);
 }
@@ -81,6 +85,8 @@ report_phase (ApigoJob * job, ApigoJobPhase phase, const GError * error)
 static void
 report_task (ApigoJob * job, const ApigoTask * task)
 {
+  APIGO_DEBUG ("%s is %s, %d%%", task->id, task->status_text,
+      task->progress);
   if (job->callbacks.task_changed != NULL)
     job->callbacks.task_changed (job, task, job->user_data);
 }
@@ -104,7 +110,7 @@ journal_content (ApigoJob * job, guint64 total)
   job->noted_etag = g_strdup (etag);
   if (!apigo_cache_note_content (job->cache, job->key, total, etag,
           last_modified, &problem)) {
-    g_debug ("%s", problem->message);
+    APIGO_WARNING ("%s", problem->message);
     g_error_free (problem);
   }
 }
@@ -123,7 +129,7 @@ report_download (guint64 stored, guint64 total, gpointer user_data)
 static void
 report_warning (ApigoJob * job, GError * error)
 {
-  g_debug ("%s", error->message);
+  APIGO_WARNING ("%s", error->message);
   if (job->callbacks.warning != NULL)
     job->callbacks.warning (job, error, job->user_data);
   g_error_free (error);
@@ -339,7 +345,8 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
         && (entry.expires_at == 0 || now_unix () < entry.expires_at)) {
       gchar *id = g_steal_pointer (&entry.video_id);
 
-      g_debug ("Resuming %s, which an earlier run created", id);
+      APIGO_INFO ("Resuming %s, which an earlier run created (journal)",
+          id);
       apigo_journal_entry_clear (&entry);
       return id;
     }
@@ -357,11 +364,14 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     }
     apigo_journal_entry_clear (&entry);
   } else if (job->cache != NULL) {
+    APIGO_DEBUG ("No journal entry for this request");
     check_journal (job);
   }
 
   if (since == 0)
     return NULL;
+  APIGO_INFO ("A create went out at %" G_GINT64_FORMAT " and its answer "
+      "never came: looking for the task it may have made", since);
 
   /* A create went out and its answer never came back: the service may
    * have made (and billed) the task. */
@@ -377,10 +387,14 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     /* None may be it (or no list to tell): the create goes again, with the
      * key it had. */
     if (lookup_error != NULL)
-      g_debug ("No list of tasks to look in: %s", lookup_error->message);
+      APIGO_INFO ("No list of tasks to look in: %s", lookup_error->message);
+    APIGO_INFO ("No task made by the create whose answer was lost: it is "
+        "sent again%s", job->idempotency_key ? ", with the same "
+        "Idempotency-Key" : "");
     return NULL;
   }
-  g_debug ("Found %s, made by a create whose answer was lost", found->id);
+  APIGO_INFO ("Found %s, made by a create whose answer was lost: "
+      "resuming it", found->id);
   g_mutex_lock (&job->lock);
   job->create_since = 0;
   g_mutex_unlock (&job->lock);
@@ -455,6 +469,7 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     g_mutex_lock (&job->lock);
     job->create_since = 0;
     g_mutex_unlock (&job->lock);
+    APIGO_INFO ("Created %s", task->id);
     set_video_id (job, task->id);
     journal_task (job, task);
     return task;
@@ -505,8 +520,8 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
       /* Gateways have words of their own: wait them out, say so once. */
       if (task->status == APIGO_TASK_STATUS_UNKNOWN
           && g_strcmp0 (unknown_word, task->status_text) != 0) {
-        g_debug ("%s has a status we do not know (\"%s\"): still waiting",
-            id, task->status_text);
+        APIGO_INFO ("%s has a status we do not know (\"%s\"): still "
+            "waiting", id, task->status_text);
         g_free (unknown_word);
         unknown_word = g_strdup (task->status_text);
       }
@@ -625,7 +640,8 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
       && apigo_cache_open_clip (job->cache, job->key, job->download, &id)) {
     guint64 size = apigo_download_get_stored (job->download);
 
-    g_debug ("Playing the kept clip of %s", id ? id : "an earlier run");
+    APIGO_INFO ("Playing the kept clip of %s: no request",
+        id ? id : "an earlier run");
     if (id != NULL)
       set_video_id (job, id);
     report_download (size, size, job);
@@ -640,8 +656,13 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
   apigo_client_set_notice_func (client, on_client_notice, job);
 
   id = g_strdup (s->video_id);
-  if (id == NULL)
-    id = apigo_job_dup_video_id (job);
+  if (id != NULL) {
+    APIGO_INFO ("Attaching to %s (video-id)", id);
+  } else if ((id = apigo_job_dup_video_id (job)) != NULL) {
+    APIGO_INFO ("Going on with %s, which this job created", id);
+  } else if (!s->reuse) {
+    APIGO_INFO ("reuse=false: a new video, whatever is kept");
+  }
   if (id == NULL && s->reuse) {
     GError *err = NULL;
 
@@ -672,7 +693,7 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
       break;
     /* A remembered task that is gone: make the clip anew, once. */
     if (remembered && task_is_dead (err)) {
-      g_debug ("%s is no more (%s): creating the clip anew", id,
+      APIGO_INFO ("%s is no more (%s): creating the clip anew", id,
           err->message);
       journal_forget (job);
       g_clear_pointer (&id, g_free);
@@ -708,6 +729,7 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
     apigo_client_set_deadline (client, MIN (deadline,
             g_get_monotonic_time () + DELETE_TIMEOUT));
     if (apigo_client_delete (client, id, job->cancellable, &problem)) {
+      APIGO_INFO ("Deleted %s from the service (delete-remote)", id);
       journal_forget (job);
     } else {
       g_prefix_error (&problem, "The video stays on the service: ");
@@ -722,8 +744,8 @@ on_lock_busy (const gchar * path, gpointer user_data)
 {
   ApigoJob *job = user_data;
 
-  g_debug ("Another run of the same request holds %s: waiting for it to "
-      "end, then playing what it made", path);
+  APIGO_DEBUG ("Waiting for the run that holds %s, then playing what it "
+      "made", path);
   report_phase (job, APIGO_JOB_PHASE_WAITING, NULL);
 }
 

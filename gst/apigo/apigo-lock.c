@@ -4,9 +4,11 @@
  */
 
 #define G_LOG_DOMAIN "apigo-lock"
+#define APIGO_LOG_DOMAIN APIGO_LOG_LOCK
 
 #include "apigo-lock.h"
 #include "apigo-error.h"
+#include "apigo-log.h"
 #include "apigo-retry.h"
 
 #include <errno.h>
@@ -22,6 +24,7 @@
 struct _ApigoLock
 {
   gint fd;
+  gchar *path;
 };
 
 static gboolean
@@ -74,6 +77,10 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
   }
 
   if (!try_lock (fd, path, &err) && err == NULL) {
+    gint64 start = g_get_monotonic_time ();
+
+    APIGO_INFO ("Another run of the same request holds %s: waiting for our "
+        "turn", path);
     if (waiting != NULL)
       waiting (path, user_data);
     do {
@@ -82,8 +89,14 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
         break;
       }
     } while (!try_lock (fd, path, &err) && err == NULL);
+    if (err == NULL)
+      APIGO_INFO ("Our turn came after %" G_GINT64_FORMAT " ms: %s is ours",
+          (g_get_monotonic_time () - start) / 1000, path);
+  } else if (err == NULL) {
+    APIGO_DEBUG ("Took %s", path);
   }
   if (err != NULL) {
+    APIGO_DEBUG ("No lock %s: %s", path, err->message);
     g_close (fd, NULL);
     g_propagate_error (error, err);
     return NULL;
@@ -91,6 +104,7 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
 
   lock = g_new0 (ApigoLock, 1);
   lock->fd = fd;
+  lock->path = g_steal_pointer (&path);
   return lock;
 }
 
@@ -101,5 +115,7 @@ apigo_lock_release (ApigoLock * lock)
     return;
   /* Closing the only descriptor of the open file releases the lock. */
   g_close (lock->fd, NULL);
+  APIGO_DEBUG ("Released %s", lock->path);
+  g_free (lock->path);
   g_free (lock);
 }
