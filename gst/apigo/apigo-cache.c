@@ -6,7 +6,7 @@
 #define G_LOG_DOMAIN "apigo-cache"
 #define APIGO_LOG_DOMAIN APIGO_LOG_CACHE
 
-#include "apigo-cache.h"
+#include "apigo-cache-private.h"
 #include "apigo-error.h"
 #include "apigo-json.h"
 #include "apigo-log.h"
@@ -19,22 +19,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-/* A journal or metadata file is a few hundred bytes. */
-#define SMALL_FILE_MAX (64 * 1024)
 /* A partial download untouched this long belongs to no living process. */
 #define STALE_PART_S (6 * 3600)
 /* A partial download no journal entry can continue, untouched this long, is
  * left over (younger, a run may be about to journal it). */
 #define ORPHAN_PART_S 600
-
-struct _ApigoCache
-{
-  gchar *dir;
-  gchar *tasks_dir;
-  gchar *clips_dir;
-  guint64 max_clip_bytes;
-  GMutex evict_lock;
-};
 
 gchar *
 apigo_cache_default_dir (void)
@@ -56,15 +45,13 @@ usable_dir (const gchar * path, GError ** error)
   return TRUE;
 }
 
-static JsonObject *read_json (const gchar * path);
-
 /* Whether the journal can continue the partial download of @key. */
 static gboolean
 part_is_journaled (ApigoCache * cache, const gchar * key)
 {
   g_autofree gchar *name = g_strconcat (key, ".json", NULL);
   g_autofree gchar *path = g_build_filename (cache->tasks_dir, name, NULL);
-  g_autoptr (JsonObject) obj = read_json (path);
+  g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
 
   return obj != NULL && json_object_has_member (obj, "content");
 }
@@ -116,7 +103,7 @@ prune_journal (ApigoCache * cache)
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
     g_autofree gchar *path = g_build_filename (cache->tasks_dir, name, NULL);
-    g_autoptr (JsonObject) obj = read_json (path);
+    g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
     gint64 expires = 0, since = 0;
 
     if (obj == NULL)
@@ -171,17 +158,16 @@ apigo_cache_get_dir (ApigoCache * cache)
   return cache->dir;
 }
 
-static gchar *
-file_path (const gchar * dir, const gchar * key, const gchar * suffix)
+gchar *
+apigo_cache_file_path (const gchar * dir, const gchar * key, const gchar * suffix)
 {
   g_autofree gchar *name = g_strconcat (key, suffix, NULL);
 
   return g_build_filename (dir, name, NULL);
 }
 
-/* Writes @root to @path atomically (temporary file, fsync, rename). */
-static gboolean
-write_json_node (const gchar * path, JsonNode * root, GError ** error)
+gboolean
+apigo_cache_write_json_node (const gchar * path, JsonNode * root, GError ** error)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree gchar *text = NULL;
@@ -199,17 +185,16 @@ write_json_node (const gchar * path, JsonNode * root, GError ** error)
   return TRUE;
 }
 
-static gboolean
-write_json (const gchar * path, JsonBuilder * builder, GError ** error)
+gboolean
+apigo_cache_write_json (const gchar * path, JsonBuilder * builder, GError ** error)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
 
-  return write_json_node (path, root, error);
+  return apigo_cache_write_json_node (path, root, error);
 }
 
-/* The object in the small JSON file at @path, or NULL. */
-static JsonObject *
-read_json (const gchar * path)
+JsonObject *
+apigo_cache_read_json (const gchar * path)
 {
   g_autofree gchar *text = NULL;
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
@@ -251,7 +236,7 @@ apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
     gint64 since_unix, const gchar * idempotency_key, GError ** error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "creating_since");
@@ -262,7 +247,7 @@ apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
   }
   json_builder_end_object (b);
   APIGO_DEBUG ("Journal %s: a create is sent", path);
-  return write_json (path, b, error);
+  return apigo_cache_write_json (path, b, error);
 }
 
 gboolean
@@ -270,7 +255,7 @@ apigo_cache_note_task (ApigoCache * cache, const gchar * key,
     const ApigoTask * task, GError ** error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "video_id");
@@ -281,15 +266,15 @@ apigo_cache_note_task (ApigoCache * cache, const gchar * key,
   json_builder_add_int_value (b, task->expires_at);
   json_builder_end_object (b);
   APIGO_DEBUG ("Journal %s: task %s", path, task->id);
-  return write_json (path, b, error);
+  return apigo_cache_write_json (path, b, error);
 }
 
 gboolean
 apigo_cache_recall (ApigoCache * cache, const gchar * key,
     ApigoJournalEntry * entry)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
-  g_autoptr (JsonObject) obj = read_json (path);
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
 
   memset (entry, 0, sizeof (*entry));
   if (obj == NULL)
@@ -312,7 +297,7 @@ gboolean
 apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
     GError ** error)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
   g_autoptr (JsonObject) obj = NULL;
   ApigoJournalEntry entry;
   const gchar *why;
@@ -326,7 +311,7 @@ apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
     why = g_strerror (errno);
   } else if (fstat (fd, &st) == 0 && st.st_size > SMALL_FILE_MAX) {
     why = "it is larger than any entry";
-  } else if ((obj = read_json (path)) == NULL) {
+  } else if ((obj = apigo_cache_read_json (path)) == NULL) {
     why = "it is not a JSON object";
   } else if (!apigo_cache_recall (cache, key, &entry)) {
     why = "it names no task";
@@ -347,7 +332,7 @@ apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
 void
 apigo_cache_forget (ApigoCache * cache, const gchar * key)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
 
   if (g_unlink (path) == 0)
     APIGO_DEBUG ("Journal %s: forgotten", path);
@@ -368,8 +353,8 @@ gboolean
 apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
     ApigoDownload * dl, GError ** error)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
-  g_autofree gchar *part = file_path (cache->clips_dir, key, ".part");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *part = apigo_cache_file_path (cache->clips_dir, key, ".part");
   g_autoptr (JsonObject) obj = NULL;
   g_autofree gchar *etag = NULL;
   g_autofree gchar *last_modified = NULL;
@@ -379,7 +364,7 @@ apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
   if (cache->max_clip_bytes == 0 || apigo_download_get_stored (dl) > 0)
     return TRUE;
 
-  obj = read_json (path);
+  obj = apigo_cache_read_json (path);
   if (obj != NULL && json_object_has_member (obj, "content")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "content")))
     content = json_object_get_object_member (obj, "content");
@@ -405,8 +390,8 @@ apigo_cache_note_content (ApigoCache * cache, const gchar * key,
     guint64 total, const gchar * etag, const gchar * last_modified,
     GError ** error)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
-  g_autoptr (JsonObject) obj = read_json (path);
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
   JsonObject *content = json_object_new ();
@@ -422,198 +407,6 @@ apigo_cache_note_content (ApigoCache * cache, const gchar * key,
 
   root = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (root, obj);
-  return write_json_node (path, root, error);
+  return apigo_cache_write_json_node (path, root, error);
 }
 
-static gchar *
-file_sha256 (const gchar * path)
-{
-  g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, NULL);
-
-  if (file == NULL)
-    return NULL;
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-      (const guchar *) g_mapped_file_get_contents (file),
-      g_mapped_file_get_length (file));
-}
-
-static void
-remove_clip (ApigoCache * cache, const gchar * key)
-{
-  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
-  g_autofree gchar *meta = file_path (cache->clips_dir, key, ".json");
-
-  g_unlink (clip);
-  g_unlink (meta);
-}
-
-gboolean
-apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, gchar ** video_id)
-{
-  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
-  g_autofree gchar *meta_path = file_path (cache->clips_dir, key, ".json");
-  g_autoptr (JsonObject) meta = read_json (meta_path);
-  g_autofree gchar *want = NULL;
-  g_autofree gchar *have = NULL;
-  gint64 size = -1;
-  GStatBuf st;
-
-  if (meta == NULL && !g_file_test (clip, G_FILE_TEST_EXISTS)) {
-    APIGO_DEBUG ("No kept clip %s", clip);
-    return FALSE;
-  }
-
-  want = meta ? apigo_json_dup_string (meta, "sha256") : NULL;
-  if (meta != NULL)
-    apigo_json_get_int64 (meta, "size", &size);
-  if (want == NULL || g_stat (clip, &st) != 0 || st.st_size != size
-      || (have = file_sha256 (clip)) == NULL || strcmp (have, want) != 0) {
-    APIGO_WARNING ("The kept clip %s is damaged or incomplete: removed",
-        clip);
-    remove_clip (cache, key);
-    return FALSE;
-  }
-
-  if (!apigo_download_adopt (dl, clip, NULL))
-    return FALSE;
-  /* Used now: the last to be evicted. */
-  g_utime (clip, NULL);
-  *video_id = apigo_json_dup_string (meta, "video_id");
-  if (*video_id != NULL && !apigo_task_id_is_valid (*video_id))
-    g_clear_pointer (video_id, g_free);
-  APIGO_INFO ("Kept clip %s (%" G_GINT64_FORMAT " bytes, of %s), whole: "
-      "playing it", clip, size, *video_id ? *video_id : "an unknown task");
-  return TRUE;
-}
-
-typedef struct
-{
-  gchar *key;
-  gchar *name;                  /* a partial download's file, or NULL */
-  gint64 mtime;
-  gint64 size;
-} ClipInfo;
-
-static void
-clip_info_free (ClipInfo * info)
-{
-  g_free (info->key);
-  g_free (info->name);
-  g_free (info);
-}
-
-static gint
-older_first (gconstpointer a, gconstpointer b)
-{
-  const ClipInfo *x = *(ClipInfo * const *) a;
-  const ClipInfo *y = *(ClipInfo * const *) b;
-
-  return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
-}
-
-/* Removes the least recently used clips and partial downloads until the
- * rest fit the bound; @keep goes last, and only if it alone is over.  A
- * partial download written to in the last minute is in use: counted, left
- * alone. */
-static void
-evict (ApigoCache * cache, const gchar * keep)
-{
-  g_autoptr (GDir) dir = g_dir_open (cache->clips_dir, 0, NULL);
-  g_autoptr (GPtrArray) clips = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) clip_info_free);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  guint64 total = 0;
-  const gchar *name;
-  guint i;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-    g_autofree gchar *path = NULL;
-    ClipInfo *info;
-    GStatBuf st;
-
-    const gchar *part = strstr (name, ".part");
-
-    if (!g_str_has_suffix (name, ".mp4") && part == NULL)
-      continue;
-    path = g_build_filename (cache->clips_dir, name, NULL);
-    if (g_stat (path, &st) != 0)
-      continue;
-    info = g_new0 (ClipInfo, 1);
-    if (part != NULL) {
-      info->key = g_strndup (name, part - name);
-      info->name = g_strdup (name);
-    } else {
-      info->key = g_strndup (name, strlen (name) - 4);
-    }
-    info->mtime = g_str_equal (info->key, keep)
-        || (part != NULL && now - st.st_mtime < 60) ? G_MAXINT64 :
-        st.st_mtime;
-    info->size = st.st_size;
-    total += st.st_size;
-    g_ptr_array_add (clips, info);
-  }
-
-  g_ptr_array_sort (clips, older_first);
-  for (i = 0; i < clips->len && total > cache->max_clip_bytes; i++) {
-    ClipInfo *info = g_ptr_array_index (clips, i);
-
-    if (info->name != NULL) {
-      g_autofree gchar *path = g_build_filename (cache->clips_dir,
-          info->name, NULL);
-
-      if (info->mtime == G_MAXINT64)
-        continue;
-      g_unlink (path);
-    } else {
-      remove_clip (cache, info->key);
-    }
-    APIGO_INFO ("Evicted %s%s (%" G_GINT64_FORMAT " bytes, unused for %"
-        G_GINT64_FORMAT " s): the cache held %" G_GUINT64_FORMAT " bytes, "
-        "over its %" G_GUINT64_FORMAT, info->name ? info->name : info->key,
-        info->name ? "" : ".mp4", info->size, info->mtime == G_MAXINT64 ?
-        (gint64) 0 : now - info->mtime, total, cache->max_clip_bytes);
-    total -= info->size;
-  }
-}
-
-gboolean
-apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, const gchar * video_id, GError ** error)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
-  g_autofree gchar *meta = file_path (cache->clips_dir, key, ".json");
-  g_autofree gchar *sum = NULL;
-  guint64 size = 0;
-
-  if (cache->max_clip_bytes == 0) {
-    APIGO_DEBUG ("Keeping no clips (a size bound of 0)");
-    return TRUE;
-  }
-
-  sum = apigo_download_checksum (dl, error);
-  if (sum == NULL || !apigo_download_get_total (dl, &size))
-    return FALSE;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "size");
-  json_builder_add_int_value (b, size);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, sum);
-  json_builder_set_member_name (b, "video_id");
-  json_builder_add_string_value (b, video_id);
-  json_builder_end_object (b);
-
-  /* The clip first: a clip without its metadata is taken for damaged and
-   * removed, never played. */
-  if (!apigo_download_keep (dl, clip, error) || !write_json (meta, b, error))
-    return FALSE;
-  APIGO_INFO ("Kept %s as %s (%" G_GUINT64_FORMAT " bytes)", video_id, clip,
-      size);
-
-  g_mutex_lock (&cache->evict_lock);
-  evict (cache, key);
-  g_mutex_unlock (&cache->evict_lock);
-  return TRUE;
-}

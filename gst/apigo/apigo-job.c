@@ -629,6 +629,7 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
 {
   g_autoptr (ApigoClient) client = NULL;
   g_autoptr (ApigoTask) task = NULL;
+  g_autoptr (ApigoKeptClip) kept = NULL;
   g_autofree gchar *id = NULL;
   gboolean remembered;
   /* The timeout counts from the first request: the create is included. */
@@ -637,13 +638,13 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
 
   /* A clip kept from before: not a single request. */
   if (job->cache != NULL && s->reuse
-      && apigo_cache_open_clip (job->cache, job->key, job->download, &id)) {
+      && apigo_cache_open_clip (job->cache, job->key, job->download, &kept)) {
     guint64 size = apigo_download_get_stored (job->download);
 
     APIGO_INFO ("Playing the kept clip of %s: no request",
-        id ? id : "an earlier run");
-    if (id != NULL)
-      set_video_id (job, id);
+        kept->video_id ? kept->video_id : "an earlier run");
+    if (kept->video_id != NULL)
+      set_video_id (job, kept->video_id);
     report_download (size, size, job);
     return TRUE;
   }
@@ -716,8 +717,18 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
 
   if (job->cache != NULL) {
     GError *problem = NULL;
+    /* What was asked; what the task says where we left it to the service
+     * (a remix keeps its source's model and size). */
+    ApigoKeptClip about = {
+      .video_id = id,
+      .prompt = s->prompt ? s->prompt : task->prompt,
+      .model = task->model ? task->model : s->model,
+      .size = task->size ? task->size : s->size,
+      .seconds = task->seconds ? task->seconds : s->seconds,
+      .variant = s->variant,
+    };
 
-    if (!apigo_cache_keep_clip (job->cache, job->key, job->download, id,
+    if (!apigo_cache_keep_clip (job->cache, job->key, job->download, &about,
             &problem))
       report_warning (job, problem);
   }

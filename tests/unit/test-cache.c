@@ -10,6 +10,7 @@
 
 #include "apigo-cache.h"
 #include "apigo-error.h"
+#include <json-glib/json-glib.h>
 #include "apigo-job-settings.h"
 
 static gchar *dir;
@@ -63,9 +64,11 @@ clip_path (const gchar * key, const gchar * suffix)
   return g_build_filename (dir, "clips", name, NULL);
 }
 
-/* Downloads (pretends to) @len bytes of @fill into the cache as @key. */
+/* Downloads (pretends to) @len bytes into the cache as @key, @head first
+ * (if any), then @fill; @about says what it is. */
 static void
-keep (ApigoCache * cache, const gchar * key, gsize len, guint8 fill)
+keep_bytes (ApigoCache * cache, const gchar * key, const guint8 * head,
+    gsize head_len, gsize len, guint8 fill, const ApigoKeptClip * about)
 {
   g_autoptr (GError) error = NULL;
   g_autofree guint8 *data = g_malloc (len);
@@ -74,11 +77,20 @@ keep (ApigoCache * cache, const gchar * key, gsize len, guint8 fill)
   g_assert_no_error (error);
   fail_unless (apigo_cache_attach_part (cache, key, dl, &error));
   memset (data, fill, len);
+  memcpy (data, head, MIN (head_len, len));
   fail_unless (apigo_download_append (dl, data, len, NULL));
   apigo_download_finish (dl);
-  fail_unless (apigo_cache_keep_clip (cache, key, dl, "video_k", &error));
+  fail_unless (apigo_cache_keep_clip (cache, key, dl, about, &error));
   g_assert_no_error (error);
   apigo_download_unref (dl);
+}
+
+static void
+keep (ApigoCache * cache, const gchar * key, gsize len, guint8 fill)
+{
+  ApigoKeptClip about = {.video_id = "video_k" };
+
+  keep_bytes (cache, key, NULL, 0, len, fill, &about);
 }
 
 /* Opens @key's clip; returns its size, or -1 when there is none. */
@@ -87,14 +99,14 @@ open_size (ApigoCache * cache, const gchar * key)
 {
   g_autoptr (GError) error = NULL;
   ApigoDownload *dl = apigo_download_new (NULL, &error);
-  g_autofree gchar *id = NULL;
+  g_autoptr (ApigoKeptClip) clip = NULL;
   guint64 total = 0;
   gssize size = -1;
 
-  if (apigo_cache_open_clip (cache, key, dl, &id)) {
+  if (apigo_cache_open_clip (cache, key, dl, &clip)) {
     fail_unless (apigo_download_is_complete (dl));
     fail_unless (apigo_download_get_total (dl, &total));
-    fail_unless_equals_string (id, "video_k");
+    fail_unless_equals_string (clip->video_id, "video_k");
     size = total;
   }
   apigo_download_unref (dl);
@@ -305,10 +317,11 @@ GST_START_TEST (test_keeping_nothing)
   ApigoCache *cache = new_cache (0);
   g_autofree gchar *clip = clip_path ("k0", ".mp4");
   ApigoDownload *dl = apigo_cache_new_download (cache, "k0", NULL);
+  ApigoKeptClip about = {.video_id = "video_0" };
 
   apigo_download_append (dl, "abc", 3, NULL);
   apigo_download_finish (dl);
-  fail_unless (apigo_cache_keep_clip (cache, "k0", dl, "video_0", NULL));
+  fail_unless (apigo_cache_keep_clip (cache, "k0", dl, &about, NULL));
   apigo_download_unref (dl);
   fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
   apigo_cache_free (cache);
@@ -365,6 +378,202 @@ GST_START_TEST (test_partial_download_continued)
   fail_unless_equals_int (apigo_download_read (dl, 3, &byte, 1, NULL, NULL),
       1);
   fail_unless_equals_int (byte, '3');
+  apigo_download_unref (dl);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* The first bytes of a JPEG (JFIF) and of an MP4: what the kept file is
+ * named after. */
+static const guint8 jpeg_head[] = { 0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J',
+  'F', 'I', 'F', 0x00, 0x01
+};
+static const guint8 mp4_head[] = { 0x00, 0x00, 0x00, 0x20, 'f', 't', 'y',
+  'p', 'i', 's', 'o', 'm', 0x00, 0x00, 0x02, 0x00, 'i', 's', 'o', 'm'
+};
+
+/* The metadata says what the clip is, for gst-apigo to list, and the file
+ * has the extension of what it holds. */
+GST_START_TEST (test_clip_metadata)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoKeptClip video = {.video_id = "video_m1",.prompt = "a fox at dawn",
+    .model = "sora-2",.size = "320x180",.seconds = "4"
+  };
+  ApigoKeptClip thumbnail = video;
+  g_autoptr (GPtrArray) clips = NULL;
+  g_autofree gchar *mp4 = clip_path ("km", ".mp4");
+  g_autofree gchar *jpg = clip_path ("kt", ".jpg");
+  g_autofree gchar *jpg_as_mp4 = clip_path ("kt", ".mp4");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  ApigoKeptClip *c;
+  guint i;
+
+  thumbnail.variant = "thumbnail";
+  keep_bytes (cache, "km", mp4_head, sizeof (mp4_head), 3000, 0, &video);
+  keep_bytes (cache, "kt", jpeg_head, sizeof (jpeg_head), 1000, 0,
+      &thumbnail);
+  fail_unless (g_file_test (mp4, G_FILE_TEST_IS_REGULAR));
+  fail_unless (g_file_test (jpg, G_FILE_TEST_IS_REGULAR));
+  fail_if (g_file_test (jpg_as_mp4, G_FILE_TEST_EXISTS));
+
+  clips = apigo_cache_list_clips (cache);
+  fail_unless_equals_int (clips->len, 2);
+  for (i = 0; i < clips->len; i++) {
+    c = g_ptr_array_index (clips, i);
+    fail_unless_equals_string (c->video_id, "video_m1");
+    fail_unless_equals_string (c->prompt, "a fox at dawn");
+    fail_unless_equals_string (c->model, "sora-2");
+    fail_unless_equals_string (c->size, "320x180");
+    fail_unless_equals_string (c->seconds, "4");
+    fail_unless (c->kept_at >= now - 60 && c->kept_at <= now + 60);
+    fail_unless (c->last_used > 0);
+    fail_if (c->remote_deleted);
+    if (g_str_equal (c->key, "kt")) {
+      fail_unless_equals_string (c->variant, "thumbnail");
+      fail_unless_equals_string (c->path, jpg);
+      fail_unless_equals_uint64 (c->bytes, 1000);
+    } else {
+      fail_unless_equals_string (c->key, "km");
+      fail_unless (c->variant == NULL);
+      fail_unless_equals_string (c->path, mp4);
+      fail_unless_equals_uint64 (c->bytes, 3000);
+    }
+  }
+
+  /* Played back from its own name. */
+  c = NULL;
+  {
+    ApigoDownload *dl = apigo_download_new (NULL, NULL);
+    g_autoptr (ApigoKeptClip) opened = NULL;
+
+    fail_unless (apigo_cache_open_clip (cache, "kt", dl, &opened));
+    fail_unless_equals_string (opened->path, jpg);
+    fail_unless_equals_string (opened->variant, "thumbnail");
+    apigo_download_unref (dl);
+  }
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* Entries kept by older versions (KEY.mp4 whatever it holds, metadata with
+ * the size, checksum and video id only) still play; keeping the clip
+ * again names it right and leaves no old file. */
+GST_START_TEST (test_old_clip_names)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoKeptClip thumbnail = {.video_id = "video_k",.variant = "thumbnail" };
+  g_autofree gchar *old = clip_path ("ko", ".mp4");
+  g_autofree gchar *meta = clip_path ("ko", ".json");
+  g_autofree gchar *jpg = clip_path ("ko", ".jpg");
+  g_autofree gchar *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+      jpeg_head, sizeof (jpeg_head));
+  g_autofree gchar *text = g_strdup_printf ("{\"size\": %" G_GSIZE_FORMAT
+      ", \"sha256\": \"%s\", \"video_id\": \"video_k\"}",
+      sizeof (jpeg_head), sum);
+  g_autoptr (GPtrArray) clips = NULL;
+  ApigoKeptClip *c;
+
+  fail_unless (g_file_set_contents (old, (const gchar *) jpeg_head,
+          sizeof (jpeg_head), NULL));
+  fail_unless (g_file_set_contents (meta, text, -1, NULL));
+  fail_unless_equals_int (open_size (cache, "ko"), sizeof (jpeg_head));
+  clips = apigo_cache_list_clips (cache);
+  fail_unless_equals_int (clips->len, 1);
+  c = g_ptr_array_index (clips, 0);
+  fail_unless_equals_string (c->path, old);
+  fail_unless (c->prompt == NULL && c->kept_at == 0);
+
+  keep_bytes (cache, "ko", jpeg_head, sizeof (jpeg_head), 500, 0,
+      &thumbnail);
+  fail_unless (g_file_test (jpg, G_FILE_TEST_IS_REGULAR));
+  fail_if (g_file_test (old, G_FILE_TEST_EXISTS));
+  fail_unless_equals_int (open_size (cache, "ko"), 500);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* Sets @member of the JSON object in @path to @value. */
+static void
+set_json_int (const gchar * path, const gchar * member, gint64 value)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+
+  fail_unless (json_parser_load_from_file (parser, path, NULL));
+  json_object_set_int_member (json_node_get_object (json_parser_get_root
+          (parser)), member, value);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  fail_unless (json_generator_to_file (gen, path, NULL));
+}
+
+/* Pruned by age (when kept) and by size (least recently played first);
+ * one clip removed by its key. */
+GST_START_TEST (test_prune_and_remove)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *meta = clip_path ("p1", ".json");
+  g_autofree gchar *p2 = clip_path ("p2", ".mp4");
+  struct utimbuf long_ago = { 1000, 1000 };
+  guint64 freed = 0;
+
+  keep (cache, "p1", 1000, 1);
+  keep (cache, "p2", 2000, 2);
+  keep (cache, "p3", 3000, 3);
+  keep (cache, "p4", 4000, 4);
+
+  /* p1 was kept 10 days ago. */
+  set_json_int (meta, "kept_at", g_get_real_time () / G_USEC_PER_SEC -
+      10 * 24 * 3600);
+  fail_unless_equals_int (apigo_cache_prune (cache, G_MAXUINT64,
+          7 * 24 * 3600, &freed), 1);
+  fail_unless_equals_uint64 (freed, 1000);
+  fail_unless_equals_int (open_size (cache, "p1"), -1);
+  fail_unless_equals_int (open_size (cache, "p2"), 2000);
+
+  /* p2 was played long ago: the first to go to fit 8000 bytes. */
+  fail_unless (utime (p2, &long_ago) == 0);
+  fail_unless_equals_int (apigo_cache_prune (cache, 8000, 0, &freed), 1);
+  fail_unless_equals_uint64 (freed, 2000);
+  fail_unless_equals_int (open_size (cache, "p2"), -1);
+  fail_unless_equals_int (open_size (cache, "p3"), 3000);
+
+  fail_unless (apigo_cache_remove_clip (cache, "p3"));
+  fail_if (apigo_cache_remove_clip (cache, "p3"));
+  fail_unless_equals_int (open_size (cache, "p3"), -1);
+
+  /* Everything. */
+  fail_unless_equals_int (apigo_cache_prune (cache, 0, 0, NULL), 1);
+  fail_unless_equals_int (open_size (cache, "p4"), -1);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* A task deleted from the service: its clips say so, the journal lets it
+ * go. */
+GST_START_TEST (test_note_deleted)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoTask task = {.id = "video_k",.expires_at = G_MAXINT32 };
+  ApigoTask other = {.id = "video_other",.expires_at = G_MAXINT32 };
+  ApigoDownload *dl = apigo_download_new (NULL, NULL);
+  g_autoptr (ApigoKeptClip) clip = NULL;
+  ApigoJournalEntry entry;
+
+  keep (cache, "kd", 100, 1);
+  fail_unless (apigo_cache_note_task (cache, "kd", &task, NULL));
+  fail_unless (apigo_cache_note_task (cache, "ke", &other, NULL));
+  apigo_cache_note_deleted (cache, "video_k");
+
+  fail_unless (apigo_cache_open_clip (cache, "kd", dl, &clip));
+  fail_unless (clip->remote_deleted);
+  fail_if (apigo_cache_recall (cache, "kd", &entry));
+  fail_unless (apigo_cache_recall (cache, "ke", &entry));
+  apigo_journal_entry_clear (&entry);
   apigo_download_unref (dl);
   apigo_cache_free (cache);
 }
@@ -449,6 +658,10 @@ cache_suite (void)
   tcase_add_test (tc, test_keeping_nothing);
   tcase_add_test (tc, test_partial_download_removed);
   tcase_add_test (tc, test_partial_download_continued);
+  tcase_add_test (tc, test_clip_metadata);
+  tcase_add_test (tc, test_old_clip_names);
+  tcase_add_test (tc, test_prune_and_remove);
+  tcase_add_test (tc, test_note_deleted);
   tcase_add_test (tc, test_unusable_directory);
   tcase_add_test (tc, test_keys);
   return s;
