@@ -57,7 +57,10 @@ part_is_journaled (ApigoCache * cache, const gchar * key)
 }
 
 /* Partial downloads left by runs that were stopped or killed: kept while
- * the journal can continue them, else removed once surely abandoned. */
+ * the journal can continue them, else removed once surely abandoned.  An
+ * empty one (a run killed before the first byte) has nothing to continue;
+ * nor has a download store's file that a crash left named (apigo-XXXXXX,
+ * anonymous a moment later). */
 static void
 remove_stale_parts (ApigoCache * cache)
 {
@@ -69,20 +72,21 @@ remove_stale_parts (ApigoCache * cache)
     g_autofree gchar *path = NULL;
     g_autofree gchar *key = NULL;
     const gchar *dot = strstr (name, ".part");
+    gboolean store = g_str_has_prefix (name, "apigo-");
     GStatBuf st;
     gint64 age;
 
-    if (dot == NULL)
+    if (dot == NULL && !store)
       continue;
     path = g_build_filename (cache->clips_dir, name, NULL);
     if (g_stat (path, &st) != 0)
       continue;
     age = now - st.st_mtime;
-    key = g_strndup (name, dot - name);
+    key = dot ? g_strndup (name, dot - name) : NULL;
     /* KEY.part is the one a run continues; KEY.part-XXXXXX were made by
      * older versions. */
-    if (age > STALE_PART_S || (age > ORPHAN_PART_S
-            && (strcmp (dot, ".part") != 0
+    if (age > STALE_PART_S || (age > ORPHAN_PART_S && (store
+                || st.st_size == 0 || strcmp (dot, ".part") != 0
                 || !part_is_journaled (cache, key)))) {
       APIGO_INFO ("Removing the partial download %s (%" G_GINT64_FORMAT
           " bytes), untouched for %" G_GINT64_FORMAT " s: no run will "

@@ -304,6 +304,19 @@ apigo_download_clear_error (ApigoDownload * dl)
   g_mutex_unlock (&dl->lock);
 }
 
+void
+apigo_download_drop_empty_file (ApigoDownload * dl)
+{
+  g_mutex_lock (&dl->lock);
+  if (dl->path != NULL && dl->stored == 0 && !dl->read_only) {
+    APIGO_DEBUG ("Removing %s: nothing was stored in it", dl->path);
+    g_unlink (dl->path);
+    g_clear_pointer (&dl->path, g_free);
+    dl->leave_part = FALSE;
+  }
+  g_mutex_unlock (&dl->lock);
+}
+
 guint64
 apigo_download_get_stored (ApigoDownload * dl)
 {

@@ -823,8 +823,11 @@ job_thread (gpointer data)
       g_free (error->message);
       error->message = text;
     }
-    /* Readers waiting for bytes learn why they will not come. */
+    /* Readers waiting for bytes learn why they will not come.  An empty
+     * partial download is nothing to continue: it goes now, not when the
+     * element does. */
     apigo_download_fail (job->download, error);
+    apigo_download_drop_empty_file (job->download);
     report_phase (job, g_error_matches (error, G_IO_ERROR,
             G_IO_ERROR_CANCELLED) ? APIGO_JOB_PHASE_CANCELLED :
         APIGO_JOB_PHASE_FAILED, error);

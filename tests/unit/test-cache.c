@@ -580,6 +580,48 @@ GST_START_TEST (test_note_deleted)
 
 GST_END_TEST;
 
+/* A run killed after its partial download was made and before the first
+ * byte leaves an empty KEY.part (with the journal's word for the clip, if
+ * an earlier run began it); a crash at the wrong moment, a download
+ * store's named file.  Nothing in them can be continued: the next start
+ * removes them once surely abandoned, while a part with bytes the journal
+ * can continue stays. */
+GST_START_TEST (test_empty_parts_removed)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *empty = clip_path ("ke", ".part");
+  g_autofree gchar *full = clip_path ("kf", ".part");
+  g_autofree gchar *store = g_build_filename (dir, "clips", "apigo-Ab12Cd",
+      NULL);
+  g_autofree gchar *young = clip_path ("ky", ".part");
+  struct utimbuf eleven_minutes_ago;
+
+  eleven_minutes_ago.actime = eleven_minutes_ago.modtime =
+      g_get_real_time () / G_USEC_PER_SEC - 11 * 60;
+  fail_unless (apigo_cache_note_content (cache, "ke", 10, "\"v1\"", NULL,
+          NULL));
+  fail_unless (apigo_cache_note_content (cache, "kf", 10, "\"v1\"", NULL,
+          NULL));
+  fail_unless (g_file_set_contents (empty, "", 0, NULL));
+  fail_unless (g_file_set_contents (full, "0123", 4, NULL));
+  fail_unless (g_file_set_contents (store, "", 0, NULL));
+  fail_unless (g_file_set_contents (young, "", 0, NULL));
+  fail_unless (utime (empty, &eleven_minutes_ago) == 0);
+  fail_unless (utime (full, &eleven_minutes_ago) == 0);
+  fail_unless (utime (store, &eleven_minutes_ago) == 0);
+  apigo_cache_free (cache);
+
+  cache = new_cache (1 << 20);
+  fail_if (g_file_test (empty, G_FILE_TEST_EXISTS), "an empty part stays");
+  fail_if (g_file_test (store, G_FILE_TEST_EXISTS), "a store's file stays");
+  fail_unless (g_file_test (full, G_FILE_TEST_EXISTS));
+  /* Perhaps a run about to write to it. */
+  fail_unless (g_file_test (young, G_FILE_TEST_EXISTS));
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_unusable_directory)
 {
   g_autoptr (GError) error = NULL;
@@ -658,6 +700,7 @@ cache_suite (void)
   tcase_add_test (tc, test_keeping_nothing);
   tcase_add_test (tc, test_partial_download_removed);
   tcase_add_test (tc, test_partial_download_continued);
+  tcase_add_test (tc, test_empty_parts_removed);
   tcase_add_test (tc, test_clip_metadata);
   tcase_add_test (tc, test_old_clip_names);
   tcase_add_test (tc, test_prune_and_remove);
