@@ -45,15 +45,38 @@ usable_dir (const gchar * path, GError ** error)
   return TRUE;
 }
 
-/* Whether the journal can continue the partial download of @key. */
-static gboolean
-part_is_journaled (ApigoCache * cache, const gchar * key)
-{
-  g_autofree gchar *name = g_strconcat (key, ".json", NULL);
-  g_autofree gchar *path = g_build_filename (cache->tasks_dir, name, NULL);
-  g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
+static JsonObject *object_member (JsonObject * obj, const gchar * name);
 
-  return obj != NULL && json_object_has_member (obj, "content");
+/* The keys of the clips whose partial downloads the journal can continue:
+ * what its entries say of the content of each of their clips. */
+static GHashTable *
+journaled_parts (ApigoCache * cache)
+{
+  g_autoptr (GDir) dir = g_dir_open (cache->tasks_dir, 0, NULL);
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  const gchar *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = NULL;
+    g_autoptr (JsonObject) obj = NULL;
+    JsonObject *contents;
+
+    if (!g_str_has_suffix (name, ".json"))
+      continue;
+    path = g_build_filename (cache->tasks_dir, name, NULL);
+    obj = apigo_cache_read_json (path);
+    if (object_member (obj, "content") != NULL)
+      g_hash_table_add (keys, g_strndup (name, strlen (name) - 5));
+    if ((contents = object_member (obj, "contents")) != NULL) {
+      g_autoptr (GList) members = json_object_get_members (contents);
+      GList *l;
+
+      for (l = members; l != NULL; l = l->next)
+        g_hash_table_add (keys, g_strdup (l->data));
+    }
+  }
+  return keys;
 }
 
 /* Partial downloads left by runs that were stopped or killed: kept while
@@ -65,6 +88,7 @@ static void
 remove_stale_parts (ApigoCache * cache)
 {
   g_autoptr (GDir) dir = g_dir_open (cache->clips_dir, 0, NULL);
+  g_autoptr (GHashTable) journaled = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const gchar *name;
 
@@ -83,11 +107,14 @@ remove_stale_parts (ApigoCache * cache)
       continue;
     age = now - st.st_mtime;
     key = dot ? g_strndup (name, dot - name) : NULL;
+    /* Read once, and only when some part may be abandoned. */
+    if (journaled == NULL && age > ORPHAN_PART_S)
+      journaled = journaled_parts (cache);
     /* KEY.part is the one a run continues; KEY.part-XXXXXX were made by
      * older versions. */
     if (age > STALE_PART_S || (age > ORPHAN_PART_S && (store
                 || st.st_size == 0 || strcmp (dot, ".part") != 0
-                || !part_is_journaled (cache, key)))) {
+                || !g_hash_table_contains (journaled, key)))) {
       APIGO_INFO ("Removing the partial download %s (%" G_GINT64_FORMAT
           " bytes), untouched for %" G_GINT64_FORMAT " s: no run will "
           "continue it", path, (gint64) st.st_size, age);
@@ -163,7 +190,8 @@ apigo_cache_get_dir (ApigoCache * cache)
 }
 
 gchar *
-apigo_cache_file_path (const gchar * dir, const gchar * key, const gchar * suffix)
+apigo_cache_file_path (const gchar * dir, const gchar * key,
+    const gchar * suffix)
 {
   g_autofree gchar *name = g_strconcat (key, suffix, NULL);
 
@@ -171,7 +199,8 @@ apigo_cache_file_path (const gchar * dir, const gchar * key, const gchar * suffi
 }
 
 gboolean
-apigo_cache_write_json_node (const gchar * path, JsonNode * root, GError ** error)
+apigo_cache_write_json_node (const gchar * path, JsonNode * root,
+    GError ** error)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree gchar *text = NULL;
@@ -190,7 +219,8 @@ apigo_cache_write_json_node (const gchar * path, JsonNode * root, GError ** erro
 }
 
 gboolean
-apigo_cache_write_json (const gchar * path, JsonBuilder * builder, GError ** error)
+apigo_cache_write_json (const gchar * path, JsonBuilder * builder,
+    GError ** error)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
 
@@ -240,7 +270,8 @@ apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
     gint64 since_unix, const gchar * idempotency_key, GError ** error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "creating_since");
@@ -259,7 +290,8 @@ apigo_cache_note_task (ApigoCache * cache, const gchar * key,
     const ApigoTask * task, GError ** error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "video_id");
@@ -277,7 +309,8 @@ gboolean
 apigo_cache_recall (ApigoCache * cache, const gchar * key,
     ApigoJournalEntry * entry)
 {
-  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
   g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
 
   memset (entry, 0, sizeof (*entry));
@@ -301,7 +334,8 @@ gboolean
 apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
     GError ** error)
 {
-  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
   g_autoptr (JsonObject) obj = NULL;
   ApigoJournalEntry entry;
   const gchar *why;
@@ -336,7 +370,8 @@ apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
 void
 apigo_cache_forget (ApigoCache * cache, const gchar * key)
 {
-  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
 
   if (g_unlink (path) == 0)
     APIGO_DEBUG ("Journal %s: forgotten", path);
@@ -353,12 +388,40 @@ apigo_cache_new_download (ApigoCache * cache, const gchar * key,
   return apigo_download_new (cache->clips_dir, error);
 }
 
-gboolean
-apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, GError ** error)
+/* The member @name of @obj if it is an object, or NULL. */
+static JsonObject *
+object_member (JsonObject * obj, const gchar * name)
 {
-  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
-  g_autofree gchar *part = apigo_cache_file_path (cache->clips_dir, key, ".part");
+  if (obj == NULL || !json_object_has_member (obj, name)
+      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, name)))
+    return NULL;
+  return json_object_get_object_member (obj, name);
+}
+
+/* What the journal entry @entry of the task @task_key says of the clip
+ * @clip_key being downloaded: "contents" has one for each clip of the task
+ * (the video, its thumbnail...); "content", of older versions, is the
+ * video's. */
+static JsonObject *
+content_of (JsonObject * entry, const gchar * task_key,
+    const gchar * clip_key)
+{
+  JsonObject *content = object_member (object_member (entry, "contents"),
+      clip_key);
+
+  if (content == NULL && strcmp (task_key, clip_key) == 0)
+    content = object_member (entry, "content");
+  return content;
+}
+
+gboolean
+apigo_cache_attach_part (ApigoCache * cache, const gchar * task_key,
+    const gchar * key, ApigoDownload * dl, GError ** error)
+{
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, task_key,
+      ".json");
+  g_autofree gchar *part = apigo_cache_file_path (cache->clips_dir, key,
+      ".part");
   g_autoptr (JsonObject) obj = NULL;
   g_autofree gchar *etag = NULL;
   g_autofree gchar *last_modified = NULL;
@@ -369,9 +432,7 @@ apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
     return TRUE;
 
   obj = apigo_cache_read_json (path);
-  if (obj != NULL && json_object_has_member (obj, "content")
-      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "content")))
-    content = json_object_get_object_member (obj, "content");
+  content = content_of (obj, task_key, key);
   if (content != NULL) {
     apigo_json_get_int64 (content, "total", &total);
     etag = apigo_json_dup_string (content, "etag");
@@ -390,24 +451,35 @@ apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
 }
 
 gboolean
-apigo_cache_note_content (ApigoCache * cache, const gchar * key,
-    guint64 total, const gchar * etag, const gchar * last_modified,
-    GError ** error)
+apigo_cache_note_content (ApigoCache * cache, const gchar * task_key,
+    const gchar * key, guint64 total, const gchar * etag,
+    const gchar * last_modified, GError ** error)
 {
-  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, task_key,
+      ".json");
   g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
+  JsonObject *contents;
   JsonObject *content = json_object_new ();
 
   if (obj == NULL)
     obj = json_object_new ();
+  contents = object_member (obj, "contents");
+  if (contents == NULL) {
+    contents = json_object_new ();
+    json_object_set_object_member (obj, "contents", contents);
+  }
   json_object_set_int_member (content, "total", total);
   if (etag != NULL)
     json_object_set_string_member (content, "etag", etag);
   if (last_modified != NULL)
     json_object_set_string_member (content, "last_modified", last_modified);
-  json_object_set_object_member (obj, "content", content);
+  json_object_set_object_member (contents, key, content);
+  /* An older version's word for the video: replaced by this one. */
+  if (strcmp (task_key, key) == 0)
+    json_object_remove_member (obj, "content");
+  APIGO_TRACE ("Journal %s: the content of %s is %" G_GUINT64_FORMAT
+      " bytes%s%s", path, key, total, etag ? ", ETag " : "", etag ? etag : "");
 
   root = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (root, obj);

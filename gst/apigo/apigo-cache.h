@@ -13,15 +13,17 @@ G_BEGIN_DECLS
 
 /* What a generation leaves on disk, keyed by a hash of the request (see
  * apigo_job_settings_key()), in one directory:
- *   tasks/KEY.json  the journal: the task a request made (or is making), so
+ *   tasks/TASK.json the journal: the task a request made (or is making), so
  *                   that the next run resumes it instead of paying again;
+ *                   keyed without the variant (apigo_job_settings_task_key()):
+ *                   a thumbnail of a video is made from the video's task;
  *   clips/KEY.mp4   the finished clip (.jpg, .png or .webp for an image
  *                   variant), with clips/KEY.json: its size and SHA-256, to
  *                   tell a whole clip from a corrupt or partial one, and
  *                   what it is (prompt, model... see ApigoKeptClip);
- *   clips/KEY.part  a download under way, or cut, that the journal's
- *                   "content" (length, ETag, Last-Modified) lets a later
- *                   run continue.
+ *   clips/KEY.part  a download under way, or cut, that what its task's
+ *                   journal entry says of it (length, ETag, Last-Modified)
+ *                   lets a later run continue.
  * Clips beyond a size bound are evicted, least recently used first.  Every
  * file is written to a temporary name and renamed: a crash leaves either
  * the old state or the new, never half of one. */
@@ -36,7 +38,7 @@ ApigoCache *apigo_cache_new (const gchar * dir, guint64 max_clip_bytes,
 void apigo_cache_free (ApigoCache * cache);
 const gchar *apigo_cache_get_dir (ApigoCache * cache);
 
-/* The journal. */
+/* The journal, keyed by the task key (apigo_job_settings_task_key()). */
 typedef struct
 {
   gchar *video_id;              /* NULL while the create is under way */
@@ -68,16 +70,17 @@ void apigo_cache_forget (ApigoCache * cache, const gchar * key);
 ApigoDownload *apigo_cache_new_download (ApigoCache * cache,
     const gchar * key, GError ** error);
 /* Gives @dl (from apigo_cache_new_download(), nothing stored yet) its
- * file in the cache: the partial download an earlier run of @key left,
- * continued from where it stopped when the journal says what clip it is
- * the start of, or a new one. */
-gboolean apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, GError ** error);
-/* Journals what the service said identifies the clip being downloaded, so
- * that a later run can continue its partial download. */
-gboolean apigo_cache_note_content (ApigoCache * cache, const gchar * key,
-    guint64 total, const gchar * etag, const gchar * last_modified,
-    GError ** error);
+ * file in the cache: the partial download an earlier run of the clip @key
+ * left, continued from where it stopped when the journal entry of its task
+ * (@task_key) says what clip it is the start of, or a new one. */
+gboolean apigo_cache_attach_part (ApigoCache * cache, const gchar * task_key,
+    const gchar * key, ApigoDownload * dl, GError ** error);
+/* Journals, in the entry of the task @task_key, what the service said
+ * identifies the clip @key being downloaded, so that a later run can
+ * continue its partial download. */
+gboolean apigo_cache_note_content (ApigoCache * cache,
+    const gchar * task_key, const gchar * key, guint64 total,
+    const gchar * etag, const gchar * last_modified, GError ** error);
 /* What a kept clip is, as its metadata says.  Entries kept by older
  * versions know only the video id. */
 typedef struct

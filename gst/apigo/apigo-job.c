@@ -35,6 +35,7 @@ struct _ApigoJob
   ApigoDownload *download;
   ApigoCache *cache;            /* NULL: nothing is kept on disk */
   gchar *key;                   /* names the clip in the cache */
+  gchar *task_key;              /* names its task: journal, lock */
 
   GMutex lock;
   GCond ended;                  /* signalled when running turns FALSE */
@@ -108,8 +109,8 @@ journal_content (ApigoJob * job, guint64 total)
   job->noted_total = total;
   g_free (job->noted_etag);
   job->noted_etag = g_strdup (etag);
-  if (!apigo_cache_note_content (job->cache, job->key, total, etag,
-          last_modified, &problem)) {
+  if (!apigo_cache_note_content (job->cache, job->task_key, job->key, total,
+          etag, last_modified, &problem)) {
     APIGO_WARNING ("%s", problem->message);
     g_error_free (problem);
   }
@@ -149,6 +150,7 @@ apigo_job_new (const ApigoJobSettings * settings,
     job->callbacks = *callbacks;
   job->user_data = user_data;
   job->key = apigo_job_settings_key (settings);
+  job->task_key = apigo_job_settings_task_key (settings);
   g_mutex_init (&job->lock);
   g_cond_init (&job->ended);
 
@@ -197,6 +199,7 @@ apigo_job_unref (ApigoJob * job)
     apigo_download_unref (job->download);
   apigo_cache_free (job->cache);
   g_free (job->key);
+  g_free (job->task_key);
   g_clear_object (&job->cancellable);
   g_free (job->video_id);
   g_free (job->idempotency_key);
@@ -299,7 +302,7 @@ journal_task (ApigoJob * job, const ApigoTask * task)
   GError *problem = NULL;
 
   if (job->cache != NULL
-      && !apigo_cache_note_task (job->cache, job->key, task, &problem))
+      && !apigo_cache_note_task (job->cache, job->task_key, task, &problem))
     report_warning (job, problem);
 }
 
@@ -307,7 +310,7 @@ static void
 journal_forget (ApigoJob * job)
 {
   if (job->cache != NULL)
-    apigo_cache_forget (job->cache, job->key);
+    apigo_cache_forget (job->cache, job->task_key);
 }
 
 /* Says so when the journal has an entry for this request that cannot be
@@ -317,7 +320,7 @@ check_journal (ApigoJob * job)
 {
   g_autoptr (GError) problem = NULL;
 
-  if (!apigo_cache_check_entry (job->cache, job->key, &problem))
+  if (!apigo_cache_check_entry (job->cache, job->task_key, &problem))
     report_warning (job, g_error_new (problem->domain, problem->code,
             "%s. Ignoring it: a new video is created, instead of resuming "
             "a task it may name", problem->message));
@@ -340,7 +343,8 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   since = job->create_since;
   g_mutex_unlock (&job->lock);
 
-  if (job->cache != NULL && apigo_cache_recall (job->cache, job->key, &entry)) {
+  if (job->cache != NULL
+      && apigo_cache_recall (job->cache, job->task_key, &entry)) {
     if (entry.video_id != NULL
         && (entry.expires_at == 0 || now_unix () < entry.expires_at)) {
       gchar *id = g_steal_pointer (&entry.video_id);
@@ -459,7 +463,7 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   job->create_since = since;
   g_mutex_unlock (&job->lock);
   if (job->cache != NULL
-      && !apigo_cache_note_creating (job->cache, job->key, since,
+      && !apigo_cache_note_creating (job->cache, job->task_key, since,
           job->idempotency_key, &problem))
     report_warning (job, problem);
 
@@ -578,7 +582,8 @@ download_clip (ApigoJob * job, ApigoClient * client, const ApigoTask * task,
   report_phase (job, APIGO_JOB_PHASE_DOWNLOADING, NULL);
   /* Continue what an earlier run (perhaps killed) stored. */
   if (job->cache != NULL
-      && !apigo_cache_attach_part (job->cache, job->key, job->download, &err))
+      && !apigo_cache_attach_part (job->cache, job->task_key, job->key,
+          job->download, &err))
     report_warning (job, g_steal_pointer (&err));
   if (apigo_client_download (client, task->id, s->variant, job->download,
           report_download, job, job->cancellable, &err))
@@ -621,6 +626,57 @@ on_client_notice (GError * message, gpointer user_data)
   report_warning (user_data, message);
 }
 
+/* delete-remote: the service forgets task @id, and the cache learns it (the
+ * clips of that task are not deleted again, the journal lets it go).  A
+ * task already gone (404) is as good as deleted. */
+static void
+delete_task (ApigoJob * job, ApigoClient * client, const gchar * id,
+    gint64 deadline)
+{
+  GError *problem = NULL;
+
+  apigo_client_set_deadline (client, MIN (deadline,
+          g_get_monotonic_time () + DELETE_TIMEOUT));
+  if (apigo_client_delete (client, id, job->cancellable, &problem)) {
+    APIGO_INFO ("Deleted %s from the service (delete-remote)", id);
+  } else if (g_error_matches (problem, APIGO_ERROR, APIGO_ERROR_NOT_FOUND)) {
+    APIGO_INFO ("%s is gone from the service already: %s", id,
+        problem->message);
+    g_clear_error (&problem);
+  } else {
+    g_prefix_error (&problem, "The video stays on the service: ");
+    report_warning (job, problem);
+    return;
+  }
+  journal_forget (job);
+  if (job->cache != NULL)
+    apigo_cache_note_deleted (job->cache, id);
+}
+
+/* A kept clip played: with delete-remote, its task is deleted from the
+ * service once, if no run did it before. */
+static void
+delete_replayed_task (ApigoJob * job, const ApigoJobSettings * s,
+    const ApigoKeptClip * kept, gint64 deadline)
+{
+  g_autoptr (ApigoClient) client = NULL;
+  GError *problem = NULL;
+
+  if (!s->delete_remote || kept->video_id == NULL)
+    return;
+  if (kept->remote_deleted) {
+    APIGO_DEBUG ("%s was deleted from the service before", kept->video_id);
+    return;
+  }
+  client = new_client (s, &problem);
+  if (client == NULL) {
+    g_prefix_error (&problem, "The video stays on the service: ");
+    report_warning (job, problem);
+    return;
+  }
+  delete_task (job, client, kept->video_id, deadline);
+}
+
 /* @clip_missing: set when the task is completed but its content answers
  * 404 before it expires: the task is not gone for that. */
 static gboolean
@@ -636,16 +692,18 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
   gint64 deadline = s->timeout_s ?
       g_get_monotonic_time () + s->timeout_s * G_TIME_SPAN_SECOND : G_MAXINT64;
 
-  /* A clip kept from before: not a single request. */
+  /* A clip kept from before: not a single request (but delete-remote's,
+   * once the clip plays). */
   if (job->cache != NULL && s->reuse
       && apigo_cache_open_clip (job->cache, job->key, job->download, &kept)) {
     guint64 size = apigo_download_get_stored (job->download);
 
-    APIGO_INFO ("Playing the kept clip of %s: no request",
+    APIGO_INFO ("Playing the kept clip of %s",
         kept->video_id ? kept->video_id : "an earlier run");
     if (kept->video_id != NULL)
       set_video_id (job, kept->video_id);
     report_download (size, size, job);
+    delete_replayed_task (job, s, kept, deadline);
     return TRUE;
   }
 
@@ -734,19 +792,8 @@ run (ApigoJob * job, const ApigoJobSettings * s, gboolean * clip_missing,
   }
 
   /* The clip is safe here: the service may forget it. */
-  if (s->delete_remote) {
-    GError *problem = NULL;
-
-    apigo_client_set_deadline (client, MIN (deadline,
-            g_get_monotonic_time () + DELETE_TIMEOUT));
-    if (apigo_client_delete (client, id, job->cancellable, &problem)) {
-      APIGO_INFO ("Deleted %s from the service (delete-remote)", id);
-      journal_forget (job);
-    } else {
-      g_prefix_error (&problem, "The video stays on the service: ");
-      report_warning (job, problem);
-    }
-  }
+  if (s->delete_remote)
+    delete_task (job, client, id, deadline);
   return TRUE;
 }
 
@@ -763,8 +810,10 @@ on_lock_busy (const gchar * path, gpointer user_data)
 /* Runs of one request (same key) with one cache directory, in any
  * process, take turns: the lock is held from before the kept clip and the
  * journal are looked at until the clip is kept, so that a later run finds
- * the clip (or the task) instead of paying again.  FALSE only when
- * cancelled while waiting. */
+ * the clip (or the task) instead of paying again.  The variants of one
+ * request (video, thumbnail, sprite sheet) share a task, and so the lock:
+ * a thumbnail asked for while its video generates waits for it, then takes
+ * its image from the same task.  FALSE only when cancelled while waiting. */
 static gboolean
 lock_request (ApigoJob * job, ApigoLock ** lock, GError ** error)
 {
@@ -774,8 +823,8 @@ lock_request (ApigoJob * job, ApigoLock ** lock, GError ** error)
   if (job->cache == NULL)
     return TRUE;
 
-  *lock = apigo_lock_acquire (apigo_cache_get_dir (job->cache), job->key,
-      on_lock_busy, job, job->cancellable, &err);
+  *lock = apigo_lock_acquire (apigo_cache_get_dir (job->cache),
+      job->task_key, on_lock_busy, job, job->cancellable, &err);
   if (*lock != NULL)
     return TRUE;
   if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {

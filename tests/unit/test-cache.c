@@ -75,7 +75,7 @@ keep_bytes (ApigoCache * cache, const gchar * key, const guint8 * head,
   ApigoDownload *dl = apigo_cache_new_download (cache, key, &error);
 
   g_assert_no_error (error);
-  fail_unless (apigo_cache_attach_part (cache, key, dl, &error));
+  fail_unless (apigo_cache_attach_part (cache, key, key, dl, &error));
   memset (data, fill, len);
   memcpy (data, head, MIN (head_len, len));
   fail_unless (apigo_download_append (dl, data, len, NULL));
@@ -338,7 +338,7 @@ GST_START_TEST (test_partial_download_removed)
   g_autofree gchar *clips = g_build_filename (dir, "clips", NULL);
   g_autoptr (GDir) d = NULL;
 
-  fail_unless (apigo_cache_attach_part (cache, "kp", dl, NULL));
+  fail_unless (apigo_cache_attach_part (cache, "kp", "kp", dl, NULL));
   apigo_download_append (dl, "partial", 7, NULL);
   apigo_download_unref (dl);
   d = g_dir_open (clips, 0, NULL);
@@ -360,15 +360,15 @@ GST_START_TEST (test_partial_download_continued)
   guint64 total = 0;
   guint8 byte;
 
-  fail_unless (apigo_cache_note_content (cache, "kc", 10, "\"v1\"", NULL,
-          NULL));
-  fail_unless (apigo_cache_attach_part (cache, "kc", dl, NULL));
+  fail_unless (apigo_cache_note_content (cache, "kc", "kc", 10, "\"v1\"",
+          NULL, NULL));
+  fail_unless (apigo_cache_attach_part (cache, "kc", "kc", dl, NULL));
   fail_unless (apigo_download_append (dl, "0123", 4, NULL));
   apigo_download_unref (dl);
   fail_unless (g_file_test (part, G_FILE_TEST_EXISTS));
 
   dl = apigo_cache_new_download (cache, "kc", NULL);
-  fail_unless (apigo_cache_attach_part (cache, "kc", dl, NULL));
+  fail_unless (apigo_cache_attach_part (cache, "kc", "kc", dl, NULL));
   fail_unless_equals_uint64 (apigo_download_get_stored (dl), 4);
   fail_unless (apigo_download_get_total (dl, &total));
   fail_unless_equals_uint64 (total, 10);
@@ -598,10 +598,10 @@ GST_START_TEST (test_empty_parts_removed)
 
   eleven_minutes_ago.actime = eleven_minutes_ago.modtime =
       g_get_real_time () / G_USEC_PER_SEC - 11 * 60;
-  fail_unless (apigo_cache_note_content (cache, "ke", 10, "\"v1\"", NULL,
-          NULL));
-  fail_unless (apigo_cache_note_content (cache, "kf", 10, "\"v1\"", NULL,
-          NULL));
+  fail_unless (apigo_cache_note_content (cache, "ke", "ke", 10, "\"v1\"",
+          NULL, NULL));
+  fail_unless (apigo_cache_note_content (cache, "kf", "kf", 10, "\"v1\"",
+          NULL, NULL));
   fail_unless (g_file_set_contents (empty, "", 0, NULL));
   fail_unless (g_file_set_contents (full, "0123", 4, NULL));
   fail_unless (g_file_set_contents (store, "", 0, NULL));
@@ -617,6 +617,62 @@ GST_START_TEST (test_empty_parts_removed)
   fail_unless (g_file_test (full, G_FILE_TEST_EXISTS));
   /* Perhaps a run about to write to it. */
   fail_unless (g_file_test (young, G_FILE_TEST_EXISTS));
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* The clips of one task (the video, its thumbnail) each have what the
+ * journal says of their partial download in the task's one entry; an
+ * entry of an older version says it of the video only. */
+GST_START_TEST (test_contents_per_clip)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *entry = g_build_filename (dir, "tasks", "kt.json", NULL);
+  g_autofree gchar *thumb_part = clip_path ("kth", ".part");
+  struct utimbuf eleven_minutes_ago;
+  ApigoDownload *dl;
+  guint64 total = 0;
+
+  fail_unless (apigo_cache_note_content (cache, "kt", "kt", 10, "\"v\"",
+          NULL, NULL));
+  fail_unless (apigo_cache_note_content (cache, "kt", "kth", 20, "\"t\"",
+          NULL, NULL));
+  dl = apigo_cache_new_download (cache, "kth", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kt", "kth", dl, NULL));
+  fail_unless (apigo_download_append (dl, "0123", 4, NULL));
+  fail_unless (apigo_download_get_total (dl, &total));
+  fail_unless_equals_uint64 (total, 20);
+  apigo_download_unref (dl);
+  dl = apigo_cache_new_download (cache, "kt", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kt", "kt", dl, NULL));
+  fail_unless (apigo_download_get_total (dl, &total));
+  fail_unless_equals_uint64 (total, 10);
+  apigo_download_unref (dl);
+
+  /* The thumbnail's part, named after its own key, is the journal's: it
+   * stays. */
+  eleven_minutes_ago.actime = eleven_minutes_ago.modtime =
+      g_get_real_time () / G_USEC_PER_SEC - 11 * 60;
+  fail_unless (utime (thumb_part, &eleven_minutes_ago) == 0);
+  apigo_cache_free (cache);
+  cache = new_cache (1 << 20);
+  fail_unless (g_file_test (thumb_part, G_FILE_TEST_EXISTS));
+
+  /* An older version's entry. */
+  fail_unless (g_file_set_contents (entry, "{\"video_id\": \"video_o\", "
+          "\"content\": {\"total\": 30, \"etag\": \"\\\"o\\\"\"}}", -1,
+          NULL));
+  dl = apigo_cache_new_download (cache, "kt", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kt", "kt", dl, NULL));
+  fail_unless (apigo_download_get_total (dl, &total));
+  fail_unless_equals_uint64 (total, 30);
+  apigo_download_unref (dl);
+  dl = apigo_cache_new_download (cache, "kth", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kt", "kth", dl, NULL));
+  fail_if (apigo_download_get_total (dl, NULL), "the video's length taken "
+      "for the thumbnail's");
+  apigo_download_unref (dl);
   apigo_cache_free (cache);
 }
 
@@ -682,6 +738,35 @@ GST_START_TEST (test_keys)
 
 GST_END_TEST;
 
+/* A video's thumbnail is another clip of the same task. */
+GST_START_TEST (test_task_keys)
+{
+  ApigoJobSettings video = {
+    .base_url = "https://maas.apigo.ai/v1",.model = "sora-2",
+    .prompt = "a fox",.size = "720x1280",.seconds = "4",
+  };
+  ApigoJobSettings thumbnail = video;
+  ApigoJobSettings other = video;
+  g_autofree gchar *clip = apigo_job_settings_key (&video);
+  g_autofree gchar *task = apigo_job_settings_task_key (&video);
+  g_autofree gchar *thumb_clip = NULL, *thumb_task = NULL;
+  g_autofree gchar *other_task = NULL;
+
+  thumbnail.variant = "thumbnail";
+  other.prompt = "a wolf";
+  thumb_clip = apigo_job_settings_key (&thumbnail);
+  thumb_task = apigo_job_settings_task_key (&thumbnail);
+  other_task = apigo_job_settings_task_key (&other);
+
+  /* The video's keys are those older versions used. */
+  fail_unless_equals_string (task, clip);
+  fail_unless_equals_string (thumb_task, task);
+  fail_if (g_str_equal (thumb_clip, clip));
+  fail_if (g_str_equal (other_task, task));
+}
+
+GST_END_TEST;
+
 static Suite *
 cache_suite (void)
 {
@@ -701,12 +786,14 @@ cache_suite (void)
   tcase_add_test (tc, test_partial_download_removed);
   tcase_add_test (tc, test_partial_download_continued);
   tcase_add_test (tc, test_empty_parts_removed);
+  tcase_add_test (tc, test_contents_per_clip);
   tcase_add_test (tc, test_clip_metadata);
   tcase_add_test (tc, test_old_clip_names);
   tcase_add_test (tc, test_prune_and_remove);
   tcase_add_test (tc, test_note_deleted);
   tcase_add_test (tc, test_unusable_directory);
   tcase_add_test (tc, test_keys);
+  tcase_add_test (tc, test_task_keys);
   return s;
 }
 
