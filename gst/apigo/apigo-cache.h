@@ -36,6 +36,7 @@ gchar *apigo_cache_default_dir (void);
 ApigoCache *apigo_cache_new (const gchar * dir, guint64 max_clip_bytes,
     GError ** error);
 void apigo_cache_free (ApigoCache * cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoCache, apigo_cache_free)
 const gchar *apigo_cache_get_dir (ApigoCache * cache);
 
 /* The journal, keyed by the task key (apigo_job_settings_task_key()). */
