@@ -255,8 +255,8 @@ kept_at (ApigoCache * cache, const gchar * key, gint64 mtime)
 
 /* Removes clips kept before @cutoff (Unix time; 0: none) and partial
  * downloads untouched since, then the least recently used clips and
- * partial downloads until the rest fit in @max_bytes; @keep goes last, and
- * only if it alone is over.  A partial download written to in the last
+ * partial downloads until the rest fit in @max_bytes; @keep goes last (and
+ * never for its age), and only if it alone is over.  A partial download written to in the last
  * minute is in use: counted, left alone.  Returns how many it removed. */
 static guint
 evict (ApigoCache * cache, const gchar * keep, guint64 max_bytes,
@@ -268,7 +268,7 @@ evict (ApigoCache * cache, const gchar * keep, guint64 max_bytes,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint64 total = 0;
   const gchar *name;
-  guint i, removed = 0;
+  guint i, pass, removed = 0;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
     g_autofree gchar *path = NULL;
@@ -301,33 +301,37 @@ evict (ApigoCache * cache, const gchar * keep, guint64 max_bytes,
   }
 
   g_ptr_array_sort (clips, older_first);
-  for (i = 0; i < clips->len; i++) {
-    ClipInfo *info = g_ptr_array_index (clips, i);
-    gboolean old = cutoff > 0 && info->kept_at < cutoff;
+  /* The old ones first, then by size. */
+  for (pass = 0; pass < 2; pass++) {
+    for (i = 0; i < clips->len; i++) {
+      ClipInfo *info = g_ptr_array_index (clips, i);
+      gboolean old = cutoff > 0 && info->kept_at < cutoff;
 
-    if (total <= max_bytes && !old)
-      continue;
-    if (info->name != NULL) {
-      g_autofree gchar *path = g_build_filename (cache->clips_dir,
-          info->name, NULL);
-
-      if (info->mtime == G_MAXINT64)
+      if (info->size < 0 || (pass == 0 ? !old : total <= max_bytes))
         continue;
-      g_unlink (path);
-    } else if (old && g_strcmp0 (info->key, keep) == 0) {
-      continue;
-    } else {
-      remove_clip (cache, info->key);
+      if (info->name != NULL) {
+        g_autofree gchar *path = g_build_filename (cache->clips_dir,
+            info->name, NULL);
+
+        if (info->mtime == G_MAXINT64)
+          continue;
+        g_unlink (path);
+      } else if (pass == 0 && g_strcmp0 (info->key, keep) == 0) {
+        continue;
+      } else {
+        remove_clip (cache, info->key);
+      }
+      APIGO_INFO ("Evicted %s%s (%" G_GINT64_FORMAT " bytes, unused for %"
+          G_GINT64_FORMAT " s): %s", info->key, info->name ? " (partial)" :
+          "", info->size, info->mtime == G_MAXINT64 ? (gint64) 0 :
+          now - info->mtime, pass == 0 ? "kept before the cut-off" :
+          "the cache is over its bound");
+      total -= info->size;
+      removed++;
+      if (freed != NULL)
+        *freed += info->size;
+      info->size = -1;
     }
-    APIGO_INFO ("Evicted %s%s (%" G_GINT64_FORMAT " bytes, unused for %"
-        G_GINT64_FORMAT " s): %s", info->key, info->name ? " (partial)" : "",
-        info->size, info->mtime == G_MAXINT64 ? (gint64) 0 :
-        now - info->mtime, old ? "kept before the cut-off" :
-        "the cache is over its bound");
-    total -= info->size;
-    removed++;
-    if (freed != NULL)
-      *freed += info->size;
   }
   return removed;
 }
