@@ -316,7 +316,7 @@ GST_START_TEST (test_remove_prune_clear)
   fail_unless (strstr (small.out, "Removed 2 files") != NULL, "%s",
       small.out);
 
-  generate ("fifth", NULL);
+  g_free (generate ("fifth", NULL));
   fail_unless_equals_int (clip_count (), 1);
   no_bound = tool (NULL, "prune", NULL);
   fail_unless_equals_int (no_bound.status, 2);
