@@ -216,8 +216,14 @@ show_clip (ApigoCache * cache, const ApigoKeptClip * c)
   g_print ("model:         %s\n", model);
   g_print ("size:          %s\n", size);
   g_print ("seconds:       %s\n", seconds);
-  g_print ("kept:          %s (%s ago)\n", kept, kept_age);
-  g_print ("last played:   %s (%s ago)\n", used, used_age);
+  if (c->kept_at > 0)
+    g_print ("kept:          %s (%s ago)\n", kept, kept_age);
+  else
+    g_print ("kept:          - (by an older version)\n");
+  if (c->last_used > 0)
+    g_print ("last played:   %s (%s ago)\n", used, used_age);
+  else
+    g_print ("last played:   - (its file is missing)\n");
   g_print ("at the service: %s\n", c->remote_deleted ? "deleted" :
       "not deleted by gst-apigo (it expires there by itself)");
   g_print ("\n");
@@ -252,6 +258,15 @@ prune (const ToolOptions * options, guint64 max_bytes, gint64 older_than_s)
 
   if (cache != NULL)
     removed = apigo_cache_prune (cache, max_bytes, older_than_s, &freed);
+  /* Clearing: metadata whose clip is gone (removed by hand) goes too. */
+  if (cache != NULL && max_bytes == 0) {
+    g_autoptr (GPtrArray) left = apigo_cache_list_clips (cache);
+    guint i;
+
+    for (i = 0; i < left->len; i++)
+      removed += apigo_cache_remove_clip (cache,
+          ((ApigoKeptClip *) g_ptr_array_index (left, i))->key);
+  }
   freed_text = g_format_size (freed);
   g_print ("Removed %u file%s, %s\n", removed, removed == 1 ? "" : "s",
       freed_text);
