@@ -4,11 +4,13 @@
  */
 
 #define G_LOG_DOMAIN "apigo-cache"
+#define APIGO_LOG_DOMAIN APIGO_LOG_CACHE
 
-#include "apigo-cache.h"
+#include "apigo-cache-private.h"
 #include "apigo-error.h"
 #include "apigo-file.h"
 #include "apigo-json.h"
+#include "apigo-log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,22 +20,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-/* A journal or metadata file is a few hundred bytes. */
-#define SMALL_FILE_MAX (64 * 1024)
 /* A partial download untouched this long belongs to no living process. */
 #define STALE_PART_S (6 * 3600)
 /* A partial download no journal entry can continue, untouched this long, is
  * left over (younger, a run may be about to journal it). */
 #define ORPHAN_PART_S 600
-
-struct _ApigoCache
-{
-  gchar *dir;
-  gchar *tasks_dir;
-  gchar *clips_dir;
-  guint64 max_clip_bytes;
-  GMutex evict_lock;
-};
 
 gchar *
 apigo_cache_default_dir (void)
@@ -55,25 +46,50 @@ usable_dir (const gchar * path, GError ** error)
   return TRUE;
 }
 
-static JsonObject *read_json (const gchar * path);
+static JsonObject *object_member (JsonObject * obj, const gchar * name);
 
-/* Whether the journal can continue the partial download of @key. */
-static gboolean
-part_is_journaled (ApigoCache * cache, const gchar * key)
+/* The keys of the clips whose partial downloads the journal can continue:
+ * what its entries say of the content of each of their clips. */
+static GHashTable *
+journaled_parts (ApigoCache * cache)
 {
-  g_autofree gchar *name = g_strconcat (key, ".json", NULL);
-  g_autofree gchar *path = g_build_filename (cache->tasks_dir, name, NULL);
-  g_autoptr (JsonObject) obj = read_json (path);
+  g_autoptr (GDir) dir = g_dir_open (cache->tasks_dir, 0, NULL);
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  const gchar *name;
 
-  return obj != NULL && json_object_has_member (obj, "content");
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = NULL;
+    g_autoptr (JsonObject) obj = NULL;
+    JsonObject *contents;
+
+    if (!g_str_has_suffix (name, ".json"))
+      continue;
+    path = g_build_filename (cache->tasks_dir, name, NULL);
+    obj = apigo_cache_read_json (path);
+    if (object_member (obj, "content") != NULL)
+      g_hash_table_add (keys, g_strndup (name, strlen (name) - 5));
+    if ((contents = object_member (obj, "contents")) != NULL) {
+      g_autoptr (GList) members = json_object_get_members (contents);
+      GList *l;
+
+      for (l = members; l != NULL; l = l->next)
+        g_hash_table_add (keys, g_strdup (l->data));
+    }
+  }
+  return keys;
 }
 
 /* Partial downloads left by runs that were stopped or killed: kept while
- * the journal can continue them, else removed once surely abandoned. */
+ * the journal can continue them, else removed once surely abandoned.  An
+ * empty one (a run killed before the first byte) has nothing to continue;
+ * nor has a download store's file that a crash left named (apigo-XXXXXX,
+ * anonymous a moment later). */
 static void
 remove_stale_parts (ApigoCache * cache)
 {
   g_autoptr (GDir) dir = g_dir_open (cache->clips_dir, 0, NULL);
+  g_autoptr (GHashTable) journaled = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const gchar *name;
 
@@ -81,22 +97,30 @@ remove_stale_parts (ApigoCache * cache)
     g_autofree gchar *path = NULL;
     g_autofree gchar *key = NULL;
     const gchar *dot = strstr (name, ".part");
+    gboolean store = g_str_has_prefix (name, "apigo-");
     GStatBuf st;
     gint64 age;
 
-    if (dot == NULL)
+    if (dot == NULL && !store)
       continue;
     path = g_build_filename (cache->clips_dir, name, NULL);
     if (g_stat (path, &st) != 0)
       continue;
     age = now - st.st_mtime;
-    key = g_strndup (name, dot - name);
+    key = dot ? g_strndup (name, dot - name) : NULL;
+    /* Read once, and only when some part may be abandoned. */
+    if (journaled == NULL && age > ORPHAN_PART_S)
+      journaled = journaled_parts (cache);
     /* KEY.part is the one a run continues; KEY.part-XXXXXX were made by
      * older versions. */
-    if (age > STALE_PART_S || (age > ORPHAN_PART_S
-            && (strcmp (dot, ".part") != 0
-                || !part_is_journaled (cache, key))))
+    if (age > STALE_PART_S || (age > ORPHAN_PART_S && (store
+                || st.st_size == 0 || strcmp (dot, ".part") != 0
+                || !g_hash_table_contains (journaled, key)))) {
+      APIGO_INFO ("Removing the partial download %s (%" G_GINT64_FORMAT
+          " bytes), untouched for %" G_GINT64_FORMAT " s: no run will "
+          "continue it", path, (gint64) st.st_size, age);
       g_unlink (path);
+    }
   }
 }
 
@@ -111,7 +135,7 @@ prune_journal (ApigoCache * cache)
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
     g_autofree gchar *path = g_build_filename (cache->tasks_dir, name, NULL);
-    g_autoptr (JsonObject) obj = read_json (path);
+    g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
     gint64 expires = 0, since = 0;
 
     if (obj == NULL)
@@ -119,8 +143,11 @@ prune_journal (ApigoCache * cache)
     apigo_json_get_int64 (obj, "expires_at", &expires);
     apigo_json_get_int64 (obj, "creating_since", &since);
     if ((expires > 0 && expires < now)
-        || (since > 0 && since < now - 7 * 24 * 3600))
+        || (since > 0 && since < now - 7 * 24 * 3600)) {
+      APIGO_INFO ("Forgetting the journal entry %s: %s", path, expires > 0 ?
+          "its task has expired" : "its create never answered, a week ago");
       g_unlink (path);
+    }
   }
 }
 
@@ -163,17 +190,18 @@ apigo_cache_get_dir (ApigoCache * cache)
   return cache->dir;
 }
 
-static gchar *
-file_path (const gchar * dir, const gchar * key, const gchar * suffix)
+gchar *
+apigo_cache_file_path (const gchar * dir, const gchar * key,
+    const gchar * suffix)
 {
   g_autofree gchar *name = g_strconcat (key, suffix, NULL);
 
   return g_build_filename (dir, name, NULL);
 }
 
-/* Writes @root to @path atomically (temporary file, fsync, rename). */
-static gboolean
-write_json_node (const gchar * path, JsonNode * root, GError ** error)
+gboolean
+apigo_cache_write_json_node (const gchar * path, JsonNode * root,
+    GError ** error)
 {
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree gchar *text = NULL;
@@ -191,17 +219,17 @@ write_json_node (const gchar * path, JsonNode * root, GError ** error)
   return TRUE;
 }
 
-static gboolean
-write_json (const gchar * path, JsonBuilder * builder, GError ** error)
+gboolean
+apigo_cache_write_json (const gchar * path, JsonBuilder * builder,
+    GError ** error)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
 
-  return write_json_node (path, root, error);
+  return apigo_cache_write_json_node (path, root, error);
 }
 
-/* The object in the small JSON file at @path, or NULL. */
-static JsonObject *
-read_json (const gchar * path)
+JsonObject *
+apigo_cache_read_json (const gchar * path)
 {
   g_autofree gchar *text = NULL;
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
@@ -243,7 +271,8 @@ apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
     gint64 since_unix, const gchar * idempotency_key, GError ** error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "creating_since");
@@ -253,7 +282,8 @@ apigo_cache_note_creating (ApigoCache * cache, const gchar * key,
     json_builder_add_string_value (b, idempotency_key);
   }
   json_builder_end_object (b);
-  return write_json (path, b, error);
+  APIGO_DEBUG ("Journal %s: a create is sent", path);
+  return apigo_cache_write_json (path, b, error);
 }
 
 gboolean
@@ -261,7 +291,8 @@ apigo_cache_note_task (ApigoCache * cache, const gchar * key,
     const ApigoTask * task, GError ** error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "video_id");
@@ -271,15 +302,17 @@ apigo_cache_note_task (ApigoCache * cache, const gchar * key,
   json_builder_set_member_name (b, "expires_at");
   json_builder_add_int_value (b, task->expires_at);
   json_builder_end_object (b);
-  return write_json (path, b, error);
+  APIGO_DEBUG ("Journal %s: task %s", path, task->id);
+  return apigo_cache_write_json (path, b, error);
 }
 
 gboolean
 apigo_cache_recall (ApigoCache * cache, const gchar * key,
     ApigoJournalEntry * entry)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
-  g_autoptr (JsonObject) obj = read_json (path);
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
+  g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
 
   memset (entry, 0, sizeof (*entry));
   if (obj == NULL)
@@ -302,7 +335,8 @@ gboolean
 apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
     GError ** error)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
   g_autoptr (JsonObject) obj = NULL;
   ApigoJournalEntry entry;
   g_autoptr (GError) open_error = NULL;
@@ -317,7 +351,7 @@ apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
     why = open_error->message;
   } else if (fstat (fd, &st) == 0 && st.st_size > SMALL_FILE_MAX) {
     why = "it is larger than any entry";
-  } else if ((obj = read_json (path)) == NULL) {
+  } else if ((obj = apigo_cache_read_json (path)) == NULL) {
     why = "it is not a JSON object";
   } else if (!apigo_cache_recall (cache, key, &entry)) {
     why = "it names no task";
@@ -338,9 +372,11 @@ apigo_cache_check_entry (ApigoCache * cache, const gchar * key,
 void
 apigo_cache_forget (ApigoCache * cache, const gchar * key)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, key,
+      ".json");
 
-  g_unlink (path);
+  if (g_unlink (path) == 0)
+    APIGO_DEBUG ("Journal %s: forgotten", path);
 }
 
 ApigoDownload *
@@ -354,12 +390,40 @@ apigo_cache_new_download (ApigoCache * cache, const gchar * key,
   return apigo_download_new (cache->clips_dir, error);
 }
 
-gboolean
-apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, GError ** error)
+/* The member @name of @obj if it is an object, or NULL. */
+static JsonObject *
+object_member (JsonObject * obj, const gchar * name)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
-  g_autofree gchar *part = file_path (cache->clips_dir, key, ".part");
+  if (obj == NULL || !json_object_has_member (obj, name)
+      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, name)))
+    return NULL;
+  return json_object_get_object_member (obj, name);
+}
+
+/* What the journal entry @entry of the task @task_key says of the clip
+ * @clip_key being downloaded: "contents" has one for each clip of the task
+ * (the video, its thumbnail...); "content", of older versions, is the
+ * video's. */
+static JsonObject *
+content_of (JsonObject * entry, const gchar * task_key,
+    const gchar * clip_key)
+{
+  JsonObject *content = object_member (object_member (entry, "contents"),
+      clip_key);
+
+  if (content == NULL && strcmp (task_key, clip_key) == 0)
+    content = object_member (entry, "content");
+  return content;
+}
+
+gboolean
+apigo_cache_attach_part (ApigoCache * cache, const gchar * task_key,
+    const gchar * key, ApigoDownload * dl, GError ** error)
+{
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, task_key,
+      ".json");
+  g_autofree gchar *part = apigo_cache_file_path (cache->clips_dir, key,
+      ".part");
   g_autoptr (JsonObject) obj = NULL;
   g_autofree gchar *etag = NULL;
   g_autofree gchar *last_modified = NULL;
@@ -369,224 +433,58 @@ apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
   if (cache->max_clip_bytes == 0 || apigo_download_get_stored (dl) > 0)
     return TRUE;
 
-  obj = read_json (path);
-  if (obj != NULL && json_object_has_member (obj, "content")
-      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "content")))
-    content = json_object_get_object_member (obj, "content");
+  obj = apigo_cache_read_json (path);
+  content = content_of (obj, task_key, key);
   if (content != NULL) {
     apigo_json_get_int64 (content, "total", &total);
     etag = apigo_json_dup_string (content, "etag");
     last_modified = apigo_json_dup_string (content, "last_modified");
   }
-  return apigo_download_continue_file (dl, part, total > 0 ? total : 0, etag,
-      last_modified, error);
+  if (!apigo_download_continue_file (dl, part, total > 0 ? total : 0, etag,
+          last_modified, error))
+    return FALSE;
+  if (apigo_download_get_stored (dl) > 0)
+    APIGO_INFO ("Continuing the partial download %s from byte %"
+        G_GUINT64_FORMAT " of %" G_GINT64_FORMAT, part,
+        apigo_download_get_stored (dl), total);
+  else
+    APIGO_DEBUG ("Downloading into %s", part);
+  return TRUE;
 }
 
 gboolean
-apigo_cache_note_content (ApigoCache * cache, const gchar * key,
-    guint64 total, const gchar * etag, const gchar * last_modified,
-    GError ** error)
+apigo_cache_note_content (ApigoCache * cache, const gchar * task_key,
+    const gchar * key, guint64 total, const gchar * etag,
+    const gchar * last_modified, GError ** error)
 {
-  g_autofree gchar *path = file_path (cache->tasks_dir, key, ".json");
-  g_autoptr (JsonObject) obj = read_json (path);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree gchar *path = apigo_cache_file_path (cache->tasks_dir, task_key,
+      ".json");
+  g_autoptr (JsonObject) obj = apigo_cache_read_json (path);
   g_autoptr (JsonNode) root = NULL;
+  JsonObject *contents;
   JsonObject *content = json_object_new ();
 
   if (obj == NULL)
     obj = json_object_new ();
+  contents = object_member (obj, "contents");
+  if (contents == NULL) {
+    contents = json_object_new ();
+    json_object_set_object_member (obj, "contents", contents);
+  }
   json_object_set_int_member (content, "total", total);
   if (etag != NULL)
     json_object_set_string_member (content, "etag", etag);
   if (last_modified != NULL)
     json_object_set_string_member (content, "last_modified", last_modified);
-  json_object_set_object_member (obj, "content", content);
+  json_object_set_object_member (contents, key, content);
+  /* An older version's word for the video: replaced by this one. */
+  if (strcmp (task_key, key) == 0)
+    json_object_remove_member (obj, "content");
+  APIGO_TRACE ("Journal %s: the content of %s is %" G_GUINT64_FORMAT
+      " bytes%s%s", path, key, total, etag ? ", ETag " : "", etag ? etag : "");
 
   root = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (root, obj);
-  return write_json_node (path, root, error);
+  return apigo_cache_write_json_node (path, root, error);
 }
 
-static gchar *
-file_sha256 (const gchar * path)
-{
-  gint fd = apigo_file_open_regular (path, O_RDONLY, 0, NULL);
-  g_autoptr (GMappedFile) file = NULL;
-
-  if (fd < 0)
-    return NULL;
-  file = g_mapped_file_new_from_fd (fd, FALSE, NULL);
-  close (fd);
-  if (file == NULL)
-    return NULL;
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-      (const guchar *) g_mapped_file_get_contents (file),
-      g_mapped_file_get_length (file));
-}
-
-static void
-remove_clip (ApigoCache * cache, const gchar * key)
-{
-  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
-  g_autofree gchar *meta = file_path (cache->clips_dir, key, ".json");
-
-  g_unlink (clip);
-  g_unlink (meta);
-}
-
-gboolean
-apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, gchar ** video_id)
-{
-  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
-  g_autofree gchar *meta_path = file_path (cache->clips_dir, key, ".json");
-  g_autoptr (JsonObject) meta = read_json (meta_path);
-  g_autofree gchar *want = NULL;
-  g_autofree gchar *have = NULL;
-  gint64 size = -1;
-  GStatBuf st;
-
-  if (meta == NULL && !g_file_test (clip, G_FILE_TEST_EXISTS))
-    return FALSE;
-
-  want = meta ? apigo_json_dup_string (meta, "sha256") : NULL;
-  if (meta != NULL)
-    apigo_json_get_int64 (meta, "size", &size);
-  if (want == NULL || g_stat (clip, &st) != 0 || st.st_size != size
-      || (have = file_sha256 (clip)) == NULL || strcmp (have, want) != 0) {
-    g_message ("The kept clip %s is damaged or incomplete: removed", clip);
-    remove_clip (cache, key);
-    return FALSE;
-  }
-
-  if (!apigo_download_adopt (dl, clip, NULL))
-    return FALSE;
-  /* Used now: the last to be evicted. */
-  g_utime (clip, NULL);
-  *video_id = apigo_json_dup_string (meta, "video_id");
-  if (*video_id != NULL && !apigo_task_id_is_valid (*video_id))
-    g_clear_pointer (video_id, g_free);
-  return TRUE;
-}
-
-typedef struct
-{
-  gchar *key;
-  gchar *name;                  /* a partial download's file, or NULL */
-  gint64 mtime;
-  gint64 size;
-} ClipInfo;
-
-static void
-clip_info_free (ClipInfo * info)
-{
-  g_free (info->key);
-  g_free (info->name);
-  g_free (info);
-}
-
-static gint
-older_first (gconstpointer a, gconstpointer b)
-{
-  const ClipInfo *x = *(ClipInfo * const *) a;
-  const ClipInfo *y = *(ClipInfo * const *) b;
-
-  return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
-}
-
-/* Removes the least recently used clips and partial downloads until the
- * rest fit the bound; @keep goes last, and only if it alone is over.  A
- * partial download written to in the last minute is in use: counted, left
- * alone. */
-static void
-evict (ApigoCache * cache, const gchar * keep)
-{
-  g_autoptr (GDir) dir = g_dir_open (cache->clips_dir, 0, NULL);
-  g_autoptr (GPtrArray) clips = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) clip_info_free);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  guint64 total = 0;
-  const gchar *name;
-  guint i;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-    g_autofree gchar *path = NULL;
-    ClipInfo *info;
-    GStatBuf st;
-
-    const gchar *part = strstr (name, ".part");
-
-    if (!g_str_has_suffix (name, ".mp4") && part == NULL)
-      continue;
-    path = g_build_filename (cache->clips_dir, name, NULL);
-    if (g_stat (path, &st) != 0)
-      continue;
-    info = g_new0 (ClipInfo, 1);
-    if (part != NULL) {
-      info->key = g_strndup (name, part - name);
-      info->name = g_strdup (name);
-    } else {
-      info->key = g_strndup (name, strlen (name) - 4);
-    }
-    info->mtime = g_str_equal (info->key, keep)
-        || (part != NULL && now - st.st_mtime < 60) ? G_MAXINT64 :
-        st.st_mtime;
-    info->size = st.st_size;
-    total += st.st_size;
-    g_ptr_array_add (clips, info);
-  }
-
-  g_ptr_array_sort (clips, older_first);
-  for (i = 0; i < clips->len && total > cache->max_clip_bytes; i++) {
-    ClipInfo *info = g_ptr_array_index (clips, i);
-
-    if (info->name != NULL) {
-      g_autofree gchar *path = g_build_filename (cache->clips_dir,
-          info->name, NULL);
-
-      if (info->mtime == G_MAXINT64)
-        continue;
-      g_unlink (path);
-    } else {
-      remove_clip (cache, info->key);
-    }
-    total -= info->size;
-  }
-}
-
-gboolean
-apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, const gchar * video_id, GError ** error)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree gchar *clip = file_path (cache->clips_dir, key, ".mp4");
-  g_autofree gchar *meta = file_path (cache->clips_dir, key, ".json");
-  g_autofree gchar *sum = NULL;
-  guint64 size = 0;
-
-  if (cache->max_clip_bytes == 0)
-    return TRUE;
-
-  sum = apigo_download_checksum (dl, error);
-  if (sum == NULL || !apigo_download_get_total (dl, &size))
-    return FALSE;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "size");
-  json_builder_add_int_value (b, size);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, sum);
-  json_builder_set_member_name (b, "video_id");
-  json_builder_add_string_value (b, video_id);
-  json_builder_end_object (b);
-
-  /* The clip first: a clip without its metadata is taken for damaged and
-   * removed, never played. */
-  if (!apigo_download_keep (dl, clip, error) || !write_json (meta, b, error))
-    return FALSE;
-
-  g_mutex_lock (&cache->evict_lock);
-  evict (cache, key);
-  g_mutex_unlock (&cache->evict_lock);
-  return TRUE;
-}

@@ -13,13 +13,17 @@ G_BEGIN_DECLS
 
 /* What a generation leaves on disk, keyed by a hash of the request (see
  * apigo_job_settings_key()), in one directory:
- *   tasks/KEY.json  the journal: the task a request made (or is making), so
+ *   tasks/TASK.json the journal: the task a request made (or is making), so
  *                   that the next run resumes it instead of paying again;
- *   clips/KEY.mp4   the finished clip, with clips/KEY.json (size, SHA-256)
- *                   to tell a whole clip from a corrupt or partial one;
- *   clips/KEY.part  a download under way, or cut, that the journal's
- *                   "content" (length, ETag, Last-Modified) lets a later
- *                   run continue.
+ *                   keyed without the variant (apigo_job_settings_task_key()):
+ *                   a thumbnail of a video is made from the video's task;
+ *   clips/KEY.mp4   the finished clip (.jpg, .png or .webp for an image
+ *                   variant), with clips/KEY.json: its size and SHA-256, to
+ *                   tell a whole clip from a corrupt or partial one, and
+ *                   what it is (prompt, model... see ApigoKeptClip);
+ *   clips/KEY.part  a download under way, or cut, that what its task's
+ *                   journal entry says of it (length, ETag, Last-Modified)
+ *                   lets a later run continue.
  * Clips beyond a size bound are evicted, least recently used first.  Every
  * file is written to a temporary name and renamed: a crash leaves either
  * the old state or the new, never half of one. */
@@ -32,9 +36,10 @@ gchar *apigo_cache_default_dir (void);
 ApigoCache *apigo_cache_new (const gchar * dir, guint64 max_clip_bytes,
     GError ** error);
 void apigo_cache_free (ApigoCache * cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoCache, apigo_cache_free)
 const gchar *apigo_cache_get_dir (ApigoCache * cache);
 
-/* The journal. */
+/* The journal, keyed by the task key (apigo_job_settings_task_key()). */
 typedef struct
 {
   gchar *video_id;              /* NULL while the create is under way */
@@ -66,25 +71,67 @@ void apigo_cache_forget (ApigoCache * cache, const gchar * key);
 ApigoDownload *apigo_cache_new_download (ApigoCache * cache,
     const gchar * key, GError ** error);
 /* Gives @dl (from apigo_cache_new_download(), nothing stored yet) its
- * file in the cache: the partial download an earlier run of @key left,
- * continued from where it stopped when the journal says what clip it is
- * the start of, or a new one. */
-gboolean apigo_cache_attach_part (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, GError ** error);
-/* Journals what the service said identifies the clip being downloaded, so
- * that a later run can continue its partial download. */
-gboolean apigo_cache_note_content (ApigoCache * cache, const gchar * key,
-    guint64 total, const gchar * etag, const gchar * last_modified,
-    GError ** error);
+ * file in the cache: the partial download an earlier run of the clip @key
+ * left, continued from where it stopped when the journal entry of its task
+ * (@task_key) says what clip it is the start of, or a new one. */
+gboolean apigo_cache_attach_part (ApigoCache * cache, const gchar * task_key,
+    const gchar * key, ApigoDownload * dl, GError ** error);
+/* Journals, in the entry of the task @task_key, what the service said
+ * identifies the clip @key being downloaded, so that a later run can
+ * continue its partial download. */
+gboolean apigo_cache_note_content (ApigoCache * cache,
+    const gchar * task_key, const gchar * key, guint64 total,
+    const gchar * etag, const gchar * last_modified, GError ** error);
+/* What a kept clip is, as its metadata says.  Entries kept by older
+ * versions know only the video id. */
+typedef struct
+{
+  gchar *key;
+  gchar *path;                  /* the clip's file */
+  gchar *video_id;              /* the task it came from, or NULL */
+  gchar *prompt;                /* as asked (NULL: not known) */
+  gchar *model;
+  gchar *size;
+  gchar *seconds;
+  gchar *variant;               /* NULL: the video */
+  gint64 kept_at;               /* Unix time; 0: not known */
+  gint64 last_used;             /* last played (the file's mtime) */
+  guint64 bytes;
+  gboolean remote_deleted;      /* its task was deleted from the service */
+} ApigoKeptClip;
+
+void apigo_kept_clip_free (ApigoKeptClip * clip);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoKeptClip, apigo_kept_clip_free)
+
 /* Serves the kept clip of @key from @dl if there is a whole one (checked
- * against its size and SHA-256; a bad one is removed), and tells the task
- * it came from.  FALSE: no clip. */
+ * against its size and SHA-256; a bad one is removed), and tells what it
+ * is in @clip (optional).  FALSE: no clip. */
 gboolean apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, gchar ** video_id);
-/* Keeps the complete @dl as the clip of @key, then evicts older clips over
+    ApigoDownload * dl, ApigoKeptClip ** clip);
+/* Keeps the complete @dl as the clip of @key, its file named by what its
+ * bytes are (.mp4, .jpg...), with what @about says of it (the video id,
+ * prompt, model, size, seconds and variant), then evicts older clips over
  * the bound. */
 gboolean apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
-    ApigoDownload * dl, const gchar * video_id, GError ** error);
+    ApigoDownload * dl, const ApigoKeptClip * about, GError ** error);
+
+/* For the command-line tool: every kept clip with metadata, least recently
+ * used first (a damaged one shows as it is, and is found so only when
+ * played). */
+GPtrArray *apigo_cache_list_clips (ApigoCache * cache);
+/* Removes the clip of @key (and its partial download, unless one is being
+ * written).  FALSE when there was none. */
+gboolean apigo_cache_remove_clip (ApigoCache * cache, const gchar * key);
+/* Removes clips kept more than @older_than_s seconds ago (0: none so),
+ * then the least recently used ones until the rest fit in @max_bytes
+ * (G_MAXUINT64: no bound), partial downloads not being written included.
+ * Returns how many files it removed; @freed (optional) gets their bytes. */
+guint apigo_cache_prune (ApigoCache * cache, guint64 max_bytes,
+    gint64 older_than_s, guint64 * freed);
+/* Notes that the task @video_id is no more on the service: kept clips say
+ * so (a replay with delete-remote sends nothing), journal entries naming it
+ * are dropped. */
+void apigo_cache_note_deleted (ApigoCache * cache, const gchar * video_id);
 
 G_END_DECLS
 

@@ -8,8 +8,10 @@
  */
 
 #define G_LOG_DOMAIN "apigo-client"
+#define APIGO_LOG_DOMAIN APIGO_LOG_CLIENT
 
 #include "apigo-client-private.h"
+#include "apigo-log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -81,8 +83,11 @@ open_content (ApigoClient * client, GUri * first, guint64 have,
         SOUP_METHOD_GET, url);
     SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
     g_autoptr (GInputStream) stream = NULL;
+    g_autofree gchar *what = apigo_client_describe_request (client, msg);
+    gint64 start = g_get_monotonic_time ();
     GError *err = NULL;
     GUri *next;
+    guint status;
 
     soup_message_headers_replace (headers, "Accept", "*/*");
     /* The bytes as stored, never a compressed form of them. */
@@ -94,14 +99,27 @@ open_content (ApigoClient * client, GUri * first, guint64 have,
         soup_message_headers_replace (headers, "If-Range", if_range);
     }
 
+    APIGO_TRACE ("%s", what);
     stream = soup_session_send (client->session, msg,
         apigo_deadline_get_cancellable (deadline), &err);
     if (stream == NULL) {
+      APIGO_DEBUG ("%s: no answer after %" G_GINT64_FORMAT " ms: %s", what,
+          (g_get_monotonic_time () - start) / 1000, err->message);
       apigo_client_set_request_error (client, deadline, error, err, doing,
           id);
       return NULL;
     }
-    if (!is_redirect (soup_message_get_status (msg))) {
+    status = soup_message_get_status (msg);
+    if (have > 0)
+      APIGO_DEBUG ("%s, bytes from %" G_GUINT64_FORMAT "%s: %u %s in %"
+          G_GINT64_FORMAT " ms", what, have, if_range ? " if unchanged" : "",
+          status, soup_status_get_phrase (status),
+          (g_get_monotonic_time () - start) / 1000);
+    else
+      APIGO_DEBUG ("%s: %u %s in %" G_GINT64_FORMAT " ms", what, status,
+          soup_status_get_phrase (status),
+          (g_get_monotonic_time () - start) / 1000);
+    if (!is_redirect (status)) {
       *msg_out = g_steal_pointer (&msg);
       return g_steal_pointer (&stream);
     }
@@ -115,6 +133,14 @@ open_content (ApigoClient * client, GUri * first, guint64 have,
     next = redirect_target (msg, url, id, error);
     if (next == NULL)
       return NULL;
+    if (apigo_log_enabled (APIGO_LOG_CLIENT, APIGO_LOG_LEVEL_INFO)) {
+      /* Without its query: a signed URL's is a secret. */
+      g_autofree gchar *to = g_uri_join (G_URI_FLAGS_ENCODED,
+          g_uri_get_scheme (next), NULL, g_uri_get_host (next),
+          g_uri_get_port (next), g_uri_get_path (next), NULL, NULL);
+
+      APIGO_INFO ("%s: redirected to %s", what, to);
+    }
     g_input_stream_close (stream, NULL, NULL);
     g_uri_unref (url);
     url = next;
@@ -365,6 +391,10 @@ fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
   /* Every byte arrived before (only the end of the body did not). */
   if (have > 0 && total == have)
     return FETCH_DONE;
+  if (have > 0)
+    APIGO_INFO ("Resuming the download of %s at byte %" G_GUINT64_FORMAT
+        " of %" G_GUINT64_FORMAT "%s", f->id, have, total,
+        etag || last_modified ? ", if the clip is unchanged" : "");
 
   f->deadline = apigo_client_new_request_deadline (f->client, f->cancellable,
       f->client->request_timeout_s * G_TIME_SPAN_SECOND);
@@ -441,6 +471,8 @@ fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
      * clip ends. */
     if (total == 0 && range == NULL)
       return FETCH_UNPROVEN;
+    APIGO_INFO ("The service says the %" G_GUINT64_FORMAT " bytes held are "
+        "the whole content of %s", have, f->id);
     return FETCH_DONE;
   }
 
@@ -469,6 +501,10 @@ fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
       have = 0;
       total = 0;
     }
+    if (have > 0)
+      APIGO_INFO ("The service sent the content of %s from its first byte "
+          "again: checking the %" G_GUINT64_FORMAT " bytes held against it",
+          f->id, have);
     if (have == 0)
       apigo_download_set_validators (f->dl, soup_message_headers_get_one
           (headers, "ETag"), soup_message_headers_get_one (headers,
@@ -534,6 +570,8 @@ apigo_client_download (ApigoClient * client, const gchar * id,
     switch (r) {
       case FETCH_DONE:
         apigo_download_finish (dl);
+        APIGO_INFO ("Downloaded the content of %s: %" G_GUINT64_FORMAT
+            " bytes", id, apigo_download_get_stored (dl));
         return TRUE;
       case FETCH_UNPROVEN:
         /* Ask once more: a 416 or the same bytes again prove the end. */
@@ -543,6 +581,8 @@ apigo_client_download (ApigoClient * client, const gchar * id,
               "confirmed where it ends", id);
           return FALSE;
         }
+        APIGO_INFO ("The content of %s ended with its connection, its "
+            "length never said: asking again to confirm the end", id);
         end_unproven = TRUE;
         failures++;
         continue;

@@ -66,6 +66,11 @@ void apigo_client_notice (ApigoClient * client, GError * message);
 SoupMessage *apigo_client_message_for_url (ApigoClient * client,
     const gchar * method, GUri * url);
 
+/* What a log line says of @msg: its method and path (and query) on the
+ * service; on another origin (a CDN's signed URL), no query. */
+gchar *apigo_client_describe_request (ApigoClient * client,
+    SoupMessage * msg);
+
 /* Reads at most @max bytes; more is an error, never a silent cut. */
 GBytes *apigo_client_read_body (GInputStream * stream, gsize max,
     GCancellable * cancellable, GError ** error);

@@ -4,8 +4,10 @@
  */
 
 #define G_LOG_DOMAIN "apigo-client"
+#define APIGO_LOG_DOMAIN APIGO_LOG_CLIENT
 
 #include "apigo-client-private.h"
+#include "apigo-log.h"
 #include "apigo-proxy.h"
 
 #include <string.h>
@@ -282,7 +284,7 @@ apigo_client_set_notice_func (ApigoClient * client,
 void
 apigo_client_notice (ApigoClient * client, GError * message)
 {
-  g_debug ("%s", message->message);
+  APIGO_WARNING ("%s", message->message);
   if (client->notice != NULL)
     client->notice (message, client->notice_data);
   else
@@ -343,6 +345,9 @@ apigo_client_retry_wait (ApigoClient * client, guint attempt, guint limit,
 
   if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !retryable
       || attempt >= limit) {
+    if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      APIGO_INFO ("%s; not trying again (%s)", err->message, !retryable ?
+          "not a passing fault" : "no retries left");
     g_propagate_error (error, err);
     return FALSE;
   }
@@ -357,12 +362,19 @@ apigo_client_retry_wait (ApigoClient * client, guint attempt, guint limit,
 
     if (d != NULL)
       apigo_error_set_video_id (timeout, d->video_id);
+    APIGO_INFO ("%s; not trying again: the next try (in %" G_GINT64_FORMAT
+        " ms) would be past the timeout", err->message, ms);
     g_error_free (err);
     g_propagate_error (error, timeout);
     return FALSE;
   }
 
-  g_debug ("%s; trying again in %" G_GINT64_FORMAT " ms", err->message, ms);
+  if (limit == G_MAXUINT)
+    APIGO_INFO ("%s; trying again in %" G_GINT64_FORMAT " ms (retry %u)",
+        err->message, ms, attempt + 1);
+  else
+    APIGO_INFO ("%s; trying again in %" G_GINT64_FORMAT " ms (retry %u of "
+        "%u)", err->message, ms, attempt + 1, limit);
   g_error_free (err);
   if (!apigo_retry_sleep (cancellable, ms)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
@@ -394,6 +406,25 @@ apigo_client_message_for_url (ApigoClient * client, const gchar * method,
   /* Redirects are followed by us, deciding where the key goes. */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   return msg;
+}
+
+gchar *
+apigo_client_describe_request (ApigoClient * client, SoupMessage * msg)
+{
+  GUri *url = soup_message_get_uri (msg);
+  const gchar *query = g_uri_get_query (url);
+
+  /* Another origin's URL (a CDN's) may be signed: its query is a secret. */
+  if (!same_origin (url, client->base_uri)) {
+    g_autofree gchar *origin = g_uri_join (G_URI_FLAGS_ENCODED,
+        g_uri_get_scheme (url), NULL, g_uri_get_host (url),
+        g_uri_get_port (url), g_uri_get_path (url), NULL, NULL);
+
+    return g_strdup_printf ("%s %s%s", soup_message_get_method (msg), origin,
+        query ? " (its query not shown)" : "");
+  }
+  return g_strdup_printf ("%s %s%s%s", soup_message_get_method (msg),
+      g_uri_get_path (url), query ? "?" : "", query ? query : "");
 }
 
 /* A request to the service at @path (below the base URL). */
@@ -569,16 +600,27 @@ exchange (ApigoClient * client, SoupMessage * msg, const gchar * doing,
       (client, cancellable, client->request_timeout_s * G_TIME_SPAN_SECOND);
   GCancellable *bounded = apigo_deadline_get_cancellable (deadline);
   g_autoptr (GInputStream) stream = NULL;
+  g_autofree gchar *what = apigo_client_describe_request (client, msg);
+  gint64 start = g_get_monotonic_time ();
   GBytes *body = NULL;
   GError *cause = NULL;
 
+  APIGO_TRACE ("%s", what);
   stream = soup_session_send (client->session, msg, bounded, &cause);
   if (stream != NULL)
     body = apigo_client_read_body (stream, APIGO_CLIENT_JSON_MAX, bounded,
         &cause);
-  if (body != NULL)
-    return body;
+  if (body != NULL) {
+    guint status = soup_message_get_status (msg);
 
+    APIGO_DEBUG ("%s: %u %s in %" G_GINT64_FORMAT " ms, %" G_GSIZE_FORMAT
+        " bytes", what, status, soup_status_get_phrase (status),
+        (g_get_monotonic_time () - start) / 1000, g_bytes_get_size (body));
+    return body;
+  }
+
+  APIGO_DEBUG ("%s: no answer after %" G_GINT64_FORMAT " ms: %s", what,
+      (g_get_monotonic_time () - start) / 1000, cause->message);
   *reached = !sent_nothing (cause);
   apigo_client_set_request_error (client, deadline, error, cause, doing,
       video_id);
@@ -840,10 +882,13 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
     if (unsure && !g_cancellable_is_cancelled (cancellable)) {
       GError *lookup_error = NULL;
 
+      APIGO_INFO ("The create may have reached the service (%s): looking "
+          "for the task it made", err->message);
       task = apigo_client_find_created (client, request, started,
           cancellable, &lookup_error);
       if (task != NULL) {
-        g_debug ("The lost create made %s: using it", task->id);
+        APIGO_INFO ("The create whose answer was lost made %s: using it",
+            task->id);
         g_error_free (err);
         return task;
       }
@@ -855,6 +900,10 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
         return NULL;
       }
       /* None that may be it (or no list): sent again, with the same key. */
+      APIGO_INFO ("No task the create may have made%s%s: it may be sent "
+          "again, with the same Idempotency-Key", lookup_error ?
+          " could be looked for: " : " is listed", lookup_error ?
+          lookup_error->message : "");
       g_clear_error (&lookup_error);
     }
 
@@ -1121,6 +1170,8 @@ apigo_client_find_created (ApigoClient * client,
     switch (match_task (task, request, since_unix + offset - CREATED_SLACK_S,
             &unsaid)) {
       case MATCH_YES:
+        APIGO_INFO ("%s, among the %u newest tasks, is what the create "
+            "asked for, made after it was sent", task->id, tasks->len);
         return apigo_task_copy (task);
       case MATCH_UNSURE:
         if (why == NULL)
@@ -1131,6 +1182,8 @@ apigo_client_find_created (ApigoClient * client,
         break;
     }
   }
+  APIGO_INFO ("Among the %u newest tasks, %u may be what the create made "
+      "and none surely is", tasks->len, maybe->len);
   if (maybe->len == 0)
     return NULL;
 

@@ -25,6 +25,9 @@ G_DECLARE_FINAL_TYPE (ApigoClient, apigo_client, APIGO, CLIENT, GObject)
 
 #define APIGO_CLIENT_DEFAULT_MAX_CONTENT_BYTES (G_GUINT64_CONSTANT (16) << 30)
 
+/* The service front ends use when told none. */
+#define APIGO_CLIENT_DEFAULT_BASE_URL "https://maas.apigo.ai/v1"
+
 typedef struct
 {
   const gchar *base_url;        /* the API base with its version: https://host/v1 */

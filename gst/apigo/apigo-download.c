@@ -6,9 +6,12 @@
 /* fallocate() */
 #define _GNU_SOURCE
 
+#define APIGO_LOG_DOMAIN APIGO_LOG_CACHE
+
 #include "apigo-download.h"
 #include "apigo-error.h"
 #include "apigo-file.h"
+#include "apigo-log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -288,7 +291,7 @@ apigo_download_reset (ApigoDownload * dl)
   g_clear_pointer (&dl->etag, g_free);
   g_clear_pointer (&dl->last_modified, g_free);
   if (ftruncate (dl->fd, 0) != 0)
-    g_warning ("apigo: cannot truncate the download file: %s",
+    APIGO_WARNING ("Cannot truncate the download file: %s",
         g_strerror (errno));
   g_mutex_unlock (&dl->lock);
 }
@@ -298,6 +301,19 @@ apigo_download_clear_error (ApigoDownload * dl)
 {
   g_mutex_lock (&dl->lock);
   g_clear_error (&dl->error);
+  g_mutex_unlock (&dl->lock);
+}
+
+void
+apigo_download_drop_empty_file (ApigoDownload * dl)
+{
+  g_mutex_lock (&dl->lock);
+  if (dl->path != NULL && dl->stored == 0 && !dl->read_only) {
+    APIGO_DEBUG ("Removing %s: nothing was stored in it", dl->path);
+    g_unlink (dl->path);
+    g_clear_pointer (&dl->path, g_free);
+    dl->leave_part = FALSE;
+  }
   g_mutex_unlock (&dl->lock);
 }
 
@@ -561,7 +577,7 @@ apigo_download_continue_file (ApigoDownload * dl, const gchar * path,
     /* Bytes of another clip, or more than it has, are no start. */
     if (total == 0 || (guint64) st.st_size > total) {
       if (ftruncate (fd, 0) != 0)
-        g_warning ("apigo: cannot truncate %s: %s", path, g_strerror (errno));
+        APIGO_WARNING ("Cannot truncate %s: %s", path, g_strerror (errno));
     } else {
       dl->stored = st.st_size;
       dl->total = total;

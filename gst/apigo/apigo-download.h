@@ -69,6 +69,11 @@ gboolean apigo_download_continue_file (ApigoDownload * dl, const gchar * path,
     guint64 total, const gchar * etag, const gchar * last_modified,
     GError ** error);
 
+/* A named file that holds no byte yet (a download that failed or was
+ * stopped before its first byte) is removed now rather than when the store
+ * goes: the store goes on with it as an anonymous file. */
+void apigo_download_drop_empty_file (ApigoDownload * dl);
+
 /* State. */
 guint64 apigo_download_get_stored (ApigoDownload * dl);
 gboolean apigo_download_get_total (ApigoDownload * dl, guint64 * total);

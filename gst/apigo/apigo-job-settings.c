@@ -131,3 +131,12 @@ apigo_job_settings_key (const ApigoJobSettings * s)
   add_field (sum, s->reference_fit);
   return g_strdup (g_checksum_get_string (sum));
 }
+
+gchar *
+apigo_job_settings_task_key (const ApigoJobSettings * settings)
+{
+  ApigoJobSettings task = *settings;
+
+  task.variant = NULL;
+  return apigo_job_settings_key (&task);
+}

@@ -55,9 +55,13 @@ gboolean apigo_job_settings_same_clip (const ApigoJobSettings * a,
 gboolean apigo_job_settings_same_store (const ApigoJobSettings * a,
     const ApigoJobSettings * b);
 
-/* A hex SHA-256 naming the clip: what the cache and the journal are keyed
- * by.  The key is not part of it. */
+/* A hex SHA-256 naming the clip: what kept clips are keyed by.  The key is
+ * not part of it. */
 gchar *apigo_job_settings_key (const ApigoJobSettings * settings);
+/* The same without the variant: the task the clip comes from, which the
+ * video, its thumbnail and its sprite sheet share.  The journal and the
+ * lock are keyed by it.  For the video itself, both keys are the same. */
+gchar *apigo_job_settings_task_key (const ApigoJobSettings * settings);
 
 G_END_DECLS
 

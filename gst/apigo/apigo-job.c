@@ -4,10 +4,12 @@
  */
 
 #define G_LOG_DOMAIN "apigo-job"
+#define APIGO_LOG_DOMAIN APIGO_LOG_JOB
 
 #include "apigo-job.h"
 #include "apigo-cache.h"
 #include "apigo-lock.h"
+#include "apigo-log.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
 
@@ -33,6 +35,7 @@ struct _ApigoJob
   ApigoDownload *download;
   ApigoCache *cache;            /* NULL: nothing is kept on disk */
   gchar *key;                   /* names the clip in the cache */
+  gchar *task_key;              /* names its task: journal, lock */
 
   GMutex lock;
   GCond ended;                  /* signalled when running turns FALSE */
@@ -74,6 +77,8 @@ apigo_job_phase_to_string (ApigoJobPhase phase)
 static void
 report_phase (ApigoJob * job, ApigoJobPhase phase, const GError * error)
 {
+  APIGO_INFO ("Phase %s%s%s", apigo_job_phase_to_string (phase),
+      error ? ": " : "", error ? error->message : "");
   if (job->callbacks.phase_changed != NULL)
     job->callbacks.phase_changed (job, phase, error, job->user_data);
 }
@@ -81,6 +86,8 @@ report_phase (ApigoJob * job, ApigoJobPhase phase, const GError * error)
 static void
 report_task (ApigoJob * job, const ApigoTask * task)
 {
+  APIGO_DEBUG ("%s is %s, %d%%", task->id, task->status_text,
+      task->progress);
   if (job->callbacks.task_changed != NULL)
     job->callbacks.task_changed (job, task, job->user_data);
 }
@@ -102,9 +109,9 @@ journal_content (ApigoJob * job, guint64 total)
   job->noted_total = total;
   g_free (job->noted_etag);
   job->noted_etag = g_strdup (etag);
-  if (!apigo_cache_note_content (job->cache, job->key, total, etag,
-          last_modified, &problem)) {
-    g_debug ("%s", problem->message);
+  if (!apigo_cache_note_content (job->cache, job->task_key, job->key, total,
+          etag, last_modified, &problem)) {
+    APIGO_WARNING ("%s", problem->message);
     g_error_free (problem);
   }
 }
@@ -123,7 +130,7 @@ report_download (guint64 stored, guint64 total, gpointer user_data)
 static void
 report_warning (ApigoJob * job, GError * error)
 {
-  g_debug ("%s", error->message);
+  APIGO_WARNING ("%s", error->message);
   if (job->callbacks.warning != NULL)
     job->callbacks.warning (job, error, job->user_data);
   g_error_free (error);
@@ -143,6 +150,7 @@ apigo_job_new (const ApigoJobSettings * settings,
     job->callbacks = *callbacks;
   job->user_data = user_data;
   job->key = apigo_job_settings_key (settings);
+  job->task_key = apigo_job_settings_task_key (settings);
   g_mutex_init (&job->lock);
   g_cond_init (&job->ended);
 
@@ -191,6 +199,7 @@ apigo_job_unref (ApigoJob * job)
     apigo_download_unref (job->download);
   apigo_cache_free (job->cache);
   g_free (job->key);
+  g_free (job->task_key);
   g_clear_object (&job->cancellable);
   g_free (job->video_id);
   g_free (job->idempotency_key);
@@ -293,7 +302,7 @@ journal_task (ApigoJob * job, const ApigoTask * task)
   GError *problem = NULL;
 
   if (job->cache != NULL
-      && !apigo_cache_note_task (job->cache, job->key, task, &problem))
+      && !apigo_cache_note_task (job->cache, job->task_key, task, &problem))
     report_warning (job, problem);
 }
 
@@ -301,7 +310,7 @@ static void
 journal_forget (ApigoJob * job)
 {
   if (job->cache != NULL)
-    apigo_cache_forget (job->cache, job->key);
+    apigo_cache_forget (job->cache, job->task_key);
 }
 
 /* Says so when the journal has an entry for this request that cannot be
@@ -311,7 +320,7 @@ check_journal (ApigoJob * job)
 {
   g_autoptr (GError) problem = NULL;
 
-  if (!apigo_cache_check_entry (job->cache, job->key, &problem))
+  if (!apigo_cache_check_entry (job->cache, job->task_key, &problem))
     report_warning (job, g_error_new (problem->domain, problem->code,
             "%s. Ignoring it: a new video is created, instead of resuming "
             "a task it may name", problem->message));
@@ -334,12 +343,14 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   since = job->create_since;
   g_mutex_unlock (&job->lock);
 
-  if (job->cache != NULL && apigo_cache_recall (job->cache, job->key, &entry)) {
+  if (job->cache != NULL
+      && apigo_cache_recall (job->cache, job->task_key, &entry)) {
     if (entry.video_id != NULL
         && (entry.expires_at == 0 || now_unix () < entry.expires_at)) {
       gchar *id = g_steal_pointer (&entry.video_id);
 
-      g_debug ("Resuming %s, which an earlier run created", id);
+      APIGO_INFO ("Resuming %s, which an earlier run created (journal)",
+          id);
       apigo_journal_entry_clear (&entry);
       return id;
     }
@@ -357,11 +368,14 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     }
     apigo_journal_entry_clear (&entry);
   } else if (job->cache != NULL) {
+    APIGO_DEBUG ("No journal entry for this request");
     check_journal (job);
   }
 
   if (since == 0)
     return NULL;
+  APIGO_INFO ("A create went out at %" G_GINT64_FORMAT " and its answer "
+      "never came: looking for the task it may have made", since);
 
   /* A create went out and its answer never came back: the service may
    * have made (and billed) the task. */
@@ -377,10 +391,14 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     /* None may be it (or no list to tell): the create goes again, with the
      * key it had. */
     if (lookup_error != NULL)
-      g_debug ("No list of tasks to look in: %s", lookup_error->message);
+      APIGO_INFO ("No list of tasks to look in: %s", lookup_error->message);
+    APIGO_INFO ("No task made by the create whose answer was lost: it is "
+        "sent again%s", job->idempotency_key ? ", with the same "
+        "Idempotency-Key" : "");
     return NULL;
   }
-  g_debug ("Found %s, made by a create whose answer was lost", found->id);
+  APIGO_INFO ("Found %s, made by a create whose answer was lost: "
+      "resuming it", found->id);
   g_mutex_lock (&job->lock);
   job->create_since = 0;
   g_mutex_unlock (&job->lock);
@@ -445,7 +463,7 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   job->create_since = since;
   g_mutex_unlock (&job->lock);
   if (job->cache != NULL
-      && !apigo_cache_note_creating (job->cache, job->key, since,
+      && !apigo_cache_note_creating (job->cache, job->task_key, since,
           job->idempotency_key, &problem))
     report_warning (job, problem);
 
@@ -455,6 +473,7 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     g_mutex_lock (&job->lock);
     job->create_since = 0;
     g_mutex_unlock (&job->lock);
+    APIGO_INFO ("Created %s", task->id);
     set_video_id (job, task->id);
     journal_task (job, task);
     return task;
@@ -505,8 +524,8 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
       /* Gateways have words of their own: wait them out, say so once. */
       if (task->status == APIGO_TASK_STATUS_UNKNOWN
           && g_strcmp0 (unknown_word, task->status_text) != 0) {
-        g_debug ("%s has a status we do not know (\"%s\"): still waiting",
-            id, task->status_text);
+        APIGO_INFO ("%s has a status we do not know (\"%s\"): still "
+            "waiting", id, task->status_text);
         g_free (unknown_word);
         unknown_word = g_strdup (task->status_text);
       }
@@ -563,7 +582,8 @@ download_clip (ApigoJob * job, ApigoClient * client, const ApigoTask * task,
   report_phase (job, APIGO_JOB_PHASE_DOWNLOADING, NULL);
   /* Continue what an earlier run (perhaps killed) stored. */
   if (job->cache != NULL
-      && !apigo_cache_attach_part (job->cache, job->key, job->download, &err))
+      && !apigo_cache_attach_part (job->cache, job->task_key, job->key,
+          job->download, &err))
     report_warning (job, g_steal_pointer (&err));
   if (apigo_client_download (client, task->id, s->variant, job->download,
           report_download, job, job->cancellable, &err))
@@ -606,6 +626,57 @@ on_client_notice (GError * message, gpointer user_data)
   report_warning (user_data, message);
 }
 
+/* delete-remote: the service forgets task @id, and the cache learns it (the
+ * clips of that task are not deleted again, the journal lets it go).  A
+ * task already gone (404) is as good as deleted. */
+static void
+delete_task (ApigoJob * job, ApigoClient * client, const gchar * id,
+    gint64 deadline)
+{
+  GError *problem = NULL;
+
+  apigo_client_set_deadline (client, MIN (deadline,
+          g_get_monotonic_time () + DELETE_TIMEOUT));
+  if (apigo_client_delete (client, id, job->cancellable, &problem)) {
+    APIGO_INFO ("Deleted %s from the service (delete-remote)", id);
+  } else if (g_error_matches (problem, APIGO_ERROR, APIGO_ERROR_NOT_FOUND)) {
+    APIGO_INFO ("%s is gone from the service already: %s", id,
+        problem->message);
+    g_clear_error (&problem);
+  } else {
+    g_prefix_error (&problem, "The video stays on the service: ");
+    report_warning (job, problem);
+    return;
+  }
+  journal_forget (job);
+  if (job->cache != NULL)
+    apigo_cache_note_deleted (job->cache, id);
+}
+
+/* A kept clip played: with delete-remote, its task is deleted from the
+ * service once, if no run did it before. */
+static void
+delete_replayed_task (ApigoJob * job, const ApigoJobSettings * s,
+    const ApigoKeptClip * kept, gint64 deadline)
+{
+  g_autoptr (ApigoClient) client = NULL;
+  GError *problem = NULL;
+
+  if (!s->delete_remote || kept->video_id == NULL)
+    return;
+  if (kept->remote_deleted) {
+    APIGO_DEBUG ("%s was deleted from the service before", kept->video_id);
+    return;
+  }
+  client = new_client (s, &problem);
+  if (client == NULL) {
+    g_prefix_error (&problem, "The video stays on the service: ");
+    report_warning (job, problem);
+    return;
+  }
+  delete_task (job, client, kept->video_id, deadline);
+}
+
 /* @clip_missing: set when the task is completed but its content answers
  * 404 before it expires: the task is not gone for that. */
 static gboolean
@@ -614,22 +685,26 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
 {
   g_autoptr (ApigoClient) client = NULL;
   g_autoptr (ApigoTask) task = NULL;
+  g_autoptr (ApigoKeptClip) kept = NULL;
   g_autofree gchar *id = NULL;
   gboolean remembered;
-  gboolean kept = FALSE;
+  gboolean clip_kept = FALSE;
   /* The timeout counts from the first request: the create is included. */
   gint64 deadline = s->timeout_s ?
       g_get_monotonic_time () + s->timeout_s * G_TIME_SPAN_SECOND : G_MAXINT64;
 
-  /* A clip kept from before: not a single request. */
+  /* A clip kept from before: not a single request (but delete-remote's,
+   * once the clip plays). */
   if (job->cache != NULL && s->reuse
-      && apigo_cache_open_clip (job->cache, job->key, job->download, &id)) {
+      && apigo_cache_open_clip (job->cache, job->key, job->download, &kept)) {
     guint64 size = apigo_download_get_stored (job->download);
 
-    g_debug ("Playing the kept clip of %s", id ? id : "an earlier run");
-    if (id != NULL)
-      set_video_id (job, id);
+    APIGO_INFO ("Playing the kept clip of %s",
+        kept->video_id ? kept->video_id : "an earlier run");
+    if (kept->video_id != NULL)
+      set_video_id (job, kept->video_id);
     report_download (size, size, job);
+    delete_replayed_task (job, s, kept, deadline);
     return TRUE;
   }
 
@@ -641,8 +716,13 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
   apigo_client_set_notice_func (client, on_client_notice, job);
 
   id = g_strdup (s->video_id);
-  if (id == NULL)
-    id = apigo_job_dup_video_id (job);
+  if (id != NULL) {
+    APIGO_INFO ("Attaching to %s (video-id)", id);
+  } else if ((id = apigo_job_dup_video_id (job)) != NULL) {
+    APIGO_INFO ("Going on with %s, which this job created", id);
+  } else if (!s->reuse) {
+    APIGO_INFO ("reuse=false: a new video, whatever is kept");
+  }
   if (id == NULL && s->reuse) {
     GError *err = NULL;
 
@@ -673,7 +753,7 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
       break;
     /* A remembered task that is gone: make the clip anew, once. */
     if (remembered && task_is_dead (err)) {
-      g_debug ("%s is no more (%s): creating the clip anew", id,
+      APIGO_INFO ("%s is no more (%s): creating the clip anew", id,
           err->message);
       journal_forget (job);
       g_clear_pointer (&id, g_free);
@@ -696,29 +776,30 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
 
   if (job->cache != NULL) {
     GError *problem = NULL;
+    /* What was asked; what the task says where we left it to the service
+     * (a remix keeps its source's model and size). */
+    ApigoKeptClip about = {
+      .video_id = id,
+      .prompt = s->prompt ? s->prompt : task->prompt,
+      .model = task->model ? task->model : s->model,
+      .size = task->size ? task->size : s->size,
+      .seconds = task->seconds ? task->seconds : s->seconds,
+      .variant = s->variant,
+    };
 
-    kept = apigo_cache_keep_clip (job->cache, job->key, job->download, id,
-        &problem) && s->cache_max_bytes > 0;
+    clip_kept = apigo_cache_keep_clip (job->cache, job->key, job->download,
+        &about, &problem) && s->cache_max_bytes > 0;
     if (problem != NULL)
       report_warning (job, problem);
   }
 
   /* Runs waiting their turn for this request replay the kept clip; with
    * none kept they need the task: the last of them deletes it. */
-  if (s->delete_remote && !kept && apigo_lock_has_waiters (lock)) {
-    g_debug ("Other runs wait for %s: leaving its deletion to them", id);
+  if (s->delete_remote && !clip_kept && apigo_lock_has_waiters (lock)) {
+    APIGO_INFO ("Other runs wait for %s: leaving its deletion to them", id);
   } else if (s->delete_remote) {
     /* The clip is safe here: the service may forget it. */
-    GError *problem = NULL;
-
-    apigo_client_set_deadline (client, MIN (deadline,
-            g_get_monotonic_time () + DELETE_TIMEOUT));
-    if (apigo_client_delete (client, id, job->cancellable, &problem)) {
-      journal_forget (job);
-    } else {
-      g_prefix_error (&problem, "The video stays on the service: ");
-      report_warning (job, problem);
-    }
+    delete_task (job, client, id, deadline);
   }
   return TRUE;
 }
@@ -728,16 +809,18 @@ on_lock_busy (const gchar * path, gpointer user_data)
 {
   ApigoJob *job = user_data;
 
-  g_debug ("Another run of the same request holds %s: waiting for it to "
-      "end, then playing what it made", path);
+  APIGO_DEBUG ("Waiting for the run that holds %s, then playing what it "
+      "made", path);
   report_phase (job, APIGO_JOB_PHASE_WAITING, NULL);
 }
 
 /* Runs of one request (same key) with one cache directory, in any
  * process, take turns: the lock is held from before the kept clip and the
  * journal are looked at until the clip is kept, so that a later run finds
- * the clip (or the task) instead of paying again.  FALSE only when
- * cancelled while waiting. */
+ * the clip (or the task) instead of paying again.  The variants of one
+ * request (video, thumbnail, sprite sheet) share a task, and so the lock:
+ * a thumbnail asked for while its video generates waits for it, then takes
+ * its image from the same task.  FALSE only when cancelled while waiting. */
 static gboolean
 lock_request (ApigoJob * job, ApigoLock ** lock, GError ** error)
 {
@@ -747,8 +830,8 @@ lock_request (ApigoJob * job, ApigoLock ** lock, GError ** error)
   if (job->cache == NULL)
     return TRUE;
 
-  *lock = apigo_lock_acquire (apigo_cache_get_dir (job->cache), job->key,
-      on_lock_busy, job, job->cancellable, &err);
+  *lock = apigo_lock_acquire (apigo_cache_get_dir (job->cache),
+      job->task_key, on_lock_busy, job, job->cancellable, &err);
   if (*lock != NULL)
     return TRUE;
   if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
@@ -796,8 +879,11 @@ job_thread (gpointer data)
       g_free (error->message);
       error->message = text;
     }
-    /* Readers waiting for bytes learn why they will not come. */
+    /* Readers waiting for bytes learn why they will not come.  An empty
+     * partial download is nothing to continue: it goes now, not when the
+     * element does. */
     apigo_download_fail (job->download, error);
+    apigo_download_drop_empty_file (job->download);
     report_phase (job, g_error_matches (error, G_IO_ERROR,
             G_IO_ERROR_CANCELLED) ? APIGO_JOB_PHASE_CANCELLED :
         APIGO_JOB_PHASE_FAILED, error);

@@ -4,10 +4,12 @@
  */
 
 #define G_LOG_DOMAIN "apigo-lock"
+#define APIGO_LOG_DOMAIN APIGO_LOG_LOCK
 
 #include "apigo-lock.h"
 #include "apigo-error.h"
 #include "apigo-file.h"
+#include "apigo-log.h"
 #include "apigo-retry.h"
 
 #include <errno.h>
@@ -24,6 +26,7 @@ struct _ApigoLock
 {
   gint fd;
   gchar *waiters;               /* KEY.waiters: shared-locked by each waiter */
+  gchar *path;
 };
 
 static gboolean
@@ -80,6 +83,10 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
   }
 
   if (!try_lock (fd, path, &err) && err == NULL) {
+    gint64 start = g_get_monotonic_time ();
+
+    APIGO_INFO ("Another run of the same request holds %s: waiting for our "
+        "turn", path);
     /* Seen by the holder (apigo_lock_has_waiters()) while we wait; the
      * kernel drops it if we die. */
     gint mark = apigo_file_open_regular (waiters, O_RDONLY | O_CREAT, 0600,
@@ -99,8 +106,14 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
     } while (!try_lock (fd, path, &err) && err == NULL);
     if (mark >= 0)
       g_close (mark, NULL);
+    if (err == NULL)
+      APIGO_INFO ("Our turn came after %" G_GINT64_FORMAT " ms: %s is ours",
+          (g_get_monotonic_time () - start) / 1000, path);
+  } else if (err == NULL) {
+    APIGO_DEBUG ("Took %s", path);
   }
   if (err != NULL) {
+    APIGO_DEBUG ("No lock %s: %s", path, err->message);
     g_close (fd, NULL);
     g_propagate_error (error, err);
     return NULL;
@@ -109,6 +122,7 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
   lock = g_new0 (ApigoLock, 1);
   lock->fd = fd;
   lock->waiters = g_steal_pointer (&waiters);
+  lock->path = g_steal_pointer (&path);
   return lock;
 }
 
@@ -136,5 +150,7 @@ apigo_lock_release (ApigoLock * lock)
   /* Closing the only descriptor of the open file releases the lock. */
   g_close (lock->fd, NULL);
   g_free (lock->waiters);
+  APIGO_DEBUG ("Released %s", lock->path);
+  g_free (lock->path);
   g_free (lock);
 }

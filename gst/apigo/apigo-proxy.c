@@ -4,8 +4,10 @@
  */
 
 #define G_LOG_DOMAIN "apigo-client"
+#define APIGO_LOG_DOMAIN APIGO_LOG_CLIENT
 
 #include "apigo-proxy.h"
+#include "apigo-log.h"
 
 #include <string.h>
 
@@ -84,7 +86,7 @@ apigo_proxy_resolver_new (void)
       return g_object_ref (g_proxy_resolver_get_default ());
   }
   if (http == NULL && env_value ("HTTP_PROXY") != NULL)
-    g_debug ("HTTP_PROXY is ignored (CGI may have set it from a request); "
+    APIGO_INFO ("HTTP_PROXY is ignored (CGI may have set it from a request); "
         "set http_proxy");
 
   ignore = no_proxy != NULL ? ignore_hosts (no_proxy) : NULL;

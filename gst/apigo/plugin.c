@@ -7,11 +7,13 @@
 #include "config.h"
 #endif
 
+#include "gstapigolog.h"
 #include "gstapigovideosrc.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
+  gst_apigo_log_init ();
   return GST_ELEMENT_REGISTER (apigovideosrc, plugin);
 }
 

@@ -451,6 +451,86 @@ GST_START_TEST (test_disk_full)
 
 GST_END_TEST;
 
+/* Asserts the cache's clips directory holds no empty file, nor anything but
+ * kept clips, their metadata and @parts partial downloads. */
+static void
+assert_no_empty_files_at (guint parts, gint line)
+{
+  g_autofree gchar *clips = g_build_filename (test_tmp_dir (), "cache",
+      "clips", NULL);
+  g_autoptr (GDir) dir = g_dir_open (clips, 0, NULL);
+  const gchar *name;
+  guint seen = 0;
+
+  fail_unless (dir != NULL);
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = g_build_filename (clips, name, NULL);
+    GStatBuf st;
+
+    fail_unless (g_stat (path, &st) == 0);
+    fail_if (st.st_size == 0, "%s is empty (line %d)", name, line);
+    if (g_str_has_suffix (name, ".part"))
+      seen++;
+    else
+      fail_unless (g_str_has_suffix (name, ".mp4")
+          || g_str_has_suffix (name, ".json"), "%s left over", name);
+  }
+  fail_unless_equals_int (seen, parts);
+}
+
+#define assert_no_empty_files(parts) \
+  assert_no_empty_files_at (parts, __LINE__)
+
+/* Runs that play, replay, stop while generating, stop while the download
+ * starts, or fail on the download leave no empty partial download behind:
+ * the store is anonymous until the download starts, and a partial download
+ * without a byte is removed when its run ends. */
+GST_START_TEST (test_no_empty_files_left)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GByteArray) bytes = NULL;
+  g_autoptr (GByteArray) again = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (TestRun) run = NULL;
+
+  bytes = play (emu, "nothing empty", TRUE, NULL);
+  again = play (emu, "nothing empty", TRUE, NULL);
+  assert_no_empty_files (0);
+
+  /* Stopped while generating. */
+  g_object_set (emu, "generation-time", 30.0, NULL);
+  pipeline = test_pipeline_new (emu, "stopped early", FILE_PIPELINE);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  test_wait_until (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_RETRIEVE, NULL) >= 1, 30);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_clear_object (&pipeline);
+  assert_no_empty_files (0);
+
+  /* Stopped as the download starts: a first byte or none. */
+  g_object_set (emu, "generation-time", 0.3, "throttle", (guint64) 1000,
+      NULL);
+  pipeline = test_pipeline_new (emu, "stopped at the start", FILE_PIPELINE);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  test_wait_until (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CONTENT, NULL) >= 1, 30);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_clear_object (&pipeline);
+  g_object_set (emu, "throttle", (guint64) 0, NULL);
+  assert_no_empty_files (part_size () > 0 ? 1 : 0);
+
+  /* The download refused. */
+  apigo_emulator_fail_status (emu, APIGO_EMULATOR_ROUTE_CONTENT, 403, 1);
+  pipeline = test_pipeline_new (emu, "refused", FILE_PIPELINE);
+  run = test_run (pipeline, 60);
+  test_run_assert_error (run, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_NOT_AUTHORIZED, NULL);
+  g_clear_object (&pipeline);
+  assert_no_empty_files (part_size () > 0 ? 1 : 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 journal_suite (void)
 {
@@ -470,6 +550,7 @@ journal_suite (void)
   tcase_add_test (tc, test_damaged_cache_entry);
   tcase_add_test (tc, test_unusable_cache_dir);
   tcase_add_test (tc, test_disk_full);
+  tcase_add_test (tc, test_no_empty_files_left);
   return s;
 }
 

@@ -10,10 +10,16 @@
 /* A key the emulator does not accept, for the failing runs. */
 #define WRONG_KEY "sk-wrong-4f1d9c2b7e6a5380-secret"
 
+/* The client layer's categories (gstapigolog.c): they must have spoken. */
+static const gchar *const client_categories[] = {
+  "apigoclient", "apigojob", "apigocache", "apigolock",
+};
+
 typedef struct
 {
   GMutex lock;
   guint lines;
+  guint client_lines[G_N_ELEMENTS (client_categories)];
   GPtrArray *leaks;
 } Watch;
 
@@ -36,8 +42,14 @@ on_gst_log (GstDebugCategory * category, GstDebugLevel level,
     const gchar * file, const gchar * function, gint line, GObject * object,
     GstDebugMessage * message, gpointer user_data)
 {
+  const gchar *name = gst_debug_category_get_name (category);
+  guint i;
+
   g_mutex_lock (&watch.lock);
   watch.lines++;
+  for (i = 0; i < G_N_ELEMENTS (client_categories); i++)
+    if (g_str_equal (name, client_categories[i]))
+      watch.client_lines[i]++;
   g_mutex_unlock (&watch.lock);
   watch_text ("GStreamer log", gst_debug_message_get (message));
 }
@@ -102,9 +114,14 @@ watch_properties (GstElement * element)
 static void
 assert_no_leak (void)
 {
+  guint i;
+
   g_mutex_lock (&watch.lock);
   fail_unless (watch.lines > 1000, "the debug log was not captured (%u lines)",
       watch.lines);
+  for (i = 0; i < G_N_ELEMENTS (client_categories); i++)
+    fail_unless (watch.client_lines[i] > 0, "nothing was logged in %s",
+        client_categories[i]);
   fail_unless (watch.leaks->len == 0, "the key shows in %u places, first: %s",
       watch.leaks->len, watch.leaks->len ? (gchar *) watch.leaks->pdata[0] :
       "");
@@ -232,6 +249,7 @@ GST_START_TEST (test_key_absent_from_gst_launch)
   g_auto (GStrv) envp = g_get_environ ();
   g_auto (GStrv) argv = launch_argv (emu, NULL);
   gint fd = g_file_open_tmp ("apigo-debug-XXXXXX.log", &log, NULL);
+  guint i;
 
   fail_unless (fd >= 0);
   close (fd);
@@ -246,6 +264,13 @@ GST_START_TEST (test_key_absent_from_gst_launch)
   leaks = log_lines_with (log, TEST_API_KEY);
   fail_unless (leaks->len == 0, "the debug log has the key: %s",
       leaks->len ? (gchar *) leaks->pdata[0] : "");
+  /* The client layer's requests are in that log too. */
+  for (i = 0; i < G_N_ELEMENTS (client_categories); i++) {
+    g_autofree gchar *needle = g_strdup_printf (" %s ", client_categories[i]);
+    g_autoptr (GPtrArray) said = log_lines_with (log, needle);
+
+    fail_unless (said->len > 0, "nothing in %s", client_categories[i]);
+  }
   g_unlink (log);
 }
 

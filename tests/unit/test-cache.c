@@ -10,6 +10,7 @@
 
 #include "apigo-cache.h"
 #include "apigo-error.h"
+#include <json-glib/json-glib.h>
 #include "apigo-job-settings.h"
 
 static gchar *dir;
@@ -63,22 +64,33 @@ clip_path (const gchar * key, const gchar * suffix)
   return g_build_filename (dir, "clips", name, NULL);
 }
 
-/* Downloads (pretends to) @len bytes of @fill into the cache as @key. */
+/* Downloads (pretends to) @len bytes into the cache as @key, @head first
+ * (if any), then @fill; @about says what it is. */
 static void
-keep (ApigoCache * cache, const gchar * key, gsize len, guint8 fill)
+keep_bytes (ApigoCache * cache, const gchar * key, const guint8 * head,
+    gsize head_len, gsize len, guint8 fill, const ApigoKeptClip * about)
 {
   g_autoptr (GError) error = NULL;
   g_autofree guint8 *data = g_malloc (len);
   ApigoDownload *dl = apigo_cache_new_download (cache, key, &error);
 
   g_assert_no_error (error);
-  fail_unless (apigo_cache_attach_part (cache, key, dl, &error));
+  fail_unless (apigo_cache_attach_part (cache, key, key, dl, &error));
   memset (data, fill, len);
+  memcpy (data, head, MIN (head_len, len));
   fail_unless (apigo_download_append (dl, data, len, NULL));
   apigo_download_finish (dl);
-  fail_unless (apigo_cache_keep_clip (cache, key, dl, "video_k", &error));
+  fail_unless (apigo_cache_keep_clip (cache, key, dl, about, &error));
   g_assert_no_error (error);
   apigo_download_unref (dl);
+}
+
+static void
+keep (ApigoCache * cache, const gchar * key, gsize len, guint8 fill)
+{
+  ApigoKeptClip about = {.video_id = "video_k" };
+
+  keep_bytes (cache, key, NULL, 0, len, fill, &about);
 }
 
 /* Opens @key's clip; returns its size, or -1 when there is none. */
@@ -87,14 +99,14 @@ open_size (ApigoCache * cache, const gchar * key)
 {
   g_autoptr (GError) error = NULL;
   ApigoDownload *dl = apigo_download_new (NULL, &error);
-  g_autofree gchar *id = NULL;
+  g_autoptr (ApigoKeptClip) clip = NULL;
   guint64 total = 0;
   gssize size = -1;
 
-  if (apigo_cache_open_clip (cache, key, dl, &id)) {
+  if (apigo_cache_open_clip (cache, key, dl, &clip)) {
     fail_unless (apigo_download_is_complete (dl));
     fail_unless (apigo_download_get_total (dl, &total));
-    fail_unless_equals_string (id, "video_k");
+    fail_unless_equals_string (clip->video_id, "video_k");
     size = total;
   }
   apigo_download_unref (dl);
@@ -305,10 +317,11 @@ GST_START_TEST (test_keeping_nothing)
   ApigoCache *cache = new_cache (0);
   g_autofree gchar *clip = clip_path ("k0", ".mp4");
   ApigoDownload *dl = apigo_cache_new_download (cache, "k0", NULL);
+  ApigoKeptClip about = {.video_id = "video_0" };
 
   apigo_download_append (dl, "abc", 3, NULL);
   apigo_download_finish (dl);
-  fail_unless (apigo_cache_keep_clip (cache, "k0", dl, "video_0", NULL));
+  fail_unless (apigo_cache_keep_clip (cache, "k0", dl, &about, NULL));
   apigo_download_unref (dl);
   fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
   apigo_cache_free (cache);
@@ -325,7 +338,7 @@ GST_START_TEST (test_partial_download_removed)
   g_autofree gchar *clips = g_build_filename (dir, "clips", NULL);
   g_autoptr (GDir) d = NULL;
 
-  fail_unless (apigo_cache_attach_part (cache, "kp", dl, NULL));
+  fail_unless (apigo_cache_attach_part (cache, "kp", "kp", dl, NULL));
   apigo_download_append (dl, "partial", 7, NULL);
   apigo_download_unref (dl);
   d = g_dir_open (clips, 0, NULL);
@@ -347,15 +360,15 @@ GST_START_TEST (test_partial_download_continued)
   guint64 total = 0;
   guint8 byte;
 
-  fail_unless (apigo_cache_note_content (cache, "kc", 10, "\"v1\"", NULL,
-          NULL));
-  fail_unless (apigo_cache_attach_part (cache, "kc", dl, NULL));
+  fail_unless (apigo_cache_note_content (cache, "kc", "kc", 10, "\"v1\"",
+          NULL, NULL));
+  fail_unless (apigo_cache_attach_part (cache, "kc", "kc", dl, NULL));
   fail_unless (apigo_download_append (dl, "0123", 4, NULL));
   apigo_download_unref (dl);
   fail_unless (g_file_test (part, G_FILE_TEST_EXISTS));
 
   dl = apigo_cache_new_download (cache, "kc", NULL);
-  fail_unless (apigo_cache_attach_part (cache, "kc", dl, NULL));
+  fail_unless (apigo_cache_attach_part (cache, "kc", "kc", dl, NULL));
   fail_unless_equals_uint64 (apigo_download_get_stored (dl), 4);
   fail_unless (apigo_download_get_total (dl, &total));
   fail_unless_equals_uint64 (total, 10);
@@ -365,6 +378,300 @@ GST_START_TEST (test_partial_download_continued)
   fail_unless_equals_int (apigo_download_read (dl, 3, &byte, 1, NULL, NULL),
       1);
   fail_unless_equals_int (byte, '3');
+  apigo_download_unref (dl);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* The first bytes of a JPEG (JFIF) and of an MP4: what the kept file is
+ * named after. */
+static const guint8 jpeg_head[] = { 0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J',
+  'F', 'I', 'F', 0x00, 0x01
+};
+static const guint8 mp4_head[] = { 0x00, 0x00, 0x00, 0x20, 'f', 't', 'y',
+  'p', 'i', 's', 'o', 'm', 0x00, 0x00, 0x02, 0x00, 'i', 's', 'o', 'm'
+};
+
+/* The metadata says what the clip is, for gst-apigo to list, and the file
+ * has the extension of what it holds. */
+GST_START_TEST (test_clip_metadata)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoKeptClip video = {.video_id = "video_m1",.prompt = "a fox at dawn",
+    .model = "sora-2",.size = "320x180",.seconds = "4"
+  };
+  ApigoKeptClip thumbnail = video;
+  g_autoptr (GPtrArray) clips = NULL;
+  g_autofree gchar *mp4 = clip_path ("km", ".mp4");
+  g_autofree gchar *jpg = clip_path ("kt", ".jpg");
+  g_autofree gchar *jpg_as_mp4 = clip_path ("kt", ".mp4");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  ApigoKeptClip *c;
+  guint i;
+
+  thumbnail.variant = "thumbnail";
+  keep_bytes (cache, "km", mp4_head, sizeof (mp4_head), 3000, 0, &video);
+  keep_bytes (cache, "kt", jpeg_head, sizeof (jpeg_head), 1000, 0,
+      &thumbnail);
+  fail_unless (g_file_test (mp4, G_FILE_TEST_IS_REGULAR));
+  fail_unless (g_file_test (jpg, G_FILE_TEST_IS_REGULAR));
+  fail_if (g_file_test (jpg_as_mp4, G_FILE_TEST_EXISTS));
+
+  clips = apigo_cache_list_clips (cache);
+  fail_unless_equals_int (clips->len, 2);
+  for (i = 0; i < clips->len; i++) {
+    c = g_ptr_array_index (clips, i);
+    fail_unless_equals_string (c->video_id, "video_m1");
+    fail_unless_equals_string (c->prompt, "a fox at dawn");
+    fail_unless_equals_string (c->model, "sora-2");
+    fail_unless_equals_string (c->size, "320x180");
+    fail_unless_equals_string (c->seconds, "4");
+    fail_unless (c->kept_at >= now - 60 && c->kept_at <= now + 60);
+    fail_unless (c->last_used > 0);
+    fail_if (c->remote_deleted);
+    if (g_str_equal (c->key, "kt")) {
+      fail_unless_equals_string (c->variant, "thumbnail");
+      fail_unless_equals_string (c->path, jpg);
+      fail_unless_equals_uint64 (c->bytes, 1000);
+    } else {
+      fail_unless_equals_string (c->key, "km");
+      fail_unless (c->variant == NULL);
+      fail_unless_equals_string (c->path, mp4);
+      fail_unless_equals_uint64 (c->bytes, 3000);
+    }
+  }
+
+  /* Played back from its own name. */
+  c = NULL;
+  {
+    ApigoDownload *dl = apigo_download_new (NULL, NULL);
+    g_autoptr (ApigoKeptClip) opened = NULL;
+
+    fail_unless (apigo_cache_open_clip (cache, "kt", dl, &opened));
+    fail_unless_equals_string (opened->path, jpg);
+    fail_unless_equals_string (opened->variant, "thumbnail");
+    apigo_download_unref (dl);
+  }
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* Entries kept by older versions (KEY.mp4 whatever it holds, metadata with
+ * the size, checksum and video id only) still play; keeping the clip
+ * again names it right and leaves no old file. */
+GST_START_TEST (test_old_clip_names)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoKeptClip thumbnail = {.video_id = "video_k",.variant = "thumbnail" };
+  g_autofree gchar *old = clip_path ("ko", ".mp4");
+  g_autofree gchar *meta = clip_path ("ko", ".json");
+  g_autofree gchar *jpg = clip_path ("ko", ".jpg");
+  g_autofree gchar *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+      jpeg_head, sizeof (jpeg_head));
+  g_autofree gchar *text = g_strdup_printf ("{\"size\": %" G_GSIZE_FORMAT
+      ", \"sha256\": \"%s\", \"video_id\": \"video_k\"}",
+      sizeof (jpeg_head), sum);
+  g_autoptr (GPtrArray) clips = NULL;
+  ApigoKeptClip *c;
+
+  fail_unless (g_file_set_contents (old, (const gchar *) jpeg_head,
+          sizeof (jpeg_head), NULL));
+  fail_unless (g_file_set_contents (meta, text, -1, NULL));
+  fail_unless_equals_int (open_size (cache, "ko"), sizeof (jpeg_head));
+  clips = apigo_cache_list_clips (cache);
+  fail_unless_equals_int (clips->len, 1);
+  c = g_ptr_array_index (clips, 0);
+  fail_unless_equals_string (c->path, old);
+  fail_unless (c->prompt == NULL && c->kept_at == 0);
+
+  keep_bytes (cache, "ko", jpeg_head, sizeof (jpeg_head), 500, 0,
+      &thumbnail);
+  fail_unless (g_file_test (jpg, G_FILE_TEST_IS_REGULAR));
+  fail_if (g_file_test (old, G_FILE_TEST_EXISTS));
+  fail_unless_equals_int (open_size (cache, "ko"), 500);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* Sets @member of the JSON object in @path to @value. */
+static void
+set_json_int (const gchar * path, const gchar * member, gint64 value)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+
+  fail_unless (json_parser_load_from_file (parser, path, NULL));
+  json_object_set_int_member (json_node_get_object (json_parser_get_root
+          (parser)), member, value);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  fail_unless (json_generator_to_file (gen, path, NULL));
+}
+
+/* Pruned by age (when kept) and by size (least recently played first);
+ * one clip removed by its key. */
+GST_START_TEST (test_prune_and_remove)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *meta = clip_path ("p1", ".json");
+  g_autofree gchar *p2 = clip_path ("p2", ".mp4");
+  struct utimbuf long_ago = { 1000, 1000 };
+  guint64 freed = 0;
+
+  keep (cache, "p1", 1000, 1);
+  keep (cache, "p2", 2000, 2);
+  keep (cache, "p3", 3000, 3);
+  keep (cache, "p4", 4000, 4);
+
+  /* p1 was kept 10 days ago. */
+  set_json_int (meta, "kept_at", g_get_real_time () / G_USEC_PER_SEC -
+      10 * 24 * 3600);
+  fail_unless_equals_int (apigo_cache_prune (cache, G_MAXUINT64,
+          7 * 24 * 3600, &freed), 1);
+  fail_unless_equals_uint64 (freed, 1000);
+  fail_unless_equals_int (open_size (cache, "p1"), -1);
+  fail_unless_equals_int (open_size (cache, "p2"), 2000);
+
+  /* p2 was played long ago: the first to go to fit 8000 bytes. */
+  fail_unless (utime (p2, &long_ago) == 0);
+  fail_unless_equals_int (apigo_cache_prune (cache, 8000, 0, &freed), 1);
+  fail_unless_equals_uint64 (freed, 2000);
+  fail_unless_equals_int (open_size (cache, "p2"), -1);
+  fail_unless_equals_int (open_size (cache, "p3"), 3000);
+
+  fail_unless (apigo_cache_remove_clip (cache, "p3"));
+  fail_if (apigo_cache_remove_clip (cache, "p3"));
+  fail_unless_equals_int (open_size (cache, "p3"), -1);
+
+  /* Everything. */
+  fail_unless_equals_int (apigo_cache_prune (cache, 0, 0, NULL), 1);
+  fail_unless_equals_int (open_size (cache, "p4"), -1);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* A task deleted from the service: its clips say so, the journal lets it
+ * go. */
+GST_START_TEST (test_note_deleted)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoTask task = {.id = "video_k",.expires_at = G_MAXINT32 };
+  ApigoTask other = {.id = "video_other",.expires_at = G_MAXINT32 };
+  ApigoDownload *dl = apigo_download_new (NULL, NULL);
+  g_autoptr (ApigoKeptClip) clip = NULL;
+  ApigoJournalEntry entry;
+
+  keep (cache, "kd", 100, 1);
+  fail_unless (apigo_cache_note_task (cache, "kd", &task, NULL));
+  fail_unless (apigo_cache_note_task (cache, "ke", &other, NULL));
+  apigo_cache_note_deleted (cache, "video_k");
+
+  fail_unless (apigo_cache_open_clip (cache, "kd", dl, &clip));
+  fail_unless (clip->remote_deleted);
+  fail_if (apigo_cache_recall (cache, "kd", &entry));
+  fail_unless (apigo_cache_recall (cache, "ke", &entry));
+  apigo_journal_entry_clear (&entry);
+  apigo_download_unref (dl);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* A run killed after its partial download was made and before the first
+ * byte leaves an empty KEY.part (with the journal's word for the clip, if
+ * an earlier run began it); a crash at the wrong moment, a download
+ * store's named file.  Nothing in them can be continued: the next start
+ * removes them once surely abandoned, while a part with bytes the journal
+ * can continue stays. */
+GST_START_TEST (test_empty_parts_removed)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *empty = clip_path ("ke", ".part");
+  g_autofree gchar *full = clip_path ("kf", ".part");
+  g_autofree gchar *store = g_build_filename (dir, "clips", "apigo-Ab12Cd",
+      NULL);
+  g_autofree gchar *young = clip_path ("ky", ".part");
+  struct utimbuf eleven_minutes_ago;
+
+  eleven_minutes_ago.actime = eleven_minutes_ago.modtime =
+      g_get_real_time () / G_USEC_PER_SEC - 11 * 60;
+  fail_unless (apigo_cache_note_content (cache, "ke", "ke", 10, "\"v1\"",
+          NULL, NULL));
+  fail_unless (apigo_cache_note_content (cache, "kf", "kf", 10, "\"v1\"",
+          NULL, NULL));
+  fail_unless (g_file_set_contents (empty, "", 0, NULL));
+  fail_unless (g_file_set_contents (full, "0123", 4, NULL));
+  fail_unless (g_file_set_contents (store, "", 0, NULL));
+  fail_unless (g_file_set_contents (young, "", 0, NULL));
+  fail_unless (utime (empty, &eleven_minutes_ago) == 0);
+  fail_unless (utime (full, &eleven_minutes_ago) == 0);
+  fail_unless (utime (store, &eleven_minutes_ago) == 0);
+  apigo_cache_free (cache);
+
+  cache = new_cache (1 << 20);
+  fail_if (g_file_test (empty, G_FILE_TEST_EXISTS), "an empty part stays");
+  fail_if (g_file_test (store, G_FILE_TEST_EXISTS), "a store's file stays");
+  fail_unless (g_file_test (full, G_FILE_TEST_EXISTS));
+  /* Perhaps a run about to write to it. */
+  fail_unless (g_file_test (young, G_FILE_TEST_EXISTS));
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* The clips of one task (the video, its thumbnail) each have what the
+ * journal says of their partial download in the task's one entry; an
+ * entry of an older version says it of the video only. */
+GST_START_TEST (test_contents_per_clip)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *entry = g_build_filename (dir, "tasks", "kt.json", NULL);
+  g_autofree gchar *thumb_part = clip_path ("kth", ".part");
+  struct utimbuf eleven_minutes_ago;
+  ApigoDownload *dl;
+  guint64 total = 0;
+
+  fail_unless (apigo_cache_note_content (cache, "kt", "kt", 10, "\"v\"",
+          NULL, NULL));
+  fail_unless (apigo_cache_note_content (cache, "kt", "kth", 20, "\"t\"",
+          NULL, NULL));
+  dl = apigo_cache_new_download (cache, "kth", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kt", "kth", dl, NULL));
+  fail_unless (apigo_download_append (dl, "0123", 4, NULL));
+  fail_unless (apigo_download_get_total (dl, &total));
+  fail_unless_equals_uint64 (total, 20);
+  apigo_download_unref (dl);
+  dl = apigo_cache_new_download (cache, "kt", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kt", "kt", dl, NULL));
+  fail_unless (apigo_download_get_total (dl, &total));
+  fail_unless_equals_uint64 (total, 10);
+  apigo_download_unref (dl);
+
+  /* The thumbnail's part, named after its own key, is the journal's: it
+   * stays. */
+  eleven_minutes_ago.actime = eleven_minutes_ago.modtime =
+      g_get_real_time () / G_USEC_PER_SEC - 11 * 60;
+  fail_unless (utime (thumb_part, &eleven_minutes_ago) == 0);
+  apigo_cache_free (cache);
+  cache = new_cache (1 << 20);
+  fail_unless (g_file_test (thumb_part, G_FILE_TEST_EXISTS));
+
+  /* An older version's entry. */
+  fail_unless (g_file_set_contents (entry, "{\"video_id\": \"video_o\", "
+          "\"content\": {\"total\": 30, \"etag\": \"\\\"o\\\"\"}}", -1,
+          NULL));
+  dl = apigo_cache_new_download (cache, "kt", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kt", "kt", dl, NULL));
+  fail_unless (apigo_download_get_total (dl, &total));
+  fail_unless_equals_uint64 (total, 30);
+  apigo_download_unref (dl);
+  dl = apigo_cache_new_download (cache, "kth", NULL);
+  fail_unless (apigo_cache_attach_part (cache, "kt", "kth", dl, NULL));
+  fail_if (apigo_download_get_total (dl, NULL), "the video's length taken "
+      "for the thumbnail's");
   apigo_download_unref (dl);
   apigo_cache_free (cache);
 }
@@ -431,6 +738,35 @@ GST_START_TEST (test_keys)
 
 GST_END_TEST;
 
+/* A video's thumbnail is another clip of the same task. */
+GST_START_TEST (test_task_keys)
+{
+  ApigoJobSettings video = {
+    .base_url = "https://maas.apigo.ai/v1",.model = "sora-2",
+    .prompt = "a fox",.size = "720x1280",.seconds = "4",
+  };
+  ApigoJobSettings thumbnail = video;
+  ApigoJobSettings other = video;
+  g_autofree gchar *clip = apigo_job_settings_key (&video);
+  g_autofree gchar *task = apigo_job_settings_task_key (&video);
+  g_autofree gchar *thumb_clip = NULL, *thumb_task = NULL;
+  g_autofree gchar *other_task = NULL;
+
+  thumbnail.variant = "thumbnail";
+  other.prompt = "a wolf";
+  thumb_clip = apigo_job_settings_key (&thumbnail);
+  thumb_task = apigo_job_settings_task_key (&thumbnail);
+  other_task = apigo_job_settings_task_key (&other);
+
+  /* The video's keys are those older versions used. */
+  fail_unless_equals_string (task, clip);
+  fail_unless_equals_string (thumb_task, task);
+  fail_if (g_str_equal (thumb_clip, clip));
+  fail_if (g_str_equal (other_task, task));
+}
+
+GST_END_TEST;
+
 static Suite *
 cache_suite (void)
 {
@@ -449,8 +785,15 @@ cache_suite (void)
   tcase_add_test (tc, test_keeping_nothing);
   tcase_add_test (tc, test_partial_download_removed);
   tcase_add_test (tc, test_partial_download_continued);
+  tcase_add_test (tc, test_empty_parts_removed);
+  tcase_add_test (tc, test_contents_per_clip);
+  tcase_add_test (tc, test_clip_metadata);
+  tcase_add_test (tc, test_old_clip_names);
+  tcase_add_test (tc, test_prune_and_remove);
+  tcase_add_test (tc, test_note_deleted);
   tcase_add_test (tc, test_unusable_directory);
   tcase_add_test (tc, test_keys);
+  tcase_add_test (tc, test_task_keys);
   return s;
 }
 

@@ -1,0 +1,455 @@
+/* gst-apigo: the command-line tool, against the emulator
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sys/wait.h>
+
+#include "apigo-emulator.h"
+#include "apigo-job.h"
+
+#define KEY "sk-tool-test-5c0ffee-never-shown"
+
+static gchar *dir;
+static gchar *cache;
+static ApigoEmulator *emu;
+
+static void
+remove_tree (const gchar * path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
+    g_autofree gchar *child = g_build_filename (path, name, NULL);
+
+    if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      remove_tree (child);
+    else
+      g_unlink (child);
+  }
+  g_rmdir (path);
+}
+
+static void
+setup (void)
+{
+  g_autoptr (GError) error = NULL;
+  const gchar *renders = g_getenv ("APIGO_TEST_CLIP_CACHE");
+
+  dir = g_dir_make_tmp ("apigo-tool-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  cache = g_build_filename (dir, "cache", NULL);
+  emu = apigo_emulator_new ();
+  g_object_set (emu, "api-key", KEY, "any-size", TRUE, "audio", FALSE,
+      "generation-time", 0.3, NULL);
+  if (renders != NULL)
+    g_object_set (emu, "cache-dir", renders, NULL);
+  fail_unless (apigo_emulator_start (emu, 0, &error), "%s",
+      error ? error->message : "");
+}
+
+static void
+teardown (void)
+{
+  apigo_emulator_stop (emu);
+  g_clear_object (&emu);
+  remove_tree (dir);
+  g_clear_pointer (&dir, g_free);
+  g_clear_pointer (&cache, g_free);
+}
+
+/* Makes the @variant (NULL: the video) of @prompt as apigovideosrc would,
+ * keeping it in the test's cache; returns its task. */
+static gchar *
+generate (const gchar * prompt, const gchar * variant)
+{
+  ApigoJobSettings s = {
+    .base_url = (gchar *) apigo_emulator_get_base_url (emu),
+    .model = "sora-2",.prompt = (gchar *) prompt,.size = "320x180",
+    .seconds = "1",.variant = (gchar *) variant,.api_key = KEY,
+    .user_agent = "test",.retries = 2,.poll_interval_ms = 100,
+    .timeout_s = 60,.cache_dir = cache,.cache_max_bytes = 1 << 30,
+    .reuse = TRUE,
+  };
+  g_autoptr (GError) error = NULL;
+  ApigoJob *job = apigo_job_new (&s, NULL, NULL, &error);
+  gchar *id;
+
+  g_assert_no_error (error);
+  apigo_job_start (job, &s);
+  fail_unless (apigo_job_wait (job, NULL));
+  fail_unless (apigo_download_is_complete (apigo_job_get_download (job)),
+      "%s was not made", prompt);
+  id = apigo_job_dup_video_id (job);
+  apigo_job_stop (job);
+  apigo_job_unref (job);
+  return id;
+}
+
+typedef struct
+{
+  gint status;
+  gchar *out;
+  gchar *err;
+} Result;
+
+static void
+result_clear (Result * r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+/* Runs gst-apigo with the arguments (NULL-terminated), the test's cache
+ * and the emulator (APIGO_BASE_URL, APIGO_API_KEY unless @key is NULL). */
+static Result
+tool (const gchar * key, ...)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) argv = NULL;
+  g_auto (GStrv) envp = g_get_environ ();
+  Result r = { 0 };
+  const gchar *arg;
+  va_list args;
+
+  g_strv_builder_add_many (b, GST_APIGO_TOOL, "--cache-dir", cache, NULL);
+  va_start (args, key);
+  while ((arg = va_arg (args, const gchar *)) != NULL)
+    g_strv_builder_add (b, arg);
+  va_end (args);
+  argv = g_strv_builder_end (b);
+
+  envp = g_environ_setenv (envp, "APIGO_BASE_URL",
+      apigo_emulator_get_base_url (emu), TRUE);
+  if (key != NULL)
+    envp = g_environ_setenv (envp, "APIGO_API_KEY", key, TRUE);
+  else
+    envp = g_environ_unsetenv (envp, "APIGO_API_KEY");
+  fail_unless (g_spawn_sync (NULL, argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+          &r.out, &r.err, &r.status, &error), "%s", error ?
+      error->message : "");
+  r.status = WIFEXITED (r.status) ? WEXITSTATUS (r.status) : -1;
+  /* Nothing the tool says ever holds the key. */
+  fail_if (strstr (r.out, KEY) != NULL || strstr (r.err, KEY) != NULL,
+      "the key shows: %s%s", r.out, r.err);
+  return r;
+}
+
+static JsonArray *
+parse_array (const gchar * text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonNode *root;
+
+  fail_unless (json_parser_load_from_data (parser, text, -1, &error),
+      "not JSON: %s", text);
+  root = json_parser_get_root (parser);
+  fail_unless (JSON_NODE_HOLDS_ARRAY (root), "not an array: %s", text);
+  return json_array_ref (json_node_get_array (root));
+}
+
+/* The clip of @array with @video_id and @variant, or NULL. */
+static JsonObject *
+find_clip (JsonArray * array, const gchar * video_id, const gchar * variant)
+{
+  guint i;
+
+  for (i = 0; i < json_array_get_length (array); i++) {
+    JsonObject *o = json_array_get_object_element (array, i);
+
+    if (g_strcmp0 (json_object_get_string_member (o, "video_id"),
+            video_id) == 0
+        && g_strcmp0 (json_object_get_string_member (o, "variant"),
+            variant) == 0)
+      return o;
+  }
+  return NULL;
+}
+
+/* clips lists what was kept, saying what each is; show tells one. */
+GST_START_TEST (test_clips_listed_and_shown)
+{
+  g_autofree gchar *fox = generate ("a fox in the snow", NULL);
+  g_autofree gchar *fox_thumb = generate ("a fox in the snow", "thumbnail");
+  g_autofree gchar *owl = generate ("an owl at night", NULL);
+  g_auto (Result) json = tool (NULL, "clips", "--json", NULL);
+  g_auto (Result) table = { 0 };
+  g_auto (Result) shown = { 0 };
+  g_auto (Result) by_key = { 0 };
+  g_auto (Result) unknown = { 0 };
+  g_autoptr (JsonArray) clips = NULL;
+  g_autofree gchar *key = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  JsonObject *c;
+
+  fail_unless_equals_string (fox_thumb, fox);
+  fail_unless_equals_int (json.status, 0);
+  clips = parse_array (json.out);
+  fail_unless_equals_int (json_array_get_length (clips), 3);
+
+  c = find_clip (clips, fox, "video");
+  fail_unless (c != NULL, "%s", json.out);
+  fail_unless_equals_string (json_object_get_string_member (c, "prompt"),
+      "a fox in the snow");
+  fail_unless_equals_string (json_object_get_string_member (c, "model"),
+      "sora-2");
+  fail_unless_equals_string (json_object_get_string_member (c, "size"),
+      "320x180");
+  fail_unless_equals_string (json_object_get_string_member (c, "seconds"),
+      "1");
+  fail_unless (g_str_has_suffix (json_object_get_string_member (c, "file"),
+          ".mp4"));
+  fail_unless (json_object_get_int_member (c, "bytes") > 1000);
+  fail_unless (ABS (json_object_get_int_member (c, "kept_at") - now) < 120);
+  key = g_strdup (json_object_get_string_member (c, "key"));
+
+  c = find_clip (clips, fox, "thumbnail");
+  fail_unless (c != NULL, "%s", json.out);
+  fail_unless (g_str_has_suffix (json_object_get_string_member (c, "file"),
+          ".jpg"));
+  fail_unless_equals_string (json_object_get_string_member (c, "prompt"),
+      "a fox in the snow");
+  fail_unless (find_clip (clips, owl, "video") != NULL);
+
+  /* As a table. */
+  table = tool (NULL, "clips", NULL);
+  fail_unless_equals_int (table.status, 0);
+  fail_unless (strstr (table.out, "a fox in the snow") != NULL, "%s",
+      table.out);
+  fail_unless (strstr (table.out, owl) != NULL, "%s", table.out);
+  fail_unless (strstr (table.out, "thumbnail") != NULL, "%s", table.out);
+
+  /* By video id: the video and its thumbnail; by the start of a key. */
+  shown = tool (NULL, "show", fox, NULL);
+  fail_unless_equals_int (shown.status, 0);
+  fail_unless (strstr (shown.out, "variant:       video") != NULL, "%s",
+      shown.out);
+  fail_unless (strstr (shown.out, "variant:       thumbnail") != NULL, "%s",
+      shown.out);
+  fail_unless (strstr (shown.out, ".jpg\n") != NULL, "%s", shown.out);
+  key[8] = '\0';
+  by_key = tool (NULL, "show", key, NULL);
+  fail_unless_equals_int (by_key.status, 0);
+  fail_unless (strstr (by_key.out, "prompt:        a fox in the snow") !=
+      NULL, "%s", by_key.out);
+  fail_if (strstr (by_key.out, "thumbnail") != NULL, "%s", by_key.out);
+
+  unknown = tool (NULL, "show", "video_nothing_like_it", NULL);
+  fail_unless_equals_int (unknown.status, 1);
+  fail_unless (strstr (unknown.err, "No kept clip") != NULL, "%s",
+      unknown.err);
+}
+
+GST_END_TEST;
+
+static guint
+clip_count (void)
+{
+  g_auto (Result) r = tool (NULL, "clips", "--json", NULL);
+  g_autoptr (JsonArray) clips = NULL;
+
+  fail_unless_equals_int (r.status, 0);
+  clips = parse_array (r.out);
+  return json_array_get_length (clips);
+}
+
+/* Sets "kept_at" in the metadata of the clip @key to @days ago. */
+static void
+age_clip (const gchar * key, gint days)
+{
+  g_autofree gchar *name = g_strconcat (key, ".json", NULL);
+  g_autofree gchar *path = g_build_filename (cache, "clips", name, NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+
+  fail_unless (json_parser_load_from_file (parser, path, NULL));
+  json_object_set_int_member (json_node_get_object (json_parser_get_root
+          (parser)), "kept_at", g_get_real_time () / G_USEC_PER_SEC -
+      days * 86400);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  fail_unless (json_generator_to_file (gen, path, NULL));
+}
+
+/* remove, prune --older-than, prune --max-size, clear. */
+GST_START_TEST (test_remove_prune_clear)
+{
+  g_autofree gchar *a = generate ("first", NULL);
+  g_autofree gchar *b = generate ("second", NULL);
+  g_autofree gchar *c = generate ("third", NULL);
+  g_autofree gchar *d = generate ("fourth", NULL);
+  g_auto (Result) json = tool (NULL, "clips", "--json", NULL);
+  g_auto (Result) removed = { 0 };
+  g_auto (Result) old = { 0 };
+  g_auto (Result) small = { 0 };
+  g_auto (Result) cleared = { 0 };
+  g_auto (Result) no_bound = { 0 };
+  g_autoptr (JsonArray) clips = parse_array (json.out);
+  g_autoptr (GDir) left = NULL;
+  g_autofree gchar *clips_dir = g_build_filename (cache, "clips", NULL);
+  const gchar *name;
+
+  fail_unless_equals_int (json_array_get_length (clips), 4);
+  removed = tool (NULL, "remove", a, NULL);
+  fail_unless_equals_int (removed.status, 0);
+  fail_unless (strstr (removed.out, "Removed") != NULL, "%s", removed.out);
+  fail_unless_equals_int (clip_count (), 3);
+
+  age_clip (json_object_get_string_member (find_clip (clips, b, "video"),
+          "key"), 10);
+  old = tool (NULL, "prune", "--older-than", "7", NULL);
+  fail_unless_equals_int (old.status, 0);
+  fail_unless (strstr (old.out, "Removed 1 file") != NULL, "%s", old.out);
+  fail_unless_equals_int (clip_count (), 2);
+
+  /* Less than one clip's size: the least recently played goes first,
+   * then the other. */
+  small = tool (NULL, "prune", "--max-size", "0.001", NULL);
+  fail_unless_equals_int (small.status, 0);
+  fail_unless (strstr (small.out, "Removed 2 files") != NULL, "%s",
+      small.out);
+
+  g_free (generate ("fifth", NULL));
+  g_free (generate ("sixth", NULL));
+  fail_unless_equals_int (clip_count (), 2);
+  /* One whose file was removed by hand: its metadata goes with clear. */
+  {
+    g_auto (Result) two = tool (NULL, "clips", "--json", NULL);
+    g_autoptr (JsonArray) both = parse_array (two.out);
+
+    fail_unless (g_unlink (json_object_get_string_member
+            (json_array_get_object_element (both, 0), "file")) == 0);
+  }
+  no_bound = tool (NULL, "prune", NULL);
+  fail_unless_equals_int (no_bound.status, 2);
+  cleared = tool (NULL, "clear", NULL);
+  fail_unless_equals_int (cleared.status, 0);
+  fail_unless_equals_int (clip_count (), 0);
+  left = g_dir_open (clips_dir, 0, NULL);
+  while ((name = g_dir_read_name (left)) != NULL)
+    fail ("%s is left", name);
+}
+
+GST_END_TEST;
+
+static guint
+deletes (void)
+{
+  return apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_DELETE,
+      NULL);
+}
+
+/* tasks lists the service's tasks (saying which are kept); delete deletes
+ * them, and the kept clips learn it. */
+GST_START_TEST (test_tasks_and_delete)
+{
+  g_autofree gchar *fox = generate ("a fox at the service", NULL);
+  g_autofree gchar *owl = generate ("an owl at the service", NULL);
+  g_auto (Result) listed = tool (KEY, "tasks", "--json", NULL);
+  g_auto (Result) table = { 0 };
+  g_auto (Result) verbose = { 0 };
+  g_auto (Result) deleted = { 0 };
+  g_auto (Result) after = { 0 };
+  g_auto (Result) shown = { 0 };
+  g_autoptr (JsonArray) tasks = NULL;
+  guint i, found = 0;
+
+  fail_unless_equals_int (listed.status, 0);
+  tasks = parse_array (listed.out);
+  fail_unless_equals_int (json_array_get_length (tasks), 2);
+  for (i = 0; i < 2; i++) {
+    JsonObject *t = json_array_get_object_element (tasks, i);
+    const gchar *id = json_object_get_string_member (t, "id");
+
+    found += g_str_equal (id, fox) || g_str_equal (id, owl);
+    fail_unless_equals_string (json_object_get_string_member (t, "status"),
+        "completed");
+    fail_unless (json_object_get_boolean_member (t, "kept"));
+  }
+  fail_unless_equals_int (found, 2);
+
+  table = tool (KEY, "tasks", "--limit", "1", NULL);
+  fail_unless_equals_int (table.status, 0);
+  fail_unless (strstr (table.out, owl) != NULL, "%s", table.out);
+  fail_unless (strstr (table.out, "an owl at the service") != NULL, "%s",
+      table.out);
+  fail_if (strstr (table.out, fox) != NULL, "%s", table.out);
+
+  /* -vv tells every request, never the key. */
+  verbose = tool (KEY, "-v", "-v", "tasks", NULL);
+  fail_unless_equals_int (verbose.status, 0);
+  fail_unless (strstr (verbose.err, "GET /v1/videos?limit=20&order=desc: "
+          "200") != NULL, "%s", verbose.err);
+
+  deleted = tool (KEY, "delete", fox, NULL);
+  fail_unless_equals_int (deleted.status, 0);
+  fail_unless (strstr (deleted.out, "Deleted") != NULL, "%s", deleted.out);
+  fail_unless_equals_int (deletes (), 1);
+  after = tool (KEY, "tasks", "--json", NULL);
+  fail_if (strstr (after.out, fox) != NULL, "%s", after.out);
+  fail_unless (strstr (after.out, owl) != NULL, "%s", after.out);
+  shown = tool (NULL, "show", fox, NULL);
+  fail_unless (strstr (shown.out, "at the service: deleted") != NULL, "%s",
+      shown.out);
+}
+
+GST_END_TEST;
+
+/* What the service's commands refuse before sending anything, and what
+ * they say when the service refuses. */
+GST_START_TEST (test_service_errors)
+{
+  g_auto (Result) no_key = tool (NULL, "tasks", NULL);
+  g_auto (Result) bad_id = tool (KEY, "delete", "../etc", NULL);
+  g_auto (Result) unknown = tool (KEY, "delete", "video_unknown", NULL);
+  g_auto (Result) wrong_key = tool ("sk-wrong", "tasks", NULL);
+  g_auto (Result) bad_url = tool (KEY, "--base-url", "ftp://host/v1",
+      "tasks", NULL);
+  g_auto (Result) no_command = tool (NULL, NULL);
+  g_auto (Result) what = tool (NULL, "frobnicate", NULL);
+
+  fail_unless_equals_int (no_key.status, 1);
+  fail_unless (strstr (no_key.err, "APIGO_API_KEY") != NULL, "%s",
+      no_key.err);
+  fail_unless_equals_int (bad_id.status, 2);
+  fail_unless (strstr (bad_id.err, "not a video id") != NULL, "%s",
+      bad_id.err);
+  fail_unless_equals_int (unknown.status, 1);
+  fail_unless (strstr (unknown.err, "not found") != NULL, "%s", unknown.err);
+  fail_unless_equals_int (wrong_key.status, 1);
+  fail_unless (strstr (wrong_key.err, "did not accept the API key") != NULL,
+      "%s", wrong_key.err);
+  fail_unless_equals_int (bad_url.status, 1);
+  fail_unless (strstr (bad_url.err, "base URL") != NULL, "%s", bad_url.err);
+  fail_unless_equals_int (no_command.status, 2);
+  fail_unless_equals_int (what.status, 2);
+  /* Only the unknown id was asked about. */
+  fail_unless_equals_int (deletes (), 1);
+}
+
+GST_END_TEST;
+
+static Suite *
+tool_suite (void)
+{
+  Suite *s = suite_create ("gst-apigo");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_clips_listed_and_shown);
+  tcase_add_test (tc, test_remove_prune_clear);
+  tcase_add_test (tc, test_tasks_and_delete);
+  tcase_add_test (tc, test_service_errors);
+  return s;
+}
+
+GST_CHECK_MAIN (tool);

@@ -1,0 +1,306 @@
+/* gst-apigo: the command-line tool
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The kept clips: clips, show, remove, prune, clear.
+ */
+
+#include "gst-apigo.h"
+#include "apigo-cache.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+static gchar *
+cache_dir (const ToolOptions * options)
+{
+  return options->cache_dir ? g_strdup (options->cache_dir) :
+      apigo_cache_default_dir ();
+}
+
+/* The cache in the options' directory; NULL, having said so, when there is
+ * none yet (@missing_ok: quietly) or it cannot be used. */
+static ApigoCache *
+open_cache (const ToolOptions * options, gboolean missing_ok)
+{
+  g_autofree gchar *dir = cache_dir (options);
+  g_autoptr (GError) error = NULL;
+  ApigoCache *cache;
+
+  /* Looking must not make one. */
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR)) {
+    if (!missing_ok)
+      tool_error ("No cache at %s", dir);
+    return NULL;
+  }
+  /* No bound: only what the commands say is removed. */
+  cache = apigo_cache_new (dir, G_MAXUINT64, &error);
+  if (cache == NULL)
+    tool_error ("%s", error->message);
+  return cache;
+}
+
+static void
+add_string (JsonBuilder * b, const gchar * name, const gchar * value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_int (JsonBuilder * b, const gchar * name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+print_json (JsonBuilder * b)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autofree gchar *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+clip_to_json (JsonBuilder * b, const ApigoKeptClip * c)
+{
+  json_builder_begin_object (b);
+  add_string (b, "key", c->key);
+  add_string (b, "file", c->path);
+  add_int (b, "bytes", c->bytes);
+  add_string (b, "video_id", c->video_id);
+  add_string (b, "variant", c->variant ? c->variant : "video");
+  add_string (b, "prompt", c->prompt);
+  add_string (b, "model", c->model);
+  add_string (b, "size", c->size);
+  add_string (b, "seconds", c->seconds);
+  add_int (b, "kept_at", c->kept_at);
+  add_int (b, "last_used", c->last_used);
+  json_builder_set_member_name (b, "remote_deleted");
+  json_builder_add_boolean_value (b, c->remote_deleted);
+  json_builder_end_object (b);
+}
+
+gint
+tool_clips (const ToolOptions * options)
+{
+  g_autoptr (ApigoCache) cache = open_cache (options, TRUE);
+  g_autoptr (GPtrArray) clips = NULL;
+  guint i;
+
+  if (options->args[0] != NULL) {
+    tool_error ("clips takes no argument");
+    return TOOL_USAGE;
+  }
+  clips = cache ? apigo_cache_list_clips (cache) :
+      g_ptr_array_new_with_free_func ((GDestroyNotify) apigo_kept_clip_free);
+
+  if (options->json) {
+    g_autoptr (JsonBuilder) b = json_builder_new ();
+
+    json_builder_begin_array (b);
+    for (i = 0; i < clips->len; i++)
+      clip_to_json (b, g_ptr_array_index (clips, i));
+    json_builder_end_array (b);
+    print_json (b);
+    return TOOL_OK;
+  }
+
+  if (clips->len == 0) {
+    g_autofree gchar *dir = cache_dir (options);
+
+    g_print ("No clips kept in %s\n", dir);
+    return TOOL_OK;
+  }
+  g_print ("%-12s  %-6s  %9s  %-11s  %-9s  %4s  %-10s  %-38s  %s\n", "CLIP",
+      "AGE", "BYTES", "VARIANT", "SIZE", "SECS", "MODEL", "VIDEO ID",
+      "PROMPT");
+  for (i = 0; i < clips->len; i++) {
+    ApigoKeptClip *c = g_ptr_array_index (clips, i);
+    g_autofree gchar *age = tool_age (c->kept_at ? c->kept_at :
+        c->last_used);
+    g_autofree gchar *bytes = g_format_size (c->bytes);
+    g_autofree gchar *size = tool_text (c->size, 9);
+    g_autofree gchar *seconds = tool_text (c->seconds, 4);
+    g_autofree gchar *model = tool_text (c->model, 10);
+    g_autofree gchar *prompt = tool_text (c->prompt, 50);
+
+    g_print ("%-12.12s  %-6s  %9s  %-11s  %-9s  %4s  %-10s  %-38s  %s\n",
+        c->key, age, bytes, c->variant ? c->variant : "video", size, seconds,
+        model, c->video_id ? c->video_id : "-", prompt);
+  }
+  return TOOL_OK;
+}
+
+/* The clips @which names: its key, the start of a key (at least 4
+ * characters), or its video id (the video and its images). */
+static GPtrArray *
+find_clips (GPtrArray * clips, const gchar * which)
+{
+  GPtrArray *found = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < clips->len; i++) {
+    ApigoKeptClip *c = g_ptr_array_index (clips, i);
+
+    if (g_strcmp0 (c->video_id, which) == 0 || (strlen (which) >= 4
+            && g_str_has_prefix (c->key, which)))
+      g_ptr_array_add (found, c);
+  }
+  return found;
+}
+
+/* Runs @func on every clip the arguments name; each must name some. */
+static gint
+for_each_named (const ToolOptions * options, const gchar * command,
+    void (*func) (ApigoCache * cache, const ApigoKeptClip * clip))
+{
+  g_autoptr (ApigoCache) cache = NULL;
+  g_autoptr (GPtrArray) clips = NULL;
+  gint status = TOOL_OK;
+  guint i, j;
+
+  if (options->args[0] == NULL) {
+    tool_error ("%s: name a clip (its key, the start of it, or a video id)",
+        command);
+    return TOOL_USAGE;
+  }
+  cache = open_cache (options, FALSE);
+  if (cache == NULL)
+    return TOOL_FAILED;
+  clips = apigo_cache_list_clips (cache);
+
+  for (i = 0; options->args[i] != NULL; i++) {
+    g_autoptr (GPtrArray) found = find_clips (clips, options->args[i]);
+
+    if (found->len == 0) {
+      g_autofree gchar *shown = tool_text (options->args[i], 80);
+
+      tool_error ("No kept clip is %s", shown);
+      status = TOOL_FAILED;
+    }
+    for (j = 0; j < found->len; j++)
+      func (cache, g_ptr_array_index (found, j));
+  }
+  return status;
+}
+
+static void
+show_clip (ApigoCache * cache, const ApigoKeptClip * c)
+{
+  g_autofree gchar *bytes = g_format_size (c->bytes);
+  g_autofree gchar *prompt = tool_text (c->prompt, G_MAXINT);
+  g_autofree gchar *model = tool_text (c->model, 100);
+  g_autofree gchar *size = tool_text (c->size, 100);
+  g_autofree gchar *seconds = tool_text (c->seconds, 100);
+  g_autofree gchar *kept = tool_time (c->kept_at);
+  g_autofree gchar *kept_age = tool_age (c->kept_at);
+  g_autofree gchar *used = tool_time (c->last_used);
+  g_autofree gchar *used_age = tool_age (c->last_used);
+
+  g_print ("clip:          %s\n", c->key);
+  g_print ("file:          %s\n", c->path);
+  g_print ("bytes:         %" G_GUINT64_FORMAT " (%s)\n", c->bytes, bytes);
+  g_print ("video id:      %s\n", c->video_id ? c->video_id : "-");
+  g_print ("variant:       %s\n", c->variant ? c->variant : "video");
+  g_print ("prompt:        %s\n", prompt);
+  g_print ("model:         %s\n", model);
+  g_print ("size:          %s\n", size);
+  g_print ("seconds:       %s\n", seconds);
+  if (c->kept_at > 0)
+    g_print ("kept:          %s (%s ago)\n", kept, kept_age);
+  else
+    g_print ("kept:          - (by an older version)\n");
+  if (c->last_used > 0)
+    g_print ("last played:   %s (%s ago)\n", used, used_age);
+  else
+    g_print ("last played:   - (its file is missing)\n");
+  g_print ("at the service: %s\n", c->remote_deleted ? "deleted" :
+      "not deleted by gst-apigo (it expires there by itself)");
+  g_print ("\n");
+}
+
+gint
+tool_show (const ToolOptions * options)
+{
+  return for_each_named (options, "show", show_clip);
+}
+
+static void
+remove_clip (ApigoCache * cache, const ApigoKeptClip * c)
+{
+  if (apigo_cache_remove_clip (cache, c->key))
+    g_print ("Removed %s\n", c->path);
+}
+
+gint
+tool_remove (const ToolOptions * options)
+{
+  return for_each_named (options, "remove", remove_clip);
+}
+
+static gint
+prune (const ToolOptions * options, guint64 max_bytes, gint64 older_than_s)
+{
+  g_autoptr (ApigoCache) cache = open_cache (options, TRUE);
+  g_autofree gchar *freed_text = NULL;
+  guint64 freed = 0;
+  guint removed = 0;
+
+  if (cache != NULL)
+    removed = apigo_cache_prune (cache, max_bytes, older_than_s, &freed);
+  /* Clearing: metadata whose clip is gone (removed by hand) goes too. */
+  if (cache != NULL && max_bytes == 0) {
+    g_autoptr (GPtrArray) left = apigo_cache_list_clips (cache);
+    guint i;
+
+    for (i = 0; i < left->len; i++)
+      removed += apigo_cache_remove_clip (cache,
+          ((ApigoKeptClip *) g_ptr_array_index (left, i))->key);
+  }
+  freed_text = g_format_size (freed);
+  g_print ("Removed %u file%s, %s\n", removed, removed == 1 ? "" : "s",
+      freed_text);
+  return TOOL_OK;
+}
+
+gint
+tool_prune (const ToolOptions * options)
+{
+  guint64 max_bytes = G_MAXUINT64;
+  gint64 older_than_s = 0;
+
+  if (options->args[0] != NULL) {
+    tool_error ("prune takes no argument: --older-than DAYS, --max-size MIB");
+    return TOOL_USAGE;
+  }
+  if (options->max_size_mib < 0 && options->older_than_days < 0) {
+    tool_error ("prune: say --older-than DAYS, --max-size MIB, or both");
+    return TOOL_USAGE;
+  }
+  if (options->max_size_mib >= 0)
+    max_bytes = (guint64) (options->max_size_mib * 1024 * 1024);
+  /* 0 days: everything kept until now. */
+  if (options->older_than_days >= 0)
+    older_than_s = MAX ((gint64) (options->older_than_days * 86400), 1);
+  return prune (options, max_bytes, older_than_s);
+}
+
+gint
+tool_clear (const ToolOptions * options)
+{
+  if (options->args[0] != NULL) {
+    tool_error ("clear takes no argument");
+    return TOOL_USAGE;
+  }
+  return prune (options, 0, 0);
+}
