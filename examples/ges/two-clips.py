@@ -119,7 +119,7 @@ def main():
 
     def on_message(bus, msg):
         if msg.type == Gst.MessageType.PROGRESS:
-            # Shows only if a clip was not in the cache any more.
+            # A generation's steps, or that a kept clip is replayed.
             ptype, code, text = msg.parse_progress()
             print("  %s: %s" % (code, text), flush=True)
         elif msg.type == Gst.MessageType.ERROR:

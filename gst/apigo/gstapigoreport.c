@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#define WAIT_TEXT "Waiting for another run of the same request to finish"
+
 void
 gst_apigo_report_init (GstApigoReport * report, GstElement * element)
 {
@@ -20,6 +22,7 @@ void
 gst_apigo_report_clear (GstApigoReport * report)
 {
   g_free (report->status);
+  g_free (report->told_status);
   g_free (report->posted);
   g_mutex_clear (&report->lock);
 }
@@ -29,8 +32,13 @@ gst_apigo_report_restart (GstApigoReport * report)
 {
   g_mutex_lock (&report->lock);
   report->code = NULL;
+  report->phase = APIGO_JOB_PHASE_IDLE;
+  report->worked = FALSE;
+  report->streaming = FALSE;
   report->done = FALSE;
   report->stopped = FALSE;
+  report->interrupted = FALSE;
+  g_clear_pointer (&report->told_status, g_free);
   g_clear_pointer (&report->posted, g_free);
   g_mutex_unlock (&report->lock);
 }
@@ -40,7 +48,12 @@ gst_apigo_report_forget (GstApigoReport * report)
 {
   g_mutex_lock (&report->lock);
   report->code = NULL;
+  report->phase = APIGO_JOB_PHASE_IDLE;
+  report->worked = FALSE;
+  report->streaming = FALSE;
   report->done = FALSE;
+  report->interrupted = FALSE;
+  g_clear_pointer (&report->told_status, g_free);
   g_clear_pointer (&report->posted, g_free);
   g_clear_pointer (&report->status, g_free);
   report->progress = 0;
@@ -99,6 +112,7 @@ open_progress (GstApigoReport * report, const gchar * code, gchar * text)
     return;
   }
   report->code = code;
+  g_clear_pointer (&report->told_status, g_free);
   gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_START, code, 0,
       "%s", text);
   g_free (text);
@@ -131,6 +145,27 @@ post_done (GstApigoReport * report, ApigoJob * job)
   post_status (report, job, APIGO_JOB_PHASE_DONE);
 }
 
+/* Bytes flow, or the job is done, and nothing was generated or downloaded
+ * in this run: the clip was there already, kept by an earlier run (or,
+ * restarted, the element's own).  One sequence says so, once, and ends at
+ * once.  Lock held. */
+static void
+post_replay (GstApigoReport * report, ApigoJob * job)
+{
+  const ApigoJobSettings *s = apigo_job_get_settings (job);
+  g_autofree gchar *size = NULL;
+  guint64 total = 0;
+
+  report->streaming = TRUE;
+  apigo_download_get_total (apigo_job_get_download (job), &total);
+  size = g_format_size (total);
+  end_wait (report);
+  open_progress (report, "cache", s->reuse && s->cache_max_bytes > 0 ?
+      g_strdup_printf ("Replaying a kept clip from the cache (%s)", size) :
+      g_strdup_printf ("Replaying the clip downloaded before (%s)", size));
+  close_progress (report, GST_PROGRESS_TYPE_COMPLETE, "Nothing to generate");
+}
+
 /* What is being asked for: a remix, extension or edit keeps its source's
  * model and size, so only what is sent is named. */
 static gchar *
@@ -159,13 +194,16 @@ gst_apigo_report_phase (GstApigoReport * report, ApigoJob * job,
   g_autofree gchar *id = apigo_job_dup_video_id (job);
 
   g_mutex_lock (&report->lock);
+  report->phase = phase;
+  if (phase == APIGO_JOB_PHASE_CREATING || phase == APIGO_JOB_PHASE_GENERATING
+      || phase == APIGO_JOB_PHASE_DOWNLOADING)
+    report->worked = TRUE;
   /* A failure while waiting ends the wait as failed (below). */
   if (phase != APIGO_JOB_PHASE_FAILED && phase != APIGO_JOB_PHASE_CANCELLED)
     end_wait (report);
   switch (phase) {
     case APIGO_JOB_PHASE_WAITING:
-      open_progress (report, "wait", g_strdup ("Waiting for another run of "
-              "the same request to finish"));
+      open_progress (report, "wait", g_strdup (WAIT_TEXT));
       break;
     case APIGO_JOB_PHASE_CREATING:
       open_progress (report, "generate", creating_text (s));
@@ -178,10 +216,15 @@ gst_apigo_report_phase (GstApigoReport * report, ApigoJob * job,
     case APIGO_JOB_PHASE_DOWNLOADING:
       close_progress (report, GST_PROGRESS_TYPE_COMPLETE, "Generated");
       report->download_step = G_MAXUINT;
+      report->streaming = FALSE;
+      /* Open until the first bytes are stored (see below). */
       open_progress (report, "download",
           g_strdup_printf ("Downloading %s", id));
       break;
     case APIGO_JOB_PHASE_DONE:
+      /* Perhaps before the streaming thread saw the bytes. */
+      if (!report->worked && !report->streaming)
+        post_replay (report, job);
       post_done (report, job);
       g_mutex_unlock (&report->lock);
       return;
@@ -202,6 +245,8 @@ void
 gst_apigo_report_task (GstApigoReport * report, ApigoJob * job,
     const ApigoTask * task)
 {
+  guint step;
+
   g_mutex_lock (&report->lock);
   end_wait (report);
   g_free (report->status);
@@ -211,21 +256,53 @@ gst_apigo_report_task (GstApigoReport * report, ApigoJob * job,
   else if (task->status == APIGO_TASK_STATUS_COMPLETED)
     report->progress = 100;
 
-  if (report->code != NULL)
+  /* gst-launch-1.0 prints each: one for a new status or ten percent more
+   * (apigo-status has every poll's news). */
+  step = report->progress / 10;
+  if (report->code != NULL && (report->told_status == NULL
+          || step != report->told_step
+          || !g_str_equal (report->told_status, task->status_text))) {
+    g_free (report->told_status);
+    report->told_status = g_strdup (task->status_text);
+    report->told_step = step;
     gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
         report->code, report->progress, "%s: %s, %u%%", task->id,
         task->status_text, report->progress);
+  }
   post_status (report, job, APIGO_JOB_PHASE_GENERATING);
   g_mutex_unlock (&report->lock);
+}
+
+/* The first bytes are stored: they can flow, and nothing may hold
+ * applications in PAUSED any more.  Lock held. */
+static void
+end_download_start (GstApigoReport * report, ApigoJob * job)
+{
+  ApigoDownload *dl = apigo_job_get_download (job);
+  g_autofree gchar *id = apigo_job_dup_video_id (job);
+  g_autofree gchar *size = NULL;
+  g_autofree gchar *text = NULL;
+  guint64 total = 0;
+
+  report->streaming = TRUE;
+  /* From the store: the streaming thread may be first to see the bytes. */
+  if (apigo_download_get_total (dl, &total)) {
+    size = g_format_size (total);
+    if (apigo_download_get_stored (dl) >= total)
+      text = g_strdup_printf ("Downloaded %s", size);
+    else
+      text = g_strdup_printf ("Streaming %s while it downloads (%s)", id,
+          size);
+  } else {
+    text = g_strdup_printf ("Streaming %s while it downloads", id);
+  }
+  close_progress (report, GST_PROGRESS_TYPE_COMPLETE, text);
 }
 
 void
 gst_apigo_report_download (GstApigoReport * report, ApigoJob * job,
     guint64 stored, guint64 total)
 {
-  g_autofree gchar *id = NULL;
-  g_autofree gchar *have = NULL;
-  g_autofree gchar *all = NULL;
   guint step;
 
   /* One message per percent, or per MiB while the size is unknown. */
@@ -235,26 +312,30 @@ gst_apigo_report_download (GstApigoReport * report, ApigoJob * job,
   end_wait (report);
   report->downloaded = stored;
   report->total = total;
-  if (step == report->download_step || report->done) {
+  if (g_strcmp0 (report->code, "download") == 0 && stored > 0)
+    end_download_start (report, job);
+  /* Only apigo-status tells how far the download is: a progress message
+   * would hold gst-launch-1.0 in PAUSED again. */
+  if (step != report->download_step && !report->done) {
+    report->download_step = step;
+    post_status (report, job, APIGO_JOB_PHASE_DOWNLOADING);
+  }
+  g_mutex_unlock (&report->lock);
+}
+
+void
+gst_apigo_report_flowing (GstApigoReport * report, ApigoJob * job)
+{
+  g_mutex_lock (&report->lock);
+  if (report->streaming) {
     g_mutex_unlock (&report->lock);
     return;
   }
-  report->download_step = step;
-
-  id = apigo_job_dup_video_id (job);
-  have = g_format_size (stored);
-  /* A kept clip replayed opens no sequence: a lone CONTINUE would leave
-   * gst-launch-1.0 waiting in PAUSED for an end that never comes. */
-  if (report->code != NULL && total > 0) {
-    all = g_format_size (total);
-    gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
-        "download", step, "Downloading %s: %u%% (%s of %s)", id, step, have,
-        all);
-  } else if (report->code != NULL) {
-    gst_apigo_post_progress (report->element, GST_PROGRESS_TYPE_CONTINUE,
-        "download", -1, "Downloading %s: %s", id, have);
-  }
-  post_status (report, job, APIGO_JOB_PHASE_DOWNLOADING);
+  if (!report->worked
+      && apigo_download_is_complete (apigo_job_get_download (job)))
+    post_replay (report, job);
+  else if (g_strcmp0 (report->code, "download") == 0)
+    end_download_start (report, job);
   g_mutex_unlock (&report->lock);
 }
 
@@ -279,5 +360,51 @@ gst_apigo_report_stop (GstApigoReport * report, const gchar * why)
   g_mutex_lock (&report->lock);
   close_progress (report, GST_PROGRESS_TYPE_CANCELED, why);
   report->stopped = TRUE;
+  g_mutex_unlock (&report->lock);
+}
+
+void
+gst_apigo_report_interrupt (GstApigoReport * report)
+{
+  g_mutex_lock (&report->lock);
+  if (report->code != NULL) {
+    close_progress (report, GST_PROGRESS_TYPE_CANCELED, "Stopped");
+    report->interrupted = TRUE;
+  }
+  g_mutex_unlock (&report->lock);
+}
+
+void
+gst_apigo_report_resume (GstApigoReport * report, ApigoJob * job)
+{
+  const ApigoJobSettings *s = apigo_job_get_settings (job);
+  g_autofree gchar *id = NULL;
+
+  g_mutex_lock (&report->lock);
+  if (!report->interrupted || report->code != NULL || report->stopped) {
+    report->interrupted = FALSE;
+    g_mutex_unlock (&report->lock);
+    return;
+  }
+  report->interrupted = FALSE;
+  /* Streaming waits for the phase again, so applications wait with it. */
+  id = apigo_job_dup_video_id (job);
+  switch (report->phase) {
+    case APIGO_JOB_PHASE_WAITING:
+      open_progress (report, "wait", g_strdup (WAIT_TEXT));
+      break;
+    case APIGO_JOB_PHASE_CREATING:
+    case APIGO_JOB_PHASE_GENERATING:
+      open_progress (report, "generate", id != NULL ?
+          g_strdup_printf ("Waiting for %s", id) : creating_text (s));
+      break;
+    case APIGO_JOB_PHASE_DOWNLOADING:
+      if (!report->streaming)
+        open_progress (report, "download",
+            g_strdup_printf ("Downloading %s", id));
+      break;
+    default:
+      break;
+  }
   g_mutex_unlock (&report->lock);
 }

@@ -1021,11 +1021,14 @@ gst_apigo_video_src_query (GstBaseSrc * basesrc, GstQuery * query)
   return GST_BASE_SRC_CLASS (parent_class)->query (basesrc, query);
 }
 
+/* A flush or the state change down: no progress sequence stays open while
+ * streaming is stopped (fill() opens it again if streaming resumes). */
 static gboolean
 gst_apigo_video_src_unlock (GstBaseSrc * basesrc)
 {
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
 
+  gst_apigo_report_interrupt (&src->report);
   GST_OBJECT_LOCK (src);
   g_cancellable_cancel (src->read_cancellable);
   GST_OBJECT_UNLOCK (src);
@@ -1114,6 +1117,7 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
     apigo_job_start (src->job, &src->settings);
     src->job_started = TRUE;
   }
+  gst_apigo_report_resume (&src->report, src->job);
 
   GST_OBJECT_LOCK (src);
   cancellable = g_object_ref (src->read_cancellable);
@@ -1144,7 +1148,9 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   if (src->settings.delete_remote && apigo_download_get_total (dl, &total)
       && offset + n >= total && !apigo_job_wait (src->job, cancellable))
     return GST_FLOW_FLUSHING;
-  /* Before the last bytes leave, so that "done" always precedes EOS. */
+  /* Before the bytes leave: no progress sequence holds a pipeline that
+   * can preroll, and "done" always precedes EOS. */
+  gst_apigo_report_flowing (&src->report, src->job);
   gst_apigo_report_done (&src->report, src->job);
 
   gst_buffer_set_size (buf, n);
