@@ -58,28 +58,6 @@ dup_video_id (GstElement * src)
   return id;
 }
 
-/* An ERROR or WARNING of @run whose text holds @words. */
-static gboolean
-run_has_message (TestRun * run, GstMessageType type, const gchar * words)
-{
-  guint i;
-
-  for (i = 0; i < run->messages->len; i++) {
-    GstMessage *msg = g_ptr_array_index (run->messages, i);
-    g_autoptr (GError) error = NULL;
-
-    if (GST_MESSAGE_TYPE (msg) != type)
-      continue;
-    if (type == GST_MESSAGE_WARNING)
-      gst_message_parse_warning (msg, &error, NULL);
-    else
-      gst_message_parse_error (msg, &error, NULL);
-    if (strstr (error->message, words) != NULL)
-      return TRUE;
-  }
-  return FALSE;
-}
-
 /* Generates a clip, as a source for remixes, extensions and edits; returns
  * its id. */
 static gchar *
@@ -637,7 +615,7 @@ GST_START_TEST (test_delete_remote)
   test_collect (test_pipeline_get (first, "sink"), &out1, TRUE);
   run = test_run (first, 60);
   test_run_assert_eos (run);
-  fail_if (run_has_message (run, GST_MESSAGE_WARNING, ""),
+  fail_if (test_run_saw (run, GST_MESSAGE_WARNING, ""),
       "a warning while deleting");
   id = dup_video_id (test_pipeline_get (first, "src"));
 
@@ -695,9 +673,9 @@ GST_START_TEST (test_delete_remote_fails)
 
   /* The clip played in full; the failed delete is only a warning. */
   test_run_assert_eos (run);
-  fail_unless (run_has_message (run, GST_MESSAGE_WARNING,
+  fail_unless (test_run_saw (run, GST_MESSAGE_WARNING,
           "stays on the service"), "no warning about the delete");
-  fail_if (run_has_message (run, GST_MESSAGE_ERROR, ""));
+  fail_if (test_run_saw (run, GST_MESSAGE_ERROR, ""));
   fail_unless_equals_int (apigo_emulator_count_requests (emu,
           APIGO_EMULATOR_ROUTE_DELETE, NULL), 1);
   id = dup_video_id (test_pipeline_get (pipeline, "src"));

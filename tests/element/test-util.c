@@ -210,6 +210,29 @@ test_run_assert_error (TestRun * run, GQuark domain, gint code,
   return run->last;
 }
 
+gboolean
+test_run_saw (TestRun * run, GstMessageType type, const gchar * words)
+{
+  guint i;
+
+  for (i = 0; i < run->messages->len; i++) {
+    GstMessage *msg = g_ptr_array_index (run->messages, i);
+    g_autoptr (GError) error = NULL;
+
+    if (GST_MESSAGE_TYPE (msg) != type)
+      continue;
+    if (words == NULL)
+      return TRUE;
+    if (type == GST_MESSAGE_WARNING)
+      gst_message_parse_warning (msg, &error, NULL);
+    else if (type == GST_MESSAGE_ERROR)
+      gst_message_parse_error (msg, &error, NULL);
+    if (error != NULL && strstr (error->message, words) != NULL)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 static void
 on_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad,
     TestCollector * c)

@@ -64,6 +64,11 @@ void test_run_assert_eos (TestRun * run);
 GstMessage *test_run_assert_error (TestRun * run, GQuark domain, gint code,
     const gchar * words);
 
+/* Whether @run saw a message of @type; with @words, an ERROR or WARNING
+ * whose text holds them. */
+gboolean test_run_saw (TestRun * run, GstMessageType type,
+    const gchar * words);
+
 /* Waits (bounded) until @cond (polled every 10 ms) holds. */
 #define test_wait_until(cond, timeout_s) G_STMT_START {                   \
   gint64 _end = g_get_monotonic_time () +                                  \
