@@ -688,25 +688,6 @@ GST_END_TEST;
 
 /* input-reference-fit */
 
-/* A white square PNG, made by GStreamer. */
-static gchar *
-make_reference (guint side)
-{
-  g_autofree gchar *path = g_build_filename (test_tmp_dir (), "ref.png",
-      NULL);
-  g_autofree gchar *desc = g_strdup_printf ("videotestsrc pattern=white "
-      "num-buffers=1 ! video/x-raw,width=%u,height=%u ! pngenc ! "
-      "filesink location=\"%s\"", side, side, path);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
-  g_autoptr (TestRun) run = NULL;
-
-  g_assert_no_error (error);
-  run = test_run (pipeline, 30);
-  test_run_assert_eos (run);
-  return g_steal_pointer (&path);
-}
-
 /* Decodes a still image into GRAY8. */
 static GstSample *
 decode_image (GBytes * image)
@@ -764,7 +745,7 @@ GST_START_TEST (test_reference_fit)
   const gchar *fit = fits[__i__];
   gboolean pad = g_str_equal (fit, "pad");
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
-  g_autofree gchar *ref_path = make_reference (64);
+  g_autofree gchar *ref_path = test_make_png (64, 64);
   g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "from a square",
       "apigovideosrc name=src ! decodebin ! videoconvert ! "
       "video/x-raw,format=GRAY8 ! fakesink name=sink");
