@@ -23,6 +23,7 @@
 #ifndef __HOSTILE_SERVER_H__
 #define __HOSTILE_SERVER_H__
 
+#include <gst/gst.h>
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
@@ -152,6 +153,23 @@ GBytes *hostile_clip_render (const gchar * pattern, guint frames,
 /* @clip grown to @size bytes with a trailing MP4 "free" box: still a valid
  * MP4, other bytes.  @size must exceed the clip's by 8 or more. */
 GBytes *hostile_clip_pad (GBytes * clip, gsize size);
+
+/* For the suites (hostile-suite.c): each fails the test when it cannot do
+ * what it says. */
+
+/* hostile_clip_render(); @what names the clip in the failure message. */
+GBytes *hostile_test_clip (const gchar * pattern, guint frames,
+    const gchar * what);
+/* A server for TEST_API_KEY whose tasks serve @clip. */
+HostileServer *hostile_test_server_new (GBytes * clip);
+/* The cache directory the pipelines of hostile_test_pipeline_new() use. */
+gchar *hostile_test_cache_dir (void);
+/* As test_pipeline_new(), against @server: gst_parse_launch
+ * (@description), its "src" asking for @prompt. */
+GstElement *hostile_test_pipeline_new (HostileServer * server,
+    const gchar * description, const gchar * prompt);
+/* @out is, byte for byte, @clip. */
+gboolean hostile_test_same_bytes (const GByteArray * out, GBytes * clip);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HostileServer, hostile_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HostileRequest, hostile_request_free)

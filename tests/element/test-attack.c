@@ -25,10 +25,7 @@ static GBytes *clip_a;          /* smpte: about 200 KB */
 static void
 clips_setup (void)
 {
-  g_autoptr (GError) error = NULL;
-
-  clip_a = hostile_clip_render ("smpte", 30, &error);
-  fail_unless (clip_a != NULL, "clip A: %s", error ? error->message : "?");
+  clip_a = hostile_test_clip ("smpte", 30, "clip A");
   fail_unless (g_bytes_get_size (clip_a) > 4 * CUT_AT);
 }
 
@@ -38,62 +35,20 @@ clips_teardown (void)
   g_clear_pointer (&clip_a, g_bytes_unref);
 }
 
-static HostileServer *
-server_new (void)
-{
-  g_autoptr (GError) error = NULL;
-  HostileServer *server = hostile_server_new (TEST_API_KEY, &error);
-
-  fail_unless (server != NULL, "hostile server: %s",
-      error ? error->message : "?");
-  hostile_server_set_clip (server, clip_a);
-  return server;
-}
-
-static gchar *
-cache_dir (void)
-{
-  return g_build_filename (test_tmp_dir (), "cache", NULL);
-}
-
-static GstElement *
-pipeline_new (HostileServer * server)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *cache = cache_dir ();
-  GstElement *pipeline = gst_parse_launch (PIPELINE, &error);
-
-  fail_unless (pipeline != NULL && error == NULL, "%s",
-      error ? error->message : "?");
-  g_object_set (test_pipeline_get (pipeline, "src"),
-      "base-url", hostile_server_get_base_url (server),
-      "api-key", TEST_API_KEY, "prompt", PROMPT, "size", "320x180",
-      "seconds", 1, "poll-interval", 100, "cache-dir", cache, NULL);
-  return pipeline;
-}
-
-static gboolean
-same_bytes (const GByteArray * out, GBytes * clip)
-{
-  gsize len;
-  const guint8 *data = g_bytes_get_data (clip, &len);
-
-  return out->len == len && memcmp (out->data, data, len) == 0;
-}
-
 /* An odd answer allows an ERROR, or EOS after exactly clip A; and a clip
  * kept in the cache is clip A or nothing. */
 static void
 assert_error_or_clip_a (TestRun * run, const GByteArray * out)
 {
-  g_autofree gchar *cache = cache_dir ();
+  g_autofree gchar *cache = hostile_test_cache_dir ();
   g_autofree gchar *clips = g_build_filename (cache, "clips", NULL);
   g_autoptr (GDir) dir = g_dir_open (clips, 0, NULL);
   const gchar *name;
 
   fail_if (run->timed_out, "the pipeline neither ended nor failed");
   if (GST_MESSAGE_TYPE (run->last) == GST_MESSAGE_EOS)
-    fail_unless (same_bytes (out, clip_a), "EOS after %u bytes that are not "
+    fail_unless (hostile_test_same_bytes (out, clip_a),
+        "EOS after %u bytes that are not "
         "clip A (%" G_GSIZE_FORMAT " bytes)", out->len,
         g_bytes_get_size (clip_a));
 
@@ -134,20 +89,28 @@ unproven_then (HostileServer * server, const HostileRequest * r,
   }
 }
 
+/* Plays clip A with every content answer changed by @hook: an error, or
+ * clip A itself (assert_error_or_clip_a()). */
 static void
-run_resume_attack (ResumeFunc resume)
+run_content_attack (HostileHook hook, gpointer data)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
   TestCollector out;
 
-  hostile_server_set_hook (server, HOSTILE_ROUTE_CONTENT, unproven_then,
-      resume);
+  hostile_server_set_hook (server, HOSTILE_ROUTE_CONTENT, hook, data);
   test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
   run = test_run (pipeline, 60);
   assert_error_or_clip_a (run, out.bytes);
   test_collector_clear (&out);
+}
+
+static void
+run_resume_attack (ResumeFunc resume)
+{
+  run_content_attack (unproven_then, resume);
 }
 
 /* A 416 without Content-Range says nothing of the clip's length: it does
@@ -219,16 +182,7 @@ chunked_cut (HostileServer * server, const HostileRequest * r,
 
 GST_START_TEST (test_chunked_cut_before_terminator)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server);
-  g_autoptr (TestRun) run = NULL;
-  TestCollector out;
-
-  hostile_server_set_hook (server, HOSTILE_ROUTE_CONTENT, chunked_cut, NULL);
-  test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
-  run = test_run (pipeline, 60);
-  assert_error_or_clip_a (run, out.bytes);
-  test_collector_clear (&out);
+  run_content_attack (chunked_cut, NULL);
 }
 
 GST_END_TEST;
@@ -259,16 +213,7 @@ gzip_body (HostileServer * server, const HostileRequest * r,
 
 GST_START_TEST (test_gzip_content_encoding)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server);
-  g_autoptr (TestRun) run = NULL;
-  TestCollector out;
-
-  hostile_server_set_hook (server, HOSTILE_ROUTE_CONTENT, gzip_body, NULL);
-  test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
-  run = test_run (pipeline, 60);
-  assert_error_or_clip_a (run, out.bytes);
-  test_collector_clear (&out);
+  run_content_attack (gzip_body, NULL);
 }
 
 GST_END_TEST;
@@ -352,9 +297,10 @@ static gchar *
 key_after_polite_run (HostileServer * server, const gchar * sub,
     const gchar * suffix)
 {
-  g_autoptr (GstElement) pipeline = pipeline_new (server);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = test_run (pipeline, 60);
-  g_autofree gchar *cache = cache_dir ();
+  g_autofree gchar *cache = hostile_test_cache_dir ();
   g_autofree gchar *path = g_build_filename (cache, sub, NULL);
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const gchar *name;
@@ -372,7 +318,7 @@ key_after_polite_run (HostileServer * server, const gchar * sub,
 static gchar *
 plant_fifo (const gchar * sub, const gchar * name)
 {
-  g_autofree gchar *cache = cache_dir ();
+  g_autofree gchar *cache = hostile_test_cache_dir ();
   g_autofree gchar *dir = g_build_filename (cache, sub, NULL);
   gchar *path = g_build_filename (dir, name, NULL);
 
@@ -389,7 +335,8 @@ static void
 assert_play_then_stop_returns (HostileServer * server, const gchar * fifo,
     const gchar * what)
 {
-  g_autoptr (GstElement) pipeline = pipeline_new (server);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   gboolean started, stopped;
 
   started = state_change_returns (pipeline, GST_STATE_PLAYING, fifo);
@@ -407,7 +354,7 @@ assert_play_then_stop_returns (HostileServer * server, const gchar * fifo,
  * file), as start() promises never to wait. */
 GST_START_TEST (test_fifo_in_journal_dir)
 {
-  g_autoptr (HostileServer) server = server_new ();
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
   g_autofree gchar *fifo = plant_fifo ("tasks", "junk.json");
 
   assert_play_then_stop_returns (server, fifo, "a FIFO in cache-dir/tasks");
@@ -421,7 +368,7 @@ GST_END_TEST;
  * with a warning). */
 GST_START_TEST (test_fifo_lock_file)
 {
-  g_autoptr (HostileServer) server = server_new ();
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
   g_autofree gchar *key = key_after_polite_run (server, "locks", ".lock");
   g_autofree gchar *name = g_strconcat (key, ".lock", NULL);
   g_autofree gchar *fifo = plant_fifo ("locks", name);
@@ -436,7 +383,7 @@ GST_END_TEST;
  * for damaged). */
 GST_START_TEST (test_fifo_kept_clip_metadata)
 {
-  g_autoptr (HostileServer) server = server_new ();
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
   g_autofree gchar *key = key_after_polite_run (server, "clips", ".mp4");
   g_autofree gchar *name = g_strconcat (key, ".json", NULL);
   g_autofree gchar *fifo = plant_fifo ("clips", name);
@@ -453,9 +400,9 @@ GST_END_TEST;
  * again and deletes it.  One create for both (it used to be two). */
 GST_START_TEST (test_turns_pay_once_when_nothing_kept)
 {
-  g_autoptr (HostileServer) server = server_new ();
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *cache = cache_dir ();
+  g_autofree gchar *cache = hostile_test_cache_dir ();
   g_autoptr (GstElement) pipeline = gst_parse_launch ("apigovideosrc "
       "name=src ! fakesink name=sink apigovideosrc name=src2 ! "
       "fakesink name=sink2", &error);

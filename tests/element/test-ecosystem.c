@@ -58,28 +58,6 @@ dup_video_id (GstElement * src)
   return id;
 }
 
-/* An ERROR or WARNING of @run whose text holds @words. */
-static gboolean
-run_has_message (TestRun * run, GstMessageType type, const gchar * words)
-{
-  guint i;
-
-  for (i = 0; i < run->messages->len; i++) {
-    GstMessage *msg = g_ptr_array_index (run->messages, i);
-    g_autoptr (GError) error = NULL;
-
-    if (GST_MESSAGE_TYPE (msg) != type)
-      continue;
-    if (type == GST_MESSAGE_WARNING)
-      gst_message_parse_warning (msg, &error, NULL);
-    else
-      gst_message_parse_error (msg, &error, NULL);
-    if (strstr (error->message, words) != NULL)
-      return TRUE;
-  }
-  return FALSE;
-}
-
 /* Generates a clip, as a source for remixes, extensions and edits; returns
  * its id. */
 static gchar *
@@ -637,7 +615,7 @@ GST_START_TEST (test_delete_remote)
   test_collect (test_pipeline_get (first, "sink"), &out1, TRUE);
   run = test_run (first, 60);
   test_run_assert_eos (run);
-  fail_if (run_has_message (run, GST_MESSAGE_WARNING, ""),
+  fail_if (test_run_saw (run, GST_MESSAGE_WARNING, ""),
       "a warning while deleting");
   id = dup_video_id (test_pipeline_get (first, "src"));
 
@@ -695,9 +673,9 @@ GST_START_TEST (test_delete_remote_fails)
 
   /* The clip played in full; the failed delete is only a warning. */
   test_run_assert_eos (run);
-  fail_unless (run_has_message (run, GST_MESSAGE_WARNING,
+  fail_unless (test_run_saw (run, GST_MESSAGE_WARNING,
           "stays on the service"), "no warning about the delete");
-  fail_if (run_has_message (run, GST_MESSAGE_ERROR, ""));
+  fail_if (test_run_saw (run, GST_MESSAGE_ERROR, ""));
   fail_unless_equals_int (apigo_emulator_count_requests (emu,
           APIGO_EMULATOR_ROUTE_DELETE, NULL), 1);
   id = dup_video_id (test_pipeline_get (pipeline, "src"));
@@ -709,25 +687,6 @@ GST_START_TEST (test_delete_remote_fails)
 GST_END_TEST;
 
 /* input-reference-fit */
-
-/* A white square PNG, made by GStreamer. */
-static gchar *
-make_reference (guint side)
-{
-  g_autofree gchar *path = g_build_filename (test_tmp_dir (), "ref.png",
-      NULL);
-  g_autofree gchar *desc = g_strdup_printf ("videotestsrc pattern=white "
-      "num-buffers=1 ! video/x-raw,width=%u,height=%u ! pngenc ! "
-      "filesink location=\"%s\"", side, side, path);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
-  g_autoptr (TestRun) run = NULL;
-
-  g_assert_no_error (error);
-  run = test_run (pipeline, 30);
-  test_run_assert_eos (run);
-  return g_steal_pointer (&path);
-}
 
 /* Decodes a still image into GRAY8. */
 static GstSample *
@@ -786,7 +745,7 @@ GST_START_TEST (test_reference_fit)
   const gchar *fit = fits[__i__];
   gboolean pad = g_str_equal (fit, "pad");
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
-  g_autofree gchar *ref_path = make_reference (64);
+  g_autofree gchar *ref_path = test_make_png (64, 64);
   g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "from a square",
       "apigovideosrc name=src ! decodebin ! videoconvert ! "
       "video/x-raw,format=GRAY8 ! fakesink name=sink");

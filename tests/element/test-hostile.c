@@ -27,12 +27,8 @@ static GBytes *clip_b;          /* ball: about 30 KB, other bytes */
 static void
 clips_setup (void)
 {
-  g_autoptr (GError) error = NULL;
-
-  clip_a = hostile_clip_render ("smpte", 30, &error);
-  fail_unless (clip_a != NULL, "clip A: %s", error ? error->message : "?");
-  clip_b = hostile_clip_render ("ball", 30, &error);
-  fail_unless (clip_b != NULL, "clip B: %s", error ? error->message : "?");
+  clip_a = hostile_test_clip ("smpte", 30, "clip A");
+  clip_b = hostile_test_clip ("ball", 30, "clip B");
   fail_unless (g_bytes_get_size (clip_b) > CUT_AT
       && g_bytes_get_size (clip_a) > g_bytes_get_size (clip_b) + 8,
       "the clips are %" G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT " bytes",
@@ -46,73 +42,12 @@ clips_teardown (void)
   g_clear_pointer (&clip_b, g_bytes_unref);
 }
 
-static HostileServer *
-server_new (void)
-{
-  g_autoptr (GError) error = NULL;
-  HostileServer *server = hostile_server_new (TEST_API_KEY, &error);
-
-  fail_unless (server != NULL, "hostile server: %s",
-      error ? error->message : "?");
-  hostile_server_set_clip (server, clip_a);
-  return server;
-}
-
-/* As test_pipeline_new(), against @server. */
-static GstElement *
-pipeline_new (HostileServer * server, const gchar * description)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *cache = g_build_filename (test_tmp_dir (), "cache", NULL);
-  GstElement *pipeline = gst_parse_launch (description, &error);
-
-  fail_unless (pipeline != NULL && error == NULL, "%s: %s", description,
-      error ? error->message : "?");
-  g_object_set (test_pipeline_get (pipeline, "src"),
-      "base-url", hostile_server_get_base_url (server),
-      "api-key", TEST_API_KEY, "prompt", PROMPT, "size", "320x180",
-      "seconds", 1, "poll-interval", 100, "cache-dir", cache, NULL);
-  return pipeline;
-}
-
-static gboolean
-run_saw (TestRun * run, GstMessageType type, const gchar * words)
-{
-  guint i;
-
-  for (i = 0; i < run->messages->len; i++) {
-    GstMessage *msg = g_ptr_array_index (run->messages, i);
-    g_autoptr (GError) error = NULL;
-
-    if (GST_MESSAGE_TYPE (msg) != type)
-      continue;
-    if (words == NULL)
-      return TRUE;
-    if (type == GST_MESSAGE_WARNING)
-      gst_message_parse_warning (msg, &error, NULL);
-    else if (type == GST_MESSAGE_ERROR)
-      gst_message_parse_error (msg, &error, NULL);
-    if (error != NULL && strstr (error->message, words) != NULL)
-      return TRUE;
-  }
-  return FALSE;
-}
-
-static gboolean
-same_bytes (const GByteArray * out, GBytes * clip)
-{
-  gsize len;
-  const guint8 *data = g_bytes_get_data (clip, &len);
-
-  return out->len == len && memcmp (out->data, data, len) == 0;
-}
-
 /* @out is, byte for byte, one of @clips (NULL-terminated). */
 static gboolean
 is_one_of (const GByteArray * out, GBytes ** clips)
 {
   for (; *clips != NULL; clips++)
-    if (same_bytes (out, *clips))
+    if (hostile_test_same_bytes (out, *clips))
       return TRUE;
   return FALSE;
 }
@@ -141,7 +76,7 @@ assert_error_or_whole (TestRun * run, const GByteArray * out, GBytes ** clips)
   fail_if (run->timed_out, "the pipeline neither ended nor failed (%s)",
       what);
   if (GST_MESSAGE_TYPE (run->last) == GST_MESSAGE_ERROR) {
-    fail_if (run_saw (run, GST_MESSAGE_EOS, NULL), "EOS, then an error");
+    fail_if (test_run_saw (run, GST_MESSAGE_EOS, NULL), "EOS, then an error");
     return;
   }
   fail_unless (is_one_of (out, clips), "EOS with wrong bytes: %s", what);
@@ -214,8 +149,9 @@ splice_hook (HostileServer * server, const HostileRequest * r,
 static void
 assert_never_spliced (Splice * s)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) first = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) first =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (GstElement) again = NULL;
   g_autoptr (TestRun) run = NULL;
   g_autoptr (TestRun) rerun = NULL;
@@ -238,7 +174,7 @@ assert_never_spliced (Splice * s)
   id = hostile_server_dup_last_id (server);
   hostile_server_set_hook (server, HOSTILE_ROUTE_CONTENT, NULL, NULL);
   hostile_server_replace_clip (server, id, clip_a);
-  again = pipeline_new (server, PIPELINE);
+  again = hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   test_collect (test_pipeline_get (again, "sink"), &out2, TRUE);
   rerun = test_run (again, 60);
   test_run_assert_eos (rerun);
@@ -280,8 +216,9 @@ GST_START_TEST (test_resume_other_etag_after_bytes_out)
   Splice s = { replacement, resume_206_other_file, HOSTILE_WIRE_CUT,
     128 * 1024
   };
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
   TestCollector out;
 
@@ -291,7 +228,7 @@ GST_START_TEST (test_resume_other_etag_after_bytes_out)
   run = test_run (pipeline, 60);
   test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
       "changed on the service");
-  fail_if (run_saw (run, GST_MESSAGE_EOS, NULL));
+  fail_if (test_run_saw (run, GST_MESSAGE_EOS, NULL));
   /* What left was clip A's head, and nothing of B after it. */
   fail_unless (out.bytes->len <= s.cut_after);
   fail_unless (memcmp (out.bytes->data, g_bytes_get_data (clip_a, NULL),
@@ -385,8 +322,9 @@ GST_END_TEST;
 static void
 assert_if_range (gboolean etag, gboolean last_modified)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
   g_autoptr (GPtrArray) requests = NULL;
   g_autofree gchar *want = etag ? hostile_clip_etag (clip_a) :
@@ -414,7 +352,7 @@ assert_if_range (gboolean etag, gboolean last_modified)
   fail_unless (ranged >= 1, "the download was not resumed");
 
   test_run_assert_eos (run);
-  fail_unless (same_bytes (out.bytes, clip_a));
+  fail_unless (hostile_test_same_bytes (out.bytes, clip_a));
   test_collector_clear (&out);
 }
 
@@ -464,8 +402,9 @@ trickle_hook (HostileServer * server, const HostileRequest * r,
 static void
 assert_trickle_fails (HostileRoute route, HostileWire wire)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
 
   g_object_set (test_pipeline_get (pipeline, "src"), "timeout", 5, NULL);
@@ -507,9 +446,10 @@ GST_END_TEST;
  * plays to EOS all the same, with a warning. */
 GST_START_TEST (test_trickled_delete_still_eos)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server,
-      "apigovideosrc name=src delete-remote=true ! fakesink name=sink");
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline = hostile_test_pipeline_new (server,
+      "apigovideosrc name=src delete-remote=true ! fakesink name=sink",
+      PROMPT);
   g_autoptr (TestRun) run = NULL;
   g_autofree gchar *id = NULL;
   TestCollector out;
@@ -520,11 +460,11 @@ GST_START_TEST (test_trickled_delete_still_eos)
   run = test_run (pipeline, 30);
   fail_if (run->timed_out, "no EOS after %u s", test_timeout (30));
   test_run_assert_eos (run);
-  fail_unless (same_bytes (out.bytes, clip_a));
+  fail_unless (hostile_test_same_bytes (out.bytes, clip_a));
   fail_unless (hostile_server_count (server, HOSTILE_ROUTE_DELETE, NULL) >=
       1);
   id = hostile_server_dup_last_id (server);
-  fail_unless (run_saw (run, GST_MESSAGE_WARNING, id),
+  fail_unless (test_run_saw (run, GST_MESSAGE_WARNING, id),
       "no warning that %s was not deleted", id);
   test_collector_clear (&out);
 }
@@ -608,8 +548,9 @@ stall_hook (HostileServer * server, const HostileRequest * r,
 static void
 assert_stall_stops (HostileRoute route, HostileWire wire, const gchar * what)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
 
   hostile_server_set_hook (server, route, stall_hook, GINT_TO_POINTER (wire));
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
@@ -660,8 +601,9 @@ other_task_hook (HostileServer * server, const HostileRequest * r,
 /* j. A poll answered with another task: never download that one. */
 GST_START_TEST (test_poll_names_other_task)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
   TestCollector out;
 
@@ -734,8 +676,9 @@ huge (const gchar * id)
 static void
 assert_malformed_poll_passes (GBytes * (*make) (const gchar * id))
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
   TestCollector out;
 
@@ -746,7 +689,7 @@ assert_malformed_poll_passes (GBytes * (*make) (const gchar * id))
   test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
   run = test_run (pipeline, 60);
   test_run_assert_eos (run);
-  fail_unless (same_bytes (out.bytes, clip_a));
+  fail_unless (hostile_test_same_bytes (out.bytes, clip_a));
   fail_unless (hostile_server_count (server, HOSTILE_ROUTE_RETRIEVE,
           NULL) >= 3);
   test_collector_clear (&out);
@@ -778,8 +721,9 @@ GST_END_TEST;
 
 GST_START_TEST (test_polite_server_plays)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
   g_autoptr (GPtrArray) requests = NULL;
   HostileRequest *create;
@@ -788,7 +732,7 @@ GST_START_TEST (test_polite_server_plays)
   test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
   run = test_run (pipeline, 60);
   test_run_assert_eos (run);
-  fail_unless (same_bytes (out.bytes, clip_a));
+  fail_unless (hostile_test_same_bytes (out.bytes, clip_a));
 
   requests = hostile_server_get_requests (server);
   create = g_ptr_array_index (requests, 0);
@@ -805,8 +749,9 @@ GST_END_TEST;
 
 GST_START_TEST (test_polite_cut_resumes)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
   g_autoptr (GPtrArray) requests = NULL;
   g_autofree gchar *range = g_strdup_printf ("bytes=%d-", CUT_AT);
@@ -818,7 +763,7 @@ GST_START_TEST (test_polite_cut_resumes)
   test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
   run = test_run (pipeline, 60);
   test_run_assert_eos (run);
-  fail_unless (same_bytes (out.bytes, clip_a));
+  fail_unless (hostile_test_same_bytes (out.bytes, clip_a));
 
   requests = hostile_server_get_requests (server);
   last = g_ptr_array_index (requests, requests->len - 1);
@@ -843,8 +788,9 @@ slow_hook (HostileServer * server, const HostileRequest * r,
 
 GST_START_TEST (test_polite_slow_answers)
 {
-  g_autoptr (HostileServer) server = server_new ();
-  g_autoptr (GstElement) pipeline = pipeline_new (server, PIPELINE);
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autoptr (GstElement) pipeline =
+      hostile_test_pipeline_new (server, PIPELINE, PROMPT);
   g_autoptr (TestRun) run = NULL;
   TestCollector out;
 
@@ -853,7 +799,7 @@ GST_START_TEST (test_polite_slow_answers)
   test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
   run = test_run (pipeline, 60);
   test_run_assert_eos (run);
-  fail_unless (same_bytes (out.bytes, clip_a));
+  fail_unless (hostile_test_same_bytes (out.bytes, clip_a));
   test_collector_clear (&out);
 }
 

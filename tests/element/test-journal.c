@@ -25,19 +25,9 @@ play (ApigoEmulator * emu, const gchar * prompt, gboolean reuse, gchar ** id)
 {
   g_autoptr (GstElement) pipeline = test_pipeline_new (emu, prompt,
       FILE_PIPELINE);
-  g_autoptr (TestRun) run = NULL;
-  TestCollector out;
-  GByteArray *bytes;
 
   g_object_set (test_pipeline_get (pipeline, "src"), "reuse", reuse, NULL);
-  test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
-  run = test_run (pipeline, 120);
-  test_run_assert_eos (run);
-  if (id != NULL)
-    g_object_get (test_pipeline_get (pipeline, "src"), "video-id", id, NULL);
-  bytes = g_byte_array_ref (out.bytes);
-  test_collector_clear (&out);
-  return bytes;
+  return test_play (pipeline, id);
 }
 
 /* The same request plays again from the cache with zero requests. */

@@ -107,23 +107,6 @@ slow_gateway (ApigoEmulator * emu)
       "list-without-prompt", TRUE, NULL);
 }
 
-/* The one task the emulator made (and billed). */
-static gchar *
-only_task (ApigoEmulator * emu)
-{
-  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
-  guint i;
-
-  fail_unless_equals_int (test_tasks_made (emu), 1);
-  for (i = 0; i < requests->len; i++) {
-    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->video_id != NULL)
-      return g_strdup (r->video_id);
-  }
-  return NULL;
-}
-
 /* @n processes started together with the same request and cache
  * directory: one task, and every one of them plays it. */
 static void
@@ -140,7 +123,7 @@ processes_share_one_task (guint n)
     launch_start (&ls[i], emu, "one for all", i);
   launch_wait_all (ls, n, 120);
 
-  id = only_task (emu);
+  id = test_only_task (emu);
   for (i = 0; i < n; i++) {
     g_autofree gchar *log = NULL;
     g_autofree gchar *data = NULL;
@@ -217,7 +200,7 @@ GST_START_TEST (test_two_elements_one_task)
   gst_element_set_state (a, GST_STATE_NULL);
   gst_element_set_state (b, GST_STATE_NULL);
 
-  id = only_task (emu);
+  id = test_only_task (emu);
   test_assert_served (emu, id, out_a.bytes->data, out_a.bytes->len);
   test_assert_served (emu, id, out_b.bytes->data, out_b.bytes->len);
   test_collector_clear (&out_a);

@@ -8,49 +8,11 @@
  */
 
 #include "test-util.h"
+#include "proxy-env.h"
 
 #include <libsoup/soup.h>
 
 #define FILE_PIPELINE "apigovideosrc name=src ! fakesink name=sink"
-
-static const gchar *const proxy_vars[] = {
-  "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-  "ALL_PROXY", "no_proxy", "NO_PROXY",
-};
-
-static gchar *saved[G_N_ELEMENTS (proxy_vars)];
-
-static void
-clear_proxy_env (void)
-{
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (proxy_vars); i++)
-    g_unsetenv (proxy_vars[i]);
-}
-
-static void
-save_env (void)
-{
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (proxy_vars); i++)
-    saved[i] = g_strdup (g_getenv (proxy_vars[i]));
-  clear_proxy_env ();
-}
-
-static void
-restore_env (void)
-{
-  guint i;
-
-  clear_proxy_env ();
-  for (i = 0; i < G_N_ELEMENTS (proxy_vars); i++) {
-    if (saved[i] != NULL)
-      g_setenv (proxy_vars[i], saved[i], TRUE);
-    g_clear_pointer (&saved[i], g_free);
-  }
-}
 
 /* A forward proxy on 127.0.0.1: takes absolute-URI requests, passes them on
  * to their target (the emulator) and the answers back, and notes each. */
@@ -256,7 +218,7 @@ GST_START_TEST (test_remote_proxy_refused)
     g_autofree gchar *status = NULL;
     GstMessage *other;
 
-    clear_proxy_env ();
+    proxy_env_clear ();
     g_setenv (proxies[i].var, proxies[i].value, TRUE);
     fail_unless_equals_int (gst_element_set_state (pipeline,
             GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
@@ -369,7 +331,7 @@ GST_START_TEST (test_no_proxy_goes_direct)
     g_autofree gchar *prompt = g_strdup_printf ("no_proxy %u", i);
     guint before = proxy_count (&proxy), served;
 
-    clear_proxy_env ();
+    proxy_env_clear ();
     g_setenv ("http_proxy", proxy.url, TRUE);
     g_setenv (cases[i].var, cases[i].value, TRUE);
     apigo_emulator_clear_requests (emu);
@@ -394,7 +356,7 @@ proxy_suite (void)
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
   test_add_fixtures (tc);
-  tcase_add_checked_fixture (tc, save_env, restore_env);
+  tcase_add_checked_fixture (tc, proxy_env_save, proxy_env_restore);
   tcase_add_test (tc, test_remote_proxy_refused);
   tcase_add_test (tc, test_loopback_proxy_used);
   tcase_add_test (tc, test_no_proxy_goes_direct);

@@ -30,30 +30,13 @@ journal_path (void)
   return name ? g_build_filename (tasks, name, NULL) : NULL;
 }
 
-/* Plays @pipeline to EOS: the bytes out, and the task id. */
-static GByteArray *
-play_pipeline (GstElement * pipeline, gchar ** id)
-{
-  g_autoptr (TestRun) run = NULL;
-  TestCollector out;
-  GByteArray *bytes;
-
-  test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
-  run = test_run (pipeline, 120);
-  test_run_assert_eos (run);
-  g_object_get (test_pipeline_get (pipeline, "src"), "video-id", id, NULL);
-  bytes = g_byte_array_ref (out.bytes);
-  test_collector_clear (&out);
-  return bytes;
-}
-
 static GByteArray *
 play (ApigoEmulator * emu, const gchar * prompt, gchar ** id)
 {
   g_autoptr (GstElement) pipeline = test_pipeline_new (emu, prompt,
       FILE_PIPELINE);
 
-  return play_pipeline (pipeline, id);
+  return test_play (pipeline, id);
 }
 
 /* The Idempotency-Keys of the creates @emu saw, in order. */
@@ -123,42 +106,6 @@ GST_START_TEST (test_rerun_resends_journaled_key)
 
 GST_END_TEST;
 
-/* A white PNG of the clip's size. */
-static gchar *
-make_reference (void)
-{
-  g_autofree gchar *path = g_build_filename (test_tmp_dir (), "ref.png",
-      NULL);
-  g_autofree gchar *desc = g_strdup_printf ("videotestsrc pattern=white "
-      "num-buffers=1 ! video/x-raw,width=320,height=180 ! pngenc ! "
-      "filesink location=\"%s\"", path);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
-  g_autoptr (TestRun) run = NULL;
-
-  g_assert_no_error (error);
-  run = test_run (pipeline, 30);
-  test_run_assert_eos (run);
-  return g_steal_pointer (&path);
-}
-
-/* The one task @emu made. */
-static gchar *
-only_task (ApigoEmulator * emu)
-{
-  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
-  guint i;
-
-  fail_unless_equals_int (test_tasks_made (emu), 1);
-  for (i = 0; i < requests->len; i++) {
-    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->video_id != NULL)
-      return g_strdup (r->video_id);
-  }
-  return NULL;
-}
-
 /* A create with an input reference loses its answer: the list cannot show
  * which image a task came from, so the task it lists is not taken on
  * trust, nor is the create sent again (this service ignores the key).  The
@@ -170,7 +117,7 @@ GST_START_TEST (test_reference_create_unconfirmed)
       FILE_PIPELINE);
   g_autoptr (GstElement) attach = test_pipeline_new (emu, NULL,
       FILE_PIPELINE);
-  g_autofree gchar *ref = make_reference ();
+  g_autofree gchar *ref = test_make_png (320, 180);
   g_autofree gchar *made = NULL;
   g_autofree gchar *advice = NULL;
   g_autofree gchar *id = NULL;
@@ -186,7 +133,7 @@ GST_START_TEST (test_reference_create_unconfirmed)
   test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
       "cannot confirm");
 
-  made = only_task (emu);
+  made = test_only_task (emu);
   fail_unless_equals_int (creates (emu), 1);
   gst_message_parse_error (run->last, &error, NULL);
   advice = g_strdup_printf ("video-id=%s", made);
@@ -194,7 +141,7 @@ GST_START_TEST (test_reference_create_unconfirmed)
       error->message);
 
   g_object_set (test_pipeline_get (attach, "src"), "video-id", made, NULL);
-  bytes = play_pipeline (attach, &id);
+  bytes = test_play (attach, &id);
   fail_unless_equals_string (id, made);
   test_assert_served (emu, made, bytes->data, bytes->len);
   fail_unless_equals_int (creates (emu), 1);
@@ -204,9 +151,10 @@ GST_END_TEST;
 
 /* The content of a completed task answers 404 (a gateway's storage lags):
  * the task is not gone for that.  The next run downloads it again instead
- * of paying for another: in a new element (another process), as the
- * journal still names it... */
-GST_START_TEST (test_content_404_keeps_journal)
+ * of paying for another: in the same element started again, or in a new
+ * one (another process), as the journal still names it. */
+static void
+assert_content_404_keeps_task (gboolean same_element)
 {
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
   g_autoptr (GstElement) first = test_pipeline_new (emu, "not there yet",
@@ -220,37 +168,27 @@ GST_START_TEST (test_content_404_keeps_journal)
   run = test_run (first, 60);
   test_run_assert_error (run, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_NOT_FOUND, NULL);
-  made = only_task (emu);
+  made = test_only_task (emu);
 
-  bytes = play (emu, "not there yet", &id);
+  if (same_element)
+    bytes = test_play (first, &id);
+  else
+    bytes = play (emu, "not there yet", &id);
   fail_unless_equals_string (id, made);
   test_assert_served (emu, made, bytes->data, bytes->len);
   fail_unless_equals_int (creates (emu), 1);
 }
 
+GST_START_TEST (test_content_404_keeps_journal)
+{
+  assert_content_404_keeps_task (FALSE);
+}
+
 GST_END_TEST;
 
-/* ... and in the same element, started again. */
 GST_START_TEST (test_content_404_same_element)
 {
-  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
-  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "not there yet",
-      FILE_PIPELINE);
-  g_autoptr (GByteArray) bytes = NULL;
-  g_autoptr (TestRun) run = NULL;
-  g_autofree gchar *made = NULL;
-  g_autofree gchar *id = NULL;
-
-  apigo_emulator_fail_status (emu, APIGO_EMULATOR_ROUTE_CONTENT, 404, 1);
-  run = test_run (pipeline, 60);
-  test_run_assert_error (run, GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_NOT_FOUND, NULL);
-  made = only_task (emu);
-
-  bytes = play_pipeline (pipeline, &id);
-  fail_unless_equals_string (id, made);
-  test_assert_served (emu, made, bytes->data, bytes->len);
-  fail_unless_equals_int (creates (emu), 1);
+  assert_content_404_keeps_task (TRUE);
 }
 
 GST_END_TEST;

@@ -4,6 +4,7 @@
  */
 
 #include "test-util.h"
+#include "test-server.h"
 
 #include <libsoup/soup.h>
 
@@ -106,14 +107,9 @@ GST_END_TEST;
 
 typedef struct
 {
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
-  SoupServer *server;
-  gchar *base_url;
+  TestServer *server;
+  const gchar *base_url;
   const gchar *mode;
-  GMutex lock;
-  GCond ready;
 } Hostile;
 
 /* Words with terminal escapes (a window title, clearing the screen,
@@ -196,58 +192,19 @@ hostile_handler (SoupServer * server, SoupServerMessage * msg,
   }
 }
 
-static gpointer
-hostile_thread (gpointer data)
-{
-  Hostile *h = data;
-  g_autoptr (GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (h->context);
-  h->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (h->server, NULL, hostile_handler, h, NULL);
-  fail_unless (soup_server_listen_local (h->server, 0,
-          SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  uris = soup_server_get_uris (h->server);
-  g_mutex_lock (&h->lock);
-  h->base_url = g_strdup_printf ("http://127.0.0.1:%d/v1",
-      g_uri_get_port (uris->data));
-  g_cond_signal (&h->ready);
-  g_mutex_unlock (&h->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (h->loop);
-  g_clear_object (&h->server);
-  g_main_context_pop_thread_default (h->context);
-  return NULL;
-}
-
 static void
 hostile_start (Hostile * h, const gchar * mode)
 {
   memset (h, 0, sizeof (*h));
   h->mode = mode;
-  h->context = g_main_context_new ();
-  h->loop = g_main_loop_new (h->context, FALSE);
-  g_mutex_init (&h->lock);
-  g_cond_init (&h->ready);
-  g_mutex_lock (&h->lock);
-  h->thread = g_thread_new ("hostile", hostile_thread, h);
-  while (h->base_url == NULL)
-    g_cond_wait (&h->ready, &h->lock);
-  g_mutex_unlock (&h->lock);
+  h->server = test_server_new (hostile_handler, h);
+  h->base_url = test_server_get_base_url (h->server);
 }
 
 static void
 hostile_stop (Hostile * h)
 {
-  g_main_loop_quit (h->loop);
-  g_thread_join (h->thread);
-  g_main_loop_unref (h->loop);
-  g_main_context_unref (h->context);
-  g_free (h->base_url);
-  g_mutex_clear (&h->lock);
-  g_cond_clear (&h->ready);
+  test_server_free (h->server);
 }
 
 static void

@@ -4,6 +4,7 @@
  */
 
 #include "test-util.h"
+#include "test-tree.h"
 
 #include <string.h>
 
@@ -22,28 +23,10 @@ test_tmp_dir (void)
 }
 
 static void
-remove_tree (const gchar * path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-    g_autofree gchar *child = g_build_filename (path, name, NULL);
-
-    if (g_file_test (child, G_FILE_TEST_IS_DIR)
-        && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree (child);
-    else
-      g_unlink (child);
-  }
-  g_rmdir (path);
-}
-
-static void
 teardown (void)
 {
   if (tmp_dir != NULL) {
-    remove_tree (tmp_dir);
+    test_remove_tree (tmp_dir);
     g_clear_pointer (&tmp_dir, g_free);
   }
 }
@@ -210,6 +193,46 @@ test_run_assert_error (TestRun * run, GQuark domain, gint code,
   return run->last;
 }
 
+GByteArray *
+test_play (GstElement * pipeline, gchar ** id)
+{
+  g_autoptr (TestRun) run = NULL;
+  TestCollector out;
+  GByteArray *bytes;
+
+  test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
+  run = test_run (pipeline, 120);
+  test_run_assert_eos (run);
+  if (id != NULL)
+    g_object_get (test_pipeline_get (pipeline, "src"), "video-id", id, NULL);
+  bytes = g_byte_array_ref (out.bytes);
+  test_collector_clear (&out);
+  return bytes;
+}
+
+gboolean
+test_run_saw (TestRun * run, GstMessageType type, const gchar * words)
+{
+  guint i;
+
+  for (i = 0; i < run->messages->len; i++) {
+    GstMessage *msg = g_ptr_array_index (run->messages, i);
+    g_autoptr (GError) error = NULL;
+
+    if (GST_MESSAGE_TYPE (msg) != type)
+      continue;
+    if (words == NULL)
+      return TRUE;
+    if (type == GST_MESSAGE_WARNING)
+      gst_message_parse_warning (msg, &error, NULL);
+    else if (type == GST_MESSAGE_ERROR)
+      gst_message_parse_error (msg, &error, NULL);
+    if (error != NULL && strstr (error->message, words) != NULL)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 static void
 on_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad,
     TestCollector * c)
@@ -284,4 +307,38 @@ test_assert_served (ApigoEmulator * emu, const gchar * id,
   served = apigo_emulator_get_content (emu, id);
   fail_unless (served != NULL, "the emulator has no clip for %s", id);
   test_assert_same_bytes (served, data, len);
+}
+
+gchar *
+test_only_task (ApigoEmulator * emu)
+{
+  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
+  guint i;
+
+  fail_unless_equals_int (test_tasks_made (emu), 1);
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->video_id != NULL)
+      return g_strdup (r->video_id);
+  }
+  return NULL;
+}
+
+gchar *
+test_make_png (guint width, guint height)
+{
+  g_autofree gchar *path = g_build_filename (test_tmp_dir (), "ref.png",
+      NULL);
+  g_autofree gchar *desc = g_strdup_printf ("videotestsrc pattern=white "
+      "num-buffers=1 ! video/x-raw,width=%u,height=%u ! pngenc ! "
+      "filesink location=\"%s\"", width, height, path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
+  g_autoptr (TestRun) run = NULL;
+
+  g_assert_no_error (error);
+  run = test_run (pipeline, 30);
+  test_run_assert_eos (run);
+  return g_steal_pointer (&path);
 }

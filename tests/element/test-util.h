@@ -64,6 +64,16 @@ void test_run_assert_eos (TestRun * run);
 GstMessage *test_run_assert_error (TestRun * run, GQuark domain, gint code,
     const gchar * words);
 
+/* Plays @pipeline (an apigovideosrc "src" into a fakesink "sink") to EOS,
+ * failing the test otherwise; returns the bytes out and, if @id is not
+ * NULL, the task the source played. */
+GByteArray *test_play (GstElement * pipeline, gchar ** id);
+
+/* Whether @run saw a message of @type; with @words, an ERROR or WARNING
+ * whose text holds them. */
+gboolean test_run_saw (TestRun * run, GstMessageType type,
+    const gchar * words);
+
 /* Waits (bounded) until @cond (polled every 10 ms) holds. */
 #define test_wait_until(cond, timeout_s) G_STMT_START {                   \
   gint64 _end = g_get_monotonic_time () +                                  \
@@ -94,6 +104,13 @@ void test_collector_clear (TestCollector * collector);
  * as @emu's request log shows them, plus those made behind a dropped
  * answer. */
 guint test_tasks_made (ApigoEmulator * emu);
+
+/* Asserts @emu made (and billed) exactly one task; returns its id. */
+gchar *test_only_task (ApigoEmulator * emu);
+
+/* A white PNG of @width x @height, made by GStreamer in the test's
+ * directory; returns its path. */
+gchar *test_make_png (guint width, guint height);
 
 /* Asserts @data is, byte for byte, @expected. */
 void test_assert_same_bytes (GBytes * expected, const guint8 * data,

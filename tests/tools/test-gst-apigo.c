@@ -10,29 +10,13 @@
 
 #include "apigo-emulator.h"
 #include "apigo-job.h"
+#include "test-tree.h"
 
 #define KEY "sk-tool-test-5c0ffee-never-shown"
 
 static gchar *dir;
 static gchar *cache;
 static ApigoEmulator *emu;
-
-static void
-remove_tree (const gchar * path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-    g_autofree gchar *child = g_build_filename (path, name, NULL);
-
-    if (g_file_test (child, G_FILE_TEST_IS_DIR))
-      remove_tree (child);
-    else
-      g_unlink (child);
-  }
-  g_rmdir (path);
-}
 
 static void
 setup (void)
@@ -57,7 +41,7 @@ teardown (void)
 {
   apigo_emulator_stop (emu);
   g_clear_object (&emu);
-  remove_tree (dir);
+  test_remove_tree (dir);
   g_clear_pointer (&dir, g_free);
   g_clear_pointer (&cache, g_free);
 }

@@ -12,6 +12,7 @@
 #include "apigo-error.h"
 #include <json-glib/json-glib.h>
 #include "apigo-job-settings.h"
+#include "test-tree.h"
 
 static gchar *dir;
 
@@ -23,26 +24,9 @@ setup (void)
 }
 
 static void
-remove_tree (const gchar * path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-    g_autofree gchar *child = g_build_filename (path, name, NULL);
-
-    if (g_file_test (child, G_FILE_TEST_IS_DIR))
-      remove_tree (child);
-    else
-      g_unlink (child);
-  }
-  g_rmdir (path);
-}
-
-static void
 teardown (void)
 {
-  remove_tree (dir);
+  test_remove_tree (dir);
   g_clear_pointer (&dir, g_free);
 }
 

@@ -11,16 +11,12 @@
 #include <string.h>
 
 #include "apigo-client.h"
+#include "test-server.h"
 
 typedef struct
 {
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
-  SoupServer *server;
-  gchar *base_url;
+  TestServer *server;
   GMutex lock;
-  GCond ready;
   gchar *list;                  /* the "data" array of GET /videos */
   gint64 clock_offset;          /* its Date header: our clock plus this */
   guint lists;                  /* GET /videos answered */
@@ -62,47 +58,14 @@ lister_handler (SoupServer * server, SoupServerMessage * msg,
       SOUP_MEMORY_TAKE, body, strlen (body));
 }
 
-static gpointer
-lister_thread (gpointer data)
-{
-  Lister *l = data;
-  g_autoptr (GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (l->context);
-  l->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (l->server, NULL, lister_handler, l, NULL);
-  fail_unless (soup_server_listen_local (l->server, 0,
-          SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  uris = soup_server_get_uris (l->server);
-  g_mutex_lock (&l->lock);
-  l->base_url = g_strdup_printf ("http://127.0.0.1:%d/v1",
-      g_uri_get_port (uris->data));
-  g_cond_signal (&l->ready);
-  g_mutex_unlock (&l->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (l->loop);
-  g_clear_object (&l->server);
-  g_main_context_pop_thread_default (l->context);
-  return NULL;
-}
-
 static void
 setup (void)
 {
   Lister *l = &lister;
 
   memset (l, 0, sizeof (*l));
-  l->context = g_main_context_new ();
-  l->loop = g_main_loop_new (l->context, FALSE);
   g_mutex_init (&l->lock);
-  g_cond_init (&l->ready);
-  g_mutex_lock (&l->lock);
-  l->thread = g_thread_new ("lister", lister_thread, l);
-  while (l->base_url == NULL)
-    g_cond_wait (&l->ready, &l->lock);
-  g_mutex_unlock (&l->lock);
+  l->server = test_server_new (lister_handler, l);
 }
 
 static void
@@ -110,14 +73,9 @@ teardown (void)
 {
   Lister *l = &lister;
 
-  g_main_loop_quit (l->loop);
-  g_thread_join (l->thread);
-  g_main_loop_unref (l->loop);
-  g_main_context_unref (l->context);
-  g_free (l->base_url);
+  test_server_free (l->server);
   g_free (l->list);
   g_mutex_clear (&l->lock);
-  g_cond_clear (&l->ready);
 }
 
 static gint64
@@ -172,7 +130,8 @@ static gchar *
 find (const ApigoCreateRequest * request, gint64 since, GError ** error)
 {
   g_autoptr (GError) client_error = NULL;
-  g_autoptr (ApigoClient) client = apigo_client_new (lister.base_url,
+  g_autoptr (ApigoClient) client =
+      apigo_client_new (test_server_get_base_url (lister.server),
       "sk-find-created", "apigo-test/1", &client_error);
   g_autoptr (ApigoTask) task = NULL;
 

@@ -10,49 +10,11 @@
 
 #include "apigo-client-private.h"
 #include "apigo-proxy.h"
+#include "proxy-env.h"
 
 #define KEY "sk-proxy-test-key-never-shown"
 #define LOCAL_URL "http://127.0.0.1:9/v1"
 #define FAR_PROXY "http://192.0.2.1:3128"
-
-static const gchar *const proxy_vars[] = {
-  "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-  "ALL_PROXY", "no_proxy", "NO_PROXY",
-};
-
-static gchar *saved[G_N_ELEMENTS (proxy_vars)];
-
-static void
-clear_proxy_env (void)
-{
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (proxy_vars); i++)
-    g_unsetenv (proxy_vars[i]);
-}
-
-static void
-save_env (void)
-{
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (proxy_vars); i++)
-    saved[i] = g_strdup (g_getenv (proxy_vars[i]));
-  clear_proxy_env ();
-}
-
-static void
-restore_env (void)
-{
-  guint i;
-
-  clear_proxy_env ();
-  for (i = 0; i < G_N_ELEMENTS (proxy_vars); i++) {
-    if (saved[i] != NULL)
-      g_setenv (proxy_vars[i], saved[i], TRUE);
-    g_clear_pointer (&saved[i], g_free);
-  }
-}
 
 /* The first proxy a fresh resolver gives for @url ("direct://": none). */
 static gchar *
@@ -104,7 +66,7 @@ GST_START_TEST (test_variables_by_scheme)
   assert_proxy ("https://maas.apigo.ai/v1", "http://192.0.2.3:8080");
   assert_proxy (LOCAL_URL, FAR_PROXY);
 
-  clear_proxy_env ();
+  proxy_env_clear ();
   g_setenv ("ALL_PROXY", "socks5://192.0.2.4:1080", TRUE);
   assert_proxy (LOCAL_URL, "socks5://192.0.2.4:1080");
   assert_proxy ("https://maas.apigo.ai/v1", "socks5://192.0.2.4:1080");
@@ -287,7 +249,7 @@ GST_START_TEST (test_client_uses_judged_proxy)
   g_clear_object (&client);
 
   /* No variables: GIO's resolver, for the session as for the check. */
-  clear_proxy_env ();
+  proxy_env_clear ();
   options.allow_plain_http = FALSE;
   client = apigo_client_new_full (&options, &error);
   g_assert_no_error (error);
@@ -304,7 +266,7 @@ proxy_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, save_env, restore_env);
+  tcase_add_checked_fixture (tc, proxy_env_save, proxy_env_restore);
   tcase_add_test (tc, test_no_variables_default);
   tcase_add_test (tc, test_variables_by_scheme);
   tcase_add_test (tc, test_uppercase_http_proxy_ignored);
