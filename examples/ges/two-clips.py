@@ -13,9 +13,15 @@ GES first discovers each URI (the clip is generated and downloaded then);
 the render reads the same clips again from apigovideosrc's clip cache, so
 each prompt costs exactly one generation.  Running the script again with the
 same prompts and settings renders without generating anything.
+
+A generation takes minutes, longer than GES waits for a discovery by default
+(60 s): the script raises that to --discovery-timeout (default 3600 s, the
+most GstDiscoverer takes).  Clips generated beforehand with
+`gst-apigo generate URI...` open at once, whatever the timeout (docs/uri.md).
 """
 
 import argparse
+import ctypes
 import os
 import signal
 import sys
@@ -44,6 +50,10 @@ def parse_args():
                         help="length of each clip (default: %(default)s)")
     parser.add_argument("--model", default="sora-2",
                         help="model name (default: %(default)s)")
+    parser.add_argument("--discovery-timeout", type=int, default=3600,
+                        help="seconds GES waits for each clip to be "
+                        "generated and downloaded (1-3600, default: "
+                        "%(default)s)")
     return parser.parse_args()
 
 
@@ -53,6 +63,27 @@ def apigo_uri(prompt, args):
         "prompt": prompt, "model": args.model, "size": args.size,
         "seconds": args.seconds}, quote_via=urllib.parse.quote)
     return "apigo://generate?" + query
+
+
+def set_discovery_timeout(seconds):
+    """How long GES waits for a URI to be discovered: for an apigo:// URI,
+    generated and its first bytes downloaded.  GES 1.24 has a property for
+    it; GES 1.22 (Debian 12) only ges_uri_clip_asset_class_set_timeout(),
+    which PyGObject cannot call on a class (GES_DISCOVERY_TIMEOUT does not
+    reach the discoverers 1.22 uses), hence ctypes."""
+    if hasattr(GES, "DiscovererManager"):
+        GES.DiscovererManager.get_default().props.timeout = \
+            seconds * Gst.SECOND
+        return
+    ges = ctypes.CDLL("libges-1.0.so.0")
+    gobject = ctypes.CDLL("libgobject-2.0.so.0")
+    ges.ges_uri_clip_asset_get_type.restype = ctypes.c_size_t
+    gobject.g_type_class_ref.restype = ctypes.c_void_p
+    gobject.g_type_class_ref.argtypes = [ctypes.c_size_t]
+    ges.ges_uri_clip_asset_class_set_timeout.argtypes = [ctypes.c_void_p,
+                                                         ctypes.c_uint64]
+    klass = gobject.g_type_class_ref(ges.ges_uri_clip_asset_get_type())
+    ges.ges_uri_clip_asset_class_set_timeout(klass, seconds * Gst.SECOND)
 
 
 def seconds_text(ns):
@@ -79,6 +110,7 @@ def main():
     width, height = (int(v) for v in args.size.split("x"))
     Gst.init(None)
     GES.init()
+    set_discovery_timeout(min(max(args.discovery_timeout, 1), 3600))
 
     # A timeline with one video and one audio track, the video track at the
     # clips' size (GES defaults to 1280x720 otherwise).

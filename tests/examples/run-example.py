@@ -341,6 +341,81 @@ def case_ges_python(case):
     check_render(case, emu, output, uris, prompts)
 
 
+# --- Generations longer than the tools wait -------------------------------
+# gst-discoverer-1.0 gives up on a URI after 10 s by default, GES after 60 s
+# (GES_DISCOVERY_TIMEOUT); real generations take minutes.  A 12 s emulated
+# generation stands in for them against the 10 s default and a 5 s
+# GES_DISCOVERY_TIMEOUT.
+LONG_GENERATION = "12"
+
+
+def gst_apigo(case, *parts):
+    return [os.path.join(case.build_root, "tools", "gst-apigo", "gst-apigo")
+            ] + list(parts)
+
+
+def case_ges_pregenerate(case):
+    """gst-apigo generate makes the clips first and prints apigo://video/ID
+    URIs, which gst-discoverer-1.0 and ges-launch-1.0 open at once; the
+    generate URIs replay from the cache; one create per prompt, even after
+    a discovery that gave up half way."""
+    emu = case.emulator("--generation-time", LONG_GENERATION)
+    prompts = ["a long generation, first", "a long generation, second"]
+    uris = [apigo_uri(prompts[0], 1), apigo_uri(prompts[1], 2)]
+
+    # The problem: the discoverer's default 10 s is shorter.
+    status, out, err = case.run(emu, ["gst-discoverer-1.0", uris[0]])
+    check("timed out" in out and "Duration: " not in out,
+          "gst-discoverer-1.0 waited for a 12 s generation by default")
+
+    status, out, err = case.run(emu, gst_apigo(case, "generate", *uris))
+    check(status == 0, "gst-apigo generate failed")
+    printed = out.split()
+    check(len(printed) == 2 and all(
+        re.fullmatch(r"apigo://video/[A-Za-z0-9_.:~-]+", u) for u in printed),
+        "gst-apigo generate printed %r, not two apigo://video/ID" % printed)
+    # The first one resumed the task the discoverer left behind.
+    created = sorted(emu.created_prompts())
+    check(created == sorted(prompts),
+          "one create per prompt expected, the emulator saw %r" % created)
+
+    # With the default timeout now: the video URIs, the generate URIs too.
+    for uri in printed + uris:
+        duration_of(case, emu, uri)
+
+    output = os.path.join(case.tmp, "pregenerated.mp4")
+    status, out, err = case.run(emu, [
+        "ges-launch-1.0", "--no-interactive",
+        "--video-caps", "video/x-raw,width=320,height=180",
+        "+clip", ges_launch_arg(printed[0]),
+        "+clip", ges_launch_arg(printed[1]),
+        "-o", "file://" + output,
+        "-f", "video/quicktime,variant=iso:video/x-h264:"
+              "audio/mpeg,mpegversion=4"])
+    check(status == 0, "ges-launch-1.0 failed on the printed URIs")
+    check_render(case, emu, output, uris, prompts)
+
+
+def case_ges_long(case):
+    """two-clips.py sets how long GES waits for a discovery (GES 1.22 gives
+    up after 60 s, GES_DISCOVERY_TIMEOUT does not reach the discoverers it
+    uses): 5 s gives up on a 12 s generation, the default waits for it;
+    the task the first run left behind is the one the second renders."""
+    emu = case.emulator("--generation-time", LONG_GENERATION)
+    prompts = ["ges waits longer, first", "ges waits longer, second"]
+    uris = [apigo_uri(p, 1) for p in prompts]
+    output = os.path.join(case.tmp, "two-clips-long.mp4")
+    run = [PYTHON, case.example("ges", "two-clips.py"), "-o", output,
+           "--size", SIZE, "--seconds", "1"]
+    status, out, err = case.run(emu, run + ["--discovery-timeout", "5"]
+                                + prompts)
+    check(status != 0 and "discovering failed" in err,
+          "two-clips.py waited 12 s with a 5 s discovery timeout")
+    status, out, err = case.run(emu, run + prompts)
+    check(status == 0, "two-clips.py gave up on a 12 s generation")
+    check_render(case, emu, output, uris, prompts)
+
+
 CASES = {
     "player": case_player,
     "player-error": case_player_error,
@@ -348,6 +423,8 @@ CASES = {
     "embed": case_embed,
     "ges-launch": case_ges_launch,
     "ges-python": case_ges_python,
+    "ges-pregenerate": case_ges_pregenerate,
+    "ges-long": case_ges_long,
 }
 
 

@@ -36,6 +36,9 @@ static const Command commands[] = {
         "the service"},
   {"delete", tool_delete, "delete VIDEO_ID...: delete tasks and their "
         "files at the service"},
+  {"generate", tool_generate, "generate URI...: make the clips of apigo:// "
+        "URIs now, keep them as the element does, print apigo://video/ID "
+        "for each"},
 };
 
 /* What the client layer logs: warnings always, more with -v. */
@@ -134,7 +137,7 @@ commands_text (void)
   for (i = 0; i < G_N_ELEMENTS (commands); i++)
     g_string_append_printf (text, "  %s\n", commands[i].usage);
   g_string_append (text, "\nKept clips are in --cache-dir, by default "
-      "$XDG_CACHE_HOME/gst-apigo\n(~/.cache/gst-apigo). tasks and delete "
+      "$XDG_CACHE_HOME/gst-apigo\n(~/.cache/gst-apigo). tasks, delete and generate "
       "use the key in APIGO_API_KEY and\nthe service at --base-url, else "
       "APIGO_BASE_URL, else " APIGO_CLIENT_DEFAULT_BASE_URL ".");
   return g_string_free (text, FALSE);
@@ -189,7 +192,7 @@ main (int argc, char **argv)
   }
   if (args[1] == NULL) {
     tool_error ("No command: one of clips, show, remove, prune, clear, "
-        "tasks, delete (see --help)");
+        "tasks, delete, generate (see --help)");
     goto out;
   }
 
