@@ -61,7 +61,8 @@ keep_bytes (ApigoCache * cache, const gchar * key, const guint8 * head,
   g_assert_no_error (error);
   fail_unless (apigo_cache_attach_part (cache, key, key, dl, &error));
   memset (data, fill, len);
-  memcpy (data, head, MIN (head_len, len));
+  if (head != NULL)
+    memcpy (data, head, MIN (head_len, len));
   fail_unless (apigo_download_append (dl, data, len, NULL));
   apigo_download_finish (dl);
   fail_unless (apigo_cache_keep_clip (cache, key, dl, about, &error));
