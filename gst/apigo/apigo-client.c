@@ -336,6 +336,19 @@ apigo_client_set_request_error (ApigoClient * client,
   apigo_client_set_network_error (client, error, cause, doing, video_id);
 }
 
+/* How long to wait after failed attempt @attempt (0 for the first), as the
+ * policy says and honouring the hints @error carries. */
+static gint64
+retry_delay_ms (ApigoClient * client, guint attempt, const GError * error)
+{
+  gint64 hint = -1;
+
+  if (error != NULL && error->domain == APIGO_ERROR)
+    hint = apigo_error_get_details (error)->retry_after_ms;
+  return apigo_retry_delay_ms (&client->retry, attempt, hint,
+      g_random_double ());
+}
+
 gboolean
 apigo_client_retry_wait (ApigoClient * client, guint attempt, guint limit,
     gboolean retryable, GError * err, GCancellable * cancellable,
@@ -352,7 +365,7 @@ apigo_client_retry_wait (ApigoClient * client, guint attempt, guint limit,
     return FALSE;
   }
 
-  ms = apigo_client_retry_delay_ms (client, attempt, err);
+  ms = retry_delay_ms (client, attempt, err);
   if (client->deadline_us != G_MAXINT64
       && g_get_monotonic_time () + ms * 1000 >= client->deadline_us) {
     const ApigoErrorDetails *d = err->domain == APIGO_ERROR ?
@@ -563,18 +576,6 @@ apigo_client_set_http_error (GError ** error, SoupMessage * msg,
   apigo_service_error_clear (&se);
 
   g_propagate_error (error, err);
-}
-
-gint64
-apigo_client_retry_delay_ms (ApigoClient * client, guint attempt,
-    const GError * error)
-{
-  gint64 hint = -1;
-
-  if (error != NULL && error->domain == APIGO_ERROR)
-    hint = apigo_error_get_details (error)->retry_after_ms;
-  return apigo_retry_delay_ms (&client->retry, attempt, hint,
-      g_random_double ());
 }
 
 /* Whether a failure to send left the request unsent for sure. */

@@ -175,10 +175,6 @@ gboolean apigo_client_download (ApigoClient * client, const gchar * id,
     ApigoDownloadProgressFunc progress, gpointer user_data,
     GCancellable * cancellable, GError ** error);
 
-/* How long to wait after failed attempt @attempt (0 for the first), as the
- * policy says and honouring the hints @error carries. */
-gint64 apigo_client_retry_delay_ms (ApigoClient * client, guint attempt,
-    const GError * error);
 guint apigo_client_get_retries (ApigoClient * client);
 
 G_END_DECLS

@@ -83,22 +83,6 @@ apigo_download_new (const gchar * dir, GError ** error)
   return download_new_with_fd (fd);
 }
 
-ApigoDownload *
-apigo_download_new_named (const gchar * path_template, GError ** error)
-{
-  gchar *path = g_strdup (path_template);
-  gint fd = make_file (path, error);
-  ApigoDownload *dl;
-
-  if (fd < 0) {
-    g_free (path);
-    return NULL;
-  }
-  dl = download_new_with_fd (fd);
-  dl->path = path;
-  return dl;
-}
-
 gboolean
 apigo_download_keep (ApigoDownload * dl, const gchar * path, GError ** error)
 {

@@ -18,10 +18,6 @@ typedef struct _ApigoDownload ApigoDownload;
 
 /* An anonymous file under @dir (NULL: the temporary directory). */
 ApigoDownload *apigo_download_new (const gchar * dir, GError ** error);
-/* A file named from @path_template (ending in XXXXXX), removed when the
- * store goes unless apigo_download_keep() moved it into place first. */
-ApigoDownload *apigo_download_new_named (const gchar * path_template,
-    GError ** error);
 ApigoDownload *apigo_download_ref (ApigoDownload * dl);
 void apigo_download_unref (ApigoDownload * dl);
 
