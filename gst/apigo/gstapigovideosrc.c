@@ -30,8 +30,7 @@
 #include "gstapigoreport.h"
 #include "apigo-cache.h"
 #include "apigo-job.h"
-#include "apigo-reference.h"
-#include "apigo-proxy.h"
+#include "apigo-options.h"
 #include "apigo-uri.h"
 #include "gstapigofit.h"
 #include "gstapigotags.h"
@@ -41,64 +40,47 @@
 GST_DEBUG_CATEGORY_STATIC (gst_apigo_video_src_debug);
 #define GST_CAT_DEFAULT gst_apigo_video_src_debug
 
-#define DEFAULT_MODEL "sora-2"
-#define DEFAULT_SIZE "720x1280"
-#define DEFAULT_SECONDS 4
-#define DEFAULT_BASE_URL "https://maas.apigo.ai/v1"
-#define DEFAULT_POLL_INTERVAL 2000
-#define DEFAULT_TIMEOUT 1200
-#define DEFAULT_USER_AGENT "gst-apigo/" VERSION
 #define DEFAULT_BLOCKSIZE (64 * 1024)
-#define DEFAULT_RETRIES 2
-#define DEFAULT_CACHE_MAX_SIZE 2048     /* MiB */
-#define DEFAULT_REUSE TRUE
 
-
+/* The properties of the options table (apigo-options.c) come first, in its
+ * order: PROP_OPTION + its index.  Then the element's own. */
 enum
 {
   PROP_0,
-  PROP_PROMPT,
-  PROP_MODEL,
-  PROP_SIZE,
-  PROP_SECONDS,
-  PROP_INPUT_REFERENCE,
-  PROP_API_KEY,
-  PROP_BASE_URL,
-  PROP_VIDEO_ID,
-  PROP_POLL_INTERVAL,
-  PROP_TIMEOUT,
-  PROP_USER_AGENT,
-  PROP_STATUS,
-  PROP_PROGRESS,
-  PROP_RETRIES,
-  PROP_CACHE_DIR,
-  PROP_CACHE_MAX_SIZE,
-  PROP_REUSE,
-  PROP_SSL_CA_FILE,
-  PROP_ALLOW_PLAIN_HTTP,
-  PROP_REMIX,
-  PROP_EXTEND,
-  PROP_EDIT,
-  PROP_VARIANT,
-  PROP_DELETE_REMOTE,
-  PROP_INPUT_REFERENCE_FIT,
+  PROP_OPTION,
 };
+
+static guint n_option_props;
+#define PROP_STATUS (PROP_OPTION + n_option_props)
+#define PROP_PROGRESS (PROP_STATUS + 1)
+
+/* An enum type named after the table's choices: gst-inspect-1.0 lists
+ * them, and gst-launch-1.0 takes their nicks. */
+static GType
+register_choices (const gchar * option)
+{
+  const ApigoOptionSpec *spec = apigo_option_spec_find (option);
+  g_autofree gchar *name = g_strconcat ("Gst", spec->choice_type, NULL);
+  GEnumValue *values;
+  guint i, n = spec->max + 1;
+
+  /* Kept for the type's lifetime: the process's. */
+  values = g_new0 (GEnumValue, n + 1);
+  for (i = 0; i < n; i++) {
+    values[i].value = i;
+    values[i].value_name = spec->choices[i].description;
+    values[i].value_nick = spec->choices[i].nick;
+  }
+  return g_enum_register_static (g_intern_string (name), values);
+}
 
 GType
 gst_apigo_variant_get_type (void)
 {
   static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_APIGO_VARIANT_VIDEO, "The video itself (MP4)", "video"},
-    {GST_APIGO_VARIANT_THUMBNAIL, "A still image of it", "thumbnail"},
-    {GST_APIGO_VARIANT_SPRITESHEET, "An image of frames side by side",
-        "spritesheet"},
-    {0, NULL, NULL},
-  };
 
   if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstApigoVariant",
-            values));
+    g_once_init_leave (&type, register_choices ("variant"));
   return type;
 }
 
@@ -106,16 +88,9 @@ GType
 gst_apigo_fit_get_type (void)
 {
   static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_APIGO_FIT_NONE, "Sent as it is", "none"},
-    {GST_APIGO_FIT_SCALE, "Stretched to the clip's size", "scale"},
-    {GST_APIGO_FIT_PAD, "Scaled to fit, black borders around", "pad"},
-    {0, NULL, NULL},
-  };
 
   if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstApigoFit",
-            values));
+    g_once_init_leave (&type, register_choices ("input-reference-fit"));
   return type;
 }
 
@@ -124,29 +99,7 @@ struct _GstApigoVideoSrc
   GstBaseSrc parent;
 
   /* Properties, under the object lock. */
-  gchar *prompt;
-  gchar *model;
-  gchar *size;
-  guint seconds;
-  gchar *input_reference;
-  gchar *api_key;
-  gchar *base_url;              /* NULL: APIGO_BASE_URL or the default */
-  gchar *video_id;              /* set by the user: attach */
-  guint poll_interval;
-  guint timeout;
-  gchar *user_agent;
-  guint retries;
-  gchar *cache_dir;
-  guint cache_max_size;         /* MiB */
-  gboolean reuse;
-  gchar *ssl_ca_file;
-  gboolean allow_plain_http;
-  gchar *remix;                 /* video ids to derive from */
-  gchar *extend;
-  gchar *edit;
-  GstApigoVariant variant;
-  gboolean delete_remote;
-  GstApigoFit input_reference_fit;
+  ApigoOptions options;
   gchar *status;                /* last known, read-only */
   guint progress;
 
@@ -203,6 +156,41 @@ static GstFlowReturn gst_apigo_video_src_fill (GstBaseSrc * basesrc,
 #define SETTING_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
     GST_PARAM_MUTABLE_READY)
 
+static GParamSpec *
+param_spec_of_option (const ApigoOptionSpec * spec)
+{
+  GParamFlags flags = (spec->secret ? G_PARAM_WRITABLE : G_PARAM_READWRITE)
+      | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
+
+  switch (spec->type) {
+    case APIGO_OPTION_STRING:
+      return g_param_spec_string (spec->name, spec->nick, spec->blurb,
+          spec->default_string, flags);
+    case APIGO_OPTION_UINT:
+      return g_param_spec_uint (spec->name, spec->nick, spec->blurb,
+          spec->min, spec->max, spec->default_uint, flags);
+    case APIGO_OPTION_BOOLEAN:
+      return g_param_spec_boolean (spec->name, spec->nick, spec->blurb,
+          spec->default_uint, flags);
+    case APIGO_OPTION_CHOICE:
+      return g_param_spec_enum (spec->name, spec->nick, spec->blurb,
+          g_str_equal (spec->name, "variant") ? GST_TYPE_APIGO_VARIANT :
+          GST_TYPE_APIGO_FIT, spec->default_uint, flags);
+  }
+  g_return_val_if_reached (NULL);
+}
+
+static void
+install_option_properties (GObjectClass * gobject_class)
+{
+  const ApigoOptionSpec *specs = apigo_option_specs (&n_option_props);
+  guint i;
+
+  for (i = 0; i < n_option_props; i++)
+    g_object_class_install_property (gobject_class, PROP_OPTION + i,
+        param_spec_of_option (&specs[i]));
+}
+
 static void
 gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
 {
@@ -214,115 +202,7 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
   gobject_class->get_property = gst_apigo_video_src_get_property;
   gobject_class->finalize = gst_apigo_video_src_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_PROMPT,
-      g_param_spec_string ("prompt", "Prompt",
-          "What the video shows; with remix, extend or edit, what to change "
-          "(required unless video-id is set)",
-          NULL, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_MODEL,
-      g_param_spec_string ("model", "Model",
-          "Video model, as the service names it (sora-2, sora-2-pro...); "
-          "remix, extend and edit keep the source's",
-          DEFAULT_MODEL, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_SIZE,
-      g_param_spec_string ("size", "Size",
-          "Frame size WIDTHxHEIGHT, e.g. 720x1280 or 1280x720; remix, extend "
-          "and edit keep the source's",
-          DEFAULT_SIZE, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_SECONDS,
-      g_param_spec_uint ("seconds", "Seconds",
-          "Length of the clip in seconds (the service decides which it "
-          "offers); with extend, the seconds to add",
-          0, G_MAXUINT, DEFAULT_SECONDS, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE,
-      g_param_spec_string ("input-reference", "Input reference",
-          "Path of a JPEG, PNG or WebP image to use as the first frame "
-          "(best at the clip's size)", NULL,
-          SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_API_KEY,
-      g_param_spec_string ("api-key", "API key",
-          "Secret key for the service (write-only; default: the "
-          "APIGO_API_KEY environment variable)", NULL,
-          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_BASE_URL,
-      g_param_spec_string ("base-url", "Base URL",
-          "API base URL with its version (default: $APIGO_BASE_URL, else "
-          DEFAULT_BASE_URL ")",
-          DEFAULT_BASE_URL, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_VIDEO_ID,
-      g_param_spec_string ("video-id", "Video ID",
-          "Existing video task to poll and download instead of creating "
-          "one; after a create, the id of the new task", NULL,
-          SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_POLL_INTERVAL,
-      g_param_spec_uint ("poll-interval", "Poll interval",
-          "Milliseconds between status requests while the progress does not "
-          "tell when the video will be done",
-          100, 600000, DEFAULT_POLL_INTERVAL, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
-      g_param_spec_uint ("timeout", "Timeout",
-          "Seconds the whole run may take: create, generation, download "
-          "(0 = no limit)", 0, 7 * 24 * 3600, DEFAULT_TIMEOUT,
-          SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_USER_AGENT,
-      g_param_spec_string ("user-agent", "User-Agent",
-          "Value of the User-Agent HTTP request header field",
-          DEFAULT_USER_AGENT, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_RETRIES,
-      g_param_spec_uint ("retries", "Retries",
-          "Further tries of a request after a transient failure (408, 409, "
-          "429, 5xx, connection errors)", 0, 10, DEFAULT_RETRIES,
-          SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_CACHE_DIR,
-      g_param_spec_string ("cache-dir", "Cache directory",
-          "Where finished clips and the tasks of unfinished generations are "
-          "kept (default: $XDG_CACHE_HOME/gst-apigo)", NULL, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_CACHE_MAX_SIZE,
-      g_param_spec_uint ("cache-max-size", "Cache size",
-          "MiB of finished clips to keep; the least recently played go first "
-          "(0 = keep none)", 0, G_MAXINT, DEFAULT_CACHE_MAX_SIZE,
-          SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_REUSE,
-      g_param_spec_boolean ("reuse", "Reuse",
-          "Replay a kept clip or resume an unfinished task of the same "
-          "request (false: a fresh take)",
-          DEFAULT_REUSE, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_SSL_CA_FILE,
-      g_param_spec_string ("ssl-ca-file", "SSL CA file",
-          "PEM file of certificate authorities to trust instead of the "
-          "system's", NULL, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_ALLOW_PLAIN_HTTP,
-      g_param_spec_boolean ("allow-plain-http", "Allow plain HTTP",
-          "Send the API key over plain http:// beyond this machine, where it "
-          "can be read on the way", FALSE, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_REMIX,
-      g_param_spec_string ("remix", "Remix",
-          "Id of a finished video to remix as the prompt says "
-          "(POST /videos/{id}/remix)", NULL,
-          SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_EXTEND,
-      g_param_spec_string ("extend", "Extend",
-          "Id of a finished video to continue for seconds more, as the "
-          "prompt says (POST /videos/extensions)", NULL, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_EDIT,
-      g_param_spec_string ("edit", "Edit",
-          "Id of a finished video to edit as the prompt says "
-          "(POST /videos/edits)", NULL, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_VARIANT,
-      g_param_spec_enum ("variant", "Variant",
-          "Which asset to output: the video (MP4), its thumbnail or its "
-          "sprite sheet (images)", GST_TYPE_APIGO_VARIANT,
-          GST_APIGO_VARIANT_VIDEO, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_DELETE_REMOTE,
-      g_param_spec_boolean ("delete-remote", "Delete remote",
-          "Delete the task and its assets from the service once the clip is "
-          "downloaded and kept", FALSE, SETTING_FLAGS));
-  g_object_class_install_property (gobject_class, PROP_INPUT_REFERENCE_FIT,
-      g_param_spec_enum ("input-reference-fit", "Input reference fit",
-          "How the input reference is brought to the clip's size before it "
-          "is sent", GST_TYPE_APIGO_FIT,
-          GST_APIGO_FIT_NONE, SETTING_FLAGS));
+  install_option_properties (gobject_class);
   g_object_class_install_property (gobject_class, PROP_STATUS,
       g_param_spec_string ("status", "Status",
           "Last known status of the video task as the service said it "
@@ -364,15 +244,7 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
 static void
 gst_apigo_video_src_init (GstApigoVideoSrc * src)
 {
-  src->model = g_strdup (DEFAULT_MODEL);
-  src->size = g_strdup (DEFAULT_SIZE);
-  src->seconds = DEFAULT_SECONDS;
-  src->poll_interval = DEFAULT_POLL_INTERVAL;
-  src->timeout = DEFAULT_TIMEOUT;
-  src->user_agent = g_strdup (DEFAULT_USER_AGENT);
-  src->retries = DEFAULT_RETRIES;
-  src->cache_max_size = DEFAULT_CACHE_MAX_SIZE;
-  src->reuse = DEFAULT_REUSE;
+  apigo_options_init (&src->options);
   src->read_cancellable = g_cancellable_new ();
   gst_apigo_report_init (&src->report, GST_ELEMENT (src));
 
@@ -395,34 +267,10 @@ gst_apigo_video_src_finalize (GObject * object)
   g_clear_object (&src->read_cancellable);
   gst_apigo_report_clear (&src->report);
 
-  g_free (src->prompt);
-  g_free (src->model);
-  g_free (src->size);
-  g_free (src->input_reference);
-  if (src->api_key != NULL)
-    memset (src->api_key, 0, strlen (src->api_key));
-  g_free (src->api_key);
-  g_free (src->base_url);
-  g_free (src->video_id);
-  g_free (src->user_agent);
-  g_free (src->cache_dir);
-  g_free (src->ssl_ca_file);
-  g_free (src->remix);
-  g_free (src->extend);
-  g_free (src->edit);
+  apigo_options_clear (&src->options);
   g_free (src->status);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
-}
-
-static void
-replace_string (gchar ** field, const GValue * value)
-{
-  g_free (*field);
-  *field = g_value_dup_string (value);
-  /* An empty string means "not set", as for most GStreamer elements. */
-  if (*field != NULL && **field == '\0')
-    g_clear_pointer (field, g_free);
 }
 
 static void
@@ -430,97 +278,56 @@ gst_apigo_video_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (object);
+  const ApigoOptionSpec *spec;
+  guint n;
+
+  if (prop_id < PROP_OPTION || prop_id >= PROP_STATUS) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  spec = &apigo_option_specs (&n)[prop_id - PROP_OPTION];
 
   GST_OBJECT_LOCK (src);
-  switch (prop_id) {
-    case PROP_PROMPT:
-      replace_string (&src->prompt, value);
+  switch (spec->type) {
+    case APIGO_OPTION_STRING:
+      apigo_options_set_string (&src->options, spec,
+          g_value_get_string (value));
       break;
-    case PROP_MODEL:
-      replace_string (&src->model, value);
+    case APIGO_OPTION_UINT:
+      *APIGO_OPTION_FIELD (&src->options, spec, guint) =
+          g_value_get_uint (value);
       break;
-    case PROP_SIZE:
-      replace_string (&src->size, value);
+    case APIGO_OPTION_BOOLEAN:
+      *APIGO_OPTION_FIELD (&src->options, spec, gboolean) =
+          g_value_get_boolean (value);
       break;
-    case PROP_SECONDS:
-      src->seconds = g_value_get_uint (value);
-      break;
-    case PROP_INPUT_REFERENCE:
-      replace_string (&src->input_reference, value);
-      break;
-    case PROP_API_KEY:
-      if (src->api_key != NULL)
-        memset (src->api_key, 0, strlen (src->api_key));
-      replace_string (&src->api_key, value);
-      break;
-    case PROP_BASE_URL:
-      replace_string (&src->base_url, value);
-      break;
-    case PROP_VIDEO_ID:
-      replace_string (&src->video_id, value);
-      break;
-    case PROP_POLL_INTERVAL:
-      src->poll_interval = g_value_get_uint (value);
-      break;
-    case PROP_TIMEOUT:
-      src->timeout = g_value_get_uint (value);
-      break;
-    case PROP_USER_AGENT:
-      replace_string (&src->user_agent, value);
-      break;
-    case PROP_RETRIES:
-      src->retries = g_value_get_uint (value);
-      break;
-    case PROP_CACHE_DIR:
-      replace_string (&src->cache_dir, value);
-      break;
-    case PROP_CACHE_MAX_SIZE:
-      src->cache_max_size = g_value_get_uint (value);
-      break;
-    case PROP_REUSE:
-      src->reuse = g_value_get_boolean (value);
-      break;
-    case PROP_SSL_CA_FILE:
-      replace_string (&src->ssl_ca_file, value);
-      break;
-    case PROP_ALLOW_PLAIN_HTTP:
-      src->allow_plain_http = g_value_get_boolean (value);
-      break;
-    case PROP_REMIX:
-      replace_string (&src->remix, value);
-      break;
-    case PROP_EXTEND:
-      replace_string (&src->extend, value);
-      break;
-    case PROP_EDIT:
-      replace_string (&src->edit, value);
-      break;
-    case PROP_VARIANT:
-      src->variant = g_value_get_enum (value);
-      break;
-    case PROP_DELETE_REMOTE:
-      src->delete_remote = g_value_get_boolean (value);
-      break;
-    case PROP_INPUT_REFERENCE_FIT:
-      src->input_reference_fit = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case APIGO_OPTION_CHOICE:
+      *APIGO_OPTION_FIELD (&src->options, spec, guint) =
+          g_value_get_enum (value);
       break;
   }
   GST_OBJECT_UNLOCK (src);
 }
 
-/* The base URL in effect: the property, else the environment, else the
- * apigo gateway. */
-static const gchar *
-effective_base_url (GstApigoVideoSrc * src)
+/* What an option reads back when it is unset: what is in effect. */
+static gboolean
+get_effective (GstApigoVideoSrc * src, const ApigoOptionSpec * spec,
+    GValue * value)
 {
-  const gchar *env = g_getenv ("APIGO_BASE_URL");
-
-  if (src->base_url != NULL)
-    return src->base_url;
-  return env != NULL && *env != '\0' ? env : DEFAULT_BASE_URL;
+  if (g_str_equal (spec->name, "base-url")) {
+    g_value_set_string (value, apigo_options_base_url (&src->options));
+  } else if (g_str_equal (spec->name, "video-id")
+      && src->options.video_id == NULL) {
+    /* After a create, the task the element works on. */
+    g_value_take_string (value, src->job != NULL ?
+        apigo_job_dup_video_id (src->job) : NULL);
+  } else if (g_str_equal (spec->name, "cache-dir")
+      && src->options.cache_dir == NULL) {
+    g_value_take_string (value, apigo_cache_default_dir ());
+  } else {
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static void
@@ -528,269 +335,56 @@ gst_apigo_video_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (object);
+  const ApigoOptionSpec *spec;
+  guint n;
 
   GST_OBJECT_LOCK (src);
-  switch (prop_id) {
-    case PROP_PROMPT:
-      g_value_set_string (value, src->prompt);
-      break;
-    case PROP_MODEL:
-      g_value_set_string (value, src->model);
-      break;
-    case PROP_SIZE:
-      g_value_set_string (value, src->size);
-      break;
-    case PROP_SECONDS:
-      g_value_set_uint (value, src->seconds);
-      break;
-    case PROP_INPUT_REFERENCE:
-      g_value_set_string (value, src->input_reference);
-      break;
-    case PROP_BASE_URL:
-      g_value_set_string (value, effective_base_url (src));
-      break;
-    case PROP_VIDEO_ID:
-      if (src->video_id != NULL)
-        g_value_set_string (value, src->video_id);
-      else if (src->job != NULL)
-        g_value_take_string (value, apigo_job_dup_video_id (src->job));
-      else
-        g_value_set_string (value, NULL);
-      break;
-    case PROP_POLL_INTERVAL:
-      g_value_set_uint (value, src->poll_interval);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, src->timeout);
-      break;
-    case PROP_USER_AGENT:
-      g_value_set_string (value, src->user_agent);
-      break;
-    case PROP_RETRIES:
-      g_value_set_uint (value, src->retries);
-      break;
-    case PROP_CACHE_DIR:
-      if (src->cache_dir != NULL)
-        g_value_set_string (value, src->cache_dir);
-      else
-        g_value_take_string (value, apigo_cache_default_dir ());
-      break;
-    case PROP_CACHE_MAX_SIZE:
-      g_value_set_uint (value, src->cache_max_size);
-      break;
-    case PROP_REUSE:
-      g_value_set_boolean (value, src->reuse);
-      break;
-    case PROP_SSL_CA_FILE:
-      g_value_set_string (value, src->ssl_ca_file);
-      break;
-    case PROP_ALLOW_PLAIN_HTTP:
-      g_value_set_boolean (value, src->allow_plain_http);
-      break;
-    case PROP_REMIX:
-      g_value_set_string (value, src->remix);
-      break;
-    case PROP_EXTEND:
-      g_value_set_string (value, src->extend);
-      break;
-    case PROP_EDIT:
-      g_value_set_string (value, src->edit);
-      break;
-    case PROP_VARIANT:
-      g_value_set_enum (value, src->variant);
-      break;
-    case PROP_DELETE_REMOTE:
-      g_value_set_boolean (value, src->delete_remote);
-      break;
-    case PROP_INPUT_REFERENCE_FIT:
-      g_value_set_enum (value, src->input_reference_fit);
-      break;
-    case PROP_STATUS:
-      g_value_set_string (value, src->status);
-      break;
-    case PROP_PROGRESS:
-      g_value_set_uint (value, src->progress);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  if (prop_id == PROP_STATUS) {
+    g_value_set_string (value, src->status);
+  } else if (prop_id == PROP_PROGRESS) {
+    g_value_set_uint (value, src->progress);
+  } else if (prop_id < PROP_OPTION || prop_id > PROP_PROGRESS) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  } else if (!get_effective (src, spec = &apigo_option_specs (&n)[prop_id -
+              PROP_OPTION], value)) {
+    switch (spec->type) {
+      case APIGO_OPTION_STRING:
+        g_value_set_string (value, *APIGO_OPTION_FIELD (&src->options, spec,
+                gchar *));
+        break;
+      case APIGO_OPTION_UINT:
+        g_value_set_uint (value, *APIGO_OPTION_FIELD (&src->options, spec,
+                guint));
+        break;
+      case APIGO_OPTION_BOOLEAN:
+        g_value_set_boolean (value, *APIGO_OPTION_FIELD (&src->options, spec,
+                gboolean));
+        break;
+      case APIGO_OPTION_CHOICE:
+        g_value_set_enum (value, *APIGO_OPTION_FIELD (&src->options, spec,
+                guint));
+        break;
+    }
   }
   GST_OBJECT_UNLOCK (src);
 }
 
-/* Checks the properties and fills @s; FALSE with a message naming the
- * property otherwise.  Reads the input reference file, nothing else: no
- * network here. */
+/* Checks the properties and fills @s (apigo-options.c); FALSE with a
+ * message naming the property otherwise.  Reads the input reference file,
+ * nothing else: no network here. */
 static gboolean
 take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
 {
-  g_autofree gchar *reference_path = NULL;
-  const gchar *env_key = g_getenv ("APIGO_API_KEY");
-  gboolean allow_plain_http;
-  gboolean key_from_property;
-  guint seconds;
-  g_autoptr (GPtrArray) sources = g_ptr_array_new ();
-  const gchar *source_property = NULL;  /* remix, extend or edit */
+  ApigoOptions options;
+  gboolean ok;
 
   GST_OBJECT_LOCK (src);
-  s->base_url = g_strdup (effective_base_url (src));
-  s->api_key = g_strdup (src->api_key ? src->api_key : env_key);
-  key_from_property = src->api_key != NULL;
-  s->user_agent = g_strdup (src->user_agent ? src->user_agent :
-      DEFAULT_USER_AGENT);
-  s->model = g_strdup (src->model);
-  s->prompt = g_strdup (src->prompt);
-  s->size = g_strdup (src->size);
-  s->seconds = g_strdup_printf ("%u", src->seconds);
-  seconds = src->seconds;
-  s->video_id = g_strdup (src->video_id);
-  s->poll_interval_ms = src->poll_interval;
-  s->timeout_s = src->timeout;
-  s->retries = src->retries;
-  s->cache_dir = g_strdup (src->cache_dir);
-  s->cache_max_bytes = (guint64) src->cache_max_size << 20;
-  s->reuse = src->reuse;
-  s->delete_remote = src->delete_remote;
-  s->ca_file = g_strdup (src->ssl_ca_file);
-  /* "video" is the service's default: only other variants are named. */
-  if (src->variant != GST_APIGO_VARIANT_VIDEO)
-    s->variant = g_strdup (g_enum_get_value (g_type_class_peek
-            (GST_TYPE_APIGO_VARIANT), src->variant)->value_nick);
-  if (src->input_reference_fit != GST_APIGO_FIT_NONE)
-    s->reference_fit = g_strdup (src->input_reference_fit ==
-        GST_APIGO_FIT_PAD ? "pad" : "scale");
-  {
-    const struct
-    {
-      ApigoCreateKind kind;
-      const gchar *property;
-      const gchar *id;
-    } derive[] = {
-      {APIGO_CREATE_REMIX, "remix", src->remix},
-      {APIGO_CREATE_EXTEND, "extend", src->extend},
-      {APIGO_CREATE_EDIT, "edit", src->edit},
-    };
-    guint i;
-
-    for (i = 0; i < G_N_ELEMENTS (derive); i++) {
-      if (derive[i].id == NULL)
-        continue;
-      s->create_kind = derive[i].kind;
-      g_free (s->source_id);
-      s->source_id = g_strdup (derive[i].id);
-      source_property = derive[i].property;
-      g_ptr_array_add (sources, (gpointer) source_property);
-    }
-  }
-  allow_plain_http = src->allow_plain_http;
-  reference_path = g_strdup (src->input_reference);
+  apigo_options_copy (&options, &src->options);
   GST_OBJECT_UNLOCK (src);
-
-  /* The property takes any number, so that GLib never keeps the default
-   * in place of one it refuses (a clip nobody asked for, paid for): 0 is
-   * refused here, and what only a negative number can be ("-1" becomes
-   * 4294967295 on a gst-launch-1.0 line); the service decides how long is
-   * too long. */
-  if (seconds == 0 || seconds > G_MAXINT) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "The seconds property is %u%s: set the length of the clip in "
-        "seconds, e.g. 4", seconds, seconds == 0 ? "" :
-        " (a negative number?)");
-    return FALSE;
-  }
-
-  if (s->video_id != NULL)
-    g_ptr_array_insert (sources, 0, (gpointer) "video-id");
-  if (sources->len > 1) {
-    g_autofree gchar *both = NULL;
-
-    g_ptr_array_add (sources, NULL);
-    both = g_strjoinv (" and ", (gchar **) sources->pdata);
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "The %s properties are set: set at most one of video-id, remix, "
-        "extend and edit", both);
-    return FALSE;
-  }
-  if (s->source_id != NULL && !apigo_task_id_is_valid (s->source_id)) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "The %s property \"%s\" is not a video id (letters, digits and "
-        "-_.:~ only)", source_property, s->source_id);
-    return FALSE;
-  }
-
-  if (s->video_id != NULL) {
-    if (!apigo_task_id_is_valid (s->video_id)) {
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-          "The video-id property \"%s\" is not a video id (letters, digits "
-          "and -_.:~ only)", s->video_id);
-      return FALSE;
-    }
-    /* Attaching: what to generate is the task's business, not ours. */
-  } else if (s->prompt == NULL) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "No prompt: set the prompt property to what the video should "
-        "show (or video-id to download an existing video)");
-    return FALSE;
-  } else if (s->create_kind == APIGO_CREATE_GENERATE) {
-    if (s->model == NULL) {
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-          "The model property is empty: name a model, e.g. " DEFAULT_MODEL);
-      return FALSE;
-    }
-    if (!apigo_size_is_valid (s->size)) {
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-          "The size property \"%s\" is not WIDTHxHEIGHT, e.g. 720x1280 or "
-          "1280x720", s->size ? s->size : "");
-      return FALSE;
-    }
-    if (reference_path != NULL) {
-      const gchar *type = NULL;
-      g_autoptr (GError) ref_error = NULL;
-
-      s->input_reference = apigo_reference_load (reference_path, &type,
-          &ref_error);
-      if (s->input_reference == NULL) {
-        g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-            "Bad input-reference property: %s", ref_error->message);
-        return FALSE;
-      }
-      s->input_reference_name = g_path_get_basename (reference_path);
-      s->input_reference_type = g_strdup (type);
-    }
-  }
-
-  if (s->api_key == NULL || *s->api_key == '\0') {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "No API key: set the api-key property or the APIGO_API_KEY "
-        "environment variable");
-    return FALSE;
-  }
-  /* Here, not at the first request: every front end gets the same check,
-   * and a bad key fails the start. */
-  if (!apigo_client_check_api_key (s->api_key, error)) {
-    g_prefix_error (error, "Bad %s: ", key_from_property ?
-        "api-key property" : "APIGO_API_KEY environment variable");
-    return FALSE;
-  }
-  if (strpbrk (s->user_agent, "\r\n") != NULL) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "The user-agent property has a line break: it is one header line");
-    return FALSE;
-  }
-
-  if (!apigo_client_check_base_url (s->base_url, error)) {
-    g_prefix_error (error, "Bad base-url property: ");
-    return FALSE;
-  }
-  /* Decided here, before any connection: the key must not travel in the
-   * clear beyond this machine (to the host or to a proxy) unless the user
-   * says so.  The job's client decides the same again. */
-  s->allow_plain_http = allow_plain_http;
-  if (!apigo_proxy_check_plain_http (NULL, s->base_url, allow_plain_http,
-          error))
-    return FALSE;
-
-  return TRUE;
+  ok = apigo_options_to_job_settings (&options,
+      APIGO_OPTIONS_FROM_PROPERTIES, s, error);
+  apigo_options_clear (&options);
+  return ok;
 }
 
 /* Job callbacks: they run on the job's thread. */
@@ -825,7 +419,7 @@ on_task_changed (ApigoJob * job, const ApigoTask * task, gpointer user_data)
   else if (task->status == APIGO_TASK_STATUS_COMPLETED)
     src->progress = 100;
   /* video-id reads back the task the element works on. */
-  announce_id = !src->id_announced && src->video_id == NULL;
+  announce_id = !src->id_announced && src->options.video_id == NULL;
   src->id_announced = TRUE;
   GST_OBJECT_UNLOCK (src);
 
@@ -1179,36 +773,11 @@ static gchar *
 gst_apigo_video_src_uri_get_uri (GstURIHandler * handler)
 {
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (handler);
-  ApigoUri uri = { 0 };
-  gchar *text = NULL;
+  gchar *text;
 
   GST_OBJECT_LOCK (src);
-  if (src->variant != GST_APIGO_VARIANT_VIDEO)
-    uri.variant = g_strdup (g_enum_get_value (g_type_class_peek
-            (GST_TYPE_APIGO_VARIANT), src->variant)->value_nick);
-  uri.prompt = g_strdup (src->prompt);
-  if (src->remix || src->extend || src->edit) {
-    uri.form = src->remix ? APIGO_URI_REMIX : src->extend ? APIGO_URI_EXTEND
-        : APIGO_URI_EDIT;
-    uri.video_id = g_strdup (src->remix ? src->remix : src->extend ?
-        src->extend : src->edit);
-    if (src->extend)
-      uri.seconds = src->seconds;
-  } else if (src->video_id != NULL) {
-    uri.form = APIGO_URI_VIDEO;
-    uri.video_id = g_strdup (src->video_id);
-  } else {
-    uri.form = APIGO_URI_GENERATE;
-    uri.model = g_strdup (src->model);
-    uri.size = g_strdup (src->size);
-    uri.seconds = src->seconds;
-  }
-  /* Every form but "video" needs a prompt to be a URI at all. */
-  if (uri.form == APIGO_URI_VIDEO || uri.prompt != NULL)
-    text = apigo_uri_to_string (&uri);
+  text = apigo_uri_to_string (&src->options);
   GST_OBJECT_UNLOCK (src);
-
-  apigo_uri_clear (&uri);
   return text;
 }
 
@@ -1218,37 +787,43 @@ gst_apigo_video_src_uri_set_uri (GstURIHandler * handler, const gchar * text,
 {
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (handler);
   g_autoptr (GError) parse_error = NULL;
-  ApigoUri uri;
+  ApigoOptions parsed;
+  const ApigoOptionSpec *specs;
   GstState state;
+  guint n, i;
 
   GST_OBJECT_LOCK (src);
   state = GST_STATE (src);
+  apigo_options_copy (&parsed, &src->options);
   GST_OBJECT_UNLOCK (src);
   if (state > GST_STATE_READY) {
+    apigo_options_clear (&parsed);
     g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
         "The URI can only be changed in the NULL or READY state");
     return FALSE;
   }
 
-  if (!apigo_uri_parse (text, &uri, &parse_error)) {
+  if (!apigo_uri_parse (text, &parsed, &parse_error)) {
+    apigo_options_clear (&parsed);
     g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI, "%s",
         parse_error->message);
     return FALSE;
   }
 
-  /* The URI says everything about the clip: what it leaves out is the
-   * default, not what was set before. */
-  g_object_set (src, "prompt", uri.prompt, "video-id",
-      uri.form == APIGO_URI_VIDEO ? uri.video_id : NULL,
-      "remix", uri.form == APIGO_URI_REMIX ? uri.video_id : NULL,
-      "extend", uri.form == APIGO_URI_EXTEND ? uri.video_id : NULL,
-      "edit", uri.form == APIGO_URI_EDIT ? uri.video_id : NULL,
-      "model", uri.model ? uri.model : DEFAULT_MODEL,
-      "size", uri.size ? uri.size : DEFAULT_SIZE,
-      "seconds", uri.seconds ? uri.seconds : DEFAULT_SECONDS, NULL);
-  gst_util_set_object_arg (G_OBJECT (src), "variant",
-      uri.variant ? uri.variant : "video");
-  apigo_uri_clear (&uri);
+  /* Set as properties, so that each change is notified. */
+  specs = apigo_option_specs (&n);
+  for (i = 0; i < n; i++) {
+    g_autofree gchar *value = NULL;
+
+    if (specs[i].uri_query == 0 && specs[i].uri_path == 0)
+      continue;
+    value = apigo_options_value_to_string (&parsed, &specs[i]);
+    if (value == NULL)
+      g_object_set (src, specs[i].name, NULL, NULL);
+    else
+      gst_util_set_object_arg (G_OBJECT (src), specs[i].name, value);
+  }
+  apigo_options_clear (&parsed);
   return TRUE;
 }
 

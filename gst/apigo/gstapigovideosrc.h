@@ -11,22 +11,11 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  GST_APIGO_VARIANT_VIDEO,
-  GST_APIGO_VARIANT_THUMBNAIL,
-  GST_APIGO_VARIANT_SPRITESHEET,
-} GstApigoVariant;
-
+/* The enum types of the variant and input-reference-fit properties, made
+ * from the choices of the options table (apigo-options.h: ApigoVariant,
+ * ApigoFit). */
 #define GST_TYPE_APIGO_VARIANT (gst_apigo_variant_get_type ())
 GType gst_apigo_variant_get_type (void);
-
-typedef enum
-{
-  GST_APIGO_FIT_NONE,
-  GST_APIGO_FIT_SCALE,
-  GST_APIGO_FIT_PAD,
-} GstApigoFit;
 
 #define GST_TYPE_APIGO_FIT (gst_apigo_fit_get_type ())
 GType gst_apigo_fit_get_type (void);

@@ -4,68 +4,20 @@
  */
 
 #include "apigo-uri.h"
-#include "apigo-task.h"
 
 #include <string.h>
-
-#define SIZE_MAX_SIDE 16384
-/* As the seconds property: the service decides how long is too long. */
-#define SECONDS_MAX G_MAXINT
 
 static const struct
 {
   const gchar *host;
   ApigoUriForm form;
-  /* The parameters the form takes, the first one required. */
-  const gchar *params[6];
-  gboolean prompt_required;
 } forms[] = {
-  {"generate", APIGO_URI_GENERATE,
-      {"prompt", "model", "size", "seconds", "variant", NULL}, TRUE},
-  {"video", APIGO_URI_VIDEO, {"variant", NULL}, FALSE},
-  {"remix", APIGO_URI_REMIX, {"prompt", "variant", NULL}, TRUE},
-  {"extend", APIGO_URI_EXTEND, {"prompt", "seconds", "variant", NULL}, TRUE},
-  {"edit", APIGO_URI_EDIT, {"prompt", "variant", NULL}, TRUE},
+  {"generate", APIGO_URI_GENERATE},
+  {"video", APIGO_URI_VIDEO},
+  {"remix", APIGO_URI_REMIX},
+  {"extend", APIGO_URI_EXTEND},
+  {"edit", APIGO_URI_EDIT},
 };
-
-gboolean
-apigo_size_is_valid (const gchar * size)
-{
-  g_auto (GStrv) parts = NULL;
-  guint64 side;
-  gint i;
-
-  if (size == NULL)
-    return FALSE;
-  parts = g_strsplit (size, "x", -1);
-  if (g_strv_length (parts) != 2)
-    return FALSE;
-  for (i = 0; i < 2; i++)
-    if (!g_ascii_isdigit (parts[i][0])
-        || !g_ascii_string_to_unsigned (parts[i], 10, 1, SIZE_MAX_SIDE,
-            &side, NULL))
-      return FALSE;
-  return TRUE;
-}
-
-gboolean
-apigo_variant_is_valid (const gchar * variant)
-{
-  return g_strcmp0 (variant, "video") == 0
-      || g_strcmp0 (variant, "thumbnail") == 0
-      || g_strcmp0 (variant, "spritesheet") == 0;
-}
-
-void
-apigo_uri_clear (ApigoUri * uri)
-{
-  g_clear_pointer (&uri->video_id, g_free);
-  g_clear_pointer (&uri->prompt, g_free);
-  g_clear_pointer (&uri->model, g_free);
-  g_clear_pointer (&uri->size, g_free);
-  g_clear_pointer (&uri->variant, g_free);
-  memset (uri, 0, sizeof (*uri));
-}
 
 static gboolean
 fail (GError ** error, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
@@ -96,55 +48,70 @@ decode (const gchar * raw)
   return value;
 }
 
-static gboolean
-takes (guint form, const gchar * name)
+static const gchar *
+host_of (ApigoUriForm form)
 {
   guint i;
 
-  for (i = 0; forms[form].params[i] != NULL; i++)
-    if (g_str_equal (forms[form].params[i], name))
-      return TRUE;
-  return FALSE;
+  for (i = 0; forms[i].form != form; i++);
+  return forms[i].host;
 }
 
-/* Takes @value when it succeeds. */
-static gboolean
-set_param (ApigoUri * uri, const gchar * name, gchar * value,
-    GError ** error)
+/* The option whose value is the path of @form; NULL for generate. */
+static const ApigoOptionSpec *
+path_option (ApigoUriForm form)
 {
-  if (g_str_equal (name, "prompt")) {
-    if (*value == '\0')
-      return fail (error, "the prompt is empty");
-    uri->prompt = value;
-  } else if (g_str_equal (name, "model")) {
-    if (*value == '\0')
-      return fail (error, "the model is empty");
-    uri->model = value;
-  } else if (g_str_equal (name, "size")) {
-    if (!apigo_size_is_valid (value))
-      return fail (error, "size \"%s\" is not WIDTHxHEIGHT", value);
-    uri->size = value;
-  } else if (g_str_equal (name, "variant")) {
-    if (!apigo_variant_is_valid (value))
-      return fail (error, "variant \"%s\" is not video, thumbnail or "
-          "spritesheet", value);
-    uri->variant = value;
-  } else {
-    guint64 seconds;
-    gboolean ok = g_ascii_string_to_unsigned (value, 10, 1, SECONDS_MAX,
-        &seconds, NULL);
+  const ApigoOptionSpec *specs;
+  guint n, i;
 
-    if (!ok)
-      return fail (error, "seconds \"%s\" is not a number of seconds (1 or "
-          "more)", value);
-    uri->seconds = seconds;
-    g_free (value);     /* taken: the caller frees it only on failure */
-  }
-  return TRUE;
+  specs = apigo_option_specs (&n);
+  for (i = 0; i < n; i++)
+    if (specs[i].uri_path == form)
+      return &specs[i];
+  return NULL;
+}
+
+/* The options a URI of @form takes in its query. */
+static const ApigoOptionSpec *
+query_option (ApigoUriForm form, const gchar * name)
+{
+  const ApigoOptionSpec *spec = apigo_option_spec_find (name);
+
+  return spec != NULL && (spec->uri_query & form) ? spec : NULL;
+}
+
+static gchar *
+query_names (ApigoUriForm form)
+{
+  const ApigoOptionSpec *specs;
+  GString *names = g_string_new (NULL);
+  guint n, i;
+
+  specs = apigo_option_specs (&n);
+  for (i = 0; i < n; i++)
+    if (specs[i].uri_query & form)
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "",
+          specs[i].name);
+  return g_string_free (names, FALSE);
+}
+
+/* Whether a URI names @spec at all, in some form: then a URI that leaves
+ * it out means its default. */
+static gboolean
+named_by_uris (const ApigoOptionSpec * spec)
+{
+  return spec->uri_query != 0 || spec->uri_path != 0;
+}
+
+/* Every form that takes a prompt needs one. */
+static gboolean
+needs_prompt (ApigoUriForm form)
+{
+  return query_option (form, "prompt") != NULL;
 }
 
 static gboolean
-parse_query (ApigoUri * uri, guint form, const gchar * query,
+parse_query (ApigoOptions * options, ApigoUriForm form, const gchar * query,
     GError ** error)
 {
   g_auto (GStrv) pairs = g_strsplit (query ? query : "", "&", -1);
@@ -154,46 +121,47 @@ parse_query (ApigoUri * uri, guint form, const gchar * query,
 
   for (i = 0; pairs[i] != NULL; i++) {
     g_auto (GStrv) kv = NULL;
-    gchar *value;
+    g_autofree gchar *value = NULL;
+    g_autoptr (GError) value_error = NULL;
+    const ApigoOptionSpec *spec;
 
     if (*pairs[i] == '\0')
       continue;
     kv = g_strsplit (pairs[i], "=", 2);
     if (kv[1] == NULL)
       return fail (error, "\"%s\" has no value", kv[0]);
-    if (!takes (form, kv[0])) {
-      g_autofree gchar *known = g_strjoinv (", ",
-          (gchar **) forms[form].params);
+    spec = query_option (form, kv[0]);
+    if (spec == NULL) {
+      g_autofree gchar *known = query_names (form);
 
       return fail (error, "apigo://%s takes no \"%s\" (it takes: %s)",
-          forms[form].host, kv[0], known);
+          host_of (form), kv[0], known);
     }
     if (!g_hash_table_add (seen, g_strdup (kv[0])))
       return fail (error, "\"%s\" is given twice", kv[0]);
     value = decode (kv[1]);
     if (value == NULL)
       return fail (error, "the %s is not percent-encoded UTF-8", kv[0]);
-    if (!set_param (uri, kv[0], value, error)) {
-      g_free (value);
-      return FALSE;
-    }
+    if (!apigo_options_parse_value (options, spec, value,
+            APIGO_OPTIONS_FROM_URI, &value_error))
+      return fail (error, "%s", value_error->message);
   }
 
-  if (forms[form].prompt_required && uri->prompt == NULL)
-    return fail (error, "apigo://%s needs a prompt", forms[form].host);
+  if (needs_prompt (form) && options->prompt == NULL)
+    return fail (error, "apigo://%s needs a prompt", host_of (form));
   return TRUE;
 }
 
-gboolean
-apigo_uri_parse (const gchar * text, ApigoUri * uri, GError ** error)
+/* Reads @text into @options, which start at their defaults. */
+static gboolean
+parse_into (const gchar * text, ApigoOptions * options, GError ** error)
 {
   g_autoptr (GUri) parsed = NULL;
   g_autoptr (GError) parse_error = NULL;
   const gchar *scheme;
   const gchar *host, *path;
-  guint form;
+  guint i;
 
-  memset (uri, 0, sizeof (*uri));
   if (text == NULL || *text == '\0')
     return fail (error, "it is empty (expected apigo://generate?prompt=...)");
   scheme = g_uri_peek_scheme (text);
@@ -211,37 +179,78 @@ apigo_uri_parse (const gchar * text, ApigoUri * uri, GError ** error)
     return fail (error, "no user, port or fragment belongs in it");
 
   host = g_uri_get_host (parsed);
-  for (form = 0; form < G_N_ELEMENTS (forms); form++)
-    if (host != NULL && g_ascii_strcasecmp (host, forms[form].host) == 0)
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    if (host != NULL && g_ascii_strcasecmp (host, forms[i].host) == 0)
       break;
-  if (form == G_N_ELEMENTS (forms))
+  if (i == G_N_ELEMENTS (forms))
     return fail (error, "\"%s\" is none of generate, video, remix, extend, "
         "edit (expected apigo://generate?prompt=...)", host ? host : "");
-  uri->form = forms[form].form;
 
   path = g_uri_get_path (parsed);
-  if (uri->form == APIGO_URI_GENERATE) {
+  if (forms[i].form == APIGO_URI_GENERATE) {
     if (*path != '\0' && strcmp (path, "/") != 0)
       return fail (error, "apigo://generate takes no path");
   } else {
     g_autofree gchar *id = g_uri_unescape_string (path + (*path == '/'),
         NULL);
+    g_autoptr (GError) id_error = NULL;
 
     if (id == NULL || *id == '\0')
-      return fail (error, "apigo://%s/ needs a video id", forms[form].host);
+      return fail (error, "apigo://%s/ needs a video id", forms[i].host);
     if (!g_utf8_validate (id, -1, NULL))
       return fail (error, "the video id is not percent-encoded UTF-8");
-    if (!apigo_task_id_is_valid (id))
+    if (!apigo_options_parse_value (options, path_option (forms[i].form), id,
+            APIGO_OPTIONS_FROM_URI, &id_error))
       return fail (error, "\"%s\" is not a video id (letters, digits and "
           "-_.:~ only)", id);
-    uri->video_id = g_steal_pointer (&id);
   }
 
-  if (!parse_query (uri, form, g_uri_get_query (parsed), error)) {
-    apigo_uri_clear (uri);
+  return parse_query (options, forms[i].form, g_uri_get_query (parsed),
+      error);
+}
+
+gboolean
+apigo_uri_parse (const gchar * text, ApigoOptions * options,
+    GError ** error)
+{
+  ApigoOptions parsed;
+  const ApigoOptionSpec *specs;
+  guint n, i;
+
+  apigo_options_init (&parsed);
+  if (!parse_into (text, &parsed, error)) {
+    apigo_options_clear (&parsed);
     return FALSE;
   }
+  specs = apigo_option_specs (&n);
+  for (i = 0; i < n; i++) {
+    if (!named_by_uris (&specs[i]))
+      continue;
+    if (specs[i].type == APIGO_OPTION_STRING) {
+      apigo_options_set_string (options, &specs[i],
+          *APIGO_OPTION_FIELD (&parsed, &specs[i], gchar *));
+    } else {
+      /* guint and gboolean alike */
+      *APIGO_OPTION_FIELD (options, &specs[i], guint) =
+          *APIGO_OPTION_FIELD (&parsed, &specs[i], guint);
+    }
+  }
+  apigo_options_clear (&parsed);
   return TRUE;
+}
+
+ApigoUriForm
+apigo_uri_form_of (const ApigoOptions * options)
+{
+  if (options->remix != NULL)
+    return APIGO_URI_REMIX;
+  if (options->extend != NULL)
+    return APIGO_URI_EXTEND;
+  if (options->edit != NULL)
+    return APIGO_URI_EDIT;
+  if (options->video_id != NULL)
+    return APIGO_URI_VIDEO;
+  return APIGO_URI_GENERATE;
 }
 
 static void
@@ -257,26 +266,34 @@ append_param (GString * s, const gchar * name, const gchar * value)
 }
 
 gchar *
-apigo_uri_to_string (const ApigoUri * uri)
+apigo_uri_to_string (const ApigoOptions * options)
 {
-  GString *s = g_string_new ("apigo://");
-  g_autofree gchar *seconds = uri->seconds ?
-      g_strdup_printf ("%u", uri->seconds) : NULL;
-  guint form;
+  ApigoUriForm form = apigo_uri_form_of (options);
+  const ApigoOptionSpec *specs, *path = path_option (form);
+  GString *s;
+  guint n, i;
 
-  for (form = 0; forms[form].form != uri->form; form++);
-  g_string_append (s, forms[form].host);
-  if (uri->form != APIGO_URI_GENERATE)
-    g_string_append_printf (s, "/%s", uri->video_id);
+  if (needs_prompt (form) && options->prompt == NULL)
+    return NULL;
+  s = g_string_new ("apigo://");
+  g_string_append (s, host_of (form));
+  if (path != NULL)
+    g_string_append_printf (s, "/%s", *APIGO_OPTION_FIELD (options, path,
+            gchar *));
 
-  if (takes (form, "prompt"))
-    append_param (s, "prompt", uri->prompt);
-  if (takes (form, "model"))
-    append_param (s, "model", uri->model);
-  if (takes (form, "size"))
-    append_param (s, "size", uri->size);
-  if (takes (form, "seconds"))
-    append_param (s, "seconds", seconds);
-  append_param (s, "variant", uri->variant);
+  specs = apigo_option_specs (&n);
+  for (i = 0; i < n; i++) {
+    g_autofree gchar *value = NULL;
+
+    if (!(specs[i].uri_query & form))
+      continue;
+    /* A choice at its default says nothing: left out. */
+    if (specs[i].type == APIGO_OPTION_CHOICE
+        && *APIGO_OPTION_FIELD (options, &specs[i], guint) ==
+        specs[i].default_uint)
+      continue;
+    value = apigo_options_value_to_string (options, &specs[i]);
+    append_param (s, specs[i].name, value);
+  }
   return g_string_free (s, FALSE);
 }

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "apigo-options.h"
+
 G_BEGIN_DECLS
 
 /* apigo: URIs (see docs/uri.md):
@@ -17,36 +19,22 @@ G_BEGIN_DECLS
  *   apigo://extend/ID?prompt=P[&seconds=N][&variant=V]
  *   apigo://edit/ID?prompt=P[&variant=V]
  * Values are percent-encoded UTF-8 ('+' is a space).  Never a key, never a
- * base URL: those come from the element's properties or the environment. */
-typedef enum
-{
-  APIGO_URI_GENERATE,
-  APIGO_URI_VIDEO,
-  APIGO_URI_REMIX,
-  APIGO_URI_EXTEND,
-  APIGO_URI_EDIT,
-} ApigoUriForm;
+ * base URL: those come from the element's properties or the environment.
+ * Which form takes which parameter is said in the options table
+ * (apigo-options.c), whose names the parameters are. */
 
-typedef struct
-{
-  ApigoUriForm form;
-  gchar *video_id;              /* all forms but generate */
-  gchar *prompt;
-  gchar *model;                 /* NULL when not given */
-  gchar *size;
-  guint seconds;                /* 0 when not given */
-  gchar *variant;
-} ApigoUri;
-
-/* FALSE with a message saying what is wrong. */
-gboolean apigo_uri_parse (const gchar * text, ApigoUri * uri,
+/* Sets the options @text names in @options, the others of any URI to their
+ * defaults: a URI says everything about the clip.  Options no URI names
+ * (the key, the cache...) are left alone.  FALSE with a message saying
+ * what is wrong, @options unchanged. */
+gboolean apigo_uri_parse (const gchar * text, ApigoOptions * options,
     GError ** error);
-gchar *apigo_uri_to_string (const ApigoUri * uri);
-void apigo_uri_clear (ApigoUri * uri);
-
-/* Shared by the URI and the element's properties. */
-gboolean apigo_size_is_valid (const gchar * size);
-gboolean apigo_variant_is_valid (const gchar * variant);
+/* The URI of what @options ask for; NULL when they make none (no prompt
+ * for a form that needs one). */
+gchar *apigo_uri_to_string (const ApigoOptions * options);
+/* The form @options ask for: remix, extend or edit when one is set, else
+ * video when video-id is, else generate. */
+ApigoUriForm apigo_uri_form_of (const ApigoOptions * options);
 
 G_END_DECLS
 

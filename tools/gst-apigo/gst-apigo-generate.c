@@ -16,20 +16,8 @@
 #include "gst-apigo.h"
 #include "apigo-client.h"
 #include "apigo-job.h"
-#include "apigo-proxy.h"
-#include "apigo-task.h"
+#include "apigo-options.h"
 #include "apigo-uri.h"
-
-/* What apigovideosrc uses when the URI and its properties say nothing:
- * the same values make the same clip key, so the element replays what
- * this command made (docs/element.md). */
-#define ELEMENT_MODEL "sora-2"
-#define ELEMENT_SIZE "720x1280"
-#define ELEMENT_SECONDS 4
-#define ELEMENT_POLL_INTERVAL_MS 2000
-#define ELEMENT_TIMEOUT_S 1200
-#define ELEMENT_RETRIES 2
-#define ELEMENT_CACHE_MAX_MIB 2048
 
 typedef struct
 {
@@ -67,62 +55,32 @@ static const ApigoJobCallbacks callbacks = {
   .warning = on_warning,
 };
 
-/* The settings apigovideosrc takes from @uri with its other properties at
- * their defaults. */
+/* The settings apigovideosrc takes from @text with its other properties at
+ * their defaults (one table, apigo-options.c): the same clip key, so the
+ * element replays what this command made. */
 static gboolean
-settings_from_uri (const ToolOptions * options, const ApigoUri * uri,
+settings_from_uri (const ToolOptions * tool, const gchar * text,
     ApigoJobSettings * s, GError ** error)
 {
-  const gchar *env_url = g_getenv ("APIGO_BASE_URL");
+  ApigoOptions options;
+  gboolean ok;
 
-  s->base_url = g_strdup (options->base_url ? options->base_url :
-      env_url && *env_url ? env_url : APIGO_CLIENT_DEFAULT_BASE_URL);
-  s->api_key = g_strdup (g_getenv ("APIGO_API_KEY"));
-  s->user_agent = g_strdup ("gst-apigo/" VERSION " (command line)");
-  s->model = g_strdup (uri->model ? uri->model : ELEMENT_MODEL);
-  s->prompt = g_strdup (uri->prompt);
-  s->size = g_strdup (uri->size ? uri->size : ELEMENT_SIZE);
-  s->seconds = g_strdup_printf ("%u", uri->seconds ? uri->seconds :
-      ELEMENT_SECONDS);
-  /* "video" is the service's default: only other variants are named. */
-  if (uri->variant != NULL && g_strcmp0 (uri->variant, "video") != 0)
-    s->variant = g_strdup (uri->variant);
-  switch (uri->form) {
-    case APIGO_URI_VIDEO:
-      s->video_id = g_strdup (uri->video_id);
-      break;
-    case APIGO_URI_REMIX:
-      s->create_kind = APIGO_CREATE_REMIX;
-      break;
-    case APIGO_URI_EXTEND:
-      s->create_kind = APIGO_CREATE_EXTEND;
-      break;
-    case APIGO_URI_EDIT:
-      s->create_kind = APIGO_CREATE_EDIT;
-      break;
-    case APIGO_URI_GENERATE:
-      break;
-  }
-  if (uri->form != APIGO_URI_GENERATE && uri->form != APIGO_URI_VIDEO)
-    s->source_id = g_strdup (uri->video_id);
-  s->ca_file = g_strdup (options->ca_file);
-  s->allow_plain_http = options->allow_plain_http;
-  s->retries = ELEMENT_RETRIES;
-  s->poll_interval_ms = ELEMENT_POLL_INTERVAL_MS;
-  s->timeout_s = ELEMENT_TIMEOUT_S;
-  s->cache_dir = g_strdup (options->cache_dir);
-  s->cache_max_bytes = (guint64) ELEMENT_CACHE_MAX_MIB << 20;
-  s->reuse = TRUE;
-
-  if (s->api_key == NULL || *s->api_key == '\0') {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "No API key: set the APIGO_API_KEY environment variable");
-    return FALSE;
-  }
-  return apigo_client_check_api_key (s->api_key, error)
-      && apigo_client_check_base_url (s->base_url, error)
-      && apigo_proxy_check_plain_http (NULL, s->base_url,
-      s->allow_plain_http, error);
+  apigo_options_init (&options);
+  /* The command's own options, where the element has properties. */
+  apigo_options_set_string (&options, apigo_option_spec_find ("base-url"),
+      tool->base_url);
+  apigo_options_set_string (&options, apigo_option_spec_find ("ssl-ca-file"),
+      tool->ca_file);
+  apigo_options_set_string (&options, apigo_option_spec_find ("cache-dir"),
+      tool->cache_dir);
+  apigo_options_set_string (&options, apigo_option_spec_find ("user-agent"),
+      "gst-apigo/" VERSION " (command line)");
+  options.allow_plain_http = tool->allow_plain_http;
+  ok = apigo_uri_parse (text, &options, error)
+      && apigo_options_to_job_settings (&options, APIGO_OPTIONS_FROM_URI, s,
+      error);
+  apigo_options_clear (&options);
+  return ok;
 }
 
 /* Generates (or resumes, or replays) one clip and prints its
@@ -130,7 +88,6 @@ settings_from_uri (const ToolOptions * options, const ApigoUri * uri,
 static gboolean
 generate_one (const ToolOptions * options, const gchar * text)
 {
-  ApigoUri uri = { 0 };
   ApigoJobSettings settings = { 0 };
   Outcome outcome = {.phase = APIGO_JOB_PHASE_IDLE };
   g_autoptr (GError) error = NULL;
@@ -139,8 +96,7 @@ generate_one (const ToolOptions * options, const gchar * text)
   gboolean ok = FALSE;
 
   g_mutex_init (&outcome.lock);
-  if (!apigo_uri_parse (text, &uri, &error)
-      || !settings_from_uri (options, &uri, &settings, &error)
+  if (!settings_from_uri (options, text, &settings, &error)
       || (job = apigo_job_new (&settings, &callbacks, &outcome,
               &error)) == NULL) {
     tool_error ("%s: %s", text, error->message);
@@ -158,10 +114,17 @@ generate_one (const ToolOptions * options, const gchar * text)
     tool_error ("%s: %s", text, outcome.error ? outcome.error->message :
         "no clip");
   } else {
-    ApigoUri video = {.form = APIGO_URI_VIDEO,.video_id = id,
-      .variant = settings.variant
-    };
-    g_autofree gchar *out = apigo_uri_to_string (&video);
+    g_autofree gchar *out = NULL;
+    ApigoOptions video;
+
+    apigo_options_init (&video);
+    apigo_options_parse_value (&video, apigo_option_spec_find ("video-id"),
+        id, APIGO_OPTIONS_FROM_URI, NULL);
+    if (settings.variant != NULL)
+      apigo_options_parse_value (&video, apigo_option_spec_find ("variant"),
+          settings.variant, APIGO_OPTIONS_FROM_URI, NULL);
+    out = apigo_uri_to_string (&video);
+    apigo_options_clear (&video);
 
     g_print ("%s\n", out);
     ok = TRUE;
@@ -174,7 +137,6 @@ out:
   g_clear_error (&outcome.error);
   g_mutex_clear (&outcome.lock);
   apigo_job_settings_clear (&settings);
-  apigo_uri_clear (&uri);
   return ok;
 }
 

@@ -1,0 +1,588 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "apigo-options.h"
+#include "apigo-client.h"
+#include "apigo-error.h"
+#include "apigo-proxy.h"
+#include "apigo-reference.h"
+#include "apigo-task.h"
+
+#include <string.h>
+
+#define DEFAULT_MODEL "sora-2"
+#define DEFAULT_USER_AGENT "gst-apigo/" VERSION
+#define SIZE_MAX_SIDE 16384
+
+gboolean
+apigo_size_is_valid (const gchar * size)
+{
+  g_auto (GStrv) parts = NULL;
+  guint64 side;
+  gint i;
+
+  if (size == NULL)
+    return FALSE;
+  parts = g_strsplit (size, "x", -1);
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  for (i = 0; i < 2; i++)
+    if (!g_ascii_isdigit (parts[i][0])
+        || !g_ascii_string_to_unsigned (parts[i], 10, 1, SIZE_MAX_SIDE,
+            &side, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+size_is_valid (gconstpointer value)
+{
+  return apigo_size_is_valid (*(gchar * const *) value);
+}
+
+static gboolean
+id_is_valid (gconstpointer value)
+{
+  return apigo_task_id_is_valid (*(gchar * const *) value);
+}
+
+/* The property takes any number, so that GLib never keeps the default in
+ * place of one it refuses (a clip nobody asked for, paid for): 0 is
+ * refused at start, and what only a negative number can be ("-1" becomes
+ * 4294967295 on a gst-launch-1.0 line); the service decides how long is
+ * too long. */
+static gboolean
+seconds_is_valid (gconstpointer value)
+{
+  guint seconds = *(const guint *) value;
+
+  return seconds >= 1 && seconds <= G_MAXINT;
+}
+
+static gboolean
+one_line (gconstpointer value)
+{
+  return strpbrk (*(gchar * const *) value, "\r\n") == NULL;
+}
+
+static const ApigoOptionChoice variants[] = {
+  {"video", "The video itself (MP4)"},
+  {"thumbnail", "A still image of it"},
+  {"spritesheet", "An image of frames side by side"},
+  {NULL, NULL},
+};
+
+static const ApigoOptionChoice fits[] = {
+  {"none", "Sent as it is"},
+  {"scale", "Stretched to the clip's size"},
+  {"pad", "Scaled to fit, black borders around"},
+  {NULL, NULL},
+};
+
+#define ID_EXPECTED "a video id (letters, digits and -_.:~ only)"
+#define ALL_URI_FORMS (APIGO_URI_GENERATE | APIGO_URI_VIDEO | \
+    APIGO_URI_REMIX | APIGO_URI_EXTEND | APIGO_URI_EDIT)
+#define DERIVED_URI_FORMS (APIGO_URI_REMIX | APIGO_URI_EXTEND | APIGO_URI_EDIT)
+
+#define STRING(field, def) APIGO_OPTION_STRING, \
+    G_STRUCT_OFFSET (ApigoOptions, field), def, 0, 0, 0, NULL, NULL
+#define UINT(field, lo, hi, def) APIGO_OPTION_UINT, \
+    G_STRUCT_OFFSET (ApigoOptions, field), NULL, lo, hi, def, NULL, NULL
+#define BOOLEAN(field, def) APIGO_OPTION_BOOLEAN, \
+    G_STRUCT_OFFSET (ApigoOptions, field), NULL, 0, 1, def, NULL, NULL
+#define CHOICE(field, list, type) APIGO_OPTION_CHOICE, \
+    G_STRUCT_OFFSET (ApigoOptions, field), NULL, 0, \
+    G_N_ELEMENTS (list) - 2, 0, list, type
+
+/* In the order gst-inspect-1.0 and URIs show them. */
+static const ApigoOptionSpec specs[] = {
+  {"prompt", "Prompt",
+        "What the video shows; with remix, extend or edit, what to change "
+        "(required unless video-id is set)",
+        STRING (prompt, NULL),
+      APIGO_URI_GENERATE | DERIVED_URI_FORMS, 0, FALSE, NULL, NULL},
+  {"model", "Model",
+        "Video model, as the service names it (sora-2, sora-2-pro...); "
+        "remix, extend and edit keep the source's",
+        STRING (model, DEFAULT_MODEL),
+      APIGO_URI_GENERATE, 0, FALSE, NULL, NULL},
+  {"size", "Size",
+        "Frame size WIDTHxHEIGHT, e.g. 720x1280 or 1280x720; remix, extend "
+        "and edit keep the source's",
+        STRING (size, "720x1280"),
+        APIGO_URI_GENERATE, 0, FALSE, size_is_valid,
+      "WIDTHxHEIGHT, e.g. 720x1280 or 1280x720"},
+  {"seconds", "Seconds",
+        "Length of the clip in seconds (the service decides which it "
+        "offers); with extend, the seconds to add",
+        UINT (seconds, 0, G_MAXUINT, 4),
+        APIGO_URI_GENERATE | APIGO_URI_EXTEND, 0, FALSE, seconds_is_valid,
+      "a length in seconds, 1 or more"},
+  {"input-reference", "Input reference",
+        "Path of a JPEG, PNG or WebP image to use as the first frame "
+        "(best at the clip's size)",
+      STRING (input_reference, NULL), 0, 0, FALSE, NULL, NULL},
+  {"api-key", "API key",
+        "Secret key for the service (write-only; default: the "
+        "APIGO_API_KEY environment variable)",
+      STRING (api_key, NULL), 0, 0, TRUE, NULL, NULL},
+  {"base-url", "Base URL",
+        "API base URL with its version (default: $APIGO_BASE_URL, else "
+        APIGO_CLIENT_DEFAULT_BASE_URL ")",
+        STRING (base_url, APIGO_CLIENT_DEFAULT_BASE_URL), 0, 0, FALSE, NULL,
+      NULL},
+  {"video-id", "Video ID",
+        "Existing video task to poll and download instead of creating "
+        "one; after a create, the id of the new task",
+      STRING (video_id, NULL), 0, APIGO_URI_VIDEO, FALSE, id_is_valid,
+      ID_EXPECTED},
+  {"poll-interval", "Poll interval",
+        "Milliseconds between status requests while the progress does not "
+        "tell when the video will be done",
+      UINT (poll_interval, 100, 600000, 2000), 0, 0, FALSE, NULL, NULL},
+  {"timeout", "Timeout",
+        "Seconds the whole run may take: create, generation, download "
+        "(0 = no limit)",
+      UINT (timeout, 0, 7 * 24 * 3600, 1200), 0, 0, FALSE, NULL, NULL},
+  {"user-agent", "User-Agent",
+        "Value of the User-Agent HTTP request header field",
+        STRING (user_agent, DEFAULT_USER_AGENT), 0, 0, FALSE, one_line,
+      "one header line (no line break)"},
+  {"retries", "Retries",
+        "Further tries of a request after a transient failure (408, 409, "
+        "429, 5xx, connection errors)",
+      UINT (retries, 0, 10, 2), 0, 0, FALSE, NULL, NULL},
+  {"cache-dir", "Cache directory",
+        "Where finished clips and the tasks of unfinished generations are "
+        "kept (default: $XDG_CACHE_HOME/gst-apigo)",
+      STRING (cache_dir, NULL), 0, 0, FALSE, NULL, NULL},
+  {"cache-max-size", "Cache size",
+        "MiB of finished clips to keep; the least recently played go first "
+        "(0 = keep none)",
+      UINT (cache_max_size, 0, G_MAXINT, 2048), 0, 0, FALSE, NULL, NULL},
+  {"reuse", "Reuse",
+        "Replay a kept clip or resume an unfinished task of the same "
+        "request (false: a fresh take)",
+      BOOLEAN (reuse, TRUE), 0, 0, FALSE, NULL, NULL},
+  {"ssl-ca-file", "SSL CA file",
+        "PEM file of certificate authorities to trust instead of the "
+        "system's",
+      STRING (ssl_ca_file, NULL), 0, 0, FALSE, NULL, NULL},
+  {"allow-plain-http", "Allow plain HTTP",
+        "Send the API key over plain http:// beyond this machine, where it "
+        "can be read on the way",
+      BOOLEAN (allow_plain_http, FALSE), 0, 0, FALSE, NULL, NULL},
+  {"remix", "Remix",
+        "Id of a finished video to remix as the prompt says "
+        "(POST /videos/{id}/remix)",
+      STRING (remix, NULL), 0, APIGO_URI_REMIX, FALSE, id_is_valid,
+      ID_EXPECTED},
+  {"extend", "Extend",
+        "Id of a finished video to continue for seconds more, as the "
+        "prompt says (POST /videos/extensions)",
+      STRING (extend, NULL), 0, APIGO_URI_EXTEND, FALSE, id_is_valid,
+      ID_EXPECTED},
+  {"edit", "Edit",
+        "Id of a finished video to edit as the prompt says "
+        "(POST /videos/edits)",
+      STRING (edit, NULL), 0, APIGO_URI_EDIT, FALSE, id_is_valid,
+      ID_EXPECTED},
+  {"variant", "Variant",
+        "Which asset to output: the video (MP4), its thumbnail or its "
+        "sprite sheet (images)",
+      CHOICE (variant, variants, "ApigoVariant"), ALL_URI_FORMS, 0, FALSE,
+      NULL, NULL},
+  {"delete-remote", "Delete remote",
+        "Delete the task and its assets from the service once the clip is "
+        "downloaded and kept",
+      BOOLEAN (delete_remote, FALSE), 0, 0, FALSE, NULL, NULL},
+  {"input-reference-fit", "Input reference fit",
+        "How the input reference is brought to the clip's size before it "
+        "is sent",
+      CHOICE (input_reference_fit, fits, "ApigoFit"), 0, 0, FALSE, NULL,
+      NULL},
+};
+
+const ApigoOptionSpec *
+apigo_option_specs (guint * n_specs)
+{
+  *n_specs = G_N_ELEMENTS (specs);
+  return specs;
+}
+
+const ApigoOptionSpec *
+apigo_option_spec_find (const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (specs); i++)
+    if (g_str_equal (specs[i].name, name))
+      return &specs[i];
+  return NULL;
+}
+
+void
+apigo_options_init (ApigoOptions * options)
+{
+  guint i;
+
+  memset (options, 0, sizeof (*options));
+  for (i = 0; i < G_N_ELEMENTS (specs); i++) {
+    const ApigoOptionSpec *spec = &specs[i];
+
+    /* The base URL's default depends on the environment, read when it is
+     * used: unset here. */
+    if (spec->type == APIGO_OPTION_STRING)
+      *APIGO_OPTION_FIELD (options, spec, gchar *) =
+          spec->offset == G_STRUCT_OFFSET (ApigoOptions, base_url) ? NULL :
+          g_strdup (spec->default_string);
+    else if (spec->type == APIGO_OPTION_BOOLEAN)
+      *APIGO_OPTION_FIELD (options, spec, gboolean) = spec->default_uint;
+    else
+      *APIGO_OPTION_FIELD (options, spec, guint) = spec->default_uint;
+  }
+}
+
+void
+apigo_options_set_string (ApigoOptions * options,
+    const ApigoOptionSpec * spec, const gchar * value)
+{
+  gchar **field = APIGO_OPTION_FIELD (options, spec, gchar *);
+
+  g_return_if_fail (spec->type == APIGO_OPTION_STRING);
+  if (*field != NULL && spec->secret)
+    memset (*field, 0, strlen (*field));
+  g_free (*field);
+  /* An empty string means "not set", as for most GStreamer elements. */
+  *field = value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+}
+
+void
+apigo_options_clear (ApigoOptions * options)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (specs); i++)
+    if (specs[i].type == APIGO_OPTION_STRING)
+      apigo_options_set_string (options, &specs[i], NULL);
+  memset (options, 0, sizeof (*options));
+}
+
+void
+apigo_options_copy (ApigoOptions * dest, const ApigoOptions * src)
+{
+  guint i;
+
+  *dest = *src;
+  for (i = 0; i < G_N_ELEMENTS (specs); i++)
+    if (specs[i].type == APIGO_OPTION_STRING) {
+      gchar **field = APIGO_OPTION_FIELD (dest, &specs[i], gchar *);
+
+      *field = g_strdup (*field);
+    }
+}
+
+static const gchar *
+noun (ApigoOptionsOrigin origin)
+{
+  return origin == APIGO_OPTIONS_FROM_PROPERTIES ? "property" : "parameter";
+}
+
+gchar *
+apigo_options_value_to_string (const ApigoOptions * options,
+    const ApigoOptionSpec * spec)
+{
+  gconstpointer field = (const guint8 *) options + spec->offset;
+
+  switch (spec->type) {
+    case APIGO_OPTION_STRING:
+      return g_strdup (*(gchar * const *) field);
+    case APIGO_OPTION_UINT:
+      return g_strdup_printf ("%u", *(const guint *) field);
+    case APIGO_OPTION_BOOLEAN:
+      return g_strdup (*(const gboolean *) field ? "true" : "false");
+    case APIGO_OPTION_CHOICE:
+      return g_strdup (spec->choices[*(const guint *) field].nick);
+  }
+  g_return_val_if_reached (NULL);
+}
+
+/* Whether the value of @spec in @options is valid; FALSE with a message
+ * naming it otherwise. */
+static gboolean
+check_value (const ApigoOptions * options, const ApigoOptionSpec * spec,
+    ApigoOptionsOrigin origin, GError ** error)
+{
+  gconstpointer field = (const guint8 *) options + spec->offset;
+  g_autofree gchar *text = NULL;
+
+  if (spec->is_valid == NULL
+      || (spec->type == APIGO_OPTION_STRING
+          && *(gchar * const *) field == NULL) || spec->is_valid (field))
+    return TRUE;
+  text = apigo_options_value_to_string (options, spec);
+  /* A message is one line: a line break shows as \n. */
+  if (strpbrk (text, "\r\n") != NULL) {
+    gchar *escaped = g_strescape (text, NULL);
+
+    g_free (text);
+    text = escaped;
+  }
+  g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+      "The %s %s \"%s\" is not %s", spec->name, noun (origin), text,
+      spec->expected);
+  return FALSE;
+}
+
+gboolean
+apigo_options_parse_value (ApigoOptions * options,
+    const ApigoOptionSpec * spec, const gchar * text,
+    ApigoOptionsOrigin origin, GError ** error)
+{
+  /* Read into a scratch copy first: @options change only if it is
+   * valid. */
+  ApigoOptions scratch = { 0 };
+  gpointer field = (guint8 *) & scratch + spec->offset;
+  guint64 number;
+  gboolean ok;
+  guint i;
+
+  switch (spec->type) {
+    case APIGO_OPTION_STRING:
+      if (*text == '\0') {
+        g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+            "The %s %s is empty", spec->name, noun (origin));
+        return FALSE;
+      }
+      *(gchar **) field = g_strdup (text);
+      break;
+    case APIGO_OPTION_UINT:
+      if (!g_ascii_isdigit (*text)
+          || !g_ascii_string_to_unsigned (text, 10, spec->min, spec->max,
+              &number, NULL)) {
+        g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+            "The %s %s \"%s\" is not %s", spec->name, noun (origin), text,
+            spec->expected ? spec->expected : "a whole number in range");
+        return FALSE;
+      }
+      *(guint *) field = number;
+      break;
+    case APIGO_OPTION_BOOLEAN:
+      if (g_strcmp0 (text, "true") != 0 && g_strcmp0 (text, "false") != 0) {
+        g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+            "The %s %s \"%s\" is not true or false", spec->name,
+            noun (origin), text);
+        return FALSE;
+      }
+      *(gboolean *) field = g_str_equal (text, "true");
+      break;
+    case APIGO_OPTION_CHOICE:
+      for (i = 0; spec->choices[i].nick != NULL; i++)
+        if (g_str_equal (spec->choices[i].nick, text))
+          break;
+      if (spec->choices[i].nick == NULL) {
+        g_autoptr (GString) names = g_string_new (NULL);
+
+        for (i = 0; spec->choices[i].nick != NULL; i++)
+          g_string_append_printf (names, "%s%s", i == 0 ? "" :
+              spec->choices[i + 1].nick == NULL ? " or " : ", ",
+              spec->choices[i].nick);
+        g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+            "The %s %s \"%s\" is not %s", spec->name, noun (origin), text,
+            names->str);
+        return FALSE;
+      }
+      *(guint *) field = i;
+      break;
+  }
+  ok = check_value (&scratch, spec, origin, error);
+  if (spec->type == APIGO_OPTION_STRING) {
+    if (ok)
+      apigo_options_set_string (options, spec, text);
+    g_free (*(gchar **) field);
+  } else if (ok) {
+    /* guint and gboolean alike */
+    *APIGO_OPTION_FIELD (options, spec, guint) = *(guint *) field;
+  }
+  return ok;
+}
+
+const gchar *
+apigo_options_base_url (const ApigoOptions * options)
+{
+  const gchar *env = g_getenv ("APIGO_BASE_URL");
+
+  if (options->base_url != NULL)
+    return options->base_url;
+  return env != NULL && *env != '\0' ? env : APIGO_CLIENT_DEFAULT_BASE_URL;
+}
+
+static gboolean
+fail (GError ** error, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+fail (GError ** error, const gchar * format, ...)
+{
+  va_list args;
+
+  if (error == NULL)
+    return FALSE;
+  va_start (args, format);
+  *error = g_error_new_valist (APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+      format, args);
+  va_end (args);
+  return FALSE;
+}
+
+/* Which of video-id, remix, extend and edit is set: the one source of the
+ * clip, if any.  FALSE when more than one is. */
+static gboolean
+take_source (const ApigoOptions * o, ApigoOptionsOrigin origin,
+    ApigoJobSettings * s, GError ** error)
+{
+  const struct
+  {
+    const gchar *name;
+    ApigoCreateKind kind;
+    const gchar *id;
+  } sources[] = {
+    {"video-id", APIGO_CREATE_GENERATE, o->video_id},
+    {"remix", APIGO_CREATE_REMIX, o->remix},
+    {"extend", APIGO_CREATE_EXTEND, o->extend},
+    {"edit", APIGO_CREATE_EDIT, o->edit},
+  };
+  g_autoptr (GPtrArray) set = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (sources); i++) {
+    if (sources[i].id == NULL)
+      continue;
+    g_ptr_array_add (set, (gpointer) sources[i].name);
+    if (i == 0) {
+      s->video_id = g_strdup (sources[i].id);
+    } else {
+      s->create_kind = sources[i].kind;
+      g_free (s->source_id);
+      s->source_id = g_strdup (sources[i].id);
+    }
+  }
+  if (set->len > 1) {
+    g_autofree gchar *both = NULL;
+
+    g_ptr_array_add (set, NULL);
+    both = g_strjoinv (" and ", (gchar **) set->pdata);
+    return fail (error, "The %s %s are set: set at most one of video-id, "
+        "remix, extend and edit", both,
+        origin == APIGO_OPTIONS_FROM_PROPERTIES ? "properties" :
+        "parameters");
+  }
+  return TRUE;
+}
+
+static gboolean
+take_reference (const ApigoOptions * o, ApigoOptionsOrigin origin,
+    ApigoJobSettings * s, GError ** error)
+{
+  const gchar *type = NULL;
+  g_autoptr (GError) ref_error = NULL;
+
+  s->input_reference = apigo_reference_load (o->input_reference, &type,
+      &ref_error);
+  if (s->input_reference == NULL)
+    return fail (error, "Bad input-reference %s: %s", noun (origin),
+        ref_error->message);
+  s->input_reference_name = g_path_get_basename (o->input_reference);
+  s->input_reference_type = g_strdup (type);
+  return TRUE;
+}
+
+static gboolean
+take_key (const ApigoOptions * o, ApigoOptionsOrigin origin,
+    ApigoJobSettings * s, GError ** error)
+{
+  gboolean from_option = o->api_key != NULL;
+
+  s->api_key = g_strdup (from_option ? o->api_key :
+      g_getenv ("APIGO_API_KEY"));
+  if (s->api_key == NULL || *s->api_key == '\0')
+    return fail (error, "No API key: set %sthe APIGO_API_KEY environment "
+        "variable", origin == APIGO_OPTIONS_FROM_PROPERTIES ?
+        "the api-key property or " : "");
+  if (!apigo_client_check_api_key (s->api_key, error)) {
+    g_prefix_error (error, "Bad %s: ", from_option ? "api-key property" :
+        "APIGO_API_KEY environment variable");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+apigo_options_to_job_settings (const ApigoOptions * o,
+    ApigoOptionsOrigin origin, ApigoJobSettings * s, GError ** error)
+{
+  guint i;
+
+  memset (s, 0, sizeof (*s));
+  for (i = 0; i < G_N_ELEMENTS (specs); i++)
+    if (!check_value (o, &specs[i], origin, error))
+      return FALSE;
+  if (!take_source (o, origin, s, error))
+    return FALSE;
+
+  s->base_url = g_strdup (apigo_options_base_url (o));
+  s->user_agent = g_strdup (o->user_agent ? o->user_agent :
+      DEFAULT_USER_AGENT);
+  s->model = g_strdup (o->model);
+  s->prompt = g_strdup (o->prompt);
+  s->size = g_strdup (o->size);
+  s->seconds = g_strdup_printf ("%u", o->seconds);
+  s->poll_interval_ms = o->poll_interval;
+  s->timeout_s = o->timeout;
+  s->retries = o->retries;
+  s->cache_dir = g_strdup (o->cache_dir);
+  s->cache_max_bytes = (guint64) o->cache_max_size << 20;
+  s->reuse = o->reuse;
+  s->delete_remote = o->delete_remote;
+  s->ca_file = g_strdup (o->ssl_ca_file);
+  s->allow_plain_http = o->allow_plain_http;
+  /* "video" is the service's default: only other variants are named. */
+  if (o->variant != APIGO_VARIANT_VIDEO)
+    s->variant = g_strdup (variants[o->variant].nick);
+  if (o->input_reference_fit != APIGO_FIT_NONE)
+    s->reference_fit = g_strdup (fits[o->input_reference_fit].nick);
+
+  if (s->video_id != NULL) {
+    /* Attaching: what to generate is the task's business, not ours. */
+  } else if (s->prompt == NULL) {
+    return fail (error, "No prompt: set the prompt %s to what the video "
+        "should show (or video-id to download an existing video)",
+        noun (origin));
+  } else if (s->create_kind == APIGO_CREATE_GENERATE) {
+    if (s->model == NULL)
+      return fail (error, "The model %s is empty: name a model, e.g. "
+          DEFAULT_MODEL, noun (origin));
+    if (s->size == NULL)
+      return fail (error, "The size %s is empty: set WIDTHxHEIGHT, e.g. "
+          "720x1280 or 1280x720", noun (origin));
+    if (o->input_reference != NULL && !take_reference (o, origin, s, error))
+      return FALSE;
+  }
+
+  if (!take_key (o, origin, s, error))
+    return FALSE;
+  if (!apigo_client_check_base_url (s->base_url, error)) {
+    g_prefix_error (error, "Bad base-url %s: ", noun (origin));
+    return FALSE;
+  }
+  /* Decided here, before any connection: the key must not travel in the
+   * clear beyond this machine (to the host or to a proxy) unless the user
+   * says so.  The job's client decides the same again. */
+  return apigo_proxy_check_plain_http (NULL, s->base_url,
+      s->allow_plain_http, error);
+}

@@ -1,0 +1,353 @@
+/* gst-apigo: the options table and the checks every front end shares
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <gst/check/gstcheck.h>
+
+#include "apigo-client.h"
+#include "apigo-error.h"
+#include "apigo-options.h"
+#include "apigo-uri.h"
+
+#define KEY "sk-test-options-0123456789"
+
+static const ApigoOptionSpec *
+spec (const gchar * name)
+{
+  const ApigoOptionSpec *found = apigo_option_spec_find (name);
+
+  fail_unless (found != NULL, "no option %s", name);
+  return found;
+}
+
+static void
+set (ApigoOptions * o, const gchar * name, const gchar * value)
+{
+  apigo_options_set_string (o, spec (name), value);
+}
+
+/* Options at their defaults with a prompt and a key: enough for a job. */
+static void
+init_usable (ApigoOptions * o)
+{
+  apigo_options_init (o);
+  set (o, "prompt", "a red fox");
+  set (o, "api-key", KEY);
+  set (o, "base-url", "http://127.0.0.1:9/v1");
+}
+
+/* Refused with a message holding each of @words (NULL-terminated). */
+static void
+assert_refused (const ApigoOptions * o, ApigoOptionsOrigin origin, ...)
+{
+  ApigoJobSettings s;
+  g_autoptr (GError) error = NULL;
+  const gchar *word;
+  va_list args;
+
+  va_start (args, origin);
+  fail_if (apigo_options_to_job_settings (o, origin, &s, &error),
+      "accepted, though it should say '%s'", va_arg (args, const gchar *));
+  va_end (args);
+  fail_unless (g_error_matches (error, APIGO_ERROR,
+          APIGO_ERROR_INVALID_SETTING), "%s", error ? error->message : "?");
+  va_start (args, origin);
+  while ((word = va_arg (args, const gchar *)) != NULL)
+    fail_unless (strstr (error->message, word) != NULL,
+        "'%s' does not say '%s'", error->message, word);
+  va_end (args);
+  fail_unless (strstr (error->message, KEY) == NULL, "%s", error->message);
+  apigo_job_settings_clear (&s);
+}
+
+/* Every option has a name, a blurb short enough for gst-inspect-1.0, and
+ * a default inside its own range. */
+GST_START_TEST (test_table)
+{
+  const ApigoOptionSpec *specs;
+  guint n, i;
+
+  specs = apigo_option_specs (&n);
+  fail_unless (n > 20);
+  for (i = 0; i < n; i++) {
+    fail_unless (specs[i].name != NULL && specs[i].nick != NULL);
+    fail_unless (strlen (specs[i].blurb) <= 110, "%s: %u characters",
+        specs[i].name, (guint) strlen (specs[i].blurb));
+    fail_unless (apigo_option_spec_find (specs[i].name) == &specs[i]);
+    if (specs[i].type == APIGO_OPTION_UINT)
+      fail_unless (specs[i].default_uint >= specs[i].min
+          && specs[i].default_uint <= specs[i].max, "%s", specs[i].name);
+    if (specs[i].is_valid != NULL)
+      fail_unless (specs[i].expected != NULL, "%s", specs[i].name);
+    /* No URI may carry a secret or say where it goes. */
+    if (specs[i].secret || g_str_equal (specs[i].name, "base-url"))
+      fail_unless (specs[i].uri_query == 0 && specs[i].uri_path == 0);
+  }
+  fail_unless (apigo_option_spec_find ("colour") == NULL);
+}
+
+GST_END_TEST;
+
+/* The defaults a job gets are the table's: the element, a URI and the
+ * command-line tool ask for the same clip. */
+GST_START_TEST (test_defaults_reach_the_job)
+{
+  ApigoOptions o;
+  ApigoJobSettings s;
+  g_autoptr (GError) error = NULL;
+
+  init_usable (&o);
+  fail_unless (apigo_options_to_job_settings (&o,
+          APIGO_OPTIONS_FROM_PROPERTIES, &s, &error), "%s",
+      error ? error->message : "?");
+  fail_unless_equals_string (s.model, "sora-2");
+  fail_unless_equals_string (s.size, "720x1280");
+  fail_unless_equals_string (s.seconds, "4");
+  fail_unless_equals_int (s.poll_interval_ms, 2000);
+  fail_unless_equals_int (s.timeout_s, 1200);
+  fail_unless_equals_int (s.retries, 2);
+  fail_unless_equals_uint64 (s.cache_max_bytes, (guint64) 2048 << 20);
+  fail_unless (s.reuse && !s.delete_remote && !s.allow_plain_http);
+  fail_unless (s.variant == NULL && s.reference_fit == NULL);
+  fail_unless (s.video_id == NULL && s.source_id == NULL);
+  fail_unless_equals_int (s.create_kind, APIGO_CREATE_GENERATE);
+  fail_unless (g_str_has_prefix (s.user_agent, "gst-apigo/"));
+  fail_unless_equals_string (s.api_key, KEY);
+  apigo_job_settings_clear (&s);
+
+  /* A URI with only a prompt makes the same request as the properties at
+   * their defaults. */
+  {
+    ApigoOptions from_uri;
+    ApigoJobSettings t;
+    g_autofree gchar *key_a = NULL;
+    g_autofree gchar *key_b = NULL;
+
+    init_usable (&from_uri);
+    fail_unless (apigo_uri_parse ("apigo://generate?prompt=a+red+fox",
+            &from_uri, &error));
+    fail_unless (apigo_options_to_job_settings (&from_uri,
+            APIGO_OPTIONS_FROM_URI, &t, &error));
+    fail_unless (apigo_options_to_job_settings (&o,
+            APIGO_OPTIONS_FROM_PROPERTIES, &s, &error));
+    key_a = apigo_job_settings_key (&s);
+    key_b = apigo_job_settings_key (&t);
+    fail_unless_equals_string (key_a, key_b);
+    apigo_job_settings_clear (&s);
+    apigo_job_settings_clear (&t);
+    apigo_options_clear (&from_uri);
+  }
+  apigo_options_clear (&o);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_sources)
+{
+  ApigoOptions o;
+  ApigoJobSettings s;
+  g_autoptr (GError) error = NULL;
+
+  init_usable (&o);
+  set (&o, "extend", "video_1");
+  o.seconds = 8;
+  o.variant = APIGO_VARIANT_THUMBNAIL;
+  o.input_reference_fit = APIGO_FIT_PAD;
+  fail_unless (apigo_options_to_job_settings (&o, APIGO_OPTIONS_FROM_URI, &s,
+          &error));
+  fail_unless_equals_int (s.create_kind, APIGO_CREATE_EXTEND);
+  fail_unless_equals_string (s.source_id, "video_1");
+  fail_unless_equals_string (s.seconds, "8");
+  fail_unless_equals_string (s.variant, "thumbnail");
+  fail_unless_equals_string (s.reference_fit, "pad");
+  apigo_job_settings_clear (&s);
+
+  /* Attaching needs no prompt. */
+  set (&o, "extend", NULL);
+  set (&o, "prompt", NULL);
+  set (&o, "video-id", "video_2");
+  fail_unless (apigo_options_to_job_settings (&o, APIGO_OPTIONS_FROM_URI, &s,
+          &error));
+  fail_unless_equals_string (s.video_id, "video_2");
+  apigo_job_settings_clear (&s);
+
+  set (&o, "remix", "video_3");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES,
+      "video-id and remix properties are set", NULL);
+  set (&o, "video-id", NULL);
+  set (&o, "edit", "video_4");
+  assert_refused (&o, APIGO_OPTIONS_FROM_URI,
+      "remix and edit parameters are set", NULL);
+  apigo_options_clear (&o);
+}
+
+GST_END_TEST;
+
+/* Each bad setting is refused before anything is sent, naming it in the
+ * words of the front end that set it. */
+GST_START_TEST (test_refusals)
+{
+  ApigoOptions o;
+
+  init_usable (&o);
+  set (&o, "prompt", NULL);
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "No prompt",
+      "prompt property", NULL);
+  assert_refused (&o, APIGO_OPTIONS_FROM_URI, "No prompt",
+      "prompt parameter", NULL);
+  apigo_options_clear (&o);
+
+  init_usable (&o);
+  set (&o, "size", "big");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES,
+      "size property \"big\" is not WIDTHxHEIGHT", NULL);
+  set (&o, "size", NULL);
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "size property", NULL);
+  apigo_options_clear (&o);
+
+  init_usable (&o);
+  o.seconds = 0;
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES,
+      "seconds property \"0\"", NULL);
+  o.seconds = G_MAXUINT;
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES,
+      "seconds property \"4294967295\"", NULL);
+  apigo_options_clear (&o);
+
+  init_usable (&o);
+  set (&o, "edit", "a b");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES,
+      "edit property \"a b\" is not a video id", NULL);
+  apigo_options_clear (&o);
+
+  init_usable (&o);
+  set (&o, "model", NULL);
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "model property", NULL);
+  apigo_options_clear (&o);
+
+  init_usable (&o);
+  set (&o, "user-agent", "a\r\nX-Injected: 1");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "user-agent property",
+      "line break", NULL);
+  apigo_options_clear (&o);
+
+  init_usable (&o);
+  set (&o, "base-url", "ftp://127.0.0.1/v1");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "base-url property",
+      NULL);
+  apigo_options_clear (&o);
+
+  /* The key: from the option or the environment, never shown. */
+  init_usable (&o);
+  set (&o, "api-key", NULL);
+  g_unsetenv ("APIGO_API_KEY");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "No API key",
+      "api-key property", "APIGO_API_KEY", NULL);
+  {
+    ApigoJobSettings s;
+    g_autoptr (GError) error = NULL;
+
+    fail_if (apigo_options_to_job_settings (&o, APIGO_OPTIONS_FROM_URI, &s,
+            &error));
+    fail_unless (strstr (error->message, "api-key property") == NULL,
+        "%s", error->message);
+    apigo_job_settings_clear (&s);
+  }
+  set (&o, "api-key", "sk-a\nb");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "api-key property",
+      NULL);
+  apigo_options_clear (&o);
+}
+
+GST_END_TEST;
+
+/* The key never travels in the clear beyond this machine unless allowed:
+ * decided from the options alone, before any connection (the base URL
+ * names a host that is never contacted). */
+GST_START_TEST (test_plain_http_refused)
+{
+  ApigoOptions o;
+  ApigoJobSettings s;
+  g_autoptr (GError) error = NULL;
+
+  init_usable (&o);
+  set (&o, "base-url", "http://api.example.invalid/v1");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "allow-plain-http",
+      NULL);
+  o.allow_plain_http = TRUE;
+  fail_unless (apigo_options_to_job_settings (&o,
+          APIGO_OPTIONS_FROM_PROPERTIES, &s, &error), "%s",
+      error ? error->message : "?");
+  apigo_job_settings_clear (&s);
+  apigo_options_clear (&o);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_parse_value)
+{
+  ApigoOptions o;
+  g_autoptr (GError) error = NULL;
+
+  apigo_options_init (&o);
+  fail_unless (apigo_options_parse_value (&o, spec ("reuse"), "false",
+          APIGO_OPTIONS_FROM_URI, &error));
+  fail_if (o.reuse);
+  fail_unless (apigo_options_parse_value (&o, spec ("input-reference-fit"),
+          "scale", APIGO_OPTIONS_FROM_URI, &error));
+  fail_unless_equals_int (o.input_reference_fit, APIGO_FIT_SCALE);
+  fail_unless (apigo_options_parse_value (&o, spec ("retries"), "10",
+          APIGO_OPTIONS_FROM_URI, &error));
+  fail_unless_equals_int (o.retries, 10);
+
+  fail_if (apigo_options_parse_value (&o, spec ("retries"), "11",
+          APIGO_OPTIONS_FROM_URI, &error));
+  fail_unless (strstr (error->message, "retries parameter \"11\"") != NULL,
+      "%s", error->message);
+  g_clear_error (&error);
+  fail_if (apigo_options_parse_value (&o, spec ("reuse"), "yes",
+          APIGO_OPTIONS_FROM_URI, &error));
+  fail_unless (strstr (error->message, "true or false") != NULL);
+  g_clear_error (&error);
+  fail_if (apigo_options_parse_value (&o, spec ("variant"), "poster",
+          APIGO_OPTIONS_FROM_URI, &error));
+  fail_unless (strstr (error->message,
+          "is not video, thumbnail or spritesheet") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  fail_unless_equals_int (o.retries, 10);
+  fail_unless_equals_int (o.variant, APIGO_VARIANT_VIDEO);
+
+  /* Read back as typed. */
+  {
+    g_autofree gchar *fit = apigo_options_value_to_string (&o,
+        spec ("input-reference-fit"));
+    g_autofree gchar *reuse = apigo_options_value_to_string (&o,
+        spec ("reuse"));
+
+    fail_unless_equals_string (fit, "scale");
+    fail_unless_equals_string (reuse, "false");
+  }
+  apigo_options_clear (&o);
+}
+
+GST_END_TEST;
+
+static Suite *
+options_suite (void)
+{
+  Suite *s = suite_create ("apigo-options");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_table);
+  tcase_add_test (tc, test_defaults_reach_the_job);
+  tcase_add_test (tc, test_sources);
+  tcase_add_test (tc, test_refusals);
+  tcase_add_test (tc, test_plain_http_refused);
+  tcase_add_test (tc, test_parse_value);
+  return s;
+}
+
+GST_CHECK_MAIN (options);
