@@ -123,7 +123,7 @@ static const ApigoOptionSpec specs[] = {
         "offers); with extend, the seconds to add",
         UINT (seconds, 0, G_MAXUINT, 4),
         APIGO_URI_GENERATE | APIGO_URI_EXTEND, 0, FALSE, seconds_is_valid,
-      "a length in seconds, 1 or more"},
+      "a length in seconds from 1 to 2147483647, e.g. 4"},
   {"input-reference", "Input reference",
         "Path of a JPEG, PNG or WebP image to use as the first frame "
         "(best at the clip's size)",

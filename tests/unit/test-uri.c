@@ -334,8 +334,8 @@ GST_START_TEST (test_rejected)
   assert_rejected ("apigo://generate?prompt=x&seconds=%2B4",
       "seconds parameter \"+4\"");
   assert_rejected ("apigo://extend/v1?prompt=x&seconds=2147483648",
-      "seconds parameter \"2147483648\" is not a length in seconds, 1 or "
-      "more");
+      "seconds parameter \"2147483648\" is not a length in seconds from 1 "
+      "to 2147483647");
   assert_rejected ("apigo://generate?prompt=x&variant=poster",
       "variant parameter \"poster\" is not video, thumbnail or spritesheet");
   assert_rejected ("apigo://video/v1?variant=", "variant parameter \"\"");
