@@ -157,12 +157,17 @@ post_replay (GstApigoReport * report, ApigoJob * job)
   guint64 total = 0;
 
   report->streaming = TRUE;
+  /* Only the clips of completed tasks are kept. */
+  if (report->status == NULL)
+    report->status = g_strdup ("completed");
   apigo_download_get_total (apigo_job_get_download (job), &total);
   size = g_format_size (total);
   end_wait (report);
   open_progress (report, "cache", s->reuse && s->cache_max_bytes > 0 ?
       g_strdup_printf ("Replaying a kept clip from the cache (%s)", size) :
       g_strdup_printf ("Replaying the clip downloaded before (%s)", size));
+  /* Ended at once: nothing holds a pipeline in PAUSED.  A START and its
+   * COMPLETE, as every sequence (applications pair them). */
   close_progress (report, GST_PROGRESS_TYPE_COMPLETE, "Nothing to generate");
 }
 
