@@ -47,6 +47,7 @@ apigo_kept_clip_free (ApigoKeptClip * clip)
   g_free (clip->size);
   g_free (clip->seconds);
   g_free (clip->variant);
+  g_free (clip->base_url);
   g_free (clip);
 }
 
@@ -162,6 +163,7 @@ clip_from_meta (ApigoCache * cache, const gchar * key, JsonObject * meta)
   clip->size = dup_request_string (request, "size");
   clip->seconds = dup_request_string (request, "seconds");
   clip->variant = dup_request_string (request, "variant");
+  clip->base_url = dup_request_string (request, "base_url");
   apigo_json_get_int64 (meta, "kept_at", &clip->kept_at);
   apigo_json_get_int64 (meta, "size", &bytes);
   clip->bytes = bytes > 0 ? bytes : 0;
@@ -364,6 +366,7 @@ apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
     {"size", about->size},
     {"seconds", about->seconds},
     {"variant", about->variant},
+    {"base_url", about->base_url},
   };
   guint64 size = 0;
   guint i;
@@ -450,6 +453,26 @@ apigo_cache_list_clips (ApigoCache * cache)
   }
   g_ptr_array_sort (clips, recent_first);
   return clips;
+}
+
+gchar *
+apigo_cache_find_clip_of_task (ApigoCache * cache, const gchar * base_url,
+    const gchar * video_id, const gchar * variant)
+{
+  g_autoptr (GPtrArray) clips = apigo_cache_list_clips (cache);
+  guint i;
+
+  for (i = 0; i < clips->len; i++) {
+    ApigoKeptClip *clip = g_ptr_array_index (clips, i);
+
+    /* Ids are the service's own: another service may use the same. */
+    if (g_strcmp0 (clip->video_id, video_id) == 0
+        && g_strcmp0 (clip->variant, variant) == 0
+        && clip->base_url != NULL
+        && g_strcmp0 (clip->base_url, base_url) == 0)
+      return g_strdup (clip->key);
+  }
+  return NULL;
 }
 
 gboolean

@@ -94,6 +94,7 @@ typedef struct
   gchar *size;
   gchar *seconds;
   gchar *variant;               /* NULL: the video */
+  gchar *base_url;              /* the service's; NULL for older clips */
   gint64 kept_at;               /* Unix time; 0: not known */
   gint64 last_used;             /* last played (the file's mtime) */
   guint64 bytes;
@@ -108,6 +109,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoKeptClip, apigo_kept_clip_free)
  * is in @clip (optional).  FALSE: no clip. */
 gboolean apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
     ApigoDownload * dl, ApigoKeptClip ** clip);
+/* The key of a kept clip of the task @video_id of the service at
+ * @base_url, in @variant (NULL: the video), whatever request made it; NULL
+ * when none is kept.  Reads every clip's metadata: for attaching to a
+ * task, not for every request. */
+gchar *apigo_cache_find_clip_of_task (ApigoCache * cache,
+    const gchar * base_url, const gchar * video_id, const gchar * variant);
 /* Keeps the complete @dl as the clip of @key, its file named by what its
  * bytes are (.mp4, .jpg...), with what @about says of it (the video id,
  * prompt, model, size, seconds and variant), then evicts older clips over

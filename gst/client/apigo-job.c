@@ -677,6 +677,22 @@ delete_replayed_task (ApigoJob * job, const ApigoJobSettings * s,
   delete_task (job, client, kept->video_id, deadline);
 }
 
+static gboolean
+open_clip_of_task (ApigoJob * job, const ApigoJobSettings * s,
+    ApigoKeptClip ** kept)
+{
+  g_autofree gchar *key = NULL;
+
+  if (s->video_id == NULL)
+    return FALSE;
+  key = apigo_cache_find_clip_of_task (job->cache, s->base_url, s->video_id,
+      s->variant);
+  if (key == NULL)
+    return FALSE;
+  APIGO_INFO ("%s was kept by the request that made it", s->video_id);
+  return apigo_cache_open_clip (job->cache, key, job->download, kept);
+}
+
 /* @clip_missing: set when the task is completed but its content answers
  * 404 before it expires: the task is not gone for that. */
 static gboolean
@@ -694,9 +710,12 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
       g_get_monotonic_time () + s->timeout_s * G_TIME_SPAN_SECOND : G_MAXINT64;
 
   /* A clip kept from before: not a single request (but delete-remote's,
-   * once the clip plays). */
+   * once the clip plays).  Attaching to a task, the clip its own request
+   * kept will do (apigo://video/ID after gst-apigo generate): the
+   * service's content may have expired since. */
   if (job->cache != NULL && s->reuse
-      && apigo_cache_open_clip (job->cache, job->key, job->download, &kept)) {
+      && (apigo_cache_open_clip (job->cache, job->key, job->download, &kept)
+          || open_clip_of_task (job, s, &kept))) {
     guint64 size = apigo_download_get_stored (job->download);
 
     APIGO_INFO ("Playing the kept clip of %s",
@@ -785,6 +804,7 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
       .size = task->size ? task->size : s->size,
       .seconds = task->seconds ? task->seconds : s->seconds,
       .variant = s->variant,
+      .base_url = s->base_url,
     };
 
     clip_kept = apigo_cache_keep_clip (job->cache, job->key, job->download,
