@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "apigo-client"
 #define APIGO_LOG_DOMAIN APIGO_LOG_CLIENT
 
+#include "apigo-parameters.h"
 #include "apigo-client-private.h"
 #include "apigo-log.h"
 #include "apigo-proxy.h"
@@ -707,6 +708,47 @@ add_create_headers (ApigoClient * client, SoupMessage * msg,
   soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
 }
 
+/* The request's parameters, each as its own form field.  Checked when
+ * the settings were taken: valid here. */
+static void
+append_parameters_to_form (SoupMultipart * form, const gchar * parameters)
+{
+  g_autoptr (JsonObject) object = NULL;
+  g_autoptr (GList) members = NULL;
+  GList *l;
+
+  if (parameters == NULL
+      || (object = apigo_parameters_parse (parameters, NULL)) == NULL)
+    return;
+  members = json_object_get_members (object);
+  for (l = members; l != NULL; l = l->next) {
+    g_autofree gchar *value =
+        apigo_parameters_value_text (json_object_get_member (object,
+            l->data));
+
+    soup_multipart_append_form_string (form, l->data, value);
+  }
+}
+
+/* The same in a JSON body, with their JSON types. */
+static void
+add_parameters_to_builder (JsonBuilder * b, const gchar * parameters)
+{
+  g_autoptr (JsonObject) object = NULL;
+  g_autoptr (GList) members = NULL;
+  GList *l;
+
+  if (parameters == NULL
+      || (object = apigo_parameters_parse (parameters, NULL)) == NULL)
+    return;
+  members = json_object_get_members (object);
+  for (l = members; l != NULL; l = l->next) {
+    json_builder_set_member_name (b, l->data);
+    json_builder_add_value (b, json_node_copy (json_object_get_member (object,
+                l->data)));
+  }
+}
+
 static SoupMessage *
 new_generate_message (ApigoClient * client,
     const ApigoCreateRequest * request)
@@ -725,6 +767,7 @@ new_generate_message (ApigoClient * client,
     soup_multipart_append_form_file (form, "input_reference",
         request->input_reference_name, request->input_reference_type,
         request->input_reference);
+  append_parameters_to_form (form, request->parameters);
   return soup_message_new_from_multipart (url, form);
 }
 
@@ -759,6 +802,7 @@ new_derive_message (ApigoClient * client, const ApigoCreateRequest * request)
     json_builder_add_string_value (b, request->source_id);
     json_builder_end_object (b);
   }
+  add_parameters_to_builder (b, request->parameters);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

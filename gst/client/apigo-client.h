@@ -110,6 +110,7 @@ typedef struct
   GBytes *input_reference;      /* NULL: none */
   const gchar *input_reference_name;
   const gchar *input_reference_type;
+  const gchar *parameters;      /* more fields: a JSON object, or NULL */
   const gchar *idempotency_key; /* NULL: a fresh one */
 } ApigoCreateRequest;
 

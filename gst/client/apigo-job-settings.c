@@ -22,6 +22,7 @@ apigo_job_settings_clear (ApigoJobSettings * s)
   g_clear_pointer (&s->variant, g_free);
   g_clear_pointer (&s->source_id, g_free);
   g_clear_pointer (&s->reference_fit, g_free);
+  g_clear_pointer (&s->parameters, g_free);
   if (s->api_key != NULL)
     memset (s->api_key, 0, strlen (s->api_key));
   g_clear_pointer (&s->api_key, g_free);
@@ -47,6 +48,7 @@ apigo_job_settings_copy (ApigoJobSettings * dest, const ApigoJobSettings * src)
   dest->variant = g_strdup (src->variant);
   dest->source_id = g_strdup (src->source_id);
   dest->reference_fit = g_strdup (src->reference_fit);
+  dest->parameters = g_strdup (src->parameters);
   dest->api_key = g_strdup (src->api_key);
   dest->user_agent = g_strdup (src->user_agent);
   dest->ca_file = g_strdup (src->ca_file);
@@ -75,7 +77,8 @@ apigo_job_settings_same_clip (const ApigoJobSettings * a,
       && g_strcmp0 (a->variant, b->variant) == 0
       && a->create_kind == b->create_kind
       && g_strcmp0 (a->source_id, b->source_id) == 0
-      && g_strcmp0 (a->reference_fit, b->reference_fit) == 0;
+      && g_strcmp0 (a->reference_fit, b->reference_fit) == 0
+      && g_strcmp0 (a->parameters, b->parameters) == 0;
 }
 
 gboolean
@@ -129,6 +132,9 @@ apigo_job_settings_key (const ApigoJobSettings * s)
   add_field (sum, kind);
   add_field (sum, s->source_id);
   add_field (sum, s->reference_fit);
+  /* Only when set: the keys of clips kept without parameters stay. */
+  if (s->parameters != NULL)
+    add_field (sum, s->parameters);
   return g_strdup (g_checksum_get_string (sum));
 }
 

@@ -28,6 +28,7 @@ typedef struct
   gint create_kind;             /* ApigoCreateKind */
   gchar *source_id;             /* remix, extend, edit: from this video */
   gchar *reference_fit;         /* NULL, "scale" or "pad" */
+  gchar *parameters;            /* canonical JSON object; NULL: none */
 
   /* How to get it. */
   gchar *api_key;

@@ -293,6 +293,7 @@ fill_request (ApigoCreateRequest * request, const ApigoJobSettings * s,
   request->input_reference = s->input_reference;
   request->input_reference_name = s->input_reference_name;
   request->input_reference_type = s->input_reference_type;
+  request->parameters = s->parameters;
   request->idempotency_key = idempotency_key;
 }
 

@@ -10,6 +10,7 @@
 #include "apigo-options.h"
 #include "apigo-client.h"
 #include "apigo-error.h"
+#include "apigo-parameters.h"
 #include "apigo-proxy.h"
 #include "apigo-reference.h"
 #include "apigo-task.h"
@@ -69,6 +70,16 @@ static gboolean
 one_line (gconstpointer value)
 {
   return strpbrk (*(gchar * const *) value, "\r\n") == NULL;
+}
+
+static gchar *
+parameters_why_invalid (gconstpointer value)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) object =
+      apigo_parameters_parse (*(gchar * const *) value, &error);
+
+  return object == NULL ? g_strdup (error->message) : NULL;
 }
 
 static const ApigoOptionChoice variants[] = {
@@ -207,6 +218,11 @@ static const ApigoOptionSpec specs[] = {
         "is sent",
       CHOICE (input_reference_fit, fits, "ApigoFit"), 0, 0, FALSE, NULL,
       NULL},
+  {"parameters", "Parameters",
+        "More fields of the create request, as a JSON object, e.g. "
+        "{\"seed\": 42, \"aspect_ratio\": \"16:9\"}",
+        STRING (parameters, NULL), APIGO_URI_GENERATE | DERIVED_URI_FORMS, 0,
+      FALSE, NULL, NULL, parameters_why_invalid},
 };
 
 const ApigoOptionSpec *
@@ -321,7 +337,14 @@ check_value (const ApigoOptions * options, const ApigoOptionSpec * spec,
 {
   gconstpointer field = (const guint8 *) options + spec->offset;
   g_autofree gchar *text = NULL;
+  g_autofree gchar *why = NULL;
 
+  if (spec->why_invalid != NULL && *(gchar * const *) field != NULL
+      && (why = spec->why_invalid (field)) != NULL) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The %s %s is not usable: %s", spec->name, noun (origin), why);
+    return FALSE;
+  }
   if (spec->is_valid == NULL
       || (spec->type == APIGO_OPTION_STRING
           && *(gchar * const *) field == NULL) || spec->is_valid (field))
@@ -556,6 +579,8 @@ apigo_options_to_job_settings (const ApigoOptions * o,
     s->variant = g_strdup (variants[o->variant].nick);
   if (o->input_reference_fit != APIGO_FIT_NONE)
     s->reference_fit = g_strdup (fits[o->input_reference_fit].nick);
+  if (o->parameters != NULL)
+    s->parameters = apigo_parameters_canonical (o->parameters);
 
   if (s->video_id != NULL) {
     /* Attaching: what to generate is the task's business, not ours. */

@@ -41,6 +41,7 @@ typedef struct
   guint variant;                /* ApigoVariant */
   gboolean delete_remote;
   guint input_reference_fit;    /* ApigoFit */
+  gchar *parameters;            /* a JSON object (apigo-parameters.h) */
 } ApigoOptions;
 
 typedef enum
@@ -108,6 +109,8 @@ typedef struct
   /* What a set value must be, checked at start and in URIs; NULL: any. */
   gboolean (*is_valid) (gconstpointer value);
   const gchar *expected;        /* says what is valid, in messages */
+  /* Instead of the two above: NULL when valid, else why not. */
+  gchar *(*why_invalid) (gconstpointer value);
 } ApigoOptionSpec;
 
 const ApigoOptionSpec *apigo_option_specs (guint * n_specs);

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  *   apigo://remix/ID?prompt=P[&variant=V]
  *   apigo://extend/ID?prompt=P[&seconds=N][&variant=V]
  *   apigo://edit/ID?prompt=P[&variant=V]
+ * generate, remix, extend and edit also take parameters=JSON-OBJECT.
  * Values are percent-encoded UTF-8 ('+' is a space).  Never a key, never a
  * base URL: those come from the element's properties or the environment.
  * Which form takes which parameter is said in the options table

@@ -95,6 +95,36 @@ GST_START_TEST (test_malformed_size)
 
 GST_END_TEST;
 
+/* Parameters that are not a JSON object of plain values, or that name a
+ * field the element sends itself, are refused before anything is sent. */
+GST_START_TEST (test_parameters_refused)
+{
+  const struct
+  {
+    const gchar *value;
+    const gchar *why;
+  } bad[] = {
+    {"seed=42", "not JSON"},
+    {"[1, 2]", "not a JSON object"},
+    {"{\"model\": \"veo-3\"}", "\"model\" is set by its own property"},
+    {"{\"size\": \"1x1\"}", "\"size\" is set by its own property"},
+    {"{\"style\": {\"a\": 1}}", "\"style\" is not a string, a number"},
+    {"{\"seed\": null}", "\"seed\" is not a string, a number"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (GstElement) pipeline = pipeline_with (emu, "parameters",
+        "parameters", bad[i].value);
+
+    assert_refused_at_start (emu, pipeline, "parameters property",
+        bad[i].why);
+  }
+}
+
+GST_END_TEST;
+
 static gboolean
 count_warning (const gchar * domain, GLogLevelFlags level,
     const gchar * message, gpointer user_data)
@@ -506,6 +536,7 @@ errors_suite (void)
   test_add_fixtures (tc);
   tcase_add_test (tc, test_missing_prompt);
   tcase_add_test (tc, test_malformed_size);
+  tcase_add_test (tc, test_parameters_refused);
   tcase_add_test (tc, test_seconds_refused);
   tcase_add_test (tc, test_unreadable_input_reference);
   tcase_add_test (tc, test_input_reference_not_an_image);
