@@ -57,6 +57,15 @@ typedef struct
  * back to GLib's log. */
 void apigo_log_set_sink (const ApigoLogSink * sink);
 
+/* The object the lines written on this thread are told on behalf of: an
+ * opaque pointer the client only passes on (the plugin's element, which
+ * its sink gives GStreamer as the line's object), NULL for none.  A job
+ * sets it on its thread (apigo_job_set_log_owner()); a front end sets it
+ * around the calls it makes on its own threads.  Returns the owner before,
+ * to put back.  The owner must outlive every line logged for it. */
+gpointer apigo_log_set_owner (gpointer owner);
+gpointer apigo_log_get_owner (void);
+
 /* "apigo-client", "apigo-job", "apigo-cache", "apigo-lock". */
 const gchar *apigo_log_domain_name (ApigoLogDomain domain);
 
