@@ -823,7 +823,7 @@ log_create (const ApigoCreateRequest * request, const gchar * idempotency_key)
     return;
   /* Sent with generate only (new_generate_message()). */
   if (request->input_reference != NULL && generate)
-    reference = g_strdup_printf ("a %s input reference of %" G_GSIZE_FORMAT
+    reference = g_strdup_printf ("input reference %s of %" G_GSIZE_FORMAT
         " bytes", request->input_reference_type ?
         request->input_reference_type : "untyped",
         g_bytes_get_size (request->input_reference));
