@@ -48,6 +48,7 @@ typedef struct
   /* Whether a line of @level in @domain would be written: nothing is
    * formatted otherwise. */
   gboolean (*enabled) (ApigoLogDomain domain, ApigoLogLevel level);
+  /* On the thread that logs: apigo_log_get_owner() says for whom. */
   void (*write) (ApigoLogDomain domain, ApigoLogLevel level,
       const gchar * file, const gchar * function, gint line,
       const gchar * message);
