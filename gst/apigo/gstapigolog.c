@@ -21,8 +21,9 @@ static void
 log_write (ApigoLogDomain domain, ApigoLogLevel level, const gchar * file,
     const gchar * function, gint line, const gchar * message)
 {
+  /* The element the line is told for (apigo_log_set_owner()), if any. */
   gst_debug_log (categories[domain], (GstDebugLevel) level, file, function,
-      line, NULL, "%s", message);
+      line, apigo_log_get_owner (), "%s", message);
 }
 
 static const ApigoLogSink sink = { log_enabled, log_write };

@@ -30,6 +30,7 @@
 #include "gstapigoreport.h"
 #include "apigo-cache.h"
 #include "apigo-job.h"
+#include "apigo-log.h"
 #include "apigo-options.h"
 #include "apigo-uri.h"
 #include "gstapigofit.h"
@@ -260,8 +261,13 @@ gst_apigo_video_src_finalize (GObject * object)
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (object);
 
   if (src->job != NULL) {
+    gpointer owner = apigo_log_set_owner (src);
+
     apigo_job_stop (src->job);
+    /* Finalized on the job's thread, which then outlives us. */
+    apigo_job_set_log_owner (src->job, NULL);
     g_clear_pointer (&src->job, apigo_job_unref);
+    apigo_log_set_owner (owner);
   }
   apigo_job_settings_clear (&src->settings);
   g_clear_object (&src->read_cancellable);
@@ -489,6 +495,8 @@ gst_apigo_video_src_start (GstBaseSrc * basesrc)
   ApigoJobSettings settings = { 0 };
   g_autoptr (GError) error = NULL;
   ApigoJob *old = NULL;
+  /* What the client logs here (the cache looked at) is told for us. */
+  gpointer owner = apigo_log_set_owner (src);
 
   if (!take_settings (src, &settings, &error))
     goto failed;
@@ -509,6 +517,7 @@ gst_apigo_video_src_start (GstBaseSrc * basesrc)
   if (old != NULL) {
     GST_DEBUG_OBJECT (src, "settings changed: a new clip");
     apigo_job_stop (old);
+    apigo_job_set_log_owner (old, NULL);
     apigo_job_unref (old);
     reset_task_state (src);
   }
@@ -518,6 +527,7 @@ gst_apigo_video_src_start (GstBaseSrc * basesrc)
 
     if (job == NULL)
       goto failed;
+    apigo_job_set_log_owner (job, src);
     GST_OBJECT_LOCK (src);
     src->job = job;
     GST_OBJECT_UNLOCK (src);
@@ -526,9 +536,11 @@ gst_apigo_video_src_start (GstBaseSrc * basesrc)
   apigo_job_settings_clear (&src->settings);
   src->settings = settings;
   src->job_started = FALSE;
+  apigo_log_set_owner (owner);
   return TRUE;
 
 failed:
+  apigo_log_set_owner (owner);
   apigo_job_settings_clear (&settings);
   gst_apigo_post_error (GST_ELEMENT (src), error, FALSE);
   return FALSE;
@@ -553,8 +565,12 @@ gst_apigo_video_src_stop (GstBaseSrc * basesrc)
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
 
   gst_apigo_report_stop (&src->report, "Stopped");
-  if (src->job != NULL)
+  if (src->job != NULL) {
+    gpointer owner = apigo_log_set_owner (src);
+
     apigo_job_stop (src->job);
+    apigo_log_set_owner (owner);
+  }
   src->job_started = FALSE;
   return TRUE;
 }
@@ -689,8 +705,7 @@ send_tags (GstApigoVideoSrc * src)
 }
 
 static GstFlowReturn
-gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
-    guint length, GstBuffer * buf)
+fill (GstBaseSrc * basesrc, guint64 offset, guint length, GstBuffer * buf)
 {
   GstApigoVideoSrc *src = GST_APIGO_VIDEO_SRC (basesrc);
   g_autoptr (GCancellable) cancellable = NULL;
@@ -751,6 +766,20 @@ gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
   GST_BUFFER_OFFSET (buf) = offset;
   GST_BUFFER_OFFSET_END (buf) = offset + n;
   return GST_FLOW_OK;
+}
+
+/* What the client logs in a read (the job started, the download read) is
+ * told for us; the thread may be downstream's (pull mode) or a pooled
+ * one: it is ours only for the call. */
+static GstFlowReturn
+gst_apigo_video_src_fill (GstBaseSrc * basesrc, guint64 offset,
+    guint length, GstBuffer * buf)
+{
+  gpointer owner = apigo_log_set_owner (basesrc);
+  GstFlowReturn ret = fill (basesrc, offset, length, buf);
+
+  apigo_log_set_owner (owner);
+  return ret;
 }
 
 /* GstURIHandler: apigo:// URIs (docs/uri.md). */

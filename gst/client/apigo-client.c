@@ -846,6 +846,39 @@ create_doing (const ApigoCreateRequest * request)
   }
 }
 
+/* What is asked for, so that a log tells creates apart: never the prompt's
+ * or the reference's content, nor the key (the Authorization header). */
+static void
+log_create (const ApigoCreateRequest * request, const gchar * idempotency_key)
+{
+  static const gchar *const kinds[] = { "generate", "remix", "extend",
+    "edit"
+  };
+  gboolean generate = request->kind == APIGO_CREATE_GENERATE;
+  /* A derived clip's model and size are its source's (new_derive_message()
+   * sends none), its seconds too but an extension's. */
+  const gchar *model = generate ? request->model : "(the source's)";
+  const gchar *size = generate ? request->size : "(the source's)";
+  const gchar *seconds = generate || request->kind == APIGO_CREATE_EXTEND ?
+      request->seconds : "(the source's)";
+  g_autofree gchar *reference = NULL;
+
+  if (!apigo_log_enabled (APIGO_LOG_DOMAIN, APIGO_LOG_LEVEL_DEBUG))
+    return;
+  /* Sent with generate only (new_generate_message()). */
+  if (request->input_reference != NULL && generate)
+    reference = g_strdup_printf ("input reference %s of %" G_GSIZE_FORMAT
+        " bytes", request->input_reference_type ?
+        request->input_reference_type : "untyped",
+        g_bytes_get_size (request->input_reference));
+  APIGO_DEBUG ("Create (%s%s%s): model %s, size %s, seconds %s, %s, "
+      "Idempotency-Key %.8s...", kinds[request->kind],
+      generate ? "" : " of ", generate ? "" : request->source_id,
+      model ? model : "(default)", size ? size : "(default)",
+      seconds ? seconds : "(default)",
+      reference ? reference : "no input reference", idempotency_key);
+}
+
 /* Whether a create that the service answered with @error may still have
  * been carried out. */
 static gboolean
@@ -874,6 +907,7 @@ create_once (ApigoClient * client, const ApigoCreateRequest * request,
   g_autofree gchar *doing = create_doing (request);
   gboolean reached = FALSE;
 
+  log_create (request, idempotency_key);
   /* Sent, then cut, timed out or cancelled: the service may have it. */
   body = exchange (client, msg, doing, NULL, &reached, cancellable, error);
   if (body == NULL) {

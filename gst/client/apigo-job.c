@@ -32,6 +32,7 @@ struct _ApigoJob
   ApigoJobSettings settings;
   ApigoJobCallbacks callbacks;
   gpointer user_data;
+  gpointer log_owner;           /* lock; see apigo_job_set_log_owner() */
   ApigoDownload *download;
   ApigoCache *cache;            /* NULL: nothing is kept on disk */
   gchar *key;                   /* names the clip in the cache */
@@ -207,6 +208,19 @@ apigo_job_unref (ApigoJob * job)
   g_mutex_clear (&job->lock);
   g_cond_clear (&job->ended);
   g_free (job);
+}
+
+void
+apigo_job_set_log_owner (ApigoJob * job, gpointer owner)
+{
+  g_mutex_lock (&job->lock);
+  job->log_owner = owner;
+  /* From one of its callbacks: the rest of this run is told for @owner
+   * (NULL: an owner letting go of the job there, which its thread may
+   * outlive). */
+  if (job->thread == g_thread_self ())
+    apigo_log_set_owner (owner);
+  g_mutex_unlock (&job->lock);
 }
 
 const ApigoJobSettings *
@@ -876,6 +890,7 @@ job_thread (gpointer data)
 
   g_mutex_lock (&job->lock);
   apigo_job_settings_copy (&settings, &job->settings);
+  apigo_log_set_owner (job->log_owner);
   g_mutex_unlock (&job->lock);
 
   if (lock_request (job, &lock, &error)
@@ -918,6 +933,7 @@ job_thread (gpointer data)
   g_cond_broadcast (&job->ended);
   g_mutex_unlock (&job->lock);
   apigo_job_unref (job);
+  apigo_log_set_owner (NULL);
   return NULL;
 }
 

@@ -83,6 +83,13 @@ void apigo_job_stop (ApigoJob * job);
  * cancelled first. */
 gboolean apigo_job_wait (ApigoJob * job, GCancellable * cancellable);
 
+/* What the job's thread logs is told on behalf of @owner (opaque; see
+ * apigo_log_set_owner()), from the next start on.  The owner outlives the
+ * lines: apigo_job_stop() from another thread waits for the thread; from
+ * the job's own thread (a callback) it does not, so an owner letting go
+ * of the job there sets NULL first. */
+void apigo_job_set_log_owner (ApigoJob * job, gpointer owner);
+
 const ApigoJobSettings *apigo_job_get_settings (ApigoJob * job);
 ApigoDownload *apigo_job_get_download (ApigoJob * job);
 /* The task the job works on (created or attached), or NULL before. */

@@ -13,11 +13,28 @@ static const gchar *const domain_names[APIGO_LOG_N_DOMAINS] = {
 };
 
 static const ApigoLogSink *sink;
+/* Thread-local: owners die with their threads' use of them. */
+static GPrivate owner;
 
 void
 apigo_log_set_sink (const ApigoLogSink * new_sink)
 {
   g_atomic_pointer_set (&sink, new_sink);
+}
+
+gpointer
+apigo_log_set_owner (gpointer new_owner)
+{
+  gpointer old = g_private_get (&owner);
+
+  g_private_set (&owner, new_owner);
+  return old;
+}
+
+gpointer
+apigo_log_get_owner (void)
+{
+  return g_private_get (&owner);
 }
 
 const gchar *

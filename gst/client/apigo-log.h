@@ -48,6 +48,7 @@ typedef struct
   /* Whether a line of @level in @domain would be written: nothing is
    * formatted otherwise. */
   gboolean (*enabled) (ApigoLogDomain domain, ApigoLogLevel level);
+  /* On the thread that logs: apigo_log_get_owner() says for whom. */
   void (*write) (ApigoLogDomain domain, ApigoLogLevel level,
       const gchar * file, const gchar * function, gint line,
       const gchar * message);
@@ -56,6 +57,15 @@ typedef struct
 /* Installs @sink (static, never freed) for the whole process; NULL goes
  * back to GLib's log. */
 void apigo_log_set_sink (const ApigoLogSink * sink);
+
+/* The object the lines written on this thread are told on behalf of: an
+ * opaque pointer the client only passes on (the plugin's element, which
+ * its sink gives GStreamer as the line's object), NULL for none.  A job
+ * sets it on its thread (apigo_job_set_log_owner()); a front end sets it
+ * around the calls it makes on its own threads.  Returns the owner before,
+ * to put back.  The owner must outlive every line logged for it. */
+gpointer apigo_log_set_owner (gpointer owner);
+gpointer apigo_log_get_owner (void);
 
 /* "apigo-client", "apigo-job", "apigo-cache", "apigo-lock". */
 const gchar *apigo_log_domain_name (ApigoLogDomain domain);

@@ -7,9 +7,11 @@
 
 #define FILE_PIPELINE "apigovideosrc name=src ! fakesink name=sink"
 
-/* Every line of the apigo* categories, as "CATEGORY LEVEL message". */
+/* Every line of the apigo* categories, as "CATEGORY LEVEL message", and
+ * the object each was logged for (compared, never used). */
 static GMutex lock;
 static GPtrArray *lines;
+static GPtrArray *objects;
 
 static void
 on_log (GstDebugCategory * category, GstDebugLevel level, const gchar * file,
@@ -23,6 +25,7 @@ on_log (GstDebugCategory * category, GstDebugLevel level, const gchar * file,
   g_mutex_lock (&lock);
   g_ptr_array_add (lines, g_strdup_printf ("%s %s %s", name,
           gst_debug_level_get_name (level), gst_debug_message_get (message)));
+  g_ptr_array_add (objects, object);
   g_mutex_unlock (&lock);
 }
 
@@ -30,6 +33,7 @@ static void
 capture_start (void)
 {
   lines = g_ptr_array_new_with_free_func (g_free);
+  objects = g_ptr_array_new ();
   gst_debug_remove_log_function (gst_debug_log_default);
   gst_debug_add_log_function (on_log, NULL, NULL);
   gst_debug_set_active (TRUE);
@@ -42,6 +46,7 @@ capture_stop (void)
   gst_debug_set_threshold_from_string ("apigo*:0", TRUE);
   gst_debug_remove_log_function (on_log);
   g_clear_pointer (&lines, g_ptr_array_unref);
+  g_clear_pointer (&objects, g_ptr_array_unref);
 }
 
 /* Whether a line of @category at @level holds every one of the words
@@ -141,6 +146,7 @@ GST_START_TEST (test_retry_resume_replay)
   /* Played again: a hit, and not a single request. */
   g_mutex_lock (&lock);
   g_ptr_array_set_size (lines, 0);
+  g_ptr_array_set_size (objects, 0);
   g_mutex_unlock (&lock);
   apigo_emulator_clear_requests (emu);
   again = play (emu, "a story told in the log");
@@ -208,6 +214,106 @@ GST_START_TEST (test_lock_wait)
 
 GST_END_TEST;
 
+/* How many lines of @category hold @word and were logged for @object. */
+static guint
+count_for (const gchar * category, const gchar * word, gpointer object)
+{
+  g_autofree gchar *head = g_strdup_printf ("%s ", category);
+  guint i, n = 0;
+
+  g_mutex_lock (&lock);
+  for (i = 0; i < lines->len; i++) {
+    const gchar *line = g_ptr_array_index (lines, i);
+
+    if (g_str_has_prefix (line, head) && strstr (line, word) != NULL
+        && g_ptr_array_index (objects, i) == object)
+      n++;
+  }
+  g_mutex_unlock (&lock);
+  return n;
+}
+
+/* Two elements in one pipeline, as GES makes one per track per clip: each
+ * line of the client layer is logged for the element it works for, and
+ * the create line says what it asks for. */
+GST_START_TEST (test_two_elements)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, "the first "
+      "of two", "apigovideosrc name=src ! fakesink apigovideosrc name=other "
+      "! fakesink");
+  GstElement *one = test_pipeline_get (pipeline, "src");
+  GstElement *two = test_pipeline_get (pipeline, "other");
+  g_autofree gchar *png = test_make_png (64, 64);
+  g_autofree gchar *first_id = NULL;
+  g_autofree gchar *second_id = NULL;
+  g_autofree gchar *reference = NULL;
+  g_autoptr (TestRun) run = NULL;
+  GStatBuf st;
+  guint i;
+
+  test_source_configure (two, emu, "the second of two");
+  g_object_set (two, "input-reference", png, NULL);
+  fail_unless (g_stat (png, &st) == 0);
+  capture_start ();
+  run = test_run (pipeline, 120);
+  test_run_assert_eos (run);
+  g_object_get (one, "video-id", &first_id, NULL);
+  g_object_get (two, "video-id", &second_id, NULL);
+  fail_unless (first_id != NULL && second_id != NULL);
+  fail_if (g_str_equal (first_id, second_id));
+
+  /* Not one client line without its element. */
+  g_mutex_lock (&lock);
+  for (i = 0; i < lines->len; i++) {
+    const gchar *line = g_ptr_array_index (lines, i);
+    gpointer object = g_ptr_array_index (objects, i);
+
+    if (g_str_has_prefix (line, "apigovideosrc "))
+      continue;
+    if (object != one && object != two) {
+      g_mutex_unlock (&lock);
+      dump ();
+      fail ("logged for %p, not an element of the pipeline: %s", object,
+          line);
+    }
+  }
+  g_mutex_unlock (&lock);
+
+  /* Each element's requests and phases are logged for it, none for the
+   * other. */
+  fail_unless_equals_int (count_for ("apigoclient", "POST /v1/videos: 200",
+          one), 1);
+  fail_unless_equals_int (count_for ("apigoclient", "POST /v1/videos: 200",
+          two), 1);
+  fail_unless (count_for ("apigoclient", first_id, one) > 0);
+  fail_unless (count_for ("apigoclient", second_id, two) > 0);
+  fail_unless_equals_int (count_for ("apigoclient", first_id, two), 0);
+  fail_unless_equals_int (count_for ("apigoclient", second_id, one), 0);
+  fail_unless_equals_int (count_for ("apigojob", "Phase done", one), 1);
+  fail_unless_equals_int (count_for ("apigojob", "Phase done", two), 1);
+  fail_unless (count_for ("apigocache", "No kept clip", one) > 0);
+  fail_unless (count_for ("apigocache", "No kept clip", two) > 0);
+
+  /* What each create asked for, never the key. */
+  assert_logged ("apigoclient", "DEBUG", "Create (generate)", "model ",
+      "size 320x180", "seconds 1", "no input reference", "Idempotency-Key");
+  fail_unless_equals_int (count_for ("apigoclient", "no input reference",
+          one), 1);
+  reference = g_strdup_printf ("input reference image/png of %"
+      G_GINT64_FORMAT " bytes", (gint64) st.st_size);
+  assert_logged ("apigoclient", "DEBUG", "Create (generate)", "size 320x180",
+      "seconds 1", reference);
+  fail_unless_equals_int (count_for ("apigoclient", reference, two), 1);
+  g_mutex_lock (&lock);
+  for (i = 0; i < lines->len; i++)
+    fail_if (strstr (g_ptr_array_index (lines, i), TEST_API_KEY) != NULL);
+  g_mutex_unlock (&lock);
+  capture_stop ();
+}
+
+GST_END_TEST;
+
 static Suite *
 logs_suite (void)
 {
@@ -221,6 +327,7 @@ logs_suite (void)
   tcase_add_test (tc, test_retry_resume_replay);
   tcase_add_test (tc, test_lost_create);
   tcase_add_test (tc, test_lock_wait);
+  tcase_add_test (tc, test_two_elements);
   return s;
 }
 
