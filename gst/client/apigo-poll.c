@@ -12,6 +12,7 @@ apigo_poll_planner_init (ApigoPollPlanner * planner)
   planner->anchor_progress = -1;
   planner->last_progress = -1;
   planner->due_us = 0;
+  planner->soonest_us = 0;
   planner->overdue_wait_ms = 0;
 }
 
@@ -40,16 +41,27 @@ apigo_poll_planner_next_ms (ApigoPollPlanner * planner, gint64 now_us,
   planner->last_progress = progress;
 
   /* A new prediction whenever progress moves, linear from the anchor.
-   * Services round progress down: the truth is half a percent further. */
-  if (moved || planner->due_us == 0)
-    planner->due_us = now_us + (gint64) ((now_us - planner->anchor_us) *
-        (99.5 - progress) / (progress - planner->anchor_progress));
+   * Services round progress down: the truth is up to a percent further, at
+   * both ends of the measure. */
+  if (moved || planner->due_us == 0) {
+    gdouble span = now_us - planner->anchor_us;
+    gdouble done = progress - planner->anchor_progress;
+
+    planner->due_us = now_us + (gint64) (span * (99.5 - progress) / done);
+    /* The soonest the end can be at that pace: the most progress made,
+     * the least left. */
+    planner->soonest_us = now_us + (gint64) (span * (99 - progress) /
+        (done + 1));
+  }
 
   if ((planner->due_us - now_us) / 1000 > APIGO_POLL_NEAR_MS) {
-    gint64 wait_ms = (planner->due_us - now_us) / 2000;
+    /* Aim just past the soonest end: if the service is done by then, it is
+     * noticed at most LATE_MS after; if not, the new sample, taken over a
+     * longer span, predicts the end better.  Never more than 3/4 of the
+     * time left, for a service whose pace changes. */
+    gint64 wait_ms = MIN ((planner->soonest_us - now_us) / 1000 +
+        APIGO_POLL_LATE_MS, (planner->due_us - now_us) * 3 / 4000);
 
-    /* Half the time left: each look halves the error of the last one,
-     * so the end is noticed within about NEAR_MS of it. */
     planner->overdue_wait_ms = 0;
     return CLAMP (wait_ms, APIGO_POLL_NEAR_MS,
         MAX ((gint64) interval_ms, APIGO_POLL_FAR_MS));

@@ -20,11 +20,15 @@ typedef struct
   gint anchor_progress;
   gint last_progress;
   gint64 due_us;                /* predicted end, 0 while unknown */
+  gint64 soonest_us;            /* the earliest it can be at that pace */
   gint64 overdue_wait_ms;       /* grows while past due_us */
 } ApigoPollPlanner;
 
 /* Closest together two polls get. */
 #define APIGO_POLL_NEAR_MS 200
+/* How late the planner may notice an end that comes as soon as the
+ * progress allows. */
+#define APIGO_POLL_LATE_MS 400
 /* Longest wait while the end is predicted, if @interval_ms is shorter. */
 #define APIGO_POLL_FAR_MS 5000
 

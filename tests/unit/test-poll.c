@@ -79,6 +79,54 @@ GST_START_TEST (test_other_lengths)
 
 GST_END_TEST;
 
+/* The emulator's shape: queued (progress 0) for the first tenth, then
+ * the share of the generation time elapsed since the create, rounded down.
+ * Polled from the create, as the element does; returns the polls made. */
+static guint
+simulate_emulator (gdouble generation_s, guint interval_ms, gint64 * late_us)
+{
+  ApigoPollPlanner planner;
+  gint64 now = 0, end = S (generation_s);
+  guint polls = 0;
+
+  apigo_poll_planner_init (&planner);
+  for (;;) {
+    gint progress = 0;
+
+    if (now >= end) {
+      *late_us = now - end;
+      return polls;
+    }
+    if (now >= end / 10)
+      progress = CLAMP ((gint) ((gdouble) now / end * 100), 1, 99);
+    now += apigo_poll_planner_next_ms (&planner, now, progress,
+        interval_ms) * 1000;
+    polls++;
+  }
+}
+
+/* 20 s and 60 s generations with the element's default interval (2 s):
+ * at most half the polls of a 1 s loop, the end noticed within 0.5 s. */
+GST_START_TEST (test_emulator_generations)
+{
+  gdouble lengths[] = { 20, 60, 21.7, 59.3 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (lengths); i++) {
+    gint64 late;
+    guint polls = simulate_emulator (lengths[i], 2000, &late);
+
+    GST_INFO ("%.1f s: %u polls, %" G_GINT64_FORMAT " ms late",
+        lengths[i], polls, late / 1000);
+    fail_unless (polls <= lengths[i] / 2, "%.1f s: %u polls", lengths[i],
+        polls);
+    fail_unless (late <= S (0.5), "%.1f s: %" G_GINT64_FORMAT " ms late",
+        lengths[i], late / 1000);
+  }
+}
+
+GST_END_TEST;
+
 /* A service that sits at 99 % for 20 s past the prediction: the planner
  * backs off to the interval instead of asking every 200 ms. */
 GST_START_TEST (test_late_end)
@@ -107,9 +155,21 @@ GST_START_TEST (test_no_progress)
           1500), 1500);
   fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (4), 10,
           1500), 1500);
-  /* 40 % in 2 s: 2.475 s left, half of it. */
+  /* 40 % in 2 s: 2.475 s left, at the soonest 2.45 s at 41 % in 2 s:
+   * 3/4 of what is left. */
   fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (5), 50,
-          1500), 1237);
+          1500), 1856);
+  /* 45 % in 4 s: 3.96 s left, at the soonest 3.83 s (46 % in 4 s): 3/4
+   * of the time left is sooner than 0.4 s past the soonest. */
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (7), 55,
+          1500), 2966);
+  /* 85 % in 40 s: 2.12 s left, at the soonest 1.86 s: 3/4 of 2.12 s. */
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (43), 95,
+          1500), 1588);
+  /* 89 % in 42 s, 0.24 s left: at the soonest 0 s, 0.4 s after that
+   * would be later than 3/4 of the time left, 0.18 s: the floor. */
+  fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (45), 99,
+          1500), APIGO_POLL_NEAR_MS);
   /* Far from the end: never longer than the far bound (or the interval). */
   fail_unless_equals_int64 (apigo_poll_planner_next_ms (&planner, S (25), 51,
           1500), APIGO_POLL_FAR_MS);
@@ -129,6 +189,7 @@ poll_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_sixty_seconds);
   tcase_add_test (tc, test_other_lengths);
+  tcase_add_test (tc, test_emulator_generations);
   tcase_add_test (tc, test_late_end);
   tcase_add_test (tc, test_no_progress);
   return s;
