@@ -127,6 +127,78 @@ GST_START_TEST (test_emulator_generations)
 
 GST_END_TEST;
 
+/* A service whose progress stays 0 until it completes at @generation_s,
+ * with generations like it having taken @typical_s before (0: none
+ * seen).  Polled from the create at 0; returns the polls made. */
+static guint
+simulate_stuck (gdouble generation_s, gdouble typical_s, guint interval_ms,
+    gint64 * late_us)
+{
+  ApigoPollPlanner planner;
+  gint64 now = 0, end = S (generation_s);
+  guint polls = 0;
+
+  apigo_poll_planner_init (&planner);
+  apigo_poll_planner_expect (&planner, 0, typical_s * 1000);
+  for (;;) {
+    if (now >= end) {
+      *late_us = now - end;
+      return polls;
+    }
+    now += apigo_poll_planner_next_ms (&planner, now, 0, interval_ms) * 1000;
+    polls++;
+  }
+}
+
+/* Progress that says nothing: with the time past generations took, at most
+ * half the polls of a 1 s loop, the end noticed within 0.5 s, when the
+ * generation takes what they took, or up to a twentieth more or less. */
+GST_START_TEST (test_progress_stuck)
+{
+  gdouble lengths[] = { 20, 60 };
+  gdouble shares[] = { 1.0, 0.951, 1.049, 0.97, 1.013 };
+  guint i, j;
+
+  for (i = 0; i < G_N_ELEMENTS (lengths); i++) {
+    for (j = 0; j < G_N_ELEMENTS (shares); j++) {
+      gdouble took = lengths[i] * shares[j];
+      gint64 late;
+      guint polls = simulate_stuck (took, lengths[i], 2000, &late);
+
+      GST_INFO ("%.1f s, %.1f s expected: %u polls, %" G_GINT64_FORMAT
+          " ms late", took, lengths[i], polls, late / 1000);
+      fail_unless (polls <= took / 2, "%.1f s: %u polls", took, polls);
+      fail_unless (late <= S (0.5), "%.1f s: %" G_GINT64_FORMAT " ms late",
+          took, late / 1000);
+    }
+  }
+}
+
+GST_END_TEST;
+
+/* Without past times, the interval; far off them, backing off to it. */
+GST_START_TEST (test_progress_stuck_unexpected)
+{
+  gint64 late;
+  guint polls;
+
+  /* Nothing to go by: every 2 s, up to 2 s late. */
+  fail_unless_equals_int (simulate_stuck (20, 0, 2000, &late), 10);
+  fail_unless_equals_int64 (late, 0);
+  fail_unless_equals_int (simulate_stuck (21, 0, 2000, &late), 11);
+  fail_unless_equals_int64 (late, S (1));
+  /* Twice as long as before: 2 polls to the window (19 s), 5 in it (to
+   * 21 s), 6 backing off (to 25 s), then every 2 s (8): no more than a
+   * few over the interval's 20, never later than it. */
+  polls = simulate_stuck (40, 20, 2000, &late);
+  GST_INFO ("40 s, 20 s expected: %u polls, %" G_GINT64_FORMAT " ms late",
+      polls, late / 1000);
+  fail_unless (polls <= 22, "%u polls", polls);
+  fail_unless (late <= S (2));
+}
+
+GST_END_TEST;
+
 /* A service that sits at 99 % for 20 s past the prediction: the planner
  * backs off to the interval instead of asking every 200 ms. */
 GST_START_TEST (test_late_end)
@@ -191,6 +263,8 @@ poll_suite (void)
   tcase_add_test (tc, test_other_lengths);
   tcase_add_test (tc, test_emulator_generations);
   tcase_add_test (tc, test_late_end);
+  tcase_add_test (tc, test_progress_stuck);
+  tcase_add_test (tc, test_progress_stuck_unexpected);
   tcase_add_test (tc, test_no_progress);
   return s;
 }
