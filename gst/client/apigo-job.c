@@ -524,6 +524,10 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
   if (job->cache != NULL && created_us > 0)
     apigo_poll_planner_expect (&planner, created_us,
         apigo_cache_typical_generation_ms (job->cache, kind));
+  /* The create's answer was the first look: no poll right after it. */
+  if (task != NULL)
+    wait_ms = apigo_poll_planner_next_ms (&planner, g_get_monotonic_time (),
+        task->progress, s->poll_interval_ms);
   report_phase (job, APIGO_JOB_PHASE_GENERATING, NULL);
 
   for (;;) {
