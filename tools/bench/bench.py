@@ -830,7 +830,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3,
                         help="runs of each measurement (default 3)")
     parser.add_argument("--quick", action="store_true",
-                        help="a 20 s generation for comparison 3, 1 run")
+                        help="20.5 s generations only for comparison 3, "
+                        "1 run of each (5 of comparison 2)")
     args = parser.parse_args()
     if args.quick and args.runs == 3:
         args.runs = 1
