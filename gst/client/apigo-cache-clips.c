@@ -15,10 +15,11 @@
 #include "apigo-json.h"
 #include "apigo-log.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
-#include <utime.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 /* What a kept file may be called after its key; entries of older versions
@@ -83,21 +84,85 @@ clip_extension (ApigoDownload * dl, const gchar * variant)
   return variant == NULL || strcmp (variant, "video") == 0 ? ".mp4" : ".jpg";
 }
 
+/* Older versions told a clip whole by its SHA-256: read once, then never
+ * again (the metadata then says the file's identity instead). */
 static gchar *
-file_sha256 (const gchar * path)
+fd_sha256 (gint fd)
 {
-  gint fd = apigo_file_open_regular (path, O_RDONLY, 0, NULL);
-  g_autoptr (GMappedFile) file = NULL;
+  g_autoptr (GMappedFile) file = g_mapped_file_new_from_fd (fd, FALSE, NULL);
 
-  if (fd < 0)
-    return NULL;
-  file = g_mapped_file_new_from_fd (fd, FALSE, NULL);
-  close (fd);
   if (file == NULL)
     return NULL;
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
       (const guchar *) g_mapped_file_get_contents (file),
       g_mapped_file_get_length (file));
+}
+
+static gint64
+mtime_ns (const struct stat *st)
+{
+  return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
+      st->st_mtim.tv_nsec;
+}
+
+/* What tells the kept file from any other without reading it: which file
+ * it is (device, inode) and that it was not written since (size, mtime to
+ * the nanosecond). */
+static void
+add_identity (JsonBuilder * b, const struct stat *st)
+{
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, st->st_size);
+  json_builder_set_member_name (b, "dev");
+  json_builder_add_int_value (b, st->st_dev);
+  json_builder_set_member_name (b, "inode");
+  json_builder_add_int_value (b, st->st_ino);
+  json_builder_set_member_name (b, "mtime_ns");
+  json_builder_add_int_value (b, mtime_ns (st));
+}
+
+static void
+set_identity (JsonObject * meta, const struct stat *st)
+{
+  json_object_set_int_member (meta, "size", st->st_size);
+  json_object_set_int_member (meta, "dev", st->st_dev);
+  json_object_set_int_member (meta, "inode", st->st_ino);
+  json_object_set_int_member (meta, "mtime_ns", mtime_ns (st));
+}
+
+/* TRUE when @meta says an identity; @same then whether @st is it. */
+static gboolean
+identity_is (JsonObject * meta, const struct stat *st, gboolean * same)
+{
+  gint64 size = -1, dev = -1, ino = -1, mtime = -1;
+
+  if (!apigo_json_get_int64 (meta, "dev", &dev)
+      || !apigo_json_get_int64 (meta, "inode", &ino)
+      || !apigo_json_get_int64 (meta, "mtime_ns", &mtime))
+    return FALSE;
+  apigo_json_get_int64 (meta, "size", &size);
+  *same = size == st->st_size && (guint64) dev == (guint64) st->st_dev
+      && (guint64) ino == (guint64) st->st_ino && mtime == mtime_ns (st);
+  return TRUE;
+}
+
+/* The last time a kept clip was played or kept: its access time, which
+ * both set.  Its mtime stays as it was kept: it is part of its identity. */
+static gint64
+last_used (const GStatBuf * st)
+{
+  return st->st_atime;
+}
+
+/* Sets the access time of the file open on @fd (-1: of @path) to now. */
+static void
+mark_used (gint fd, const gchar * path)
+{
+  const struct timespec used[2] = { {0, UTIME_NOW}, {0, UTIME_OMIT} };
+
+  if ((fd >= 0 ? futimens (fd, used) : utimensat (AT_FDCWD, path, used,
+              AT_SYMLINK_NOFOLLOW)) != 0)
+    APIGO_DEBUG ("Cannot mark a kept clip used: %s", g_strerror (errno));
 }
 
 /* Removes the files of @key's clip but the one named @except; TRUE if
@@ -171,8 +236,44 @@ clip_from_meta (ApigoCache * cache, const gchar * key, JsonObject * meta)
     clip->remote_deleted = json_object_get_boolean_member (meta,
         "remote_deleted");
   if (g_stat (clip->path, &st) == 0)
-    clip->last_used = st.st_mtime;
+    clip->last_used = last_used (&st);
   return clip;
+}
+
+/* Whether the kept file open on @fd is the one @meta describes, in a time
+ * that does not grow with its size.  Metadata of older versions (a SHA-256)
+ * is checked once by reading the file, then rewritten to @meta_path with
+ * the identity. */
+static gboolean
+clip_is_whole (JsonObject * meta, const gchar * meta_path, gint fd)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *want = NULL;
+  g_autofree gchar *have = NULL;
+  gint64 size = -1;
+  gboolean same = FALSE;
+  struct stat st;
+
+  if (fstat (fd, &st) != 0)
+    return FALSE;
+  if (identity_is (meta, &st, &same))
+    return same;
+
+  want = apigo_json_dup_string (meta, "sha256");
+  apigo_json_get_int64 (meta, "size", &size);
+  if (want == NULL || st.st_size != size || (have = fd_sha256 (fd)) == NULL
+      || strcmp (have, want) != 0)
+    return FALSE;
+  APIGO_INFO ("%s was kept by an older version: checked once by its "
+      "SHA-256, by its identity from now on", meta_path);
+  json_object_remove_member (meta, "sha256");
+  set_identity (meta, &st);
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (root, meta);
+  if (!apigo_cache_write_json_node (meta_path, root, &error))
+    APIGO_WARNING ("%s", error->message);
+  return TRUE;
 }
 
 gboolean
@@ -183,10 +284,7 @@ apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
       ".json");
   g_autoptr (JsonObject) meta = apigo_cache_read_json (meta_path);
   g_autoptr (ApigoKeptClip) clip = NULL;
-  g_autofree gchar *want = NULL;
-  g_autofree gchar *have = NULL;
-  gint64 size = -1;
-  GStatBuf st;
+  gint fd;
 
   if (meta == NULL) {
     /* A clip without its metadata: a crash between the two. */
@@ -198,24 +296,24 @@ apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
   }
 
   clip = clip_from_meta (cache, key, meta);
-  want = apigo_json_dup_string (meta, "sha256");
-  apigo_json_get_int64 (meta, "size", &size);
-  if (want == NULL || g_stat (clip->path, &st) != 0 || st.st_size != size
-      || (have = file_sha256 (clip->path)) == NULL
-      || strcmp (have, want) != 0) {
-    APIGO_WARNING ("The kept clip %s is damaged or incomplete: removed",
-        clip->path);
+  /* What is played is what was checked: the same open file. */
+  fd = apigo_file_open_regular (clip->path, O_RDONLY, 0, NULL);
+  if (fd < 0 || !clip_is_whole (meta, meta_path, fd)) {
+    APIGO_WARNING ("The kept clip %s is damaged, replaced or incomplete: "
+        "removed", clip->path);
+    if (fd >= 0)
+      close (fd);
     remove_clip (cache, key);
     return FALSE;
   }
 
-  if (!apigo_download_adopt (dl, clip->path, NULL))
-    return FALSE;
   /* Used now: the last to be evicted. */
-  g_utime (clip->path, NULL);
+  mark_used (fd, NULL);
+  if (!apigo_download_adopt_fd (dl, fd, NULL))
+    return FALSE;
   APIGO_INFO ("Kept clip %s (%" G_GINT64_FORMAT " bytes, of %s), whole: "
-      "playing it", clip->path, size, clip->video_id ? clip->video_id :
-      "an unknown task");
+      "playing it", clip->path, clip->bytes, clip->video_id ?
+      clip->video_id : "an unknown task");
   if (out != NULL)
     *out = g_steal_pointer (&clip);
   return TRUE;
@@ -304,7 +402,7 @@ evict (ApigoCache * cache, const gchar * keep, guint64 max_bytes,
     }
     info->mtime = g_strcmp0 (info->key, keep) == 0
         || (part != NULL && now - st.st_mtime < PART_IN_USE_S) ? G_MAXINT64 :
-        st.st_mtime;
+        part != NULL ? st.st_mtime : last_used (&st);
     info->size = st.st_size;
     total += st.st_size;
     g_ptr_array_add (clips, info);
@@ -355,7 +453,6 @@ apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
   g_autofree gchar *file = NULL;
   g_autofree gchar *meta = apigo_cache_file_path (cache->clips_dir, key,
       ".json");
-  g_autofree gchar *sum = NULL;
   const struct
   {
     const gchar *name;
@@ -368,7 +465,7 @@ apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
     {"variant", about->variant},
     {"base_url", about->base_url},
   };
-  guint64 size = 0;
+  struct stat st;
   guint i;
 
   if (cache->max_clip_bytes == 0) {
@@ -376,17 +473,26 @@ apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
     return TRUE;
   }
 
-  sum = apigo_download_checksum (dl, error);
-  if (sum == NULL || !apigo_download_get_total (dl, &size))
-    return FALSE;
   file = g_strconcat (key, clip_extension (dl, about->variant), NULL);
   clip = g_build_filename (cache->clips_dir, file, NULL);
+  /* The clip first: a clip without its metadata is taken for damaged and
+   * removed, never played.  Its bytes were checked as they came (length,
+   * validators, continuations): what the metadata says is which file holds
+   * them, so that a replay tells it without reading it. */
+  if (!apigo_download_keep (dl, clip, error))
+    return FALSE;
+  mark_used (-1, clip);
+  if (!apigo_download_stat (dl, &st)) {
+    int err = errno;
+
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot keep the downloaded video as %s: %s", clip, g_strerror (err));
+    g_unlink (clip);
+    return FALSE;
+  }
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "size");
-  json_builder_add_int_value (b, size);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, sum);
+  add_identity (b, &st);
   json_builder_set_member_name (b, "video_id");
   json_builder_add_string_value (b, about->video_id);
   json_builder_set_member_name (b, "file");
@@ -404,15 +510,12 @@ apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
   json_builder_end_object (b);
   json_builder_end_object (b);
 
-  /* The clip first: a clip without its metadata is taken for damaged and
-   * removed, never played. */
-  if (!apigo_download_keep (dl, clip, error)
-      || !apigo_cache_write_json (meta, b, error))
+  if (!apigo_cache_write_json (meta, b, error))
     return FALSE;
   /* What an older version kept under another name (a thumbnail as .mp4). */
   remove_clip_files (cache, key, clip);
-  APIGO_INFO ("Kept %s as %s (%" G_GUINT64_FORMAT " bytes)", about->video_id,
-      clip, size);
+  APIGO_INFO ("Kept %s as %s (%" G_GINT64_FORMAT " bytes)", about->video_id,
+      clip, (gint64) st.st_size);
 
   g_mutex_lock (&cache->evict_lock);
   evict (cache, key, cache->max_clip_bytes, 0, NULL);

@@ -140,6 +140,15 @@ guint apigo_cache_prune (ApigoCache * cache, guint64 max_bytes,
  * are dropped. */
 void apigo_cache_note_deleted (ApigoCache * cache, const gchar * video_id);
 
+/* How long generations of @kind (what the service is asked: its address,
+ * model, size, seconds...) took, from the create to completed: the median
+ * of the last few, in ms; 0 when none was seen. */
+gint64 apigo_cache_typical_generation_ms (ApigoCache * cache,
+    const gchar * kind);
+/* Notes that a generation of @kind took @ms. */
+void apigo_cache_note_generation (ApigoCache * cache, const gchar * kind,
+    gint64 ms);
+
 G_END_DECLS
 
 #endif /* __APIGO_CACHE_H__ */

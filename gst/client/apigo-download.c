@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 struct _ApigoDownload
@@ -111,14 +112,27 @@ apigo_download_adopt (ApigoDownload * dl, const gchar * path,
 {
   g_autoptr (GError) open_error = NULL;
   gint fd = apigo_file_open_regular (path, O_RDONLY, 0, &open_error);
-  GStatBuf st;
+
+  if (fd < 0) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
+        "Cannot read %s", open_error->message);
+    return FALSE;
+  }
+  return apigo_download_adopt_fd (dl, fd, error);
+}
+
+gboolean
+apigo_download_adopt_fd (ApigoDownload * dl, gint fd, GError ** error)
+{
+  struct stat st;
   gboolean adopted = FALSE;
 
-  if (fd < 0 || fstat (fd, &st) != 0) {
+  if (fstat (fd, &st) != 0) {
+    int err = errno;
+
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
-        "Cannot read %s", open_error ? open_error->message : path);
-    if (fd >= 0)
-      close (fd);
+        "Cannot read a kept file: %s", g_strerror (err));
+    close (fd);
     return FALSE;
   }
 
@@ -427,29 +441,15 @@ apigo_download_read (ApigoDownload * dl, guint64 offset, void *buf,
   return read_stored (fd, offset, buf, count, error);
 }
 
-gchar *
-apigo_download_checksum (ApigoDownload * dl, GError ** error)
+gboolean
+apigo_download_stat (ApigoDownload * dl, struct stat * st)
 {
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buf = g_malloc (256 * 1024);
-  guint64 stored, offset;
   gint fd;
 
   g_mutex_lock (&dl->lock);
-  stored = dl->stored;
   fd = dl->fd;
   g_mutex_unlock (&dl->lock);
-
-  for (offset = 0; offset < stored;) {
-    gssize n = read_stored (fd, offset, buf, MIN (256 * 1024, stored -
-            offset), error);
-
-    if (n < 0)
-      return NULL;
-    g_checksum_update (sum, buf, n);
-    offset += n;
-  }
-  return g_strdup (g_checksum_get_string (sum));
+  return fstat (fd, st) == 0;
 }
 
 void

@@ -7,6 +7,7 @@
 #define __APIGO_DOWNLOAD_H__
 
 #include <gio/gio.h>
+#include <sys/stat.h>
 
 G_BEGIN_DECLS
 
@@ -39,8 +40,13 @@ gboolean apigo_download_keep (ApigoDownload * dl, const gchar * path,
  * downloading: only before any byte was stored. */
 gboolean apigo_download_adopt (ApigoDownload * dl, const gchar * path,
     GError ** error);
-/* The SHA-256 of the stored bytes, in hex. */
-gchar *apigo_download_checksum (ApigoDownload * dl, GError ** error);
+/* The same for the file open on @fd (read-only), which it takes: closed
+ * when the store goes, or at once when it cannot be adopted. */
+gboolean apigo_download_adopt_fd (ApigoDownload * dl, gint fd,
+    GError ** error);
+/* fstat(2) of the file the store writes to or reads from: a kept clip's
+ * identity, taken without reading it. */
+gboolean apigo_download_stat (ApigoDownload * dl, struct stat * st);
 
 /* What the service's first answer said identifies the clip (either may be
  * NULL): every later answer is checked against it. */

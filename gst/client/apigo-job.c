@@ -508,19 +508,41 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   return NULL;
 }
 
+/* What generations alike in how long they take share: the service, what
+ * is made and how. */
+static gchar *
+generation_kind (const ApigoJobSettings * s)
+{
+  return g_strdup_printf ("%s\n%s\n%s\n%s\n%d", s->base_url, s->model ?
+      s->model : "", s->size ? s->size : "", s->seconds ? s->seconds : "",
+      s->create_kind);
+}
+
 /* Polls @id until the task is completed, or @deadline (monotonic) passes.
- * Returns the completed task, or NULL with @error. */
+ * @created_us: when this run sent the create (0: it did not), from which
+ * the times of past generations tell when to look.  Returns the completed
+ * task, or NULL with @error. */
 static ApigoTask *
 wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
-    ApigoTask * first, const ApigoJobSettings * s, gint64 deadline,
-    GError ** error)
+    ApigoTask * first, const ApigoJobSettings * s, gint64 created_us,
+    gint64 deadline, GError ** error)
 {
   g_autoptr (ApigoTask) task = first;
   g_autofree gchar *unknown_word = NULL;
+  g_autofree gchar *kind = generation_kind (s);
   ApigoPollPlanner planner;
   gint64 wait_ms = 0;
+  /* When the last two answers came (the create's, for the first). */
+  gint64 asked_us = created_us, before_us = 0;
 
   apigo_poll_planner_init (&planner);
+  if (job->cache != NULL && created_us > 0)
+    apigo_poll_planner_expect (&planner, created_us,
+        apigo_cache_typical_generation_ms (job->cache, kind));
+  /* The create's answer was the first look: no poll right after it. */
+  if (task != NULL)
+    wait_ms = apigo_poll_planner_next_ms (&planner, g_get_monotonic_time (),
+        task->progress, s->poll_interval_ms);
   report_phase (job, APIGO_JOB_PHASE_GENERATING, NULL);
 
   for (;;) {
@@ -530,6 +552,12 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
     gint64 left_ms;
 
     if (task != NULL) {
+      /* It ended between the last two answers: the middle, for the next
+       * generations of its kind. */
+      if (task->status == APIGO_TASK_STATUS_COMPLETED && job->cache != NULL
+          && created_us > 0 && before_us > 0)
+        apigo_cache_note_generation (job->cache, kind,
+            ((before_us + asked_us) / 2 - created_us) / 1000);
       if (task->status == APIGO_TASK_STATUS_COMPLETED)
         return g_steal_pointer (&task);
       if (apigo_task_status_is_final (task->status)) {
@@ -562,6 +590,8 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
       return NULL;
     }
 
+    before_us = asked_us;
+    asked_us = g_get_monotonic_time ();
     if (task == NULL || task->status != latest->status
         || task->progress != latest->progress
         || g_strcmp0 (task->status_text, latest->status_text) != 0)
@@ -770,11 +800,13 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
 
   for (;;) {
     GError *err = NULL;
+    gint64 created_us = 0;
 
     if (id == NULL) {
       task = create_task (job, client, s, error);
       if (task == NULL)
         return FALSE;
+      created_us = g_get_monotonic_time ();
       id = g_strdup (task->id);
       report_task (job, task);
     } else {
@@ -782,7 +814,7 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
     }
 
     task = wait_for_completion (job, client, id, g_steal_pointer (&task), s,
-        deadline, &err);
+        created_us, deadline, &err);
     if (task != NULL)
       break;
     /* A remembered task that is gone: make the clip anew, once. */

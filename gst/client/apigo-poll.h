@@ -20,15 +20,29 @@ typedef struct
   gint anchor_progress;
   gint last_progress;
   gint64 due_us;                /* predicted end, 0 while unknown */
+  gint64 soonest_us;            /* the earliest it can be at that pace */
   gint64 overdue_wait_ms;       /* grows while past due_us */
+  gint64 expected_end_us;       /* from past generations, 0: unknown */
+  gint64 expected_margin_us;
 } ApigoPollPlanner;
 
 /* Closest together two polls get. */
 #define APIGO_POLL_NEAR_MS 200
+/* How late the planner may notice an end that comes as soon as the
+ * progress allows. */
+#define APIGO_POLL_LATE_MS 400
 /* Longest wait while the end is predicted, if @interval_ms is shorter. */
 #define APIGO_POLL_FAR_MS 5000
 
 void apigo_poll_planner_init (ApigoPollPlanner * planner);
+
+/* Generations like this one took @typical_ms from the create, which was
+ * sent at @created_us (monotonic): while the progress says nothing (0, or
+ * not moving yet), polls are few until shortly before that end, then
+ * every APIGO_POLL_LATE_MS until shortly after it, then back off to the
+ * interval. */
+void apigo_poll_planner_expect (ApigoPollPlanner * planner,
+    gint64 created_us, gint64 typical_ms);
 
 /* The wait in ms before the next poll, given the @progress (0..100, -1
  * unknown) seen at @now_us (monotonic).  @interval_ms: the wait when no

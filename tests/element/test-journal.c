@@ -521,6 +521,38 @@ GST_START_TEST (test_no_empty_files_left)
 
 GST_END_TEST;
 
+/* A service whose progress stays 0 until the end: how long a generation
+ * took is kept with the cache, and the next one of its kind is looked at
+ * around then, whatever poll-interval says.  Here 10 minutes: the one
+ * poll it would wait for comes long after the test's bound. */
+GST_START_TEST (test_generation_time_learned)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) first = NULL;
+  g_autoptr (GstElement) second = NULL;
+  g_autoptr (TestRun) run = NULL;
+  guint polls;
+
+  g_object_set (emu, "generation-time", 2.0, "progress-stuck", TRUE, NULL);
+  first = test_pipeline_new (emu, "learn once", FILE_PIPELINE);
+  g_free (replay (first));
+  apigo_emulator_clear_requests (emu);
+
+  second = test_pipeline_new (emu, "then know", FILE_PIPELINE);
+  g_object_set (test_pipeline_get (second, "src"), "poll-interval", 600000,
+      NULL);
+  run = test_run (second, test_timeout (60));
+  test_run_assert_eos (run);
+  fail_unless_equals_int (creates (emu), 1);
+  /* One right after the create, one to the window a second before the
+   * end, five in it; a few more backing off if this one took longer. */
+  polls = apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_RETRIEVE,
+      NULL);
+  fail_unless (polls >= 1 && polls <= 16, "%u polls", polls);
+}
+
+GST_END_TEST;
+
 static Suite *
 journal_suite (void)
 {
@@ -541,6 +573,7 @@ journal_suite (void)
   tcase_add_test (tc, test_unusable_cache_dir);
   tcase_add_test (tc, test_disk_full);
   tcase_add_test (tc, test_no_empty_files_left);
+  tcase_add_test (tc, test_generation_time_learned);
   return s;
 }
 

@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 #include <utime.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include "apigo-cache.h"
 #include "apigo-error.h"
@@ -271,18 +273,118 @@ GST_START_TEST (test_damaged_clips)
 
 GST_END_TEST;
 
+/* Reads the kept clip of @key through a replay: its first @len bytes. */
+static gboolean
+replay_head (ApigoCache * cache, const gchar * key, guint8 * buf, gsize len)
+{
+  ApigoDownload *dl = apigo_download_new (NULL, NULL);
+  gboolean played = apigo_cache_open_clip (cache, key, dl, NULL)
+      && apigo_download_read (dl, 0, buf, len, NULL, NULL) == (gssize) len;
+
+  apigo_download_unref (dl);
+  return played;
+}
+
+/* Writes @len bytes of @fill at @offset of @path in place: same inode. */
+static void
+overwrite (const gchar * path, goffset offset, gsize len, guint8 fill)
+{
+  g_autofree guint8 *data = g_malloc (len);
+  gint fd = open (path, O_WRONLY);
+
+  memset (data, fill, len);
+  fail_unless (fd >= 0);
+  fail_unless (pwrite (fd, data, len, offset) == (gssize) len);
+  close (fd);
+}
+
+/* A replay tells a kept clip whole by which file it is (device, inode),
+ * its size and its mtime (ns), as kept, without reading it: a file put in
+ * its place, a copy of the same bytes, one that grew or was written to is
+ * refused and removed; one written to in place with its mtime put back
+ * (the one change this cannot see, docs/cache.md) plays as it is now,
+ * which shows the replay did not read it to check it. */
+GST_START_TEST (test_replay_checks_identity)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  g_autofree gchar *clip = clip_path ("kr", ".mp4");
+  g_autofree gchar *meta = clip_path ("kr", ".json");
+  g_autofree gchar *other = g_build_filename (dir, "other.mp4", NULL);
+  g_autofree gchar *contents = NULL;
+  guint8 head[16];
+  gsize len;
+  GStatBuf st;
+  struct timespec kept[2];
+
+  /* Intact: played, as often as asked. */
+  keep (cache, "kr", 6000, 0x41);
+  fail_unless (replay_head (cache, "kr", head, sizeof (head)));
+  fail_unless (replay_head (cache, "kr", head, sizeof (head)));
+  fail_unless_equals_int (head[0], 0x41);
+
+  /* The same bytes, in another file put in its place. */
+  fail_unless (g_file_get_contents (clip, &contents, &len, NULL));
+  fail_unless (g_file_set_contents (other, contents, len, NULL));
+  fail_unless (g_rename (other, clip) == 0);
+  fail_if (replay_head (cache, "kr", head, sizeof (head)));
+  fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
+  fail_if (g_file_test (meta, G_FILE_TEST_EXISTS));
+
+  /* Grown by a byte (appended in place). */
+  keep (cache, "kr", 6000, 0x42);
+  overwrite (clip, 6000, 1, 0x42);
+  fail_if (replay_head (cache, "kr", head, sizeof (head)));
+  fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
+
+  /* Written to in place, same size: its mtime moved. */
+  keep (cache, "kr", 6000, 0x43);
+  fail_unless (g_stat (clip, &st) == 0);
+  overwrite (clip, 0, 16, 0x99);
+  /* The kernel's clock for file times ticks every few ms: a write in the
+   * same tick leaves the mtime as it was, which a writer cannot count on. */
+  kept[0].tv_sec = 0;
+  kept[0].tv_nsec = UTIME_OMIT;
+  kept[1] = st.st_mtim;
+  kept[1].tv_nsec = (kept[1].tv_nsec + 1) % 1000000000;
+  fail_unless (utimensat (AT_FDCWD, clip, kept, 0) == 0);
+  fail_if (replay_head (cache, "kr", head, sizeof (head)));
+  fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
+
+  /* Written to in place with the mtime put back: not seen, played. */
+  keep (cache, "kr", 6000, 0x44);
+  fail_unless (g_stat (clip, &st) == 0);
+  overwrite (clip, 0, 16, 0x99);
+  kept[1] = st.st_mtim;
+  fail_unless (utimensat (AT_FDCWD, clip, kept, 0) == 0);
+  fail_unless (replay_head (cache, "kr", head, sizeof (head)));
+  fail_unless_equals_int (head[0], 0x99);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* Sets when the clip at @path was last played (its access time) to long
+ * ago, its modification time (its identity) left as kept. */
+static void
+played_long_ago (const gchar * path)
+{
+  const struct timespec times[2] = { {1000, 0}, {0, UTIME_OMIT} };
+
+  fail_unless (utimensat (AT_FDCWD, path, times, 0) == 0);
+}
+
 GST_START_TEST (test_eviction)
 {
   ApigoCache *cache = new_cache (10000);
   g_autofree gchar *a = clip_path ("ka", ".mp4");
-  struct utimbuf old = { 1000, 1000 };
 
   keep (cache, "ka", 4000, 1);
   /* Played long ago. */
-  fail_unless (utime (a, &old) == 0);
+  played_long_ago (a);
   keep (cache, "kb", 4000, 2);
   fail_unless_equals_int (open_size (cache, "ka"), 4000);
-  fail_unless (utime (a, &old) == 0);
+  /* Played long ago. */
+  played_long_ago (a);
   /* 12000 bytes over a 10000 bound: the least recently played goes. */
   keep (cache, "kc", 4000, 3);
   fail_unless_equals_int (open_size (cache, "ka"), -1);
@@ -458,12 +560,18 @@ GST_START_TEST (test_old_clip_names)
   g_autofree gchar *text = g_strdup_printf ("{\"size\": %" G_GSIZE_FORMAT
       ", \"sha256\": \"%s\", \"video_id\": \"video_k\"}",
       sizeof (jpeg_head), sum);
+  g_autofree gchar *rewritten = NULL;
   g_autoptr (GPtrArray) clips = NULL;
   ApigoKeptClip *c;
 
   fail_unless (g_file_set_contents (old, (const gchar *) jpeg_head,
           sizeof (jpeg_head), NULL));
   fail_unless (g_file_set_contents (meta, text, -1, NULL));
+  fail_unless_equals_int (open_size (cache, "ko"), sizeof (jpeg_head));
+  /* Checked once by its SHA-256, then known by its identity. */
+  fail_unless (g_file_get_contents (meta, &rewritten, NULL, NULL));
+  fail_if (strstr (rewritten, "sha256") != NULL);
+  fail_unless (strstr (rewritten, "\"inode\"") != NULL);
   fail_unless_equals_int (open_size (cache, "ko"), sizeof (jpeg_head));
   clips = apigo_cache_list_clips (cache);
   fail_unless_equals_int (clips->len, 1);
@@ -766,6 +874,7 @@ cache_suite (void)
   tcase_add_test (tc, test_expired_entries_pruned);
   tcase_add_test (tc, test_clip_round_trip);
   tcase_add_test (tc, test_damaged_clips);
+  tcase_add_test (tc, test_replay_checks_identity);
   tcase_add_test (tc, test_eviction);
   tcase_add_test (tc, test_keeping_nothing);
   tcase_add_test (tc, test_partial_download_removed);

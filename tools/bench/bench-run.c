@@ -10,7 +10,12 @@
  * g_get_monotonic_time() (CLOCK_MONOTONIC, microseconds): the emulator's
  * request log uses the same clock.
  *
- *   bench-run [--cancel-phase PHASE --cancel-after-ms N] [--timeout S] DESC
+ *   bench-run [--cancel-phase PHASE --cancel-after-ms N] [--first-buffer]
+ *       [--timeout S] DESC
+ *
+ * --first-buffer stops at the first buffer: started as a fresh process
+ * each time, its t_first_buffer against the moment the caller started it
+ * is the time from process start to first buffer.
  *
  * The sink measured is the element named "sink", else the first sink.
  */
@@ -42,6 +47,7 @@ typedef struct
   guint cancel_after_ms;
   gint64 cancel_us;
   gboolean stopped;
+  gboolean first_only;          /* done at the first buffer */
 } Run;
 
 static GstPadProbeReturn
@@ -60,8 +66,14 @@ on_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     size = gst_buffer_list_calculate_size (list);
     n = gst_buffer_list_length (list);
   }
-  if (g_atomic_int_compare_and_exchange (&run->first, 0, 1))
+  if (g_atomic_int_compare_and_exchange (&run->first, 0, 1)) {
     run->t_first_buffer = now;
+    /* Told on the bus, from the streaming thread: the main loop ends it. */
+    if (run->first_only)
+      gst_element_post_message (run->pipeline,
+          gst_message_new_application (NULL,
+              gst_structure_new_empty ("bench-first-buffer")));
+  }
   /* One streaming thread per sink: no other writer. */
   run->bytes += size;
   run->buffers += n;
@@ -132,6 +144,12 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
   if (run->stopped)
     return G_SOURCE_CONTINUE;
   switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_APPLICATION:
+      if (gst_message_has_name (msg, "bench-first-buffer")) {
+        run->result = "first-buffer";
+        g_main_loop_quit (run->loop);
+      }
+      break;
     case GST_MESSAGE_EOS:
       run->t_eos = g_get_monotonic_time ();
       run->result = "eos";
@@ -224,12 +242,16 @@ main (int argc, char **argv)
   g_autoptr (GstPad) pad = NULL;
   g_autoptr (GstBus) bus = NULL;
   gint cancel_after_ms = 0, timeout = 600;
+  gboolean first_only = FALSE;
   Run run = { NULL, };
   GOptionEntry entries[] = {
     {"cancel-phase", 0, 0, G_OPTION_ARG_STRING, &cancel_phase,
         "Stop the pipeline once the element posts this phase", "PHASE"},
     {"cancel-after-ms", 0, 0, G_OPTION_ARG_INT, &cancel_after_ms,
         "... this long after it", "MS"},
+    {"first-buffer", 0, 0, G_OPTION_ARG_NONE, &first_only,
+        "Stop at the first buffer at the sink (result \"first-buffer\")",
+          NULL},
     {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
         "Give up after this many seconds (default 600)", "S"},
     {NULL}
@@ -263,6 +285,7 @@ main (int argc, char **argv)
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
         GST_PAD_PROBE_TYPE_BUFFER_LIST, on_buffer, &run, NULL);
 
+  run.first_only = first_only;
   run.cancel_phase = cancel_phase;
   run.cancel_after_ms = cancel_after_ms;
   run.result = "none";
@@ -287,5 +310,6 @@ main (int argc, char **argv)
   g_main_loop_unref (run.loop);
   g_free (run.error);
   return g_str_equal (run.result, "eos") ||
-      g_str_equal (run.result, "cancelled") ? 0 : 1;
+      g_str_equal (run.result, "cancelled") ||
+      g_str_equal (run.result, "first-buffer") ? 0 : 1;
 }

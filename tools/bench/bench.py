@@ -35,10 +35,16 @@ MIB = 1024 * 1024
 # compress: x264 fills the bitrate, so size = seconds x bitrate.
 BIG = ("clip200.mp4", 1280, 720, 480, 100000)       # 16 s, ~200 MB
 SMALL = ("clip10.mp4", 640, 360, 120, 20000)        # 4 s, ~10 MB
+TINY = ("clip1.mp4", 320, 240, 120, 2000)           # 4 s, ~1 MB
+HUGE = ("clip500.mp4", 1280, 720, 480, 250000)      # 16 s, ~500 MB
 THROTTLE = "2m"                                     # nginx: 2 MiB/s
 THROTTLE_TEXT = "2 MiB/s"
 ELEMENT = ("apigovideosrc size=64x64 seconds=1 reuse=false "
            "cache-dir={cache} prompt=\"{prompt}\"")
+# What a user types: default settings (cache on, reuse on), as arguments
+# of gst-launch-1.0 (a prompt without spaces: gst-launch joins them).
+LAUNCH = ("apigovideosrc size=64x64 seconds=1 cache-dir={cache} "
+          "prompt={prompt}")
 
 
 def log(text):
@@ -51,6 +57,14 @@ def median(values):
 
 def monotonic_us():
     return time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+
+
+def realtime_offset_us():
+    """CLOCK_REALTIME minus CLOCK_MONOTONIC: nginx logs the first."""
+    a = monotonic_us()
+    r = time.time_ns() // 1000
+    b = monotonic_us()
+    return r - (a + b) // 2
 
 
 class Bench:
@@ -101,7 +115,7 @@ class Bench:
 
     def make_media(self):
         os.makedirs(self.media, exist_ok=True)
-        for name, width, height, frames, kbps in (BIG, SMALL):
+        for name, width, height, frames, kbps in (BIG, SMALL, TINY, HUGE):
             path = os.path.join(self.media, name)
             if os.path.exists(path):
                 continue
@@ -120,6 +134,8 @@ class Bench:
             os.rename(part, path)
         self.big_size = os.path.getsize(os.path.join(self.media, BIG[0]))
         self.small_size = os.path.getsize(os.path.join(self.media, SMALL[0]))
+        self.tiny_size = os.path.getsize(os.path.join(self.media, TINY[0]))
+        self.huge_size = os.path.getsize(os.path.join(self.media, HUGE[0]))
 
     def free_port(self):
         with socket.socket() as s:
@@ -137,7 +153,8 @@ class Bench:
             f.write("""%(user)sworker_processes 1;
 events { worker_connections 256; }
 http {
-  access_log off;
+  log_format bench '$msec $request_time $status $body_bytes_sent $request_uri';
+  access_log %(root)s/access.log bench;
   sendfile on;
   tcp_nopush on;
   client_body_temp_path %(root)s/temp/body;
@@ -161,6 +178,7 @@ http {
                 os.path.join(root, "error.log"), "w"))
         self.procs.append(proc)
         self.nginx = "http://127.0.0.1:%d" % port
+        self.nginx_log = os.path.join(root, "access.log")
         for _ in range(100):
             try:
                 with socket.create_connection(("127.0.0.1", port), 0.1):
@@ -170,6 +188,49 @@ http {
                     break
                 time.sleep(0.05)
         raise RuntimeError("nginx did not start: see %s/error.log" % root)
+
+    def nginx_request(self, tag):
+        """When nginx began to answer the request whose URL ends with
+        @tag, on the monotonic clock, in µs."""
+        offset = realtime_offset_us()
+        with open(self.nginx_log) as f:
+            for line in f:
+                msec, took, status, size, uri = line.split()[:5]
+                if uri.endswith(tag):
+                    return int(round((float(msec) - float(took)) * 1e6)) - \
+                        offset
+        raise RuntimeError("nginx saw no request for %s" % tag)
+
+    def run_process(self, cmd, base=None):
+        """Runs @cmd to its exit; returns (start, exit) on the monotonic
+        clock and its peak RSS in KiB (wait4's rusage)."""
+        env = dict(self.env)
+        if base:
+            env["APIGO_BASE_URL"] = base
+        with tempfile.TemporaryFile() as err:
+            start = monotonic_us()
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                    stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            end = monotonic_us()
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                err.seek(0)
+                raise RuntimeError("%s: exit %d: %s" % (
+                    " ".join(cmd), proc.returncode, err.read().decode()))
+        return start, end, usage.ru_maxrss
+
+    def launch(self, prompt, cache, sink="fakesink"):
+        return ["gst-launch-1.0", "-q"] + LAUNCH.format(
+            cache=cache, prompt=prompt).split() + ["!", sink]
+
+    def kept_clip(self, cache):
+        clips = os.path.join(cache, "clips")
+        found = [os.path.join(clips, n) for n in os.listdir(clips)
+                 if n.endswith(".mp4")]
+        if len(found) != 1:
+            raise RuntimeError("no clip kept in %s: %s" % (clips, found))
+        return found[0]
 
     def start_emulator(self, *options):
         """A new emulator; returns (base URL, log file, process)."""
@@ -213,11 +274,14 @@ http {
 
     # --- measuring programs ------------------------------------------
 
-    def run_pipeline(self, desc, base=None, cancel=None, timeout=300):
+    def run_pipeline(self, desc, base=None, cancel=None, timeout=300,
+                     first=False):
         env = dict(self.env)
         if base:
             env["APIGO_BASE_URL"] = base
         cmd = [self.bench_run, "--timeout", str(timeout)]
+        if first:
+            cmd += ["--first-buffer"]
         if cancel:
             cmd += ["--cancel-phase", cancel[0], "--cancel-after-ms",
                     str(cancel[1])]
@@ -227,7 +291,7 @@ http {
             result = json.loads(answer.stdout)
         except ValueError:
             raise RuntimeError("bench-run failed: %s" % answer.stderr)
-        if result["result"] not in ("eos", "cancelled"):
+        if result["result"] not in ("eos", "cancelled", "first-buffer"):
             raise RuntimeError("%s: %s %s" % (desc, result["result"],
                                               result.get("error", "")))
         return result
@@ -253,7 +317,7 @@ http {
         size, total = answer.stdout.split()
         return int(size), float(total)
 
-    # --- 1 and 2: throughput and memory -------------------------------
+    # --- 1: fetch and keep, 4: memory ------------------------------------
 
     def content_request(self, logfile, after, before):
         """When the element asked for the content within a run."""
@@ -264,49 +328,110 @@ http {
             raise RuntimeError("no content request in the run")
         return min(times)
 
-    def bench_throughput(self):
-        log("1/2. Throughput and memory: %d runs of each client on a %.0f MB "
-            "clip" % (self.runs if self.quick else max(self.runs, 7),
-                      self.big_size / 1e6))
+    def bench_fetch_keep(self):
+        runs = self.runs if self.quick else max(self.runs, 7)
+        log("1. Fetch and keep, to process exit: %d runs of each client on "
+            "a %.0f MB clip" % (runs, self.big_size / 1e6))
         big = "%s/%s" % (self.nginx, BIG[0])
-        small = "%s/%s" % (self.nginx, SMALL[0])
         base, logfile, emu = self.start_emulator(
             "--generation-time", "0", "--content-redirect", big)
-        ours, soup, curl, rss_big = [], [], [], []
+        ours, soup, curl = [], [], []
         # Loopback rates swing by 2x from run to run (where the scheduler
         # puts nginx and the client on 2 cores): at least 7 runs each.
-        for i in range(self.runs if self.quick else max(self.runs, 7)):
-            r = self.run_element("bench throughput",
-                                 "poll-interval=100 ! fakesink name=sink", base)
-            assert r["bytes"] == self.big_size, r
-            start = self.content_request(logfile, r["t_play"], r["t_eos"])
-            ours.append(r["bytes"] / ((r["t_eos"] - start) / 1e6) / 1e6)
-            rss_big.append(r["peak_rss_kib"] / 1024)
+        # Every file written is removed right after its run: the next run
+        # must not share the disk with its write-back.
+        for i in range(runs + 1):
+            cache = self.fresh_dir("element-cache")
+            start, end, _ = self.run_process(
+                self.launch("bench-keep", cache), base)
+            got = os.path.getsize(self.kept_clip(cache))
+            assert got == self.big_size, got
+            asked = self.content_request(logfile, start, end)
+            shutil.rmtree(cache)
+            # The first run of each warms up (GStreamer's registry).
+            if i > 0:
+                ours.append(self.big_size / ((end - asked) / 1e6) / 1e6)
 
-            r = self.run_pipeline("souphttpsrc location=%s ! fakesink "
-                                  "name=sink" % big)
-            assert r["bytes"] == self.big_size, r
-            soup.append(r["bytes"] / ((r["t_eos"] - r["t_play"]) / 1e6) / 1e6)
+            out = os.path.join(self.fresh_dir("souphttpsrc"), "clip.mp4")
+            tag = "?bench=%d" % self.n
+            start, end, _ = self.run_process([
+                "gst-launch-1.0", "-q", "souphttpsrc", "location=" + big +
+                tag, "!", "filesink", "location=" + out])
+            assert os.path.getsize(out) == self.big_size
+            asked = self.nginx_request(tag)
+            os.unlink(out)
+            if i > 0:
+                soup.append(self.big_size / ((end - asked) / 1e6) / 1e6)
 
-            size, total = self.curl(big)
-            assert size == self.big_size
-            curl.append(size / total / 1e6)
+            out = os.path.join(self.fresh_dir("curl"), "clip.mp4")
+            tag = "?bench=%d" % self.n
+            start, end, _ = self.run_process([
+                "curl", "-sS", "--noproxy", "*", "-o", out, big + tag])
+            assert os.path.getsize(out) == self.big_size
+            asked = self.nginx_request(tag)
+            os.unlink(out)
+            if i > 0:
+                curl.append(self.big_size / ((end - asked) / 1e6) / 1e6)
         self.stop(emu)
-
-        base, logfile, emu = self.start_emulator(
-            "--generation-time", "0", "--content-redirect", small)
-        rss_small = []
-        for i in range(self.runs):
-            r = self.run_element("bench throughput",
-                                 "poll-interval=100 ! fakesink name=sink", base)
-            assert r["bytes"] == self.small_size, r
-            rss_small.append(r["peak_rss_kib"] / 1024)
-        self.stop(emu)
-
-        self.results["throughput"] = {
+        self.results["fetch_keep"] = {
             "ours_MBps": ours, "souphttpsrc_MBps": soup, "curl_MBps": curl}
-        self.results["memory"] = {"peak_rss_MiB_big": rss_big,
-                                  "peak_rss_MiB_small": rss_small}
+
+    def bench_memory(self):
+        log("4. Peak RSS of gst-launch-1.0 apigovideosrc: %d runs each of "
+            "a %.0f MB and a %.0f MB clip" % (self.runs, self.tiny_size / 1e6,
+                                              self.huge_size / 1e6))
+        found = {}
+        for name, clip in (("tiny", TINY), ("huge", HUGE)):
+            base, logfile, emu = self.start_emulator(
+                "--generation-time", "0", "--content-redirect",
+                "%s/%s" % (self.nginx, clip[0]))
+            found[name] = []
+            for i in range(self.runs):
+                cache = self.fresh_dir("element-cache")
+                _, _, rss = self.run_process(
+                    self.launch("bench-memory", cache), base)
+                shutil.rmtree(cache)
+                found[name].append(rss / 1024)
+            self.stop(emu)
+        self.results["memory"] = {"peak_rss_MiB_tiny": found["tiny"],
+                                  "peak_rss_MiB_huge": found["huge"]}
+
+    # --- 2: replay -------------------------------------------------------
+
+    def bench_replay(self):
+        runs = max(self.runs, 5)
+        log("2. Replay, process start to first buffer: %d runs of each" %
+            runs)
+        found = {}
+        for name, clip in (("big", BIG), ("small", SMALL)):
+            base, logfile, emu = self.start_emulator(
+                "--generation-time", "0", "--content-redirect",
+                "%s/%s" % (self.nginx, clip[0]))
+            cache = self.fresh_dir("replay-cache")
+            self.run_process(self.launch("bench-replay", cache), base)
+            kept = self.kept_clip(cache)
+            requests = len(self.read_log(logfile))
+            ours, theirs = [], []
+            for i in range(runs + 1):
+                start = monotonic_us()
+                r = self.run_pipeline(
+                    LAUNCH.format(cache=cache, prompt="bench-replay") +
+                    " ! fakesink name=sink", base, first=True)
+                if i > 0:
+                    ours.append((r["t_first_buffer"] - start) / 1e3)
+                start = monotonic_us()
+                r = self.run_pipeline("filesrc location=%s ! fakesink "
+                                      "name=sink" % kept, first=True)
+                if i > 0:
+                    theirs.append((r["t_first_buffer"] - start) / 1e3)
+            # Played from the cache: not one request.
+            assert len(self.read_log(logfile)) == requests
+            self.stop(emu)
+            shutil.rmtree(cache)
+            found[name] = {"bytes": os.path.getsize(
+                os.path.join(self.media, clip[0])), "ours_ms": ours,
+                "filesrc_ms": theirs}
+        self.results["replay"] = found
 
     # --- 3: noticing completion ---------------------------------------
 
@@ -328,12 +453,32 @@ http {
                                        agent=agent))
         self.api(base, "GET", "/videos/%s/content" % task["id"], agent=agent)
 
-    def bench_notice(self):
-        gen = 20 if self.quick else 60
+    def notice_settings(self):
+        """(generation seconds, progress stuck at 0) of comparison 3."""
+        # Half a second more than whole: the emulator completes a task
+        # exactly that long after its create, and a poll every 2 s from
+        # the create would otherwise fall on that very moment.
+        if self.quick:
+            return [(20.5, False), (20.5, True)]
+        return [(20.5, False), (60.5, False), (20.5, True), (60.5, True)]
+
+    def bench_notice_one(self, gen, stuck):
         tasks = 2 if self.quick else 4
-        base, logfile, emu = self.start_emulator("--generation-time",
-                                                 str(gen))
+        base, logfile, emu = self.start_emulator(
+            "--generation-time", str(gen), *(
+                ["--progress-stuck"] if stuck else []))
         threads, errors = [], []
+        # With progress stuck at 0 the element goes by the times earlier
+        # generations of the kind took, kept in its cache: one generation
+        # first (reported apart), then the measured ones, all with that
+        # cache.  With moving progress, each has a fresh cache.
+        learning = set()
+        cache = self.fresh_dir("notice-cache") if stuck else None
+        if stuck:
+            self.run_pipeline(self.element(
+                "bench notice first", "! fakesink name=sink", cache), base)
+            learning = {r["video_id"] for r in self.read_log(logfile)
+                        if r["route"] == "create" and r["video_id"]}
 
         def guard(fn, *a):
             try:
@@ -344,7 +489,8 @@ http {
         for k in range(tasks):
             threads.append(threading.Thread(target=guard, args=(
                 self.run_pipeline, self.element(
-                    "bench notice %d" % k, "! fakesink name=sink"), base)))
+                    "bench notice %d" % k, "! fakesink name=sink", cache),
+                base)))
             threads.append(threading.Thread(target=guard, args=(
                 self.baseline_poller, base, "bench baseline %d" % k,
                 k / tasks)))
@@ -360,10 +506,10 @@ http {
         for r in entries:
             if r["route"] == "create" and r["video_id"]:
                 who = "theirs" if r["user_agent"] == "bench-poll-1s" else \
-                    "ours"
+                    "first" if r["video_id"] in learning else "ours"
                 created[r["video_id"]] = who
-        found = {"ours": {"delay_s": [], "polls": []},
-                 "theirs": {"delay_s": [], "polls": []}}
+        found = {who: {"delay_s": [], "polls": []}
+                 for who in ("ours", "theirs", "first")}
         for vid, who in created.items():
             task = json.loads(self.api(base, "GET", "/videos/" + vid))
             done = task["x_emulator"]["completed_monotonic"]
@@ -376,8 +522,29 @@ http {
             found[who]["polls"].append(polls)
         self.stop(emu)
         found["generation_s"] = gen
+        found["stuck"] = stuck
         found["tasks_each"] = tasks
-        self.results["notice"] = found
+        return found
+
+    def bench_notice(self):
+        results, errors = [], []
+
+        def one(gen, stuck):
+            try:
+                results.append(self.bench_notice_one(gen, stuck))
+            except Exception as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=one, args=setting)
+                   for setting in self.notice_settings()]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        results.sort(key=lambda f: (f["stuck"], f["generation_s"]))
+        self.results["notice"] = results
 
     def bench_hints(self):
         answer = subprocess.run(
@@ -387,10 +554,10 @@ http {
             raise RuntimeError("bench-hints failed: %s" % answer.stderr)
         self.results["hints"] = json.loads(answer.stdout)
 
-    # --- 4: time to first frame ---------------------------------------
+    # --- 6: time to first frame ---------------------------------------
 
     def bench_first_frame(self):
-        log("4. First frame over a %s link: %d runs each" % (
+        log("6. First frame over a %s link: %d runs each" % (
             THROTTLE_TEXT, self.runs))
         slow = "%s/slow/%s" % (self.nginx, SMALL[0])
         base, logfile, emu = self.start_emulator(
@@ -415,10 +582,10 @@ http {
         self.results["first_frame"] = {"ours_s": ours, "ours_download_s":
                                        ours_dl, "theirs_s": theirs}
 
-    # --- 5: stopping -----------------------------------------------------
+    # --- 7: stopping -----------------------------------------------------
 
     def bench_cancel(self):
-        log("5. Stopping in each phase: %d runs each" % self.runs)
+        log("7. Stopping in each phase: %d runs each" % self.runs)
         slow = "%s/slow/%s" % (self.nginx, BIG[0])
         setups = [
             ("create", "creating", 300, ("--create-delay", "30")),
@@ -440,11 +607,11 @@ http {
             self.stop(emu)
         self.results["cancel_ms"] = found
 
-    # --- 6: many elements ----------------------------------------------
+    # --- 5: many elements ----------------------------------------------
 
     def bench_many(self):
         count = 16
-        log("6. %d elements in one pipeline vs one: %d runs each" % (
+        log("5. %d elements in one pipeline vs one: %d runs each" % (
             count, self.runs))
         small = "%s/%s" % (self.nginx, SMALL[0])
         base, logfile, emu = self.start_emulator(
@@ -523,29 +690,41 @@ http {
             rows.append("| %s | %s | %s | %s | %s | %s |" % (
                 what, ours, theirs, value, floor, "yes" if met else "**no**"))
 
-        t = res["throughput"]
-        o, s, c = (median(t[k]) for k in ("ours_MBps", "souphttpsrc_MBps",
-                                          "curl_MBps"))
+        t = res["fetch_keep"]
+        o, sp, c = (median(t[k]) for k in ("ours_MBps", "souphttpsrc_MBps",
+                                           "curl_MBps"))
         mb = self.big_size / 1e6
-        row("1. download %.0f MB, vs souphttpsrc" % mb, "%.0f MB/s" % o,
-            "%.0f MB/s" % s, "%.2fx" % (o / s), ">= 1.0x", o >= s)
-        row("1. download %.0f MB, vs curl" % mb, "%.0f MB/s" % o,
-            "%.0f MB/s" % c, "%.2fx" % (o / c), ">= 0.9x", o >= 0.9 * c)
-        m = res["memory"]
-        big, small = median(m["peak_rss_MiB_big"]), median(
-            m["peak_rss_MiB_small"])
-        row("2. peak RSS, %.0f MB vs %.0f MB clip" % (
-            mb, self.small_size / 1e6), "%.1f MiB" % big,
-            "%.1f MiB" % small, "%+.1f MiB" % (big - small), "<= +16 MiB",
-            big - small <= 16)
-        n = res["notice"]
-        od, td = median(n["ours"]["delay_s"]), median(n["theirs"]["delay_s"])
-        op, tp = median(n["ours"]["polls"]), median(n["theirs"]["polls"])
-        row("3. completion noticed after (%d s generation)" %
-            n["generation_s"], "%.2f s" % od, "%.2f s (1 s loop)" % td,
-            "%.2f s" % od, "<= 0.5 s", od <= 0.5)
-        row("3. polls per generation", "%g" % op, "%g" % tp,
-            "%.2fx" % (op / tp), "<= 0.5x", op <= tp / 2)
+        row("1. fetch and keep %.0f MB, request to exit, vs souphttpsrc ! "
+            "filesink" % mb, "%.0f MB/s" % o, "%.0f MB/s" % sp,
+            "%.2fx" % (o / sp), ">= 1.0x", o >= sp)
+        row("1. fetch and keep %.0f MB, request to exit, vs curl -o FILE" %
+            mb, "%.0f MB/s" % o, "%.0f MB/s" % c, "%.2fx" % (o / c),
+            ">= 0.9x", o >= 0.9 * c)
+        for name in ("big", "small"):
+            r = res["replay"][name]
+            ob, fb = median(r["ours_ms"]), median(r["filesrc_ms"])
+            row("2. replay kept %.0f MB clip: process start to first buffer"
+                % (r["bytes"] / 1e6), "%.0f ms" % ob,
+                "%.0f ms (filesrc)" % fb, "%+.0f ms" % (ob - fb),
+                "<= +50 ms", ob - fb <= 50)
+        for n in res["notice"]:
+            what = "%g s generation%s" % (n["generation_s"], (
+                ", progress stuck at 0" if n["stuck"] else ""))
+            od = median(n["ours"]["delay_s"])
+            td = median(n["theirs"]["delay_s"])
+            op = median(n["ours"]["polls"])
+            tp = median(n["theirs"]["polls"])
+            row("3. %s: completion noticed after" % what, "%.2f s" % od,
+                "%.2f s (1 s loop)" % td, "%.2f s" % od, "<= 0.5 s",
+                od <= 0.5)
+            row("3. %s: polls" % what, "%g" % op, "%g (1 s loop)" % tp,
+                "%.2fx" % (op / tp), "<= 0.5x", op <= tp / 2)
+            if n["first"]["polls"]:
+                row("3. %s, first of its kind (nothing learned yet)" % what,
+                    "%.2f s late, %g polls" % (
+                        median(n["first"]["delay_s"]),
+                        median(n["first"]["polls"])), "—", "", "(none)",
+                    True)
         h = res["hints"]
         row("3. server hints honoured", "%d ms after Retry-After: %s; "
             "%d ms min gap with poll-after-ms %d" % (
@@ -554,33 +733,42 @@ http {
             "", "waits >= hint",
             h["retry_after_gap_ms"] >= h["retry_after_s"] * 1000 - 10 and
             h["poll_after_min_gap_ms"] >= h["poll_after_ms"] - 10)
+        m = res["memory"]
+        huge, tiny = median(m["peak_rss_MiB_huge"]), median(
+            m["peak_rss_MiB_tiny"])
+        row("4. peak RSS, gst-launch-1.0, %.0f MB vs %.0f MB clip" % (
+            self.huge_size / 1e6, self.tiny_size / 1e6), "%.1f MiB" % huge,
+            "%.1f MiB" % tiny, "%+.1f MiB" % (huge - tiny), "<= +16 MiB",
+            huge - tiny <= 16)
+        g = res["many"]
+        one, many = median(g["one_s"]), median(g["many_s"])
+        row("5. %d elements vs 1, to EOS" % g["count"], "%.2f s" % many,
+            "%.2f s (one)" % one, "%.2fx" % (many / one), "<= 1.5x",
+            many <= 1.5 * one)
         f = res["first_frame"]
         of, od, tf = (median(f[k]) for k in ("ours_s", "ours_download_s",
                                              "theirs_s"))
-        row("4. first frame, %.0f MB faststart at %s" % (
+        row("6. first frame, %.0f MB faststart at %s" % (
             self.small_size / 1e6, THROTTLE_TEXT), "%.2f s" % of,
             "%.2f s (curl, then filesrc)" % tf, "%.2fx; download %.2f s" % (
                 of / tf, od), "before the download ends, and ahead",
             max(f["ours_s"]) < min(f["ours_download_s"]) and of < tf)
         for phase, values in res["cancel_ms"].items():
-            row("5. stop during %s" % phase, "%.1f ms (max %.1f)" % (
+            row("7. stop during %s" % phase, "%.1f ms (max %.1f)" % (
                 median(values), max(values)), "—", "", "<= 100 ms",
                 max(values) <= 100)
-        g = res["many"]
-        one, many = median(g["one_s"]), median(g["many_s"])
-        row("6. %d elements vs 1, to EOS" % g["count"], "%.2f s" % many,
-            "%.2f s (one)" % one, "%.2fx" % (many / one), "<= 1.5x",
-            many <= 1.5 * one)
         return rows
 
     def report(self, elapsed):
         info = self.machine()
         lines = ["## Results", "",
                  "`tools/bench/run-bench.sh%s`: median of %d runs (%d for "
-                 "1, %d tasks of each kind for 3), %.0f s in all." % (
+                 "1, %d for 2, %d tasks of each kind for 3), %.0f s in "
+                 "all." % (
                      " --quick" if self.quick else "", self.runs,
-                     len(self.results["throughput"]["ours_MBps"]),
-                     self.results["notice"]["tasks_each"], elapsed), "",
+                     len(self.results["fetch_keep"]["ours_MBps"]),
+                     len(self.results["replay"]["big"]["ours_ms"]),
+                     self.results["notice"][0]["tasks_each"], elapsed), "",
                  "| comparison | ours | theirs | ratio / value | floor | "
                  "met |", "|---|---|---|---|---|---|"]
         lines += self.table()
@@ -603,11 +791,14 @@ http {
         try:
             self.make_media()
             self.start_nginx()
-            # Quiet first: throughput wants the machine to itself.
-            self.bench_throughput()
-            # The long wait of 3 runs beside the rest: it is mostly sleep.
-            log("3. Completion noticed: %s s generations, beside 4-6" % (
-                20 if self.quick else 60))
+            # Quiet first: throughput and latency want the machine.
+            self.bench_fetch_keep()
+            self.bench_replay()
+            self.bench_memory()
+            # The long waits of 3 beside the rest: they are mostly sleep.
+            log("3. Completion noticed: %s, beside 5-7" % ", ".join(
+                "%g s%s" % (g, " (progress stuck)" if st else "")
+                for g, st in self.notice_settings()))
             errors = []
 
             def notice():
@@ -639,7 +830,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3,
                         help="runs of each measurement (default 3)")
     parser.add_argument("--quick", action="store_true",
-                        help="a 20 s generation for comparison 3, 1 run")
+                        help="20.5 s generations only for comparison 3, "
+                        "1 run of each (5 of comparison 2)")
     args = parser.parse_args()
     if args.quick and args.runs == 3:
         args.runs = 1

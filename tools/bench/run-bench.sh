@@ -4,8 +4,10 @@
 # 127.0.0.1 only.  Prints a Markdown table, also written to
 # BUILD/bench/results.md.
 #   tools/bench/run-bench.sh [--quick] [--runs N] [--build DIR]
-# --quick: one run of each, a 20 s generation instead of 60 s (about a
-# minute); the default takes about three minutes on two cores.
+# --quick: one run of each (5 of the replay), 20.5 s generations only
+# (about a minute); the default takes about three minutes on two cores.
+# Everything is measured as a user sees it: whole processes (gst-launch-1.0,
+# curl), default settings, the cache on.
 # --build: a build directory of this tree (default: build, made with
 # tools/build.sh when missing).
 set -eu

@@ -21,6 +21,7 @@ typedef struct
   gchar *api_key;
   gdouble generation_time;
   gboolean initial_pending;
+  gboolean progress_stuck;
   guint poll_after_ms;
   gboolean any_size;
   guint64 throttle;

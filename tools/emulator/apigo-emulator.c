@@ -58,6 +58,7 @@ enum
   PROP_GENERATION_TIME,
   PROP_INITIAL_STATUS,
   PROP_POLL_AFTER_MS,
+  PROP_PROGRESS_STUCK,
   PROP_ANY_SIZE,
   PROP_THROTTLE,
   PROP_CHUNKED,
@@ -180,6 +181,9 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
     case PROP_POLL_AFTER_MS:
       s->poll_after_ms = g_value_get_uint (value);
       break;
+    case PROP_PROGRESS_STUCK:
+      s->progress_stuck = g_value_get_boolean (value);
+      break;
     case PROP_ANY_SIZE:
       s->any_size = g_value_get_boolean (value);
       break;
@@ -266,6 +270,9 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_POLL_AFTER_MS:
       g_value_set_uint (value, s->poll_after_ms);
+      break;
+    case PROP_PROGRESS_STUCK:
+      g_value_set_boolean (value, s->progress_stuck);
       break;
     case PROP_ANY_SIZE:
       g_value_set_boolean (value, s->any_size);
@@ -359,6 +366,9 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
   props[PROP_POLL_AFTER_MS] = g_param_spec_uint ("poll-after-ms",
       "Poll after", "openai-poll-after-ms header on task answers (0: none)",
       0, G_MAXUINT, 0, rw);
+  props[PROP_PROGRESS_STUCK] = g_param_spec_boolean ("progress-stuck",
+      "Progress stuck", "Report progress 0 until the task is completed, "
+      "like a service that never says", FALSE, rw);
   props[PROP_ANY_SIZE] = g_param_spec_boolean ("any-size", "Any size",
       "Accept any even size 16..4096 and seconds 1..60", FALSE, rw);
   props[PROP_THROTTLE] = g_param_spec_uint64 ("throttle", "Throttle",

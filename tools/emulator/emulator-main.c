@@ -77,6 +77,7 @@ main (int argc, char **argv)
   gdouble expires_in = 3600.0;
   gint64 throttle = 0;
   gint poll_after_ms = 0;
+  gboolean progress_stuck = FALSE;
   gboolean no_faststart = FALSE, no_audio = FALSE, any_size = FALSE;
   gboolean chunked = FALSE, ignore_range = FALSE;
   gboolean ignore_idempotency_key = FALSE, cdn = FALSE;
@@ -107,6 +108,9 @@ main (int argc, char **argv)
         "Answer 200 with the whole content even when a Range is asked", NULL},
     {"poll-after-ms", 0, 0, G_OPTION_ARG_INT, &poll_after_ms,
         "Send openai-poll-after-ms: N with task answers", "N"},
+    {"progress-stuck", 0, 0, G_OPTION_ARG_NONE, &progress_stuck,
+        "Report progress 0 until the end, like a service that never says",
+          NULL},
     {"create-delay", 0, 0, G_OPTION_ARG_DOUBLE, &create_delay,
         "Hold each create answer back this long", "S"},
     {"ignore-idempotency-key", 0, 0, G_OPTION_ARG_NONE,
@@ -192,6 +196,7 @@ main (int argc, char **argv)
       "faststart", !no_faststart, "audio", !no_audio, "any-size", any_size,
       "throttle", (guint64) throttle, "chunked", chunked,
       "ignore-range", ignore_range, "poll-after-ms", (guint) poll_after_ms,
+      "progress-stuck", progress_stuck,
       "create-delay", create_delay, "cache-dir", cache_dir,
       "ignore-idempotency-key", ignore_idempotency_key,
       "expires-in", expires_in, "cdn", cdn,

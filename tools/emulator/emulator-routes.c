@@ -280,6 +280,7 @@ static void
 apply_settings (Call * call, EmuTaskParams * params)
 {
   params->pending = call->settings.initial_pending;
+  params->progress_stuck = call->settings.progress_stuck;
   params->generation_time = call->settings.generation_time;
   params->faststart = call->settings.faststart;
   params->audio = call->settings.audio;

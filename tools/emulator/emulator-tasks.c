@@ -465,7 +465,8 @@ task_state (EmuTask * task, gint64 now, TaskState * st)
     st->progress = 0;
   } else {
     st->status = EMU_TASK_IN_PROGRESS;
-    st->progress = CLAMP ((gint) (MIN (time_share, render_share) * 100), 1, 99);
+    st->progress = task->params.progress_stuck ? 0 :
+        CLAMP ((gint) (MIN (time_share, render_share) * 100), 1, 99);
   }
 }
 

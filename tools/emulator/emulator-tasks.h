@@ -56,6 +56,7 @@ typedef struct
   EmuRenderPart *parts;
   guint n_parts;
   gboolean pending;             /* start as "pending" instead of "queued" */
+  gboolean progress_stuck;      /* progress 0 until completed */
   gdouble generation_time;      /* seconds from created to completed, at least */
   gboolean faststart;
   gboolean audio;
