@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sys/wait.h>
+#include <utime.h>
 
 #include "apigo-emulator.h"
 #include "apigo-job.h"
@@ -169,6 +170,7 @@ GST_START_TEST (test_clips_listed_and_shown)
   g_auto (Result) shown = { 0 };
   g_auto (Result) by_key = { 0 };
   g_auto (Result) unknown = { 0 };
+  g_auto (Result) short_key = { 0 };
   g_autoptr (JsonArray) clips = NULL;
   g_autofree gchar *key = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -230,6 +232,15 @@ GST_START_TEST (test_clips_listed_and_shown)
   fail_unless_equals_int (unknown.status, 1);
   fail_unless (strstr (unknown.err, "No kept clip") != NULL, "%s",
       unknown.err);
+
+  /* Shorter than a key's start may be: a wrong command line. */
+  key[3] = '\0';
+  short_key = tool (NULL, "show", key, NULL);
+  fail_unless_equals_int (short_key.status, 2);
+  fail_unless (strstr (short_key.err, "at least 4 characters") != NULL, "%s",
+      short_key.err);
+  fail_if (strstr (short_key.err, "No kept clip") != NULL, "%s",
+      short_key.err);
 }
 
 GST_END_TEST;
@@ -262,6 +273,19 @@ age_clip (const gchar * key, gint days)
   fail_unless (json_generator_to_file (gen, path, NULL));
 }
 
+/* Whether @out has the line saying the video of @video_id (in @clips, as
+ * listed before) was removed, with its @prompt. */
+static gboolean
+removed_line (const gchar * out, JsonArray * clips, const gchar * video_id,
+    const gchar * prompt)
+{
+  JsonObject *c = find_clip (clips, video_id, "video");
+  g_autofree gchar *line = g_strdup_printf ("Removed %s (%s)\n",
+      json_object_get_string_member (c, "file"), prompt);
+
+  return strstr (out, line) != NULL;
+}
+
 /* remove, prune --older-than, prune --max-size, clear. */
 GST_START_TEST (test_remove_prune_clear)
 {
@@ -278,6 +302,9 @@ GST_START_TEST (test_remove_prune_clear)
   g_autoptr (JsonArray) clips = parse_array (json.out);
   g_autoptr (GDir) left = NULL;
   g_autofree gchar *clips_dir = g_build_filename (cache, "clips", NULL);
+  g_autofree gchar *idle_part = NULL;
+  g_autofree gchar *busy_part = NULL;
+  g_autofree gchar *line = NULL;
   const gchar *name;
 
   fail_unless_equals_int (json_array_get_length (clips), 4);
@@ -291,6 +318,9 @@ GST_START_TEST (test_remove_prune_clear)
   old = tool (NULL, "prune", "--older-than", "7", NULL);
   fail_unless_equals_int (old.status, 0);
   fail_unless (strstr (old.out, "Removed 1 file") != NULL, "%s", old.out);
+  /* Each clip it removed, by its file and prompt. */
+  fail_unless (removed_line (old.out, clips, b, "second"), "%s", old.out);
+  fail_if (strstr (old.out, "third") != NULL, "%s", old.out);
   fail_unless_equals_int (clip_count (), 2);
 
   /* Less than one clip's size: the least recently played goes first,
@@ -298,6 +328,9 @@ GST_START_TEST (test_remove_prune_clear)
   small = tool (NULL, "prune", "--max-size", "0.001", NULL);
   fail_unless_equals_int (small.status, 0);
   fail_unless (strstr (small.out, "Removed 2 files") != NULL, "%s",
+      small.out);
+  fail_unless (removed_line (small.out, clips, c, "third"), "%s", small.out);
+  fail_unless (removed_line (small.out, clips, d, "fourth"), "%s",
       small.out);
 
   g_free (generate ("fifth", NULL));
@@ -313,9 +346,31 @@ GST_START_TEST (test_remove_prune_clear)
   }
   no_bound = tool (NULL, "prune", NULL);
   fail_unless_equals_int (no_bound.status, 2);
+
+  /* Partial downloads: an idle one goes, one written a moment ago stays
+   * (another process may be writing it), and clear says so. */
+  idle_part = g_build_filename (clips_dir, "0123456789abcdef.part", NULL);
+  busy_part = g_build_filename (clips_dir, "fedcba9876543210.part", NULL);
+  fail_unless (g_file_set_contents (idle_part, "partial", -1, NULL));
+  fail_unless (g_file_set_contents (busy_part, "partial", -1, NULL));
+  {
+    struct utimbuf old_times = { 0 };
+
+    /* Idle for prune, not yet the orphan (10 min) opening removes. */
+    old_times.actime = old_times.modtime = time (NULL) - 120;
+    fail_unless (g_utime (idle_part, &old_times) == 0);
+  }
   cleared = tool (NULL, "clear", NULL);
   fail_unless_equals_int (cleared.status, 0);
+  fail_unless (strstr (cleared.out, "fifth") != NULL, "%s", cleared.out);
+  fail_unless (strstr (cleared.out, "sixth") != NULL, "%s", cleared.out);
+  line = g_strdup_printf ("Removed %s (a partial download)\n", idle_part);
+  fail_unless (strstr (cleared.out, line) != NULL, "%s", cleared.out);
+  fail_unless (strstr (cleared.out, "Left 1 partial download younger than "
+          "a minute: another process may be writing it\n") != NULL, "%s",
+      cleared.out);
   fail_unless_equals_int (clip_count (), 0);
+  fail_unless (g_unlink (busy_part) == 0);
   left = g_dir_open (clips_dir, 0, NULL);
   while ((name = g_dir_read_name (left)) != NULL)
     fail ("%s is left", name);
@@ -420,6 +475,140 @@ GST_START_TEST (test_service_errors)
 
 GST_END_TEST;
 
+static guint
+creates (void)
+{
+  return apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_CREATE,
+      NULL);
+}
+
+/* A generate URI of @prompt, small enough to render quickly. */
+static gchar *
+generate_uri (const gchar * prompt)
+{
+  g_autofree gchar *escaped = g_uri_escape_string (prompt, NULL, FALSE);
+
+  return g_strdup_printf ("apigo://generate?prompt=%s&size=320x180"
+      "&seconds=1", escaped);
+}
+
+/* The video id the emulator created for @prompt, or NULL. */
+static gchar *
+created_id (GPtrArray * requests, const gchar * prompt)
+{
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->form != NULL
+        && g_strcmp0 (g_hash_table_lookup (r->form, "prompt"), prompt) == 0)
+      return g_strdup (r->video_id);
+  }
+  return NULL;
+}
+
+/* Every URI is checked, its settings too, before anything is paid for. */
+GST_START_TEST (test_generate_checks_every_uri)
+{
+  g_autofree gchar *good = generate_uri ("a checked fox");
+  const gchar *bad = "apigo://generate?prompt=x&seconds=many";
+  g_auto (Result) r = tool (KEY, "generate", good, bad, NULL);
+
+  fail_unless_equals_int (r.status, 2);
+  fail_unless (strstr (r.err, bad) != NULL, "%s", r.err);
+  fail_unless (strstr (r.err, "seconds") != NULL, "%s", r.err);
+  fail_unless_equals_string (r.out, "");
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_ANY, NULL), 0);
+}
+
+GST_END_TEST;
+
+/* Two URIs generate at once (the second is created before the first is
+ * done), and their lines come in the order of the arguments. */
+GST_START_TEST (test_generate_concurrently)
+{
+  g_autofree gchar *first = generate_uri ("a parallel fox");
+  g_autofree gchar *second = generate_uri ("a parallel owl");
+  g_auto (Result) r = { 0 };
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree gchar *fox = NULL;
+  g_autofree gchar *owl = NULL;
+  g_autofree gchar *expected = NULL;
+  gint64 second_created = 0, first_done = G_MAXINT64;
+  guint i;
+
+  /* Long enough that one after the other cannot overlap. */
+  g_object_set (emu, "generation-time", 3.0, NULL);
+  r = tool (KEY, "generate", first, second, NULL);
+  fail_unless_equals_int (r.status, 0);
+  requests = apigo_emulator_get_requests (emu);
+  fox = created_id (requests, "a parallel fox");
+  owl = created_id (requests, "a parallel owl");
+  fail_unless (fox != NULL && owl != NULL, "%s", r.err);
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *q = g_ptr_array_index (requests, i);
+
+    if (q->route == APIGO_EMULATOR_ROUTE_CREATE
+        && g_strcmp0 (q->video_id, owl) == 0)
+      second_created = q->monotonic_time;
+    /* The first download of the fox: its task was completed. */
+    if (q->route == APIGO_EMULATOR_ROUTE_CONTENT
+        && g_strcmp0 (q->video_id, fox) == 0)
+      first_done = MIN (first_done, q->monotonic_time);
+  }
+  fail_unless (second_created > 0);
+  fail_unless (first_done < G_MAXINT64);
+  fail_unless (second_created < first_done,
+      "the owl was created after the fox was done: %s", r.err);
+
+  expected = g_strdup_printf ("apigo://video/%s\napigo://video/%s\n", fox,
+      owl);
+  fail_unless_equals_string (r.out, expected);
+  /* Progress says which URI it is about, with the percentage. */
+  fail_unless (strstr (r.err, "[1] ") != NULL, "%s", r.err);
+  fail_unless (strstr (r.err, "[2] generating: 100 %") != NULL, "%s", r.err);
+  fail_unless (strstr (r.err, "[1] generating: 100 %") != NULL, "%s", r.err);
+}
+
+GST_END_TEST;
+
+/* The same clip twice is paid for once: the second takes its turn on the
+ * job's lock and plays what the first made.  A failed one keeps its
+ * line, empty. */
+GST_START_TEST (test_generate_same_twice)
+{
+  g_autofree gchar *uri = generate_uri ("a fox paid for once");
+  g_autofree gchar *other = generate_uri ("a fox that fails");
+  g_auto (Result) r = { 0 };
+  g_auto (Result) failed = { 0 };
+  g_auto (GStrv) lines = NULL;
+
+  g_object_set (emu, "generation-time", 1.0, NULL);
+  r = tool (KEY, "generate", uri, uri, NULL);
+  fail_unless_equals_int (r.status, 0);
+  fail_unless_equals_int (creates (), 1);
+  lines = g_strsplit (r.out, "\n", -1);
+  fail_unless_equals_int (g_strv_length (lines), 3);
+  fail_unless (g_str_has_prefix (lines[0], "apigo://video/"), "%s", r.out);
+  fail_unless_equals_string (lines[1], lines[0]);
+  /* Both ran at once: one waited for the other's turn. */
+  fail_unless (strstr (r.err, "[1] waiting\n") != NULL
+      || strstr (r.err, "[2] waiting\n") != NULL, "%s", r.err);
+
+  /* The service fails the first URI's task: the second (kept) is still
+   * told, in its place, and the first named on stderr. */
+  apigo_emulator_fail_next_tasks (emu, 1);
+  failed = tool (KEY, "generate", other, uri, NULL);
+  fail_unless_equals_int (failed.status, 1);
+  fail_unless (g_str_has_prefix (failed.out, "\n"), "%s", failed.out);
+  fail_unless (strstr (failed.out, lines[0]) != NULL, "%s", failed.out);
+  fail_unless (strstr (failed.err, other) != NULL, "%s", failed.err);
+}
+
+GST_END_TEST;
+
 static Suite *
 tool_suite (void)
 {
@@ -433,6 +622,9 @@ tool_suite (void)
   tcase_add_test (tc, test_remove_prune_clear);
   tcase_add_test (tc, test_tasks_and_delete);
   tcase_add_test (tc, test_service_errors);
+  tcase_add_test (tc, test_generate_checks_every_uri);
+  tcase_add_test (tc, test_generate_concurrently);
+  tcase_add_test (tc, test_generate_same_twice);
   return s;
 }
 

@@ -8,8 +8,15 @@
 #include "gst-apigo.h"
 #include "apigo-cache.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+
+/* A CLIP argument shorter than this names no key: too many would match. */
+#define KEY_PREFIX_MIN 4
+/* The cache leaves partial downloads this recent: another process may be
+ * writing them (PART_IN_USE_S, apigo-cache-private.h). */
+#define PART_IN_USE_S 60
 
 static gchar *
 cache_dir (const ToolOptions * options)
@@ -152,7 +159,8 @@ find_clips (GPtrArray * clips, const gchar * which)
   for (i = 0; i < clips->len; i++) {
     ApigoKeptClip *c = g_ptr_array_index (clips, i);
 
-    if (g_strcmp0 (c->video_id, which) == 0 || (strlen (which) >= 4
+    if (g_strcmp0 (c->video_id, which) == 0 || (strlen (which) >=
+            KEY_PREFIX_MIN
             && g_str_has_prefix (c->key, which)))
       g_ptr_array_add (found, c);
   }
@@ -174,6 +182,18 @@ for_each_named (const ToolOptions * options, const gchar * command,
         command);
     return TOOL_USAGE;
   }
+  /* Before doing anything: a remove must not do half of what it is told. */
+  for (i = 0; options->args[i] != NULL; i++) {
+    if (strlen (options->args[i]) < KEY_PREFIX_MIN) {
+      g_autofree gchar *shown = tool_text (options->args[i], 80);
+
+      tool_error ("%s: \"%s\" is too short: the start of a key must be at "
+          "least %u characters", command, shown, KEY_PREFIX_MIN);
+      status = TOOL_USAGE;
+    }
+  }
+  if (status != TOOL_OK)
+    return status;
   cache = open_cache (options, FALSE);
   if (cache == NULL)
     return TOOL_FAILED;
@@ -236,10 +256,18 @@ tool_show (const ToolOptions * options)
 }
 
 static void
+print_removed (const ApigoKeptClip * c)
+{
+  g_autofree gchar *prompt = tool_text (c->prompt, 60);
+
+  g_print ("Removed %s (%s)\n", c->path, prompt);
+}
+
+static void
 remove_clip (ApigoCache * cache, const ApigoKeptClip * c)
 {
   if (apigo_cache_remove_clip (cache, c->key))
-    g_print ("Removed %s\n", c->path);
+    print_removed (c);
 }
 
 gint
@@ -248,16 +276,86 @@ tool_remove (const ToolOptions * options)
   return for_each_named (options, "remove", remove_clip);
 }
 
+/* The partial downloads in @cache: path -> its mtime (gint64 *). */
+static GHashTable *
+list_parts (ApigoCache * cache)
+{
+  g_autofree gchar *clips = g_build_filename (apigo_cache_get_dir (cache),
+      "clips", NULL);
+  g_autoptr (GDir) dir = g_dir_open (clips, 0, NULL);
+  GHashTable *parts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
+  const gchar *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree gchar *path = NULL;
+    GStatBuf st;
+
+    if (!g_str_has_suffix (name, ".part"))
+      continue;
+    path = g_build_filename (clips, name, NULL);
+    if (g_stat (path, &st) == 0) {
+      gint64 *mtime = g_new (gint64, 1);
+
+      *mtime = st.st_mtime;
+      g_hash_table_insert (parts, g_steal_pointer (&path), mtime);
+    }
+  }
+  return parts;
+}
+
+/* Says, one line each, what is in @before and no more in the cache. */
+static void
+print_gone (ApigoCache * cache, GPtrArray * before, GHashTable * parts_before)
+{
+  g_autoptr (GPtrArray) after = apigo_cache_list_clips (cache);
+  g_autoptr (GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) parts = list_parts (cache);
+  GHashTableIter iter;
+  gpointer path, mtime;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint i, young = 0;
+
+  for (i = 0; i < after->len; i++)
+    g_hash_table_add (kept, ((ApigoKeptClip *) g_ptr_array_index (after,
+                i))->key);
+  for (i = 0; i < before->len; i++) {
+    ApigoKeptClip *c = g_ptr_array_index (before, i);
+
+    if (!g_hash_table_contains (kept, c->key))
+      print_removed (c);
+  }
+  g_hash_table_iter_init (&iter, parts_before);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    if (!g_hash_table_contains (parts, path))
+      g_print ("Removed %s (a partial download)\n", (const gchar *) path);
+
+  g_hash_table_iter_init (&iter, parts);
+  while (g_hash_table_iter_next (&iter, &path, &mtime))
+    young += now - *(gint64 *) mtime < PART_IN_USE_S;
+  if (young > 0)
+    g_print ("Left %u partial download%s younger than a minute: another "
+        "process may be writing %s\n", young, young == 1 ? "" : "s",
+        young == 1 ? "it" : "them");
+}
+
 static gint
 prune (const ToolOptions * options, guint64 max_bytes, gint64 older_than_s)
 {
   g_autoptr (ApigoCache) cache = open_cache (options, TRUE);
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GHashTable) parts_before = NULL;
   g_autofree gchar *freed_text = NULL;
   guint64 freed = 0;
   guint removed = 0;
 
-  if (cache != NULL)
+  if (cache != NULL) {
+    /* What goes is told by what was there and is no more: the cache
+     * counts only. */
+    before = apigo_cache_list_clips (cache);
+    parts_before = list_parts (cache);
     removed = apigo_cache_prune (cache, max_bytes, older_than_s, &freed);
+  }
   /* Clearing: metadata whose clip is gone (removed by hand) goes too. */
   if (cache != NULL && max_bytes == 0) {
     g_autoptr (GPtrArray) left = apigo_cache_list_clips (cache);
@@ -267,6 +365,8 @@ prune (const ToolOptions * options, guint64 max_bytes, gint64 older_than_s)
       removed += apigo_cache_remove_clip (cache,
           ((ApigoKeptClip *) g_ptr_array_index (left, i))->key);
   }
+  if (cache != NULL)
+    print_gone (cache, before, parts_before);
   freed_text = g_format_size (freed);
   g_print ("Removed %u file%s, %s\n", removed, removed == 1 ? "" : "s",
       freed_text);
