@@ -298,11 +298,12 @@ overwrite (const gchar * path, goffset offset, gsize len, guint8 fill)
   close (fd);
 }
 
-/* A replay tells a kept clip whole by which file it is (device, inode),
- * its size and its mtime (ns), as kept, without reading it: a file put in
- * its place, a copy of the same bytes, one that grew or was written to is
- * refused and removed; one written to in place with its mtime put back
- * (the one change this cannot see, docs/cache.md) plays as it is now,
+/* A replay tells a kept clip whole by its size and its mtime (ns), as
+ * kept, without reading it: a file put in its place, a copy of the same
+ * bytes written later, one that grew or was written to is refused and
+ * removed; a copy that kept its times plays; one written to in place with
+ * its mtime put back (the one change this cannot see, docs/cache.md) plays
+ * as it is now,
  * which shows the replay did not read it to check it. */
 GST_START_TEST (test_replay_checks_identity)
 {
@@ -322,13 +323,38 @@ GST_START_TEST (test_replay_checks_identity)
   fail_unless (replay_head (cache, "kr", head, sizeof (head)));
   fail_unless_equals_int (head[0], 0x41);
 
-  /* The same bytes, in another file put in its place. */
+  /* The same bytes, in another file put in its place: written later (its
+   * mtime in the same tick of the kernel's clock would be the kept one's,
+   * which a writer cannot count on). */
+  fail_unless (g_stat (clip, &st) == 0);
   fail_unless (g_file_get_contents (clip, &contents, &len, NULL));
   fail_unless (g_file_set_contents (other, contents, len, NULL));
+  kept[0].tv_sec = 0;
+  kept[0].tv_nsec = UTIME_OMIT;
+  kept[1] = st.st_mtim;
+  kept[1].tv_nsec = (kept[1].tv_nsec + 1) % 1000000000;
+  fail_unless (utimensat (AT_FDCWD, other, kept, 0) == 0);
   fail_unless (g_rename (other, clip) == 0);
   fail_if (replay_head (cache, "kr", head, sizeof (head)));
   fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
   fail_if (g_file_test (meta, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&contents, g_free);
+
+  /* A copy that kept its times (cp -a, rsync -a, a backup restored, the
+   * cache moved to another disk): the clip as kept, in another inode.  It
+   * plays, and is known by its new identity from then on. */
+  keep (cache, "kr", 6000, 0x45);
+  fail_unless (g_stat (clip, &st) == 0);
+  fail_unless (g_file_get_contents (clip, &contents, &len, NULL));
+  fail_unless (g_file_set_contents (other, contents, len, NULL));
+  kept[1] = st.st_mtim;
+  fail_unless (utimensat (AT_FDCWD, other, kept, 0) == 0);
+  fail_unless (g_rename (other, clip) == 0);
+  fail_unless (replay_head (cache, "kr", head, sizeof (head)));
+  fail_unless_equals_int (head[0], 0x45);
+  fail_unless (replay_head (cache, "kr", head, sizeof (head)));
+  fail_unless (g_file_test (meta, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&contents, g_free);
 
   /* Grown by a byte (appended in place). */
   keep (cache, "kr", 6000, 0x42);
