@@ -176,7 +176,7 @@ GST_START_TEST (test_journal_check)
 {
   ApigoCache *cache = new_cache (1 << 20);
   g_autofree gchar *path = g_build_filename (dir, "tasks", "kc.json", NULL);
-  g_autofree gchar *big = g_strnfill (100 * 1024, ' ');
+  g_autofree gchar *big = g_strnfill (2 * 1024 * 1024, ' ');
   const gchar *bad[][2] = {
     {"{not json", "not a JSON object"},
     {"[1, 2]", "not a JSON object"},
@@ -190,7 +190,7 @@ GST_START_TEST (test_journal_check)
   fail_unless (apigo_cache_check_entry (cache, "kc", NULL));
 
   big[0] = '{';
-  big[100 * 1024 - 1] = '}';
+  big[2 * 1024 * 1024 - 1] = '}';
   for (i = 0; i < G_N_ELEMENTS (bad); i++) {
     g_autoptr (GError) error = NULL;
 
@@ -508,6 +508,32 @@ static const guint8 mp4_head[] = { 0x00, 0x00, 0x00, 0x20, 'f', 't', 'y',
 
 /* The metadata says what the clip is, for gst-apigo to list, and the file
  * has the extension of what it holds. */
+/* A service takes prompts of about 32,000 characters: in Japanese, or with
+ * lines, quotes and tabs that JSON escapes, the metadata that holds one is
+ * far over 64 KiB.  The clip still plays, and its prompt is listed. */
+GST_START_TEST (test_long_prompt_kept)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  GString *prompt = g_string_new (NULL);
+  ApigoKeptClip about = {.video_id = "video_k" };
+  g_autoptr (GPtrArray) clips = NULL;
+  guint i;
+
+  for (i = 0; i < 32000; i++)
+    g_string_append (prompt, i % 2 ? "\xe7\x8a\xac" : "\t");
+  about.prompt = prompt->str;
+  keep_bytes (cache, "kp", NULL, 0, 5000, 0x33, &about);
+  fail_unless_equals_int (open_size (cache, "kp"), 5000);
+  clips = apigo_cache_list_clips (cache);
+  fail_unless_equals_int (clips->len, 1);
+  fail_unless_equals_string (((ApigoKeptClip *) g_ptr_array_index (clips,
+              0))->prompt, prompt->str);
+  g_string_free (prompt, TRUE);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_clip_metadata)
 {
   ApigoCache *cache = new_cache (1 << 20);
@@ -908,6 +934,7 @@ cache_suite (void)
   tcase_add_test (tc, test_empty_parts_removed);
   tcase_add_test (tc, test_contents_per_clip);
   tcase_add_test (tc, test_clip_metadata);
+  tcase_add_test (tc, test_long_prompt_kept);
   tcase_add_test (tc, test_old_clip_names);
   tcase_add_test (tc, test_prune_and_remove);
   tcase_add_test (tc, test_note_deleted);
