@@ -5,6 +5,7 @@
 
 #include "apigo-parameters.h"
 #include "apigo-error.h"
+#include "apigo-json.h"
 
 #include <string.h>
 
@@ -35,7 +36,9 @@ apigo_parameters_parse (const gchar * text, GError ** error)
   JsonObject *object;
   GList *l;
 
-  if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
+  /* Checked first like the service's answers: json-glib recurses once a
+   * level, and "[[[[..." would overflow the stack. */
+  if (!apigo_json_load (parser, text, strlen (text), &parse_error)) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "it is not JSON (%s)", parse_error->message);
     return NULL;

@@ -100,6 +100,7 @@ GST_END_TEST;
  * are refused before anything is sent. */
 GST_START_TEST (test_parameters_refused)
 {
+  g_autofree gchar *deep = g_strnfill (1000000, '[');
   const struct
   {
     const gchar *value;
@@ -114,6 +115,8 @@ GST_START_TEST (test_parameters_refused)
     /* A name is a form part's header: a line break would add headers. */
     {"{\"e\\r\\nContent-Type: text/evil\": 1}", "control character"},
     {"{\"e\\u0001\": 1}", "control character"},
+    /* Nested deeper than any stack: refused, not a crash. */
+    {deep, "not JSON"},
   };
   guint i;
 
