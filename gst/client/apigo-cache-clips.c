@@ -130,9 +130,15 @@ set_identity (JsonObject * meta, const struct stat *st)
   json_object_set_int_member (meta, "mtime_ns", mtime_ns (st));
 }
 
-/* TRUE when @meta says an identity; @same then whether @st is it. */
+/* TRUE when @meta says an identity; @same then whether @st is it, and
+ * @moved whether it is as kept but in another file: a copy that kept its
+ * times (cp -a, rsync -a, a backup restored, a cache moved to another disk)
+ * or a file system whose device or inode numbers change between mounts
+ * (btrfs, FUSE).  A file with other bytes and the mtime put back is the
+ * one change this cannot see either way. */
 static gboolean
-identity_is (JsonObject * meta, const struct stat *st, gboolean * same)
+identity_is (JsonObject * meta, const struct stat *st, gboolean * same,
+    gboolean * moved)
 {
   gint64 size = -1, dev = -1, ino = -1, mtime = -1;
 
@@ -141,9 +147,21 @@ identity_is (JsonObject * meta, const struct stat *st, gboolean * same)
       || !apigo_json_get_int64 (meta, "mtime_ns", &mtime))
     return FALSE;
   apigo_json_get_int64 (meta, "size", &size);
-  *same = size == st->st_size && (guint64) dev == (guint64) st->st_dev
-      && (guint64) ino == (guint64) st->st_ino && mtime == mtime_ns (st);
+  *same = size == st->st_size && mtime == mtime_ns (st);
+  *moved = (guint64) dev != (guint64) st->st_dev
+      || (guint64) ino != (guint64) st->st_ino;
   return TRUE;
+}
+
+static void
+rewrite_meta (JsonObject * meta, const gchar * meta_path)
+{
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr (GError) error = NULL;
+
+  json_node_set_object (root, meta);
+  if (!apigo_cache_write_json_node (meta_path, root, &error))
+    APIGO_WARNING ("%s", error->message);
 }
 
 /* The last time a kept clip was played or kept: its access time, which
@@ -247,18 +265,23 @@ clip_from_meta (ApigoCache * cache, const gchar * key, JsonObject * meta)
 static gboolean
 clip_is_whole (JsonObject * meta, const gchar * meta_path, gint fd)
 {
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree gchar *want = NULL;
   g_autofree gchar *have = NULL;
   gint64 size = -1;
-  gboolean same = FALSE;
+  gboolean same = FALSE, moved = FALSE;
   struct stat st;
 
   if (fstat (fd, &st) != 0)
     return FALSE;
-  if (identity_is (meta, &st, &same))
+  if (identity_is (meta, &st, &same, &moved)) {
+    if (same && moved) {
+      APIGO_INFO ("%s: its clip was copied or moved with its times: "
+          "known by its new identity from now on", meta_path);
+      set_identity (meta, &st);
+      rewrite_meta (meta, meta_path);
+    }
     return same;
+  }
 
   want = apigo_json_dup_string (meta, "sha256");
   apigo_json_get_int64 (meta, "size", &size);
@@ -269,10 +292,7 @@ clip_is_whole (JsonObject * meta, const gchar * meta_path, gint fd)
       "SHA-256, by its identity from now on", meta_path);
   json_object_remove_member (meta, "sha256");
   set_identity (meta, &st);
-  root = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (root, meta);
-  if (!apigo_cache_write_json_node (meta_path, root, &error))
-    APIGO_WARNING ("%s", error->message);
+  rewrite_meta (meta, meta_path);
   return TRUE;
 }
 

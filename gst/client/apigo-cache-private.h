@@ -15,8 +15,10 @@
 
 G_BEGIN_DECLS
 
-/* A journal or metadata file is a few hundred bytes. */
-#define SMALL_FILE_MAX (64 * 1024)
+/* A journal or metadata file is a few hundred bytes; a clip's metadata
+ * holds its prompt, which a service takes up to 32,000 characters of:
+ * in UTF-8 and JSON escapes, up to 6 bytes each. */
+#define SMALL_FILE_MAX (1024 * 1024)
 /* A partial download written to this recently is in use: left alone. */
 #define PART_IN_USE_S 60
 

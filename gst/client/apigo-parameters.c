@@ -5,6 +5,7 @@
 
 #include "apigo-parameters.h"
 #include "apigo-error.h"
+#include "apigo-json.h"
 
 #include <string.h>
 
@@ -13,6 +14,17 @@
 static const gchar *const own_fields[] = {
   "model", "prompt", "size", "seconds", "input_reference", "video", NULL
 };
+
+/* A name goes into a form part's header: no line break or other control
+ * character may end it and add headers of its own. */
+static gboolean
+name_is_printable (const gchar * name)
+{
+  for (; *name != '\0'; name++)
+    if (g_ascii_iscntrl (*name))
+      return FALSE;
+  return TRUE;
+}
 
 JsonObject *
 apigo_parameters_parse (const gchar * text, GError ** error)
@@ -24,7 +36,9 @@ apigo_parameters_parse (const gchar * text, GError ** error)
   JsonObject *object;
   GList *l;
 
-  if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
+  /* Checked first like the service's answers: json-glib recurses once a
+   * level, and "[[[[..." would overflow the stack. */
+  if (!apigo_json_load (parser, text, strlen (text), &parse_error)) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "it is not JSON (%s)", parse_error->message);
     return NULL;
@@ -45,6 +59,11 @@ apigo_parameters_parse (const gchar * text, GError ** error)
       g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
           "\"%s\" is set by its own property or URI parameter, not here",
           name);
+      return NULL;
+    }
+    if (!name_is_printable (name)) {
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+          "a name holds a control character (a line break?)");
       return NULL;
     }
     if (*name == '\0' || !JSON_NODE_HOLDS_VALUE (value)) {

@@ -22,7 +22,9 @@ void
 apigo_poll_planner_expect (ApigoPollPlanner * planner, gint64 created_us,
     gint64 typical_ms)
 {
-  if (typical_ms <= 0)
+  /* Longer than a day is no generation's time but a damaged file's, and
+   * in microseconds might not even fit. */
+  if (typical_ms <= 0 || typical_ms > 24 * 3600 * 1000)
     return;
   planner->expected_end_us = created_us + typical_ms * 1000;
   /* Generation times vary: a twentieth either side, a second at least.

@@ -96,9 +96,11 @@ GST_START_TEST (test_malformed_size)
 GST_END_TEST;
 
 /* Parameters that are not a JSON object of plain values, or that name a
- * field the element sends itself, are refused before anything is sent. */
+ * field the element sends itself, or whose name no form header can hold,
+ * are refused before anything is sent. */
 GST_START_TEST (test_parameters_refused)
 {
+  g_autofree gchar *deep = g_strnfill (1000000, '[');
   const struct
   {
     const gchar *value;
@@ -110,6 +112,11 @@ GST_START_TEST (test_parameters_refused)
     {"{\"size\": \"1x1\"}", "\"size\" is set by its own property"},
     {"{\"style\": {\"a\": 1}}", "\"style\" is not a string, a number"},
     {"{\"seed\": null}", "\"seed\" is not a string, a number"},
+    /* A name is a form part's header: a line break would add headers. */
+    {"{\"e\\r\\nContent-Type: text/evil\": 1}", "control character"},
+    {"{\"e\\u0001\": 1}", "control character"},
+    /* Nested deeper than any stack: refused, not a crash. */
+    {deep, "not JSON"},
   };
   guint i;
 

@@ -176,7 +176,7 @@ GST_START_TEST (test_journal_check)
 {
   ApigoCache *cache = new_cache (1 << 20);
   g_autofree gchar *path = g_build_filename (dir, "tasks", "kc.json", NULL);
-  g_autofree gchar *big = g_strnfill (100 * 1024, ' ');
+  g_autofree gchar *big = g_strnfill (2 * 1024 * 1024, ' ');
   const gchar *bad[][2] = {
     {"{not json", "not a JSON object"},
     {"[1, 2]", "not a JSON object"},
@@ -190,7 +190,7 @@ GST_START_TEST (test_journal_check)
   fail_unless (apigo_cache_check_entry (cache, "kc", NULL));
 
   big[0] = '{';
-  big[100 * 1024 - 1] = '}';
+  big[2 * 1024 * 1024 - 1] = '}';
   for (i = 0; i < G_N_ELEMENTS (bad); i++) {
     g_autoptr (GError) error = NULL;
 
@@ -298,11 +298,12 @@ overwrite (const gchar * path, goffset offset, gsize len, guint8 fill)
   close (fd);
 }
 
-/* A replay tells a kept clip whole by which file it is (device, inode),
- * its size and its mtime (ns), as kept, without reading it: a file put in
- * its place, a copy of the same bytes, one that grew or was written to is
- * refused and removed; one written to in place with its mtime put back
- * (the one change this cannot see, docs/cache.md) plays as it is now,
+/* A replay tells a kept clip whole by its size and its mtime (ns), as
+ * kept, without reading it: a file put in its place, a copy of the same
+ * bytes written later, one that grew or was written to is refused and
+ * removed; a copy that kept its times plays; one written to in place with
+ * its mtime put back (the one change this cannot see, docs/cache.md) plays
+ * as it is now,
  * which shows the replay did not read it to check it. */
 GST_START_TEST (test_replay_checks_identity)
 {
@@ -322,13 +323,38 @@ GST_START_TEST (test_replay_checks_identity)
   fail_unless (replay_head (cache, "kr", head, sizeof (head)));
   fail_unless_equals_int (head[0], 0x41);
 
-  /* The same bytes, in another file put in its place. */
+  /* The same bytes, in another file put in its place: written later (its
+   * mtime in the same tick of the kernel's clock would be the kept one's,
+   * which a writer cannot count on). */
+  fail_unless (g_stat (clip, &st) == 0);
   fail_unless (g_file_get_contents (clip, &contents, &len, NULL));
   fail_unless (g_file_set_contents (other, contents, len, NULL));
+  kept[0].tv_sec = 0;
+  kept[0].tv_nsec = UTIME_OMIT;
+  kept[1] = st.st_mtim;
+  kept[1].tv_nsec = (kept[1].tv_nsec + 1) % 1000000000;
+  fail_unless (utimensat (AT_FDCWD, other, kept, 0) == 0);
   fail_unless (g_rename (other, clip) == 0);
   fail_if (replay_head (cache, "kr", head, sizeof (head)));
   fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
   fail_if (g_file_test (meta, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&contents, g_free);
+
+  /* A copy that kept its times (cp -a, rsync -a, a backup restored, the
+   * cache moved to another disk): the clip as kept, in another inode.  It
+   * plays, and is known by its new identity from then on. */
+  keep (cache, "kr", 6000, 0x45);
+  fail_unless (g_stat (clip, &st) == 0);
+  fail_unless (g_file_get_contents (clip, &contents, &len, NULL));
+  fail_unless (g_file_set_contents (other, contents, len, NULL));
+  kept[1] = st.st_mtim;
+  fail_unless (utimensat (AT_FDCWD, other, kept, 0) == 0);
+  fail_unless (g_rename (other, clip) == 0);
+  fail_unless (replay_head (cache, "kr", head, sizeof (head)));
+  fail_unless_equals_int (head[0], 0x45);
+  fail_unless (replay_head (cache, "kr", head, sizeof (head)));
+  fail_unless (g_file_test (meta, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&contents, g_free);
 
   /* Grown by a byte (appended in place). */
   keep (cache, "kr", 6000, 0x42);
@@ -482,6 +508,32 @@ static const guint8 mp4_head[] = { 0x00, 0x00, 0x00, 0x20, 'f', 't', 'y',
 
 /* The metadata says what the clip is, for gst-apigo to list, and the file
  * has the extension of what it holds. */
+/* A service takes prompts of about 32,000 characters: in Japanese, or with
+ * lines, quotes and tabs that JSON escapes, the metadata that holds one is
+ * far over 64 KiB.  The clip still plays, and its prompt is listed. */
+GST_START_TEST (test_long_prompt_kept)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  GString *prompt = g_string_new (NULL);
+  ApigoKeptClip about = {.video_id = "video_k" };
+  g_autoptr (GPtrArray) clips = NULL;
+  guint i;
+
+  for (i = 0; i < 32000; i++)
+    g_string_append (prompt, i % 2 ? "\xe7\x8a\xac" : "\t");
+  about.prompt = prompt->str;
+  keep_bytes (cache, "kp", NULL, 0, 5000, 0x33, &about);
+  fail_unless_equals_int (open_size (cache, "kp"), 5000);
+  clips = apigo_cache_list_clips (cache);
+  fail_unless_equals_int (clips->len, 1);
+  fail_unless_equals_string (((ApigoKeptClip *) g_ptr_array_index (clips,
+              0))->prompt, prompt->str);
+  g_string_free (prompt, TRUE);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_clip_metadata)
 {
   ApigoCache *cache = new_cache (1 << 20);
@@ -882,6 +934,7 @@ cache_suite (void)
   tcase_add_test (tc, test_empty_parts_removed);
   tcase_add_test (tc, test_contents_per_clip);
   tcase_add_test (tc, test_clip_metadata);
+  tcase_add_test (tc, test_long_prompt_kept);
   tcase_add_test (tc, test_old_clip_names);
   tcase_add_test (tc, test_prune_and_remove);
   tcase_add_test (tc, test_note_deleted);

@@ -212,6 +212,34 @@ GST_START_TEST (test_late_end)
 
 GST_END_TEST;
 
+/* Times no generation takes (a damaged generation-times.json: 31 years,
+ * or enough to overflow the microseconds) say nothing: the interval, as
+ * without them, and no arithmetic overflows. */
+GST_START_TEST (test_absurd_typical_time)
+{
+  const gint64 absurd[] = { G_MAXINT64, G_MAXINT64 / 1000 + 1,
+    G_GINT64_CONSTANT (1000000000000), 7524329818486790896
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (absurd); i++) {
+    ApigoPollPlanner planner;
+    gint64 now = S (1000), end = S (1000 + 21);
+    guint polls = 0;
+
+    apigo_poll_planner_init (&planner);
+    apigo_poll_planner_expect (&planner, now, absurd[i]);
+    while (now < end) {
+      now += apigo_poll_planner_next_ms (&planner, now, 0, 2000) * 1000;
+      polls++;
+    }
+    fail_unless_equals_int (polls, 11);
+    fail_unless_equals_int64 (now - end, S (1));
+  }
+}
+
+GST_END_TEST;
+
 /* Nothing to predict from: the interval, as set. */
 GST_START_TEST (test_no_progress)
 {
@@ -266,6 +294,7 @@ poll_suite (void)
   tcase_add_test (tc, test_progress_stuck);
   tcase_add_test (tc, test_progress_stuck_unexpected);
   tcase_add_test (tc, test_no_progress);
+  tcase_add_test (tc, test_absurd_typical_time);
   return s;
 }
 
