@@ -62,7 +62,8 @@ unpredicted_wait (ApigoPollPlanner * planner, gint64 now_us,
     return MIN ((start_us - now_us) / 1000,
         MAX ((gint64) interval_ms, 2 * APIGO_POLL_FAR_MS));
   if (now_us < stop_us)
-    return APIGO_POLL_LATE_MS;
+    return MAX (APIGO_POLL_LATE_MS, 2 * planner->expected_margin_us / 1000 /
+        APIGO_POLL_WINDOW_MAX);
   return overdue_wait (planner, interval_ms);
 }
 

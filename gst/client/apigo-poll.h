@@ -33,6 +33,9 @@ typedef struct
 #define APIGO_POLL_LATE_MS 400
 /* Longest wait while the end is predicted, if @interval_ms is shorter. */
 #define APIGO_POLL_FAR_MS 5000
+/* At most this many polls in the window around an expected end: a long
+ * generation's wider window gets sparser polls, not more of them. */
+#define APIGO_POLL_WINDOW_MAX 16
 
 void apigo_poll_planner_init (ApigoPollPlanner * planner);
 

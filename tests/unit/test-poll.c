@@ -176,6 +176,30 @@ GST_START_TEST (test_progress_stuck)
 
 GST_END_TEST;
 
+/* A long generation's window is wider, its polls sparser: never more than
+ * APIGO_POLL_WINDOW_MAX in it, however long (a 40 minute kind would
+ * otherwise get 600 polls in 4 minutes). */
+GST_START_TEST (test_long_window_bounded)
+{
+  gdouble lengths[] = { 600, 2400 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (lengths); i++) {
+    gint64 late;
+    /* Ending at the window's end: every poll of the window is made. */
+    guint polls = simulate_stuck (lengths[i] * 1.049, lengths[i], 60000,
+        &late);
+
+    GST_INFO ("%.0f s: %u polls, %" G_GINT64_FORMAT " ms late", lengths[i],
+        polls, late / 1000);
+    /* The way to the window, then the window. */
+    fail_unless (polls <= lengths[i] / 10 + APIGO_POLL_WINDOW_MAX + 2,
+        "%.0f s: %u polls", lengths[i], polls);
+  }
+}
+
+GST_END_TEST;
+
 /* Without past times, the interval; far off them, backing off to it. */
 GST_START_TEST (test_progress_stuck_unexpected)
 {
@@ -293,6 +317,7 @@ poll_suite (void)
   tcase_add_test (tc, test_late_end);
   tcase_add_test (tc, test_progress_stuck);
   tcase_add_test (tc, test_progress_stuck_unexpected);
+  tcase_add_test (tc, test_long_window_bounded);
   tcase_add_test (tc, test_no_progress);
   tcase_add_test (tc, test_absurd_typical_time);
   return s;
