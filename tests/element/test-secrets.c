@@ -129,8 +129,10 @@ assert_no_leak (void)
 }
 
 /* In-process, with every debug category at its most verbose: a good run
- * and a run the service refuses for the key. */
-GST_START_TEST (test_key_absent_in_process)
+ * and a run the service refuses for the key, in @dialect (whose header
+ * holds the key alone). */
+static void
+key_absent_in_process (const gchar * dialect)
 {
   g_autoptr (ApigoEmulator) emu = NULL;
   g_autoptr (GstElement) good = NULL;
@@ -146,9 +148,11 @@ GST_START_TEST (test_key_absent_in_process)
   g_log_set_writer_func (on_glib_log, NULL, NULL);
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
 
-  emu = test_emulator_new ();
+  emu = test_emulator_new_dialect (dialect);
   good = test_pipeline_new (emu, "a secret garden",
       "apigovideosrc name=src ! fakesink");
+  gst_util_set_object_arg (G_OBJECT (test_pipeline_get (good, "src")),
+      "dialect", dialect);
   good_run = test_run (good, 60);
   test_run_assert_eos (good_run);
   watch_messages (good_run);
@@ -156,6 +160,8 @@ GST_START_TEST (test_key_absent_in_process)
 
   bad = test_pipeline_new (emu, "a locked garden",
       "apigovideosrc name=src ! fakesink");
+  gst_util_set_object_arg (G_OBJECT (test_pipeline_get (bad, "src")),
+      "dialect", dialect);
   g_object_set (test_pipeline_get (bad, "src"), "api-key", WRONG_KEY, NULL);
   bad_run = test_run (bad, 60);
   test_run_assert_error (bad_run, GST_RESOURCE_ERROR,
@@ -167,6 +173,18 @@ GST_START_TEST (test_key_absent_in_process)
   gst_debug_remove_log_function (on_gst_log);
   assert_no_leak ();
   g_ptr_array_unref (watch.leaks);
+}
+
+GST_START_TEST (test_key_absent_in_process)
+{
+  key_absent_in_process ("openai");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_api_key_absent_in_process)
+{
+  key_absent_in_process ("azure");
 }
 
 GST_END_TEST;
@@ -340,6 +358,7 @@ secrets_suite (void)
   suite_add_tcase (s, tc);
   test_add_fixtures (tc);
   tcase_add_test (tc, test_key_absent_in_process);
+  tcase_add_test (tc, test_api_key_absent_in_process);
   tcase_add_test (tc, test_key_absent_from_gst_launch);
   tcase_add_test (tc, test_key_on_command_line_only_in_parser_log);
   tcase_add_test (tc, test_key_absent_from_gst_inspect);
