@@ -590,33 +590,46 @@ apigo_dialect_for_base_url (const gchar * base_url)
   return APIGO_DIALECT_OPENAI;
 }
 
-/* Azure's endpoint as its portal shows it (https://RES.openai.azure.com/)
- * or with /openai: the videos are below /openai/v1.  The older
- * /openai/deployments/ routes have no videos. */
-static gboolean
-normalise_azure_base_url (ApigoJobSettings * s, ApigoOptionsOrigin origin,
-    GError ** error)
+gboolean
+apigo_dialect_resolve (guint option, const gchar * base_url,
+    ApigoDialect * dialect, gchar ** resolved_base_url, GError ** error)
 {
-  g_autoptr (GUri) uri = g_uri_parse (s->base_url, G_URI_FLAGS_NONE, NULL);
-  g_autofree gchar *path = g_strdup (g_uri_get_path (uri));
-  gsize len = strlen (path);
-  gchar *base;
+  g_autoptr (GUri) uri = NULL;
+  g_autofree gchar *path = NULL;
+  gsize len;
 
+  if (option == APIGO_OPTION_DIALECT_OPENAI)
+    *dialect = APIGO_DIALECT_OPENAI;
+  else if (option == APIGO_OPTION_DIALECT_AZURE)
+    *dialect = APIGO_DIALECT_AZURE;
+  else
+    *dialect = apigo_dialect_for_base_url (base_url);
+  *resolved_base_url = g_strdup (base_url);
+  if (*dialect != APIGO_DIALECT_AZURE)
+    return TRUE;
+
+  /* Azure's endpoint as its portal shows it (https://RES.openai.azure.com/)
+   * or with /openai: the videos are below /openai/v1.  The older
+   * /openai/deployments/ routes have no videos. */
+  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  path = g_strdup (uri ? g_uri_get_path (uri) : "");
+  len = strlen (path);
   while (len > 0 && path[len - 1] == '/')
     path[--len] = '\0';
-  if (strstr (path, "/openai/deployments") != NULL)
-    return fail (error, "Bad base-url %s: Azure OpenAI's videos are not "
-        "under /openai/deployments/; use https://RESOURCE.openai.azure.com"
-        "/openai/v1 and the deployment name as the model", noun (origin));
+  if (strstr (path, "/openai/deployments") != NULL) {
+    g_clear_pointer (resolved_base_url, g_free);
+    return fail (error, "Azure OpenAI's videos are not under "
+        "/openai/deployments/; use https://RESOURCE.openai.azure.com"
+        "/openai/v1 and the deployment name as the model");
+  }
   if (*path != '\0' && g_ascii_strcasecmp (path, "/openai") != 0)
     return TRUE;
-  len = strlen (s->base_url);
-  while (len > 0 && s->base_url[len - 1] == '/')
+  len = strlen (base_url);
+  while (len > 0 && base_url[len - 1] == '/')
     len--;
-  base = g_strdup_printf ("%.*s%s", (gint) len, s->base_url,
+  g_free (*resolved_base_url);
+  *resolved_base_url = g_strdup_printf ("%.*s%s", (gint) len, base_url,
       *path == '\0' ? "/openai/v1" : "/v1");
-  g_free (s->base_url);
-  s->base_url = base;
   return TRUE;
 }
 
@@ -626,29 +639,29 @@ static gboolean
 take_dialect (const ApigoOptions * o, ApigoOptionsOrigin origin,
     ApigoJobSettings * s, GError ** error)
 {
-  switch (o->dialect) {
-    case APIGO_OPTION_DIALECT_OPENAI:
-      s->dialect = APIGO_DIALECT_OPENAI;
-      break;
-    case APIGO_OPTION_DIALECT_AZURE:
-      s->dialect = APIGO_DIALECT_AZURE;
-      break;
-    default:
-      s->dialect = apigo_dialect_for_base_url (s->base_url);
-      break;
+  ApigoDialect dialect;
+  gchar *base_url;
+
+  if (!apigo_dialect_resolve (o->dialect, s->base_url, &dialect, &base_url,
+          error)) {
+    g_prefix_error (error, "Bad base-url %s: ", noun (origin));
+    return FALSE;
   }
-  if (s->dialect != APIGO_DIALECT_AZURE) {
+  g_free (s->base_url);
+  s->base_url = base_url;
+  s->dialect = dialect;
+  if (dialect != APIGO_DIALECT_AZURE) {
     /* Silently dropped, it would hide a dialect that is not the one
      * meant. */
     if (o->api_version != NULL)
       return fail (error, "The api-version %s is for dialect azure only, "
           "and the dialect is %s: set dialect=azure, or leave api-version "
-          "unset", noun (origin), apigo_dialect_name (s->dialect));
+          "unset", noun (origin), apigo_dialect_name (dialect));
     return TRUE;
   }
   s->api_version = g_strdup (o->api_version ? o->api_version :
       APIGO_AZURE_DEFAULT_API_VERSION);
-  return normalise_azure_base_url (s, origin, error);
+  return TRUE;
 }
 
 gboolean

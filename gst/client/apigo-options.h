@@ -155,6 +155,13 @@ const gchar *apigo_options_base_url (const ApigoOptions * options);
  * hosts are azure, anything else openai (docs/dialects.md). */
 ApigoDialect apigo_dialect_for_base_url (const gchar * base_url);
 
+/* The dialect @option (ApigoOptionDialect; auto: from the host) means for
+ * @base_url (a valid one), and the base URL to use with it: Azure's
+ * endpoint without a path (or with /openai alone) is brought to
+ * /openai/v1, an /openai/deployments/ one refused.  Connects nowhere. */
+gboolean apigo_dialect_resolve (guint option, const gchar * base_url,
+    ApigoDialect * dialect, gchar ** resolved_base_url, GError ** error);
+
 /* Whether @size is WIDTHxHEIGHT, each side 1 to 16384. */
 gboolean apigo_size_is_valid (const gchar * size);
 
