@@ -567,10 +567,12 @@ apigo_client_set_http_error (GError ** error, SoupMessage * msg,
   apigo_service_error_parse (&se, soup_message_headers_get_content_type
       (headers, NULL), data, len);
 
-  if (se.code != NULL)
+  what = g_strdup_printf ("HTTP %u", status);
+  /* Azure's front gives the status again as its code: said once. */
+  if (se.code != NULL && g_strcmp0 (se.code, what + strlen ("HTTP ")) != 0) {
+    g_free (what);
     what = g_strdup_printf ("HTTP %u, %s", status, se.code);
-  else
-    what = g_strdup_printf ("HTTP %u", status);
+  }
 
   /* An empty body from a proxy still says something: its status. */
   words = g_strdup (se.message);
