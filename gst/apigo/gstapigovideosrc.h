@@ -20,6 +20,9 @@ GType gst_apigo_variant_get_type (void);
 #define GST_TYPE_APIGO_FIT (gst_apigo_fit_get_type ())
 GType gst_apigo_fit_get_type (void);
 
+#define GST_TYPE_APIGO_DIALECT (gst_apigo_dialect_get_type ())
+GType gst_apigo_dialect_get_type (void);
+
 #define GST_TYPE_APIGO_VIDEO_SRC (gst_apigo_video_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstApigoVideoSrc, gst_apigo_video_src, GST,
     APIGO_VIDEO_SRC, GstBaseSrc)

@@ -150,18 +150,22 @@ open_content (ApigoClient * client, GUri * first, guint64 have,
 static GUri *
 content_url (ApigoClient * client, const gchar * id, const gchar * variant)
 {
-  g_autofree gchar *text = NULL;
+  g_autofree gchar *path = NULL;
 
-  /* "video" is the service's default: only other variants are named. */
-  if (variant != NULL && strcmp (variant, "video") != 0) {
+  /* "video" is the service's default: only other variants are named, but
+   * on Azure, whose own samples always name it. */
+  if (variant == NULL && client->dialect == APIGO_DIALECT_AZURE)
+    variant = "video";
+  if (variant != NULL
+      && (strcmp (variant, "video") != 0
+          || client->dialect == APIGO_DIALECT_AZURE)) {
     g_autofree gchar *escaped = g_uri_escape_string (variant, NULL, FALSE);
 
-    text = g_strconcat (client->base_url, "/videos/", id,
-        "/content?variant=", escaped, NULL);
+    path = g_strconcat ("/videos/", id, "/content?variant=", escaped, NULL);
   } else {
-    text = g_strconcat (client->base_url, "/videos/", id, "/content", NULL);
+    path = g_strconcat ("/videos/", id, "/content", NULL);
   }
-  return g_uri_parse (text, G_URI_FLAGS_ENCODED, NULL);
+  return apigo_client_service_url (client, path);
 }
 
 /* How often a clip that changed on the service is fetched again from its

@@ -25,7 +25,11 @@ struct _ApigoClient
 
   gchar *base_url;              /* without trailing '/' */
   GUri *base_uri;               /* its origin decides where the key goes */
-  gchar *authorization;         /* "Bearer <key>": never logged */
+  ApigoDialect dialect;
+  const gchar *key_header;      /* "Authorization", or Azure's "api-key" */
+  gchar *authorization;         /* its value, "Bearer <key>" or the key
+                                 * alone: never logged */
+  gchar *api_query;             /* "api-version=..." for every URL, or NULL */
   SoupSession *session;
   ApigoRetryPolicy retry;
   guint64 max_content_bytes;
@@ -65,6 +69,10 @@ void apigo_client_notice (ApigoClient * client, GError * message);
  * URL's origin. */
 SoupMessage *apigo_client_message_for_url (ApigoClient * client,
     const gchar * method, GUri * url);
+
+/* The URL of @path (below the base URL, it may have a query) with the
+ * dialect's own query (api-version) added. */
+GUri *apigo_client_service_url (ApigoClient * client, const gchar * path);
 
 /* What a log line says of @msg: its method and path (and query) on the
  * service; on another origin (a CDN's signed URL), no query. */

@@ -35,6 +35,7 @@ apigo_client_finalize (GObject * object)
   if (client->authorization != NULL)
     memset (client->authorization, 0, strlen (client->authorization));
   g_free (client->authorization);
+  g_free (client->api_query);
   g_clear_object (&client->session);
 
   G_OBJECT_CLASS (apigo_client_parent_class)->finalize (object);
@@ -57,6 +58,18 @@ apigo_client_init (ApigoClient * client)
   client->request_timeout_s = APIGO_CLIENT_DEFAULT_REQUEST_TIMEOUT_S;
   client->stall_timeout_s = APIGO_CLIENT_DEFAULT_STALL_TIMEOUT_S;
   client->stall_min_bytes = APIGO_CLIENT_DEFAULT_STALL_MIN_BYTES;
+}
+
+const gchar *
+apigo_dialect_name (ApigoDialect dialect)
+{
+  switch (dialect) {
+    case APIGO_DIALECT_OPENAI:
+      return "openai";
+    case APIGO_DIALECT_AZURE:
+      return "azure";
+  }
+  g_return_val_if_reached ("openai");
 }
 
 /* Messages about a base URL never quote it whole: a user may have put a
@@ -181,7 +194,7 @@ apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
 {
   g_autoptr (ApigoClient) client = NULL;
   g_autoptr (GProxyResolver) proxy_resolver = NULL;
-  const gchar *key;
+  const gchar *key, *scheme;
   gsize len, key_len;
 
   if (!apigo_client_check_base_url (options->base_url, error))
@@ -203,10 +216,20 @@ apigo_client_new_full (const ApigoClientOptions * options, GError ** error)
   client->base_uri = g_uri_parse (client->base_url, G_URI_FLAGS_NONE, NULL);
   /* Copied byte by byte: no stray copy of the key is left to zero. */
   key = trim_key (options->api_key, &key_len);
-  client->authorization = g_malloc (strlen ("Bearer ") + key_len + 1);
-  memcpy (client->authorization, "Bearer ", strlen ("Bearer "));
-  memcpy (client->authorization + strlen ("Bearer "), key, key_len);
-  client->authorization[strlen ("Bearer ") + key_len] = '\0';
+  client->dialect = options->dialect;
+  scheme = options->dialect == APIGO_DIALECT_AZURE ? "" : "Bearer ";
+  client->key_header = options->dialect == APIGO_DIALECT_AZURE ? "api-key" :
+      "Authorization";
+  client->authorization = g_malloc (strlen (scheme) + key_len + 1);
+  memcpy (client->authorization, scheme, strlen (scheme));
+  memcpy (client->authorization + strlen (scheme), key, key_len);
+  client->authorization[strlen (scheme) + key_len] = '\0';
+  if (options->dialect == APIGO_DIALECT_AZURE) {
+    g_autofree gchar *version = g_uri_escape_string (options->api_version ?
+        options->api_version : APIGO_AZURE_DEFAULT_API_VERSION, NULL, FALSE);
+
+    client->api_query = g_strconcat ("api-version=", version, NULL);
+  }
   client->retry.max_retries = options->retries;
   if (options->max_content_bytes > 0)
     client->max_content_bytes = options->max_content_bytes;
@@ -414,7 +437,7 @@ apigo_client_message_for_url (ApigoClient * client, const gchar * method,
 
   /* The key goes to the service only: never to a CDN it redirects to. */
   if (same_origin (url, client->base_uri))
-    soup_message_headers_replace (headers, "Authorization",
+    soup_message_headers_replace (headers, client->key_header,
         client->authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
   /* Redirects are followed by us, deciding where the key goes. */
@@ -441,15 +464,29 @@ apigo_client_describe_request (ApigoClient * client, SoupMessage * msg)
       g_uri_get_path (url), query ? "?" : "", query ? query : "");
 }
 
+GUri *
+apigo_client_service_url (ApigoClient * client, const gchar * path)
+{
+  g_autofree gchar *text = NULL;
+  GUri *url;
+
+  if (client->api_query == NULL)
+    text = g_strconcat (client->base_url, path, NULL);
+  else
+    text = g_strconcat (client->base_url, path, strchr (path, '?') ? "&" :
+        "?", client->api_query, NULL);
+  url = g_uri_parse (text, G_URI_FLAGS_ENCODED, NULL);
+  /* The base URL was validated and ids are checked, so this cannot fail. */
+  g_assert (url != NULL);
+  return url;
+}
+
 /* A request to the service at @path (below the base URL). */
 static SoupMessage *
 new_message (ApigoClient * client, const gchar * method, const gchar * path)
 {
-  g_autofree gchar *text = g_strconcat (client->base_url, path, NULL);
-  g_autoptr (GUri) url = g_uri_parse (text, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr (GUri) url = apigo_client_service_url (client, path);
 
-  /* The base URL was validated and ids are checked, so this cannot fail. */
-  g_assert (url != NULL);
   return apigo_client_message_for_url (client, method, url);
 }
 
@@ -530,10 +567,12 @@ apigo_client_set_http_error (GError ** error, SoupMessage * msg,
   apigo_service_error_parse (&se, soup_message_headers_get_content_type
       (headers, NULL), data, len);
 
-  if (se.code != NULL)
+  what = g_strdup_printf ("HTTP %u", status);
+  /* Azure's front gives the status again as its code: said once. */
+  if (se.code != NULL && g_strcmp0 (se.code, what + strlen ("HTTP ")) != 0) {
+    g_free (what);
     what = g_strdup_printf ("HTTP %u, %s", status, se.code);
-  else
-    what = g_strdup_printf ("HTTP %u", status);
+  }
 
   /* An empty body from a proxy still says something: its status. */
   words = g_strdup (se.message);
@@ -701,7 +740,7 @@ add_create_headers (ApigoClient * client, SoupMessage * msg,
 
   /* A redirected POST would become a GET: refuse, do not guess. */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  soup_message_headers_replace (headers, "Authorization",
+  soup_message_headers_replace (headers, client->key_header,
       client->authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
   /* Lets a service that honours it recognise a resent create. */
@@ -755,7 +794,8 @@ new_generate_message (ApigoClient * client,
 {
   g_autoptr (SoupMultipart) form = soup_multipart_new
       (SOUP_FORM_MIME_TYPE_MULTIPART);
-  g_autofree gchar *url = g_strconcat (client->base_url, "/videos", NULL);
+  g_autoptr (GUri) url = apigo_client_service_url (client, "/videos");
+  g_autofree gchar *text = g_uri_to_string (url);
 
   soup_multipart_append_form_string (form, "model", request->model);
   soup_multipart_append_form_string (form, "prompt", request->prompt);
@@ -768,7 +808,7 @@ new_generate_message (ApigoClient * client,
         request->input_reference_name, request->input_reference_type,
         request->input_reference);
   append_parameters_to_form (form, request->parameters);
-  return soup_message_new_from_multipart (url, form);
+  return soup_message_new_from_multipart (text, form);
 }
 
 /* Remix, extension and edit: JSON bodies, as the API describes them. */
@@ -847,7 +887,7 @@ create_doing (const ApigoCreateRequest * request)
 }
 
 /* What is asked for, so that a log tells creates apart: never the prompt's
- * or the reference's content, nor the key (the Authorization header). */
+ * or the reference's content, nor the key (its header). */
 static void
 log_create (const ApigoCreateRequest * request, const gchar * idempotency_key)
 {

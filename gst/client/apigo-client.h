@@ -28,10 +28,25 @@ G_DECLARE_FINAL_TYPE (ApigoClient, apigo_client, APIGO, CLIENT, GObject)
 /* The service front ends use when told none. */
 #define APIGO_CLIENT_DEFAULT_BASE_URL "https://maas.apigo.ai/v1"
 
+/* How a gateway wants to be spoken to (docs/dialects.md). */
+typedef enum
+{
+  APIGO_DIALECT_OPENAI,         /* Authorization: Bearer KEY */
+  APIGO_DIALECT_AZURE,          /* api-key: KEY, ?api-version= on every URL */
+} ApigoDialect;
+
+/* "openai", "azure": as users name it. */
+const gchar *apigo_dialect_name (ApigoDialect dialect);
+
+/* The api-version Azure's v1 video routes take while in preview. */
+#define APIGO_AZURE_DEFAULT_API_VERSION "preview"
+
 typedef struct
 {
   const gchar *base_url;        /* the API base with its version: https://host/v1 */
-  const gchar *api_key;         /* only ever put in the Authorization header */
+  const gchar *api_key;         /* only ever put in the key's header */
+  ApigoDialect dialect;
+  const gchar *api_version;     /* azure: NULL is the default; else unused */
   const gchar *user_agent;
   const gchar *ca_file;         /* PEM CAs to trust instead of the system's */
   guint retries;                /* more tries per request after the first */

@@ -4,6 +4,7 @@
  */
 
 #include "apigo-job-settings.h"
+#include "apigo-client.h"
 
 #include <string.h>
 
@@ -23,6 +24,7 @@ apigo_job_settings_clear (ApigoJobSettings * s)
   g_clear_pointer (&s->source_id, g_free);
   g_clear_pointer (&s->reference_fit, g_free);
   g_clear_pointer (&s->parameters, g_free);
+  g_clear_pointer (&s->api_version, g_free);
   if (s->api_key != NULL)
     memset (s->api_key, 0, strlen (s->api_key));
   g_clear_pointer (&s->api_key, g_free);
@@ -49,6 +51,7 @@ apigo_job_settings_copy (ApigoJobSettings * dest, const ApigoJobSettings * src)
   dest->source_id = g_strdup (src->source_id);
   dest->reference_fit = g_strdup (src->reference_fit);
   dest->parameters = g_strdup (src->parameters);
+  dest->api_version = g_strdup (src->api_version);
   dest->api_key = g_strdup (src->api_key);
   dest->user_agent = g_strdup (src->user_agent);
   dest->ca_file = g_strdup (src->ca_file);
@@ -78,7 +81,9 @@ apigo_job_settings_same_clip (const ApigoJobSettings * a,
       && a->create_kind == b->create_kind
       && g_strcmp0 (a->source_id, b->source_id) == 0
       && g_strcmp0 (a->reference_fit, b->reference_fit) == 0
-      && g_strcmp0 (a->parameters, b->parameters) == 0;
+      && g_strcmp0 (a->parameters, b->parameters) == 0
+      && a->dialect == b->dialect
+      && g_strcmp0 (a->api_version, b->api_version) == 0;
 }
 
 gboolean
@@ -135,6 +140,16 @@ apigo_job_settings_key (const ApigoJobSettings * s)
   /* Only when set: the keys of clips kept without parameters stay. */
   if (s->parameters != NULL)
     add_field (sum, s->parameters);
+  /* Another dialect sends other requests; OpenAI's (0) adds nothing, so
+   * that the keys of clips kept before dialects stay.  Tagged: never
+   * mistaken for the parameters above. */
+  if (s->dialect != APIGO_DIALECT_OPENAI) {
+    g_autofree gchar *dialect = g_strdup_printf ("dialect %s api-version %s",
+        apigo_dialect_name (s->dialect), s->api_version ? s->api_version :
+        "");
+
+    add_field (sum, dialect);
+  }
   return g_strdup (g_checksum_get_string (sum));
 }
 

@@ -29,6 +29,8 @@ typedef struct
   gchar *source_id;             /* remix, extend, edit: from this video */
   gchar *reference_fit;         /* NULL, "scale" or "pad" */
   gchar *parameters;            /* canonical JSON object; NULL: none */
+  gint dialect;                 /* ApigoDialect, resolved (never "auto") */
+  gchar *api_version;           /* azure: the api-version sent; else NULL */
 
   /* How to get it. */
   gchar *api_key;

@@ -656,12 +656,17 @@ new_client (const ApigoJobSettings * s, GError ** error)
   ApigoClientOptions options = {
     .base_url = s->base_url,
     .api_key = s->api_key,
+    .dialect = s->dialect,
+    .api_version = s->api_version,
     .user_agent = s->user_agent,
     .ca_file = s->ca_file,
     .retries = s->retries,
     .allow_plain_http = s->allow_plain_http,
   };
 
+  if (s->dialect != APIGO_DIALECT_OPENAI)
+    APIGO_INFO ("Speaking dialect %s (api-version=%s) to %s",
+        apigo_dialect_name (s->dialect), s->api_version, s->base_url);
   return apigo_client_new_full (&options, error);
 }
 

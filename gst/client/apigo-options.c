@@ -96,6 +96,13 @@ static const ApigoOptionChoice fits[] = {
   {NULL, NULL},
 };
 
+static const ApigoOptionChoice dialects[] = {
+  {"auto", "Azure OpenAI for its hosts, else OpenAI"},
+  {"openai", "OpenAI's: Authorization: Bearer"},
+  {"azure", "Azure OpenAI's: api-key header, api-version query"},
+  {NULL, NULL},
+};
+
 #define ID_EXPECTED "a video id (letters, digits and -_.:~ only)"
 #define ALL_URI_FORMS (APIGO_URI_GENERATE | APIGO_URI_VIDEO | \
     APIGO_URI_REMIX | APIGO_URI_EXTEND | APIGO_URI_EDIT)
@@ -148,6 +155,15 @@ static const ApigoOptionSpec specs[] = {
         APIGO_CLIENT_DEFAULT_BASE_URL ")",
         STRING (base_url, APIGO_CLIENT_DEFAULT_BASE_URL), 0, 0, FALSE, NULL,
       NULL},
+  {"dialect", "Dialect",
+        "How the service wants to be spoken to (docs/dialects.md); auto: "
+        "azure for Azure OpenAI hosts, else openai",
+      CHOICE (dialect, dialects, "ApigoDialect"), 0, 0, FALSE, NULL, NULL},
+  {"api-version", "API version",
+        "The api-version query of dialect azure (default: preview); "
+        "refused with other dialects",
+        STRING (api_version, NULL), 0, 0, FALSE, one_line,
+      "one line (no line break)"},
   {"video-id", "Video ID",
         "Existing video task to poll and download instead of creating "
         "one; after a create, the id of the new task",
@@ -545,6 +561,109 @@ take_key (const ApigoOptions * o, ApigoOptionsOrigin origin,
   return TRUE;
 }
 
+/* Whether @host is @domain or below it, case aside. */
+static gboolean
+host_is_under (const gchar * host, const gchar * domain)
+{
+  gsize len = strlen (host), dlen = strlen (domain);
+
+  return len > dlen + 1 && host[len - dlen - 1] == '.'
+      && g_ascii_strcasecmp (host + len - dlen, domain) == 0;
+}
+
+ApigoDialect
+apigo_dialect_for_base_url (const gchar * base_url)
+{
+  static const gchar *const azure_domains[] = { "openai.azure.com",
+    "cognitiveservices.azure.com", "services.ai.azure.com"
+  };
+  g_autoptr (GUri) uri = base_url ? g_uri_parse (base_url, G_URI_FLAGS_NONE,
+      NULL) : NULL;
+  const gchar *host = uri ? g_uri_get_host (uri) : NULL;
+  guint i;
+
+  /* The host only: a path proves nothing, and API Management hosts
+   * (azure-api.net) front any backend. */
+  for (i = 0; host != NULL && i < G_N_ELEMENTS (azure_domains); i++)
+    if (host_is_under (host, azure_domains[i]))
+      return APIGO_DIALECT_AZURE;
+  return APIGO_DIALECT_OPENAI;
+}
+
+gboolean
+apigo_dialect_resolve (guint option, const gchar * base_url,
+    ApigoDialect * dialect, gchar ** resolved_base_url, GError ** error)
+{
+  g_autoptr (GUri) uri = NULL;
+  g_autofree gchar *path = NULL;
+  gsize len;
+
+  if (option == APIGO_OPTION_DIALECT_OPENAI)
+    *dialect = APIGO_DIALECT_OPENAI;
+  else if (option == APIGO_OPTION_DIALECT_AZURE)
+    *dialect = APIGO_DIALECT_AZURE;
+  else
+    *dialect = apigo_dialect_for_base_url (base_url);
+  *resolved_base_url = g_strdup (base_url);
+  if (*dialect != APIGO_DIALECT_AZURE)
+    return TRUE;
+
+  /* Azure's endpoint as its portal shows it (https://RES.openai.azure.com/)
+   * or with /openai: the videos are below /openai/v1.  The older
+   * /openai/deployments/ routes have no videos. */
+  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  path = g_strdup (uri ? g_uri_get_path (uri) : "");
+  len = strlen (path);
+  while (len > 0 && path[len - 1] == '/')
+    path[--len] = '\0';
+  if (strstr (path, "/openai/deployments") != NULL) {
+    g_clear_pointer (resolved_base_url, g_free);
+    return fail (error, "Azure OpenAI's videos are not under "
+        "/openai/deployments/; use https://RESOURCE.openai.azure.com"
+        "/openai/v1 and the deployment name as the model");
+  }
+  if (*path != '\0' && g_ascii_strcasecmp (path, "/openai") != 0)
+    return TRUE;
+  len = strlen (base_url);
+  while (len > 0 && base_url[len - 1] == '/')
+    len--;
+  g_free (*resolved_base_url);
+  *resolved_base_url = g_strdup_printf ("%.*s%s", (gint) len, base_url,
+      *path == '\0' ? "/openai/v1" : "/v1");
+  return TRUE;
+}
+
+/* The dialect in effect (auto: from the base URL's host) and what it
+ * needs. */
+static gboolean
+take_dialect (const ApigoOptions * o, ApigoOptionsOrigin origin,
+    ApigoJobSettings * s, GError ** error)
+{
+  ApigoDialect dialect;
+  gchar *base_url;
+
+  if (!apigo_dialect_resolve (o->dialect, s->base_url, &dialect, &base_url,
+          error)) {
+    g_prefix_error (error, "Bad base-url %s: ", noun (origin));
+    return FALSE;
+  }
+  g_free (s->base_url);
+  s->base_url = base_url;
+  s->dialect = dialect;
+  if (dialect != APIGO_DIALECT_AZURE) {
+    /* Silently dropped, it would hide a dialect that is not the one
+     * meant. */
+    if (o->api_version != NULL)
+      return fail (error, "The api-version %s is for dialect azure only, "
+          "and the dialect is %s: set dialect=azure, or leave api-version "
+          "unset", noun (origin), apigo_dialect_name (dialect));
+    return TRUE;
+  }
+  s->api_version = g_strdup (o->api_version ? o->api_version :
+      APIGO_AZURE_DEFAULT_API_VERSION);
+  return TRUE;
+}
+
 gboolean
 apigo_options_to_job_settings (const ApigoOptions * o,
     ApigoOptionsOrigin origin, ApigoJobSettings * s, GError ** error)
@@ -605,6 +724,8 @@ apigo_options_to_job_settings (const ApigoOptions * o,
     g_prefix_error (error, "Bad base-url %s: ", noun (origin));
     return FALSE;
   }
+  if (!take_dialect (o, origin, s, error))
+    return FALSE;
   /* Decided here, before any connection: the key must not travel in the
    * clear beyond this machine (to the host or to a proxy) unless the user
    * says so.  The job's client decides the same again. */

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "apigo-client.h"
 #include "apigo-job-settings.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,8 @@ typedef struct
   gboolean delete_remote;
   guint input_reference_fit;    /* ApigoFit */
   gchar *parameters;            /* a JSON object (apigo-parameters.h) */
+  guint dialect;                /* ApigoOptionDialect */
+  gchar *api_version;           /* azure; NULL: "preview" */
 } ApigoOptions;
 
 typedef enum
@@ -57,6 +60,14 @@ typedef enum
   APIGO_FIT_SCALE,
   APIGO_FIT_PAD,
 } ApigoFit;
+
+/* The dialect option: ApigoDialect's, after "auto". */
+typedef enum
+{
+  APIGO_OPTION_DIALECT_AUTO,
+  APIGO_OPTION_DIALECT_OPENAI,
+  APIGO_OPTION_DIALECT_AZURE,
+} ApigoOptionDialect;
 
 typedef enum
 {
@@ -139,6 +150,17 @@ gchar *apigo_options_value_to_string (const ApigoOptions * options,
 /* The base URL in effect: the option, else $APIGO_BASE_URL, else the
  * apigo gateway. */
 const gchar *apigo_options_base_url (const ApigoOptions * options);
+
+/* The dialect a base URL's host leaves no doubt about: Azure OpenAI's
+ * hosts are azure, anything else openai (docs/dialects.md). */
+ApigoDialect apigo_dialect_for_base_url (const gchar * base_url);
+
+/* The dialect @option (ApigoOptionDialect; auto: from the host) means for
+ * @base_url (a valid one), and the base URL to use with it: Azure's
+ * endpoint without a path (or with /openai alone) is brought to
+ * /openai/v1, an /openai/deployments/ one refused.  Connects nowhere. */
+gboolean apigo_dialect_resolve (guint option, const gchar * base_url,
+    ApigoDialect * dialect, gchar ** resolved_base_url, GError ** error);
 
 /* Whether @size is WIDTHxHEIGHT, each side 1 to 16384. */
 gboolean apigo_size_is_valid (const gchar * size);

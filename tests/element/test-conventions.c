@@ -179,7 +179,9 @@ GST_END_TEST;
  * with the element. */
 GST_START_TEST (test_enums_plugin_api)
 {
-  const gchar *names[] = { "GstApigoVariant", "GstApigoFit" };
+  const gchar *names[] = { "GstApigoVariant", "GstApigoFit",
+    "GstApigoDialect"
+  };
   g_autoptr (GstElement) src = gst_element_factory_make ("apigovideosrc",
       NULL);
   guint i;

@@ -11,10 +11,11 @@
 #define FILE_PIPELINE "apigovideosrc name=src ! fakesink name=sink"
 
 /* A content URL that redirects to another origin (a CDN): followed, the
- * key left behind. */
-GST_START_TEST (test_redirect_keeps_key_home)
+ * key left behind, whichever header the @dialect puts it in. */
+static void
+redirect_keeps_key_home (const gchar * dialect)
 {
-  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (ApigoEmulator) emu = test_emulator_new_dialect (dialect);
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (TestRun) run = NULL;
   g_autoptr (GPtrArray) requests = NULL;
@@ -24,6 +25,8 @@ GST_START_TEST (test_redirect_keeps_key_home)
 
   g_object_set (emu, "cdn", TRUE, NULL);
   pipeline = test_pipeline_new (emu, "from a CDN", FILE_PIPELINE);
+  gst_util_set_object_arg (G_OBJECT (test_pipeline_get (pipeline, "src")),
+      "dialect", dialect);
   test_collect (test_pipeline_get (pipeline, "sink"), &out, TRUE);
   run = test_run (pipeline, 60);
   test_run_assert_eos (run);
@@ -40,12 +43,25 @@ GST_START_TEST (test_redirect_keeps_key_home)
       content++;
     } else if (r->route == APIGO_EMULATOR_ROUTE_CDN) {
       fail_if (r->authorization_present, "the key went to the CDN");
+      fail_if (r->api_key_present, "the api-key went to the CDN");
       cdn++;
     }
   }
   fail_unless_equals_int (content, 1);
   fail_unless_equals_int (cdn, 1);
   test_collector_clear (&out);
+}
+
+GST_START_TEST (test_redirect_keeps_key_home)
+{
+  redirect_keeps_key_home ("openai");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_redirect_keeps_api_key_home)
+{
+  redirect_keeps_key_home ("azure");
 }
 
 GST_END_TEST;
@@ -335,6 +351,7 @@ security_suite (void)
   suite_add_tcase (s, tc);
   test_add_fixtures (tc);
   tcase_add_test (tc, test_redirect_keeps_key_home);
+  tcase_add_test (tc, test_redirect_keeps_api_key_home);
   tcase_add_test (tc, test_plain_http_refused);
   tcase_add_test (tc, test_plain_http_to_loopback);
   tcase_add_test (tc, test_hostile_answers);

@@ -40,12 +40,18 @@ test_add_fixtures (TCase * tc)
 ApigoEmulator *
 test_emulator_new (void)
 {
+  return test_emulator_new_dialect ("openai");
+}
+
+ApigoEmulator *
+test_emulator_new_dialect (const gchar * dialect)
+{
   g_autoptr (GError) error = NULL;
   ApigoEmulator *emu = apigo_emulator_new ();
   const gchar *cache = g_getenv ("APIGO_TEST_CLIP_CACHE");
 
   g_object_set (emu, "api-key", TEST_API_KEY, "any-size", TRUE,
-      "audio", FALSE, "generation-time", 0.3, NULL);
+      "audio", FALSE, "generation-time", 0.3, "dialect", dialect, NULL);
   if (cache != NULL)
     g_object_set (emu, "cache-dir", cache, NULL);
 

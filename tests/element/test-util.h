@@ -21,6 +21,9 @@ G_BEGIN_DECLS
  * second.  Rendered clips are shared between tests through the directory
  * in APIGO_TEST_CLIP_CACHE. */
 ApigoEmulator *test_emulator_new (void);
+/* The same speaking @dialect ("openai", "azure": its "dialect"
+ * property, which must be set before it starts). */
+ApigoEmulator *test_emulator_new_dialect (const gchar * dialect);
 
 /* A directory of this test's own, removed when it ends (see
  * test_add_fixtures()). */

@@ -941,6 +941,126 @@ GST_START_TEST (test_validation)
 
 GST_END_TEST;
 
+/* A GET of @path (below @az's base URL, its query included) with the
+ * header @name: @value, if any. */
+static Response *
+azure_get (ApigoEmulator * az, const gchar * path, const gchar * name,
+    const gchar * value, const gchar * name2, const gchar * value2)
+{
+  g_autofree gchar *url = g_strconcat (apigo_emulator_get_base_url (az),
+      path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  if (name != NULL)
+    soup_message_headers_replace (headers, name, value);
+  if (name2 != NULL)
+    soup_message_headers_replace (headers, name2, value2);
+  return send_message (msg);
+}
+
+/* Azure's error shape: {"error": {"code": @code, "message": ...}}. */
+static void
+assert_azure_error (Response * r, guint status, const gchar * code,
+    const gchar * words)
+{
+  JsonObject *error;
+
+  fail_unless_equals_int (r->status, status);
+  error = json_object_get_object_member (obj (r), "error");
+  fail_unless (error != NULL);
+  fail_unless_equals_string (str (error, "code"), code);
+  fail_unless (strstr (str (error, "message"), words) != NULL, "%s",
+      str (error, "message"));
+  fail_if (json_object_has_member (error, "type"));
+}
+
+/* dialect=azure: under /openai/v1, the key in api-key only (a bearer
+ * token, even the right one, is refused), api-version required; the log
+ * says which key header came and the api-version. */
+GST_START_TEST (test_azure_dialect)
+{
+  g_autoptr (ApigoEmulator) az = apigo_emulator_new ();
+  g_autoptr (GPtrArray) log = NULL;
+  g_autofree gchar *line = NULL;
+  g_autofree gchar *origin = NULL;
+  guint i;
+
+  g_object_set (az, "api-key", API_KEY, "dialect", "azure", NULL);
+  fail_unless (apigo_emulator_start (az, 0, NULL));
+  fail_unless (g_str_has_suffix (apigo_emulator_get_base_url (az),
+          "/openai/v1"));
+
+  {
+    g_autoptr (Response) r = azure_get (az, "/videos?api-version=preview",
+        "api-key", API_KEY, NULL, NULL);
+
+    fail_unless_equals_int (r->status, 200);
+  }
+  {
+    g_autoptr (Response) r = azure_get (az, "/videos?api-version=preview",
+        "Authorization", "Bearer " API_KEY, NULL, NULL);
+
+    assert_azure_error (r, 401, "401", "Access denied");
+  }
+  {
+    g_autoptr (Response) r = azure_get (az, "/videos?api-version=preview",
+        "api-key", API_KEY, "Authorization", "Bearer " API_KEY);
+
+    assert_azure_error (r, 401, "401", "Access denied");
+  }
+  {
+    g_autoptr (Response) r = azure_get (az, "/videos?api-version=preview",
+        "api-key", "wrong", NULL, NULL);
+
+    assert_azure_error (r, 401, "401", "Access denied");
+  }
+  {
+    g_autoptr (Response) r = azure_get (az, "/videos", "api-key", API_KEY,
+        NULL, NULL);
+
+    assert_azure_error (r, 400, "BadRequest", "api-version");
+  }
+  /* OpenAI's path is not there. */
+  origin = g_strndup (apigo_emulator_get_base_url (az),
+      strlen (apigo_emulator_get_base_url (az)) - strlen ("/openai/v1"));
+  {
+    g_autofree gchar *url = g_strconcat (origin, "/v1/videos?api-version=v1",
+        NULL);
+    g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr (Response) r = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg),
+        "api-key", API_KEY);
+    r = send_message (msg);
+    assert_azure_error (r, 404, "404", "Resource not found");
+  }
+
+  log = apigo_emulator_get_requests (az);
+  fail_unless_equals_int (log->len, 6);
+  fail_unless (log_at (log, 0)->authorized && log_at (log, 0)->api_key_present
+      && !log_at (log, 0)->authorization_present);
+  fail_unless (!log_at (log, 1)->api_key_present
+      && log_at (log, 1)->authorization_present);
+  fail_unless (log_at (log, 2)->api_key_present
+      && log_at (log, 2)->authorization_present);
+  for (i = 1; i < 4; i++)
+    fail_if (log_at (log, i)->authorized);
+  for (i = 0; i < 4; i++)
+    fail_unless_equals_string (log_at (log, i)->api_version, "preview");
+  fail_unless (log_at (log, 4)->api_version == NULL);
+  fail_unless_equals_string (log_at (log, 5)->path, "/v1/videos");
+  fail_unless_equals_string (log_at (log, 0)->path, "/openai/v1/videos");
+  line = apigo_emulator_request_to_json (log->pdata[0]);
+  fail_unless (strstr (line, "\"api_key_present\":true") != NULL, "%s", line);
+  fail_unless (strstr (line, "\"api_version\":\"preview\"") != NULL, "%s",
+      line);
+  fail_unless (strstr (line, API_KEY) == NULL);
+  apigo_emulator_stop (az);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_auth)
 {
   g_autoptr (GPtrArray) log = NULL;
@@ -3186,6 +3306,7 @@ emulator_suite (void)
   tcase_add_test (tc, test_input_reference_json);
   tcase_add_test (tc, test_validation);
   tcase_add_test (tc, test_auth);
+  tcase_add_test (tc, test_azure_dialect);
   tcase_add_test (tc, test_not_found);
   tcase_add_test (tc, test_content_before_completion);
   tcase_add_test (tc, test_range);

@@ -285,6 +285,171 @@ GST_START_TEST (test_plain_http_refused)
 
 GST_END_TEST;
 
+/* Settings from @o, which must be usable. */
+static void
+take (const ApigoOptions * o, ApigoJobSettings * s)
+{
+  g_autoptr (GError) error = NULL;
+
+  fail_unless (apigo_options_to_job_settings (o,
+          APIGO_OPTIONS_FROM_PROPERTIES, s, &error), "%s",
+      error ? error->message : "?");
+}
+
+static void
+set_dialect (ApigoOptions * o, const gchar * dialect)
+{
+  g_autoptr (GError) error = NULL;
+
+  fail_unless (apigo_options_parse_value (o, spec ("dialect"), dialect,
+          APIGO_OPTIONS_FROM_PROPERTIES, &error), "%s",
+      error ? error->message : "?");
+}
+
+/* dialect=auto decides from the base URL's host alone, before any
+ * connection (none is made here: only settings are checked), and brings
+ * Azure's endpoint as its portal shows it to /openai/v1. */
+GST_START_TEST (test_dialect_auto)
+{
+  const struct
+  {
+    const gchar *base_url;
+    ApigoDialect dialect;
+    const gchar *resolved;
+  } cases[] = {
+    {"https://myres.openai.azure.com/openai/v1", APIGO_DIALECT_AZURE,
+        "https://myres.openai.azure.com/openai/v1"},
+    {"https://MyRes.OpenAI.Azure.COM/", APIGO_DIALECT_AZURE,
+        "https://MyRes.OpenAI.Azure.COM/openai/v1"},
+    {"https://myres.openai.azure.com", APIGO_DIALECT_AZURE,
+        "https://myres.openai.azure.com/openai/v1"},
+    {"https://r.cognitiveservices.azure.com/openai", APIGO_DIALECT_AZURE,
+        "https://r.cognitiveservices.azure.com/openai/v1"},
+    {"https://p.services.ai.azure.com/openai/", APIGO_DIALECT_AZURE,
+        "https://p.services.ai.azure.com/openai/v1"},
+    {"https://myres.openai.azure.com/openai/v1/", APIGO_DIALECT_AZURE,
+        "https://myres.openai.azure.com/openai/v1/"},
+    /* Not Azure OpenAI's hosts: the path proves nothing. */
+    {"https://api.openai.com/v1", APIGO_DIALECT_OPENAI,
+        "https://api.openai.com/v1"},
+    {"https://openai.azure.com.example.org/openai/v1", APIGO_DIALECT_OPENAI,
+        "https://openai.azure.com.example.org/openai/v1"},
+    {"https://evilopenai.azure.com/openai/v1", APIGO_DIALECT_OPENAI,
+        "https://evilopenai.azure.com/openai/v1"},
+    {"https://gw.azure-api.net/openai/v1", APIGO_DIALECT_OPENAI,
+        "https://gw.azure-api.net/openai/v1"},
+    {"https://openai.azure.com/", APIGO_DIALECT_OPENAI,
+        "https://openai.azure.com/"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    ApigoOptions o;
+    ApigoJobSettings s;
+
+    init_usable (&o);
+    set (&o, "base-url", cases[i].base_url);
+    take (&o, &s);
+    fail_unless_equals_int (s.dialect, cases[i].dialect);
+    fail_unless_equals_string (s.base_url, cases[i].resolved);
+    if (cases[i].dialect == APIGO_DIALECT_AZURE) {
+      fail_unless_equals_string (s.api_version, "preview");
+    } else {
+      fail_unless (s.api_version == NULL, "%s", s.api_version);
+    }
+    apigo_job_settings_clear (&s);
+    apigo_options_clear (&o);
+  }
+}
+
+GST_END_TEST;
+
+/* Set by hand, the dialect wins over the host; api-version only goes with
+ * azure, and the old /openai/deployments/ routes are refused with the
+ * right address. */
+GST_START_TEST (test_dialect_explicit)
+{
+  ApigoOptions o;
+  ApigoJobSettings s;
+
+  init_usable (&o);
+  set_dialect (&o, "azure");
+  take (&o, &s);
+  fail_unless_equals_int (s.dialect, APIGO_DIALECT_AZURE);
+  fail_unless_equals_string (s.base_url, "http://127.0.0.1:9/v1");
+  fail_unless_equals_string (s.api_version, "preview");
+  apigo_job_settings_clear (&s);
+
+  set (&o, "api-version", "2026-01-01-preview");
+  take (&o, &s);
+  fail_unless_equals_string (s.api_version, "2026-01-01-preview");
+  apigo_job_settings_clear (&s);
+
+  set (&o, "base-url", "https://r.openai.azure.com/openai/deployments/d");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "/openai/deployments",
+      "/openai/v1", "model", NULL);
+
+  /* openai by hand: an Azure host spoken to as OpenAI, as it was. */
+  set (&o, "base-url", "https://r.openai.azure.com/openai/v1");
+  set_dialect (&o, "openai");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "api-version",
+      "dialect=azure", NULL);
+  set (&o, "api-version", NULL);
+  take (&o, &s);
+  fail_unless_equals_int (s.dialect, APIGO_DIALECT_OPENAI);
+  fail_unless (s.api_version == NULL);
+  apigo_job_settings_clear (&s);
+
+  /* auto resolving to openai refuses it too. */
+  set_dialect (&o, "auto");
+  set (&o, "base-url", "http://127.0.0.1:9/v1");
+  set (&o, "api-version", "preview");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "api-version",
+      "openai", NULL);
+  apigo_options_clear (&o);
+
+  /* Neither is a URI's business. */
+  fail_if (spec ("dialect")->uri_query != 0 || spec ("dialect")->uri_path);
+  fail_if (spec ("api-version")->uri_query != 0
+      || spec ("api-version")->uri_path);
+}
+
+GST_END_TEST;
+
+/* The dialect is part of the clip's identity, but OpenAI's adds nothing:
+ * clips kept before dialects keep their keys. */
+GST_START_TEST (test_dialect_in_key)
+{
+  ApigoOptions o;
+  ApigoJobSettings s;
+  g_autofree gchar *openai = NULL;
+  g_autofree gchar *azure = NULL;
+  g_autofree gchar *azure_other = NULL;
+
+  init_usable (&o);
+  take (&o, &s);
+  openai = apigo_job_settings_key (&s);
+  /* The key of these settings before dialects existed (d84c6a0). */
+  fail_unless_equals_string (openai,
+      "82ed8e73ee448c73b560e9c49e92669c5fa81fe50912ba71fdb09cae94efdc30");
+  apigo_job_settings_clear (&s);
+
+  set_dialect (&o, "azure");
+  take (&o, &s);
+  azure = apigo_job_settings_key (&s);
+  apigo_job_settings_clear (&s);
+  set (&o, "api-version", "v1");
+  take (&o, &s);
+  azure_other = apigo_job_settings_key (&s);
+  apigo_job_settings_clear (&s);
+  apigo_options_clear (&o);
+
+  fail_if (g_str_equal (openai, azure));
+  fail_if (g_str_equal (azure, azure_other));
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_parse_value)
 {
   ApigoOptions o;
@@ -347,6 +512,9 @@ options_suite (void)
   tcase_add_test (tc, test_refusals);
   tcase_add_test (tc, test_plain_http_refused);
   tcase_add_test (tc, test_parse_value);
+  tcase_add_test (tc, test_dialect_auto);
+  tcase_add_test (tc, test_dialect_explicit);
+  tcase_add_test (tc, test_dialect_in_key);
   return s;
 }
 

@@ -40,6 +40,8 @@ typedef struct
   gboolean edits;
   /* Where to send video downloads instead (a 302), or NULL. */
   gchar *content_redirect;
+  /* Azure OpenAI's dialect: api-key, api-version, under /openai/v1. */
+  gboolean azure;
 } EmuSettings;
 
 void emu_settings_clear (EmuSettings * settings);

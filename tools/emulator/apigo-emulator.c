@@ -80,6 +80,7 @@ enum
   PROP_EDITS,
   PROP_CONTENT_REDIRECT,
   PROP_CLOCK_HELD,
+  PROP_DIALECT,
   N_PROPS
 };
 
@@ -243,6 +244,17 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
     case PROP_CLOCK_HELD:
       emu_clock_set_held (emu->clock, g_value_get_boolean (value));
       break;
+    case PROP_DIALECT:{
+      const gchar *dialect = g_value_get_string (value);
+
+      /* The base URL follows it at start(). */
+      if (dialect && !g_str_equal (dialect, "openai")
+          && !g_str_equal (dialect, "azure"))
+        g_warning ("dialect must be \"openai\" or \"azure\"");
+      else
+        s->azure = g_strcmp0 (dialect, "azure") == 0;
+      break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -336,6 +348,9 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_CLOCK_HELD:
       g_value_set_boolean (value, emu_clock_get_held (emu->clock));
+      break;
+    case PROP_DIALECT:
+      g_value_set_string (value, s->azure ? "azure" : "openai");
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -431,6 +446,9 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
       "Stop the clock the tasks' statuses follow: they stay as they are "
       "(a new task stays queued) until it runs again, or is moved on with "
       "apigo_emulator_advance_clock()", FALSE, rw);
+  props[PROP_DIALECT] = g_param_spec_string ("dialect", "Dialect",
+      "\"openai\", or \"azure\": Azure OpenAI's api-key header and "
+      "api-version query, under /openai/v1 (set before start)", "openai", rw);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -493,8 +511,9 @@ server_thread (gpointer data)
   g_mutex_lock (&emu->lock);
   if (ok) {
     emu->port = port;
-    emu->base_url = g_strdup_printf ("%s://127.0.0.1:%u/v1",
-        certificate ? "https" : "http", port);
+    emu->base_url = g_strdup_printf ("%s://127.0.0.1:%u%s/v1",
+        certificate ? "https" : "http", port,
+        emu->settings.azure ? "/openai" : "");
     emu->cdn_port = cdn_port;
     emu->cdn_origin = g_strdup_printf ("http://127.0.0.1:%u", cdn_port);
     /* No request is handled before the loop runs. */
@@ -674,6 +693,7 @@ apigo_emulator_request_copy (const ApigoEmulatorRequest * req)
   copy->file_name = g_strdup (req->file_name);
   copy->file_content_type = g_strdup (req->file_content_type);
   copy->video_id = g_strdup (req->video_id);
+  copy->api_version = g_strdup (req->api_version);
   copy->form = NULL;
   if (req->form) {
     GHashTableIter iter;
@@ -706,6 +726,7 @@ apigo_emulator_request_free (ApigoEmulatorRequest * req)
   g_free (req->file_name);
   g_free (req->file_content_type);
   g_free (req->video_id);
+  g_free (req->api_version);
   g_free (req);
 }
 
@@ -796,6 +817,9 @@ build_request (JsonBuilder * b, const ApigoEmulatorRequest * req)
   add_string (b, "video_id", req->video_id);
   json_builder_set_member_name (b, "monotonic_time");
   json_builder_add_int_value (b, req->monotonic_time);
+  json_builder_set_member_name (b, "api_key_present");
+  json_builder_add_boolean_value (b, req->api_key_present);
+  add_string (b, "api_version", req->api_version);
   json_builder_end_object (b);
 }
 

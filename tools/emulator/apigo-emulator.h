@@ -56,6 +56,8 @@ typedef struct
                                  * (remix, extend, edit: the new one) */
   gint64 monotonic_time;        /* g_get_monotonic_time() when it arrived */
   gboolean authorization_present;       /* any Authorization header at all */
+  gboolean api_key_present;     /* any api-key header (Azure's) at all */
+  gchar *api_version;           /* its api-version query parameter, or NULL */
 } ApigoEmulatorRequest;
 
 ApigoEmulator *apigo_emulator_new (void);

@@ -80,6 +80,27 @@ emu_answer_error (SoupServerMessage * msg, guint status, const gchar * type,
 }
 
 void
+emu_answer_azure_error (SoupServerMessage * msg, guint status,
+    const gchar * code, const gchar * message)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *number = g_strdup_printf ("%u", status);
+
+  /* Azure's gateway: the code a string, no type nor param. */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  add_string_or_null (b, "code", code ? code : number);
+  add_string_or_null (b, "message", message);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  emu_answer_json (msg, status, root);
+}
+
+void
 emu_answer_not_offered (SoupServerMessage * msg)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();

@@ -37,6 +37,10 @@ void emu_answer_error (SoupServerMessage * msg, guint status,
  * {"error": {"message": "Not found", "type": "invalid_request_error",
  * "code": "unknown_url"}}, exactly (no param). */
 void emu_answer_not_offered (SoupServerMessage * msg);
+/* What Azure OpenAI's front answers before the service sees a request:
+ * {"error": {"code": "<status or @code>", "message": @message}}. */
+void emu_answer_azure_error (SoupServerMessage * msg, guint status,
+    const gchar * code, const gchar * message);
 /* 400 invalid_request_error from @problem. */
 void emu_answer_problem (SoupServerMessage * msg, const EmuProblem * problem);
 /* An injected fault (action ANSWER): its status, body and exactly its

@@ -70,6 +70,7 @@ main (int argc, char **argv)
   g_autofree gchar *tls_cert = NULL;
   g_autofree gchar *tls_key = NULL;
   g_autofree gchar *content_redirect = NULL;
+  g_autofree gchar *dialect = NULL;
   g_autoptr (GTlsCertificate) certificate = NULL;
   gint port = 0;
   gdouble generation_time = 3.0;
@@ -135,6 +136,9 @@ main (int argc, char **argv)
     {"content-redirect", 0, 0, G_OPTION_ARG_STRING, &content_redirect,
           "Answer video downloads with a 302 to URL (e.g. a big file on "
           "another server)", "URL"},
+    {"dialect", 0, 0, G_OPTION_ARG_STRING, &dialect,
+          "openai (default) or azure: Azure OpenAI's api-key header and "
+          "api-version query, under /openai/v1", "DIALECT"},
     {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
         "Serve HTTPS with this PEM certificate (with --tls-key)", "FILE"},
     {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -165,6 +169,11 @@ main (int argc, char **argv)
   if (initial_status && g_strcmp0 (initial_status, "queued") != 0 &&
       g_strcmp0 (initial_status, "pending") != 0) {
     g_printerr ("--initial-status must be queued or pending\n");
+    return 2;
+  }
+  if (dialect && g_strcmp0 (dialect, "openai") != 0 &&
+      g_strcmp0 (dialect, "azure") != 0) {
+    g_printerr ("--dialect must be openai or azure\n");
     return 2;
   }
   if (api_key == NULL)
@@ -203,7 +212,7 @@ main (int argc, char **argv)
       "list-without-prompt", list_without_prompt, "remix", !no_remix,
       "extensions", !no_extensions, "edits", !no_edits,
       "tls-certificate", certificate, "content-redirect", content_redirect,
-      NULL);
+      "dialect", dialect ? dialect : "openai", NULL);
   g_signal_connect (emu, "request-logged", G_CALLBACK (on_request), &out);
 
   if (!apigo_emulator_start (emu, port, &error)) {

@@ -993,8 +993,30 @@ check_auth (const gchar * header, const gchar * api_key)
   return api_key == NULL || *api_key == '\0' || g_str_equal (token, api_key);
 }
 
+/* Azure's "api-key: <key>"; any non-empty key when none is set.  A bearer
+ * token is refused: the key is what this dialect takes. */
+static gboolean
+check_azure_auth (const gchar * api_key_header, const gchar * authorization,
+    const gchar * api_key)
+{
+  if (authorization != NULL || api_key_header == NULL
+      || *api_key_header == '\0')
+    return FALSE;
+  return api_key == NULL || *api_key == '\0'
+      || g_str_equal (api_key_header, api_key);
+}
+
+/* In the azure dialect the API is under /openai/v1: the path as the
+ * OpenAI routes know it, or NULL when it is not there. */
+static const gchar *
+azure_route_path (const gchar * path)
+{
+  return g_str_has_prefix (path, "/openai/v1/") ? path + strlen ("/openai") :
+      NULL;
+}
+
 static ApigoEmulatorRequest *
-new_log_entry (SoupServerMessage * msg, const gchar * path)
+new_log_entry (SoupServerMessage * msg, const gchar * path, GHashTable * query)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   ApigoEmulatorRequest *log = g_new0 (ApigoEmulatorRequest, 1);
@@ -1002,6 +1024,10 @@ new_log_entry (SoupServerMessage * msg, const gchar * path)
   log->monotonic_time = g_get_monotonic_time ();
   log->authorization_present = soup_message_headers_get_one (headers,
       "Authorization") != NULL;
+  log->api_key_present = soup_message_headers_get_one (headers,
+      "api-key") != NULL;
+  log->api_version = query ? g_strdup (g_hash_table_lookup (query,
+          "api-version")) : NULL;
   log->method = g_strdup (soup_server_message_get_method (msg));
   log->path = g_strdup (path);
   log->query = g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
@@ -1071,6 +1097,11 @@ dispatch (Call * call, Action action, const gchar * path)
       g_autofree gchar *message = g_strdup_printf ("Invalid URL (%s %s)",
           method, path);
 
+      if (call->settings.azure) {
+        emu_answer_azure_error (call->msg, SOUP_STATUS_NOT_FOUND, NULL,
+            "Resource not found");
+        break;
+      }
       emu_answer_error (call->msg, SOUP_STATUS_NOT_FOUND,
           "invalid_request_error", NULL, "unknown_url", message);
       break;
@@ -1088,16 +1119,25 @@ serve (EmuRoutes * routes, SoupServerMessage * msg, const char *path,
   Action action;
 
   call.on_cdn = on_cdn;
+  apigo_emulator_get_settings (routes->emu, &call.settings);
   if (on_cdn)
     action = route_cdn_path (method, path, &call.video_id);
-  else
+  else if (!call.settings.azure)
     action = route_path (method, path, &call.video_id);
-  apigo_emulator_get_settings (routes->emu, &call.settings);
-  call.log = new_log_entry (msg, path);
+  else if (azure_route_path (path) != NULL)
+    action = route_path (method, azure_route_path (path), &call.video_id);
+  else
+    action = ACTION_UNKNOWN;
+  call.log = new_log_entry (msg, path, query);
   call.log->route = action_route (action);
   call.log->video_id = g_strdup (call.video_id);
-  call.log->authorized = check_auth (request_header (&call, "Authorization"),
-      call.settings.api_key);
+  if (call.settings.azure)
+    call.log->authorized = check_azure_auth (request_header (&call,
+            "api-key"), request_header (&call, "Authorization"),
+        call.settings.api_key);
+  else
+    call.log->authorized = check_auth (request_header (&call,
+            "Authorization"), call.settings.api_key);
 
   /* Faults come first, as from a proxy in front of the service; the CDN
    * wants no key. */
@@ -1108,10 +1148,19 @@ serve (EmuRoutes * routes, SoupServerMessage * msg, const char *path,
     emu_answer_fault (msg, &fault);
   } else {
     call.drop_answer = fault.action == EMU_FAULT_DROP_ANSWER;
-    if (!on_cdn && !call.log->authorized)
+    if (!on_cdn && !call.log->authorized && call.settings.azure)
+      emu_answer_azure_error (msg, SOUP_STATUS_UNAUTHORIZED, NULL,
+          "Access denied due to invalid subscription key or wrong API "
+          "endpoint. Make sure to provide a valid key for an active "
+          "subscription and use a correct regional API endpoint for your "
+          "resource.");
+    else if (!on_cdn && !call.log->authorized)
       emu_answer_error (msg, SOUP_STATUS_UNAUTHORIZED,
           "invalid_request_error", NULL, "invalid_api_key",
           "Incorrect API key provided.");
+    else if (!on_cdn && call.settings.azure && call.log->api_version == NULL)
+      emu_answer_azure_error (msg, SOUP_STATUS_BAD_REQUEST, "BadRequest",
+          "Missing required query parameter: api-version");
     else
       dispatch (&call, action, path);
     /* Done (and billed), but the client never hears of it; as late as

@@ -15,6 +15,7 @@
 #include "gst-apigo.h"
 #include "apigo-cache.h"
 #include "apigo-client.h"
+#include "apigo-options.h"
 #include "apigo-retry.h"
 
 #include <json-glib/json-glib.h>
@@ -34,6 +35,7 @@ new_client (const ToolOptions * options)
     .allow_plain_http = options->allow_plain_http,
   };
   g_autoptr (GError) error = NULL;
+  g_autofree gchar *base_url = NULL;
   ApigoClient *client;
 
   if (client_options.base_url == NULL)
@@ -42,6 +44,16 @@ new_client (const ToolOptions * options)
   if (client_options.api_key == NULL || *client_options.api_key == '\0') {
     tool_error ("No API key: set the APIGO_API_KEY environment variable");
     return NULL;
+  }
+  /* The dialect the host says, as generate and the element's auto. */
+  if (apigo_client_check_base_url (client_options.base_url, NULL)) {
+    if (!apigo_dialect_resolve (APIGO_OPTION_DIALECT_AUTO,
+            client_options.base_url, &client_options.dialect, &base_url,
+            &error)) {
+      tool_error ("Bad base URL: %s", error->message);
+      return NULL;
+    }
+    client_options.base_url = base_url;
   }
   client = apigo_client_new_full (&client_options, &error);
   if (client == NULL)
