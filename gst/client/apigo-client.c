@@ -747,45 +747,23 @@ add_create_headers (ApigoClient * client, SoupMessage * msg,
   soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
 }
 
-/* The request's parameters, each as its own form field.  Checked when
- * the settings were taken: valid here. */
+/* Each of the request's parameters as its own form field (its text). */
 static void
-append_parameters_to_form (SoupMultipart * form, const gchar * parameters)
+append_form_field (JsonObject * object, const gchar * name, JsonNode * value,
+    gpointer form)
 {
-  g_autoptr (JsonObject) object = NULL;
-  g_autoptr (GList) members = NULL;
-  GList *l;
+  g_autofree gchar *text = apigo_parameters_value_text (value);
 
-  if (parameters == NULL
-      || (object = apigo_parameters_parse (parameters, NULL)) == NULL)
-    return;
-  members = json_object_get_members (object);
-  for (l = members; l != NULL; l = l->next) {
-    g_autofree gchar *value =
-        apigo_parameters_value_text (json_object_get_member (object,
-            l->data));
-
-    soup_multipart_append_form_string (form, l->data, value);
-  }
+  soup_multipart_append_form_string (form, name, text);
 }
 
-/* The same in a JSON body, with their JSON types. */
+/* The same as a member of a JSON body, with its JSON type. */
 static void
-add_parameters_to_builder (JsonBuilder * b, const gchar * parameters)
+add_body_member (JsonObject * object, const gchar * name, JsonNode * value,
+    gpointer builder)
 {
-  g_autoptr (JsonObject) object = NULL;
-  g_autoptr (GList) members = NULL;
-  GList *l;
-
-  if (parameters == NULL
-      || (object = apigo_parameters_parse (parameters, NULL)) == NULL)
-    return;
-  members = json_object_get_members (object);
-  for (l = members; l != NULL; l = l->next) {
-    json_builder_set_member_name (b, l->data);
-    json_builder_add_value (b, json_node_copy (json_object_get_member (object,
-                l->data)));
-  }
+  json_builder_set_member_name (builder, name);
+  json_builder_add_value (builder, json_node_copy (value));
 }
 
 static SoupMessage *
@@ -807,7 +785,7 @@ new_generate_message (ApigoClient * client,
     soup_multipart_append_form_file (form, "input_reference",
         request->input_reference_name, request->input_reference_type,
         request->input_reference);
-  append_parameters_to_form (form, request->parameters);
+  apigo_parameters_foreach (request->parameters, append_form_field, form);
   return soup_message_new_from_multipart (text, form);
 }
 
@@ -842,7 +820,7 @@ new_derive_message (ApigoClient * client, const ApigoCreateRequest * request)
     json_builder_add_string_value (b, request->source_id);
     json_builder_end_object (b);
   }
-  add_parameters_to_builder (b, request->parameters);
+  apigo_parameters_foreach (request->parameters, add_body_member, b);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -101,6 +101,16 @@ apigo_parameters_canonical (const gchar * text)
   return json_to_string (root, FALSE);
 }
 
+void
+apigo_parameters_foreach (const gchar * text, JsonObjectForeach func,
+    gpointer user_data)
+{
+  g_autoptr (JsonObject) object = NULL;
+
+  if (text != NULL && (object = apigo_parameters_parse (text, NULL)) != NULL)
+    json_object_foreach_member (object, func, user_data);
+}
+
 gchar *
 apigo_parameters_value_text (JsonNode * value)
 {

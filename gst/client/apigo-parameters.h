@@ -25,6 +25,11 @@ JsonObject *apigo_parameters_parse (const gchar * text, GError ** error);
  * empty object.  @text must be valid. */
 gchar *apigo_parameters_canonical (const gchar * text);
 
+/* Calls @func on each member of @text (NULL: none), in the order given.
+ * @text must be valid: it was checked when the settings were taken. */
+void apigo_parameters_foreach (const gchar * text, JsonObjectForeach func,
+    gpointer user_data);
+
 /* A member's value as a form field carries it: "42", "true", "16:9". */
 gchar *apigo_parameters_value_text (JsonNode * value);
 
