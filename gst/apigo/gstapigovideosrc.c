@@ -856,7 +856,7 @@ gst_apigo_video_src_uri_set_uri (GstURIHandler * handler, const gchar * text,
   for (i = 0; i < n; i++) {
     g_autofree gchar *value = NULL;
 
-    if (specs[i].uri_query == 0 && specs[i].uri_path == 0)
+    if (!apigo_uri_names (&specs[i]))
       continue;
     value = apigo_options_value_to_string (&parsed, &specs[i]);
     if (value == NULL)

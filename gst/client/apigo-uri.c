@@ -95,14 +95,6 @@ query_names (ApigoUriForm form)
   return g_string_free (names, FALSE);
 }
 
-/* Whether a URI names @spec at all, in some form: then a URI that leaves
- * it out means its default. */
-static gboolean
-named_by_uris (const ApigoOptionSpec * spec)
-{
-  return spec->uri_query != 0 || spec->uri_path != 0;
-}
-
 /* Every form that takes a prompt needs one. */
 static gboolean
 needs_prompt (ApigoUriForm form)
@@ -224,7 +216,7 @@ apigo_uri_parse (const gchar * text, ApigoOptions * options,
   }
   specs = apigo_option_specs (&n);
   for (i = 0; i < n; i++) {
-    if (!named_by_uris (&specs[i]))
+    if (!apigo_uri_names (&specs[i]))
       continue;
     if (specs[i].type == APIGO_OPTION_STRING) {
       apigo_options_set_string (options, &specs[i],
@@ -237,6 +229,12 @@ apigo_uri_parse (const gchar * text, ApigoOptions * options,
   }
   apigo_options_clear (&parsed);
   return TRUE;
+}
+
+gboolean
+apigo_uri_names (const ApigoOptionSpec * spec)
+{
+  return spec->uri_query != 0 || spec->uri_path != 0;
 }
 
 ApigoUriForm

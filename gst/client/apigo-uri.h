@@ -33,6 +33,9 @@ gboolean apigo_uri_parse (const gchar * text, ApigoOptions * options,
 /* The URI of what @options ask for; NULL when they make none (no prompt
  * for a form that needs one). */
 gchar *apigo_uri_to_string (const ApigoOptions * options);
+/* Whether some form of URI names @spec: then a URI that leaves it out
+ * sets it back to its default. */
+gboolean apigo_uri_names (const ApigoOptionSpec * spec);
 /* The form @options ask for: remix, extend or edit when one is set, else
  * video when video-id is, else generate. */
 ApigoUriForm apigo_uri_form_of (const ApigoOptions * options);
