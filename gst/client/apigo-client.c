@@ -68,6 +68,8 @@ apigo_dialect_name (ApigoDialect dialect)
       return "openai";
     case APIGO_DIALECT_AZURE:
       return "azure";
+    case APIGO_DIALECT_OPENROUTER:
+      return "openrouter";
   }
   g_return_val_if_reached ("openai");
 }

@@ -33,9 +33,10 @@ typedef enum
 {
   APIGO_DIALECT_OPENAI,         /* Authorization: Bearer KEY */
   APIGO_DIALECT_AZURE,          /* api-key: KEY, ?api-version= on every URL */
+  APIGO_DIALECT_OPENROUTER,     /* JSON creates, duration, frame_images */
 } ApigoDialect;
 
-/* "openai", "azure": as users name it. */
+/* "openai", "azure", "openrouter": as users name it. */
 const gchar *apigo_dialect_name (ApigoDialect dialect);
 
 /* The api-version Azure's v1 video routes take while in preview. */
@@ -114,6 +115,16 @@ typedef enum
   APIGO_CREATE_EDIT,            /* POST /videos/edits */
 } ApigoCreateKind;
 
+/* An image a create carries besides input_reference, under its own name
+ * (last_frame, a reference image...): a file part in a form. */
+typedef struct
+{
+  const gchar *name;            /* the field's name */
+  GBytes *data;
+  const gchar *filename;
+  const gchar *content_type;
+} ApigoCreateImage;
+
 typedef struct
 {
   ApigoCreateKind kind;
@@ -126,6 +137,8 @@ typedef struct
   const gchar *input_reference_name;
   const gchar *input_reference_type;
   const gchar *parameters;      /* more fields: a JSON object, or NULL */
+  const ApigoCreateImage *images;       /* n_images more images */
+  guint n_images;
   const gchar *idempotency_key; /* NULL: a fresh one */
 } ApigoCreateRequest;
 

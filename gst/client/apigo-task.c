@@ -7,6 +7,7 @@
 #include "apigo-error.h"
 #include "apigo-json.h"
 
+#include <math.h>
 #include <string.h>
 
 #define ID_MAX_LEN 256
@@ -93,6 +94,36 @@ dup_shown (JsonObject * obj, const gchar * name, guint max_chars)
   return apigo_service_text (raw, -1, max_chars);
 }
 
+/* usage.cost: a number of US dollars (OpenRouter; null until known).  Not
+ * a finite number >= 0 is as good as not said. */
+static void
+parse_task_cost (ApigoTask * task, JsonObject * obj)
+{
+  JsonNode *node = json_object_get_member (obj, "usage");
+  JsonNode *cost;
+  gdouble value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  cost = json_object_get_member (json_node_get_object (node), "cost");
+  if (cost == NULL || !JSON_NODE_HOLDS_VALUE (cost))
+    return;
+  switch (json_node_get_value_type (cost)) {
+    case G_TYPE_INT64:
+      value = json_node_get_int (cost);
+      break;
+    case G_TYPE_DOUBLE:
+      value = json_node_get_double (cost);
+      break;
+    default:
+      return;
+  }
+  if (!isfinite (value) || value < 0)
+    return;
+  task->has_cost = TRUE;
+  task->cost = value;
+}
+
 static void
 parse_task_error (ApigoTask * task, JsonObject * obj)
 {
@@ -170,6 +201,7 @@ apigo_task_new_from_node (JsonNode * node, GError ** error)
       apigo_json_dup_string (obj, "edited_from_video_id");
 
   parse_task_error (task, obj);
+  parse_task_cost (task, obj);
 
   return g_steal_pointer (&task);
 }

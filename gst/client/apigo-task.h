@@ -26,7 +26,9 @@ typedef enum
  * Only id and status are required; absent or null fields are NULL, -1 for
  * progress, 0 for times.  What is shown (status_text, error_*) is tidied
  * as apigo_service_text() says; the id is checked; model, prompt, size and
- * seconds are as sent, to compare with a request, and never shown. */
+ * seconds are as sent, to compare with a request, and never shown.  The
+ * cost is OpenRouter's usage.cost, read from any service that imitates
+ * it. */
 typedef struct
 {
   gchar *id;
@@ -48,6 +50,8 @@ typedef struct
   gchar *error_message;
   gchar *error_type;
   gchar *error_param;
+  gboolean has_cost;            /* the service said what it cost */
+  gdouble cost;                 /* usage.cost: US dollars, >= 0 */
 } ApigoTask;
 
 #define APIGO_TYPE_TASK (apigo_task_get_type ())

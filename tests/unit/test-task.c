@@ -213,6 +213,42 @@ GST_START_TEST (test_id_rules)
 
 GST_END_TEST;
 
+/* OpenRouter's job: a string error, and what it cost once done. */
+GST_START_TEST (test_openrouter_job)
+{
+  g_autoptr (ApigoTask) done = parse ("{\"id\": \"job-abc123\","
+      "\"generation_id\": \"gen-xyz789\","
+      "\"polling_url\": \"/api/v1/videos/job-abc123\","
+      "\"status\": \"completed\", \"unsigned_urls\": [\"https://"
+      "openrouter.ai/api/v1/videos/job-abc123/content?index=0\"],"
+      "\"usage\": {\"cost\": 0.5, \"is_byok\": false}}");
+  g_autoptr (ApigoTask) whole = parse ("{\"id\": \"j2\", \"status\": "
+      "\"completed\", \"usage\": {\"cost\": 2}}");
+  g_autoptr (ApigoTask) unknown = parse ("{\"id\": \"j3\", \"status\": "
+      "\"pending\", \"usage\": {\"cost\": null}}");
+  g_autoptr (ApigoTask) odd = parse ("{\"id\": \"j4\", \"status\": "
+      "\"completed\", \"usage\": {\"cost\": -1}}");
+  g_autoptr (ApigoTask) text = parse ("{\"id\": \"j5\", \"status\": "
+      "\"completed\", \"usage\": {\"cost\": \"0.5\"}}");
+  g_autoptr (ApigoTask) failed = parse ("{\"id\": \"j6\", \"status\": "
+      "\"failed\", \"error\": \"Content policy violation\"}");
+
+  fail_unless_equals_int (done->status, APIGO_TASK_STATUS_COMPLETED);
+  fail_unless (done->has_cost);
+  fail_unless (done->cost == 0.5);
+  fail_unless (whole->has_cost);
+  fail_unless (whole->cost == 2.0);
+  fail_unless_equals_int (unknown->status, APIGO_TASK_STATUS_QUEUED);
+  fail_if (unknown->has_cost);
+  fail_if (odd->has_cost);
+  fail_if (text->has_cost);
+  fail_unless_equals_int (failed->status, APIGO_TASK_STATUS_FAILED);
+  fail_unless_equals_string (failed->error_message,
+      "Content policy violation");
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_copy)
 {
   g_autoptr (ApigoTask) task = parse ("{\"id\": \"v1\", \"status\": "
@@ -304,6 +340,7 @@ task_suite (void)
   tcase_add_test (tc, test_status_words);
   tcase_add_test (tc, test_unusable_answers);
   tcase_add_test (tc, test_id_rules);
+  tcase_add_test (tc, test_openrouter_job);
   tcase_add_test (tc, test_copy);
   tcase_add_test (tc, test_hostile_json);
   return s;
