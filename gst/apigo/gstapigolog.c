@@ -45,6 +45,8 @@ gst_apigo_log_init (void)
         "Journal and kept clips: hits, misses, kept, evicted, partials"},
     {APIGO_LOG_LOCK, "apigolock",
         "Runs of the same request taking turns"},
+    {APIGO_LOG_SPEND, "apigospend",
+        "The budget: creates counted against it, and refused"},
   };
   guint i;
 

@@ -71,6 +71,7 @@ resource_code_for (const GError * error, gboolean downloading)
     case APIGO_ERROR_TASK_FAILED:
     case APIGO_ERROR_TIMEOUT:
     case APIGO_ERROR_UNCONFIRMED:
+    case APIGO_ERROR_BUDGET:
       return GST_RESOURCE_ERROR_FAILED;
   }
   return GST_RESOURCE_ERROR_FAILED;

@@ -32,6 +32,8 @@ typedef enum
   APIGO_ERROR_NO_SPACE,         /* ... because the disk is full */
   APIGO_ERROR_UNCONFIRMED,      /* a create's answer was lost and the tasks
                                  * that may be its own cannot be told apart */
+  APIGO_ERROR_BUDGET,           /* the user's budget refused it; nothing
+                                 * was sent (apigo-budget.h) */
 } ApigoErrorCode;
 
 typedef struct

@@ -10,6 +10,7 @@ static const gchar *const domain_names[APIGO_LOG_N_DOMAINS] = {
   "apigo-job",
   "apigo-cache",
   "apigo-lock",
+  "apigo-spend",
 };
 
 static const ApigoLogSink *sink;

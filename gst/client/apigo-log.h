@@ -30,6 +30,7 @@ typedef enum
   APIGO_LOG_CACHE,              /* journal and kept clips: hits, misses,
                                  * clips kept, evicted, parts continued */
   APIGO_LOG_LOCK,               /* runs of one request taking turns */
+  APIGO_LOG_SPEND,              /* the budget: creates counted, refused */
   APIGO_LOG_N_DOMAINS
 } ApigoLogDomain;
 
