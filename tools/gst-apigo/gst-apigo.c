@@ -39,6 +39,10 @@ static const Command commands[] = {
   {"generate", tool_generate, "generate URI...: make the clips of apigo:// "
         "URIs now, keep them as the element does, print apigo://video/ID "
         "for each"},
+  {"budget", tool_budget, "budget [--json] | budget set NAME=VALUE... | "
+        "budget unset NAME... | budget reset: spend today, this month and "
+        "by model against the budget; change its limits; forget the spend "
+        "so far"},
 };
 
 /* What the client layer logs: warnings always, more with -v. */
@@ -160,7 +164,7 @@ main (int argc, char **argv)
     {"allow-plain-http", 0, 0, G_OPTION_ARG_NONE, &options.allow_plain_http,
         "Send the key over plain http beyond this machine", NULL},
     {"json", 'j', 0, G_OPTION_ARG_NONE, &options.json,
-        "clips, tasks: one JSON array", NULL},
+        "clips, tasks, budget: JSON", NULL},
     {"limit", 'n', 0, G_OPTION_ARG_INT, &options.limit,
         "tasks: how many (1-100, default 20)", "N"},
     {"max-size", 0, 0, G_OPTION_ARG_DOUBLE, &options.max_size_mib,
@@ -192,7 +196,7 @@ main (int argc, char **argv)
   }
   if (args[1] == NULL) {
     tool_error ("No command: one of clips, show, remove, prune, clear, "
-        "tasks, delete, generate (see --help)");
+        "tasks, delete, generate, budget (see --help)");
     goto out;
   }
 

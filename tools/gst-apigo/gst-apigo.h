@@ -45,6 +45,9 @@ gint tool_delete (const ToolOptions * options);
 /* Clips made ahead of time (gst-apigo-generate.c). */
 gint tool_generate (const ToolOptions * options);
 
+/* The budget and what was spent (gst-apigo-budget.c). */
+gint tool_budget (const ToolOptions * options);
+
 /* Shared helpers (gst-apigo.c). */
 void tool_error (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
 /* Text from a file or the service, fit for a terminal, at most @max
