@@ -34,6 +34,7 @@
 #include "apigo-options.h"
 #include "apigo-uri.h"
 #include "gstapigofit.h"
+#include "gstapigoapproval.h"
 #include "gstapigotags.h"
 
 #include <string.h>
@@ -111,6 +112,7 @@ struct _GstApigoVideoSrc
 
   /* Properties, under the object lock. */
   ApigoOptions options;
+  gboolean from_uri;            /* set through GstURIHandler */
   gchar *status;                /* last known, read-only */
   guint progress;
 
@@ -396,11 +398,15 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   ApigoOptions options;
   gboolean ok;
 
+  gboolean from_uri;
+
   GST_OBJECT_LOCK (src);
   apigo_options_copy (&options, &src->options);
+  from_uri = src->from_uri;
   GST_OBJECT_UNLOCK (src);
   ok = apigo_options_to_job_settings (&options,
       APIGO_OPTIONS_FROM_PROPERTIES, s, error);
+  s->from_uri = from_uri;
   apigo_options_clear (&options);
   return ok;
 }
@@ -479,12 +485,21 @@ on_fit_reference (ApigoJob * job, GBytes * image, const gchar * mime_type,
       error);
 }
 
+static gboolean
+on_approve_create (ApigoJob * job, const ApigoCreateRequest * request,
+    GCancellable * cancellable, GError ** error, gpointer user_data)
+{
+  return gst_apigo_ask_application (GST_ELEMENT (user_data), request,
+      cancellable, error);
+}
+
 static const ApigoJobCallbacks job_callbacks = {
   on_phase_changed,
   on_task_changed,
   on_download_progress,
   on_warning,
   on_fit_reference,
+  on_approve_create,
 };
 
 /* GstBaseSrc */
@@ -865,6 +880,10 @@ gst_apigo_video_src_uri_set_uri (GstURIHandler * handler, const gchar * text,
       gst_util_set_object_arg (G_OBJECT (src), specs[i].name, value);
   }
   apigo_options_clear (&parsed);
+  /* What a URI asks for may be refused by uri-generation=off. */
+  GST_OBJECT_LOCK (src);
+  src->from_uri = TRUE;
+  GST_OBJECT_UNLOCK (src);
   return TRUE;
 }
 

@@ -117,6 +117,25 @@ parse_limit (const gchar * value, ApigoMeasure measure, gdouble * limit)
   return TRUE;
 }
 
+/* An APIGO_ERROR_INVALID_SETTING error, after "@origin: " when given. */
+static void
+parse_error (GError ** error, const gchar * origin, const gchar * format,
+    ...) G_GNUC_PRINTF (3, 4);
+
+static void
+parse_error (GError ** error, const gchar * origin, const gchar * format,
+    ...)
+{
+  g_autofree gchar *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING, "%s%s%s",
+      origin ? origin : "", origin ? ": " : "", text);
+}
+
 /* One "name=value" into @staged; errors name @origin, never more of the
  * text than the name (it is the user's, but keep messages short). */
 static gboolean
@@ -131,8 +150,7 @@ parse_item (ApigoBudget * staged, const gchar * name, const gchar * value,
     gboolean on;
 
     if (!parse_switch (value, &on)) {
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-          "%s: %s must be on or off", origin, URI_GENERATION);
+      parse_error (error, origin, "%s must be on or off", URI_GENERATION);
       return FALSE;
     }
     if (!on) {
@@ -143,18 +161,17 @@ parse_item (ApigoBudget * staged, const gchar * name, const gchar * value,
   }
 
   if (!limit_for_name (name, &m, &p)) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "%s: unknown budget limit \"%s\" (known: generations-per-day, "
-        "generations-per-month, seconds-per-day, seconds-per-month, "
-        "dollars-per-day, dollars-per-month, " URI_GENERATION ")", origin,
-        name);
+    parse_error (error, origin, "unknown budget limit \"%s\" (known: "
+        "generations-per-day, generations-per-month, seconds-per-day, "
+        "seconds-per-month, dollars-per-day, dollars-per-month, "
+        URI_GENERATION ")", name);
     return FALSE;
   }
   if (!parse_limit (value, m, &limit)) {
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "%s: %s-per-%s must be %s", origin, apigo_measure_name (m),
-        apigo_period_name (p), m == APIGO_MEASURE_GENERATIONS ?
-        "a whole number >= 0" : "a number >= 0");
+    parse_error (error, origin, "%s-per-%s must be %s",
+        apigo_measure_name (m), apigo_period_name (p),
+        m == APIGO_MEASURE_GENERATIONS ? "a whole number >= 0" :
+        "a number >= 0");
     return FALSE;
   }
   /* The smallest holds: nothing loosens a limit set elsewhere. */
@@ -184,8 +201,7 @@ apigo_budget_parse (ApigoBudget * budget, const gchar * text,
       continue;
     eq = strchr (items[i], '=');
     if (eq == NULL) {
-      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-          "%s: \"%s\" is not name=value", origin, items[i]);
+      parse_error (error, origin, "\"%s\" is not name=value", items[i]);
       return FALSE;
     }
     name = g_strndup (items[i], eq - items[i]);
@@ -231,7 +247,12 @@ apigo_budget_load_file (ApigoBudget * budget, const gchar * path,
 gchar *
 apigo_budget_default_file (void)
 {
-  return g_build_filename (g_get_user_config_dir (), "gst-apigo",
+  /* Read each time, as apigo_spend_default_dir() does. */
+  const gchar *config = g_getenv ("XDG_CONFIG_HOME");
+
+  if (config != NULL && g_path_is_absolute (config))
+    return g_build_filename (config, "gst-apigo", "budget.conf", NULL);
+  return g_build_filename (g_get_home_dir (), ".config", "gst-apigo",
       "budget.conf", NULL);
 }
 

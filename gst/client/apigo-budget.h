@@ -55,7 +55,7 @@ gboolean apigo_budget_has_limits (const ApigoBudget * budget);
 /* Adds the limits of @text, "generations-per-day=5, dollars-per-month=20"
  * (commas, semicolons or spaces between; also "uri-generation=off"), to
  * @budget.  @origin names where the text came from, in errors and in the
- * refusals the limits cause ("APIGO_BUDGET").  An unknown name or a value
+ * refusals the limits cause ("APIGO_BUDGET"; NULL: errors name none).  An unknown name or a value
  * that is not a number >= 0 (a whole one for generations) is an
  * APIGO_ERROR_INVALID_SETTING error naming @origin and the limit, and
  * changes nothing. */

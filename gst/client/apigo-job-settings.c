@@ -31,6 +31,7 @@ apigo_job_settings_clear (ApigoJobSettings * s)
   g_clear_pointer (&s->user_agent, g_free);
   g_clear_pointer (&s->ca_file, g_free);
   g_clear_pointer (&s->cache_dir, g_free);
+  g_clear_pointer (&s->budget, g_free);
 }
 
 void
@@ -56,6 +57,7 @@ apigo_job_settings_copy (ApigoJobSettings * dest, const ApigoJobSettings * src)
   dest->user_agent = g_strdup (src->user_agent);
   dest->ca_file = g_strdup (src->ca_file);
   dest->cache_dir = g_strdup (src->cache_dir);
+  dest->budget = g_strdup (src->budget);
 }
 
 static gboolean

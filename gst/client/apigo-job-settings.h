@@ -44,6 +44,11 @@ typedef struct
   guint64 cache_max_bytes;      /* 0: keep no clips */
   gboolean reuse;               /* play kept clips, resume journaled tasks */
   gboolean delete_remote;       /* delete the task once the clip is safe */
+
+  /* What may be spent (docs/spending.md). */
+  gchar *budget;                /* more limits; NULL: the user's only */
+  gboolean from_uri;            /* set from an apigo:// URI */
+  gboolean ask_application;     /* callbacks.approve_create first */
 } ApigoJobSettings;
 
 void apigo_job_settings_clear (ApigoJobSettings * settings);

@@ -12,6 +12,7 @@
 #include "apigo-log.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
+#include "apigo-spend.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -448,6 +449,96 @@ fit_reference (ApigoJob * job, const ApigoJobSettings * s,
   return TRUE;
 }
 
+static const gchar *
+create_kind_name (gint kind)
+{
+  switch (kind) {
+    case APIGO_CREATE_REMIX:
+      return "remix";
+    case APIGO_CREATE_EXTEND:
+      return "extend";
+    case APIGO_CREATE_EDIT:
+      return "edit";
+    default:
+      return "generate";
+  }
+}
+
+/* What a create will count in seconds before the service says: what was
+ * asked, else the API's default length. */
+static gdouble
+seconds_asked (const ApigoJobSettings * s)
+{
+  gdouble seconds = s->seconds ? g_ascii_strtod (s->seconds, NULL) : 0;
+
+  return seconds > 0 ? seconds : 4;
+}
+
+/* The spend guard (docs/spending.md), before anything is paid: the switch
+ * for URIs, the application's word, then the budget, counted under its
+ * lock with the create's Idempotency-Key, so that a retry or a lost answer
+ * looked for later counts once.  A ledger that cannot be written stops the
+ * create only when a limit depends on it. */
+static gboolean
+guard_create (ApigoJob * job, const ApigoJobSettings * s,
+    const ApigoCreateRequest * request, GError ** error)
+{
+  g_autofree gchar *dir = apigo_spend_default_dir ();
+  ApigoSpendRequest spend = {
+    .ref = job->idempotency_key,
+    .kind = create_kind_name (s->create_kind),
+    .model = s->create_kind == APIGO_CREATE_GENERATE ? s->model : NULL,
+    .seconds = seconds_asked (s),
+  };
+  ApigoBudget budget;
+  GError *err = NULL;
+
+  if (!apigo_budget_load (&budget, NULL, s->budget, "the budget property",
+          error))
+    return FALSE;
+  if (s->from_uri && budget.no_uri_generation) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_BUDGET,
+        "Generation from apigo:// URIs is off (uri-generation=off in %s): "
+        "a URI only plays a kept clip or a task that exists. Nothing was "
+        "sent to the service.", budget.no_uri_generation_origin);
+    return FALSE;
+  }
+  if (s->ask_application && job->callbacks.approve_create != NULL
+      && !job->callbacks.approve_create (job, request, job->cancellable,
+          error, job->user_data))
+    return FALSE;
+
+  if (apigo_spend_reserve (dir, &budget, &spend, 0, job->cancellable, &err))
+    return TRUE;
+  if (g_error_matches (err, APIGO_ERROR, APIGO_ERROR_BUDGET)
+      || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || apigo_budget_has_limits (&budget)) {
+    g_propagate_error (error, err);
+    return FALSE;
+  }
+  g_prefix_error (&err, "This create is not counted in the spend: ");
+  report_warning (job, err);
+  return TRUE;
+}
+
+/* Tells the ledger what the create @ref became (apigo-spend.h); a failure
+ * is only a warning: the clip is made. */
+static void
+settle_spend (ApigoJob * job, const gchar * ref, const ApigoTask * task,
+    const ApigoJobSettings * s)
+{
+  g_autofree gchar *dir = apigo_spend_default_dir ();
+  gdouble seconds = -1;
+  GError *problem = NULL;
+
+  /* An extension's seconds are the whole stitched clip's. */
+  if (task->seconds != NULL && s->create_kind != APIGO_CREATE_EXTEND)
+    seconds = g_ascii_strtod (task->seconds, NULL);
+  if (!apigo_spend_settle (dir, ref, task->id, seconds > 0 ? seconds : -1,
+          task->has_cost, task->cost, &problem))
+    report_warning (job, problem);
+}
+
 static ApigoTask *
 create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     GError ** error)
@@ -463,7 +554,8 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
   fill_request (&request, s, job->idempotency_key);
   /* A fit that fails or is stopped has sent nothing: no trace to leave. */
-  if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)) {
+  if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)
+      || !guard_create (job, s, &request, &err)) {
     g_propagate_error (error, err);
     return NULL;
   }
@@ -491,6 +583,7 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     APIGO_INFO ("Created %s", task->id);
     set_video_id (job, task->id);
     journal_task (job, task);
+    settle_spend (job, job->idempotency_key, task, s);
     return task;
   }
 
@@ -499,10 +592,16 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       && !g_error_matches (err, APIGO_ERROR, APIGO_ERROR_UNCONFIRMED)
       && !apigo_error_is_retryable (err)) {
+    g_autofree gchar *dir = apigo_spend_default_dir ();
+    GError *problem = NULL;
+
     g_mutex_lock (&job->lock);
     job->create_since = 0;
     g_mutex_unlock (&job->lock);
     journal_forget (job);
+    /* The service made nothing: nothing to count. */
+    if (!apigo_spend_release (dir, job->idempotency_key, &problem))
+      report_warning (job, problem);
   }
   g_propagate_error (error, err);
   return NULL;
@@ -835,6 +934,8 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
     g_propagate_error (error, err);
     return FALSE;
   }
+
+  settle_spend (job, job->idempotency_key, task, s);
 
   if (!download_clip (job, client, task, s, error)) {
     /* A gateway may serve it later: the journal keeps the task until the

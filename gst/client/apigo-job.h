@@ -58,6 +58,12 @@ typedef struct
       const gchar * mime_type, guint width, guint height,
       GCancellable * cancellable, gchar ** out_type, GError ** error,
       gpointer user_data);
+  /* settings->ask_application: whether @request may go out; FALSE with
+   * @error (APIGO_ERROR_BUDGET: refused) when not.  Returns at once when
+   * @cancellable is cancelled. */
+  gboolean (*approve_create) (ApigoJob * job,
+      const ApigoCreateRequest * request, GCancellable * cancellable,
+      GError ** error, gpointer user_data);
 } ApigoJobCallbacks;
 
 /* Fails only when no download store can be made at all. */

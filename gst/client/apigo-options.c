@@ -8,6 +8,7 @@
 #endif
 
 #include "apigo-options.h"
+#include "apigo-budget.h"
 #include "apigo-client.h"
 #include "apigo-error.h"
 #include "apigo-parameters.h"
@@ -80,6 +81,18 @@ parameters_why_invalid (gconstpointer value)
       apigo_parameters_parse (*(gchar * const *) value, &error);
 
   return object == NULL ? g_strdup (error->message) : NULL;
+}
+
+static gchar *
+budget_why_invalid (gconstpointer value)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoBudget budget;
+
+  apigo_budget_init (&budget);
+  if (apigo_budget_parse (&budget, *(gchar * const *) value, NULL, &error))
+    return NULL;
+  return g_strdup (error->message);
 }
 
 static const ApigoOptionChoice variants[] = {
@@ -239,6 +252,14 @@ static const ApigoOptionSpec specs[] = {
         "{\"seed\": 42, \"aspect_ratio\": \"16:9\"}",
         STRING (parameters, NULL), APIGO_URI_GENERATE | DERIVED_URI_FORMS, 0,
       FALSE, NULL, NULL, parameters_why_invalid},
+  {"budget", "Budget",
+        "Spending limits added to the user's budget, e.g. "
+        "generations-per-day=5 (docs/spending.md)",
+      STRING (budget, NULL), 0, 0, FALSE, NULL, NULL, budget_why_invalid},
+  {"ask-application", "Ask application",
+        "Before each paid create, post apigo-create-request and wait for "
+        "the application's answer",
+      BOOLEAN (ask_application, FALSE), 0, 0, FALSE, NULL, NULL},
 };
 
 const ApigoOptionSpec *
@@ -664,6 +685,19 @@ take_dialect (const ApigoOptions * o, ApigoOptionsOrigin origin,
   return TRUE;
 }
 
+/* The user's budget file and APIGO_BUDGET are read at start too: a slip
+ * in them fails now, not at the create. */
+static gboolean
+take_budget (const ApigoJobSettings * s, ApigoOptionsOrigin origin,
+    GError ** error)
+{
+  g_autofree gchar *origin_name = g_strdup_printf ("the budget %s",
+      noun (origin));
+  ApigoBudget budget;
+
+  return apigo_budget_load (&budget, NULL, s->budget, origin_name, error);
+}
+
 gboolean
 apigo_options_to_job_settings (const ApigoOptions * o,
     ApigoOptionsOrigin origin, ApigoJobSettings * s, GError ** error)
@@ -700,6 +734,8 @@ apigo_options_to_job_settings (const ApigoOptions * o,
     s->reference_fit = g_strdup (fits[o->input_reference_fit].nick);
   if (o->parameters != NULL)
     s->parameters = apigo_parameters_canonical (o->parameters);
+  s->budget = g_strdup (o->budget);
+  s->ask_application = o->ask_application;
 
   if (s->video_id != NULL) {
     /* Attaching: what to generate is the task's business, not ours. */
@@ -725,6 +761,8 @@ apigo_options_to_job_settings (const ApigoOptions * o,
     return FALSE;
   }
   if (!take_dialect (o, origin, s, error))
+    return FALSE;
+  if (!take_budget (s, origin, error))
     return FALSE;
   /* Decided here, before any connection: the key must not travel in the
    * clear beyond this machine (to the host or to a proxy) unless the user

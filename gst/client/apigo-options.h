@@ -45,6 +45,8 @@ typedef struct
   gchar *parameters;            /* a JSON object (apigo-parameters.h) */
   guint dialect;                /* ApigoOptionDialect */
   gchar *api_version;           /* azure; NULL: "preview" */
+  gchar *budget;                /* more limits (apigo-budget.h) */
+  gboolean ask_application;     /* before each create */
 } ApigoOptions;
 
 typedef enum

@@ -65,7 +65,14 @@ ledger_clear (Ledger * l)
 gchar *
 apigo_spend_default_dir (void)
 {
-  return g_build_filename (g_get_user_state_dir (), "gst-apigo", NULL);
+  /* Read each time, not g_get_user_state_dir()'s first answer: a test or
+   * an application may point it elsewhere later. */
+  const gchar *state = g_getenv ("XDG_STATE_HOME");
+
+  if (state != NULL && g_path_is_absolute (state))
+    return g_build_filename (state, "gst-apigo", NULL);
+  return g_build_filename (g_get_home_dir (), ".local", "state",
+      "gst-apigo", NULL);
 }
 
 static gint64
@@ -378,23 +385,27 @@ check_limits (const ApigoBudget * budget, const ApigoSpendReport * r,
       g_autofree gchar *allowed = NULL, *spent = NULL, *reset = NULL;
       g_autofree gchar *extra = NULL;
       gboolean over;
+      gdouble used;
 
       if (limit < 0)
         continue;
       switch (m) {
         case APIGO_MEASURE_GENERATIONS:
-          over = t->generations + 1 > limit;
-          spent = format_amount (m, t->generations);
+          used = t->generations;
+          over = used + 1 > limit;
+          spent = format_amount (m, used);
           break;
         case APIGO_MEASURE_SECONDS:
-          over = t->seconds + request->seconds > limit;
-          spent = format_amount (m, t->seconds);
+          used = t->seconds;
+          over = used + request->seconds > limit;
+          spent = format_amount (m, used);
           extra = g_strdup_printf (" and this %s asks for %g more",
               request->kind, request->seconds);
           break;
         default:
           /* What a generation costs is known only once it is made: the
            * last one may go past the limit, none after it. */
+          used = 1;
           over = t->dollars >= limit;
           spent = format_amount (m, t->dollars);
           if (t->costs_unknown > 0)
@@ -412,7 +423,7 @@ check_limits (const ApigoBudget * budget, const ApigoSpendReport * r,
           "spent this %s%s. It resets at %s. Nothing was sent to the "
           "service.", allowed, apigo_period_name (p), apigo_measure_name (m),
           apigo_period_name (p), budget->origin[m][p], spent,
-          m == APIGO_MEASURE_DOLLARS ? "was" : "were",
+          used == 1 ? "was" : "were",
           apigo_period_name (p), extra ? extra : "", reset);
       return FALSE;
     }
@@ -518,21 +529,62 @@ apigo_spend_reserve (const gchar * dir, const ApigoBudget * budget,
   return ok;
 }
 
-/* Appends what @b says of @ref, when the ledger has it. */
+/* The ref of the entry for @ref, else for @video_id; NULL: none. */
+static const gchar *
+find_ref (const Ledger * l, const gchar * ref, const gchar * video_id)
+{
+  GHashTableIter iter;
+  const gchar *key;
+  Entry *e;
+
+  if (ref != NULL && g_hash_table_lookup_extended (l->entries, ref,
+          (gpointer *) & key, NULL))
+    return key;
+  if (video_id == NULL)
+    return NULL;
+  g_hash_table_iter_init (&iter, l->entries);
+  while (g_hash_table_iter_next (&iter, (gpointer *) & key, (gpointer *) & e))
+    if (g_strcmp0 (e->video_id, video_id) == 0)
+      return key;
+  return NULL;
+}
+
+/* Appends what @b says (after "ref") of the entry of @ref or @video_id,
+ * when the ledger has one: a task another run created is settled by its
+ * id. */
 static gboolean
-append_about (const gchar * dir, const gchar * ref, JsonBuilder * b,
-    GError ** error)
+append_about (const gchar * dir, const gchar * ref, const gchar * video_id,
+    JsonBuilder * b, GError ** error)
 {
   g_autoptr (ApigoLock) lock = NULL;
-  g_autofree gchar *line = NULL;
   gboolean ok = TRUE;
+  const gchar *found;
   Ledger l;
 
   lock = take_lock (dir, NULL, error);
   if (lock == NULL || !ledger_read (dir, &l, error))
     return FALSE;
-  if (g_hash_table_contains (l.entries, ref)) {
-    line = line_for (b);
+  found = find_ref (&l, ref, video_id);
+  if (found != NULL) {
+    g_autoptr (JsonBuilder) line_b = json_builder_new ();
+    g_autoptr (JsonNode) said = NULL;
+    g_autofree gchar *line = NULL;
+    JsonObjectIter iter;
+    const gchar *name;
+    JsonNode *value;
+
+    json_builder_end_object (b);
+    said = json_builder_get_root (b);
+    json_builder_begin_object (line_b);
+    json_builder_set_member_name (line_b, "ref");
+    json_builder_add_string_value (line_b, found);
+    json_object_iter_init (&iter, json_node_get_object (said));
+    while (json_object_iter_next (&iter, &name, &value)) {
+      json_builder_set_member_name (line_b, name);
+      json_builder_add_value (line_b, json_node_copy (value));
+    }
+    json_builder_end_object (line_b);
+    line = line_for (line_b);
     ok = ledger_append (dir, &l, line, error);
   }
   ledger_clear (&l);
@@ -547,8 +599,6 @@ apigo_spend_settle (const gchar * dir, const gchar * ref,
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ref");
-  json_builder_add_string_value (b, ref);
   if (video_id != NULL) {
     json_builder_set_member_name (b, "video");
     json_builder_add_string_value (b, video_id);
@@ -561,8 +611,7 @@ apigo_spend_settle (const gchar * dir, const gchar * ref,
     json_builder_set_member_name (b, "cost");
     json_builder_add_double_value (b, cost);
   }
-  json_builder_end_object (b);
-  return append_about (dir, ref, b, error);
+  return append_about (dir, ref, video_id, b, error);
 }
 
 gboolean
@@ -571,12 +620,9 @@ apigo_spend_release (const gchar * dir, const gchar * ref, GError ** error)
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ref");
-  json_builder_add_string_value (b, ref);
   json_builder_set_member_name (b, "released");
   json_builder_add_boolean_value (b, TRUE);
-  json_builder_end_object (b);
-  return append_about (dir, ref, b, error);
+  return append_about (dir, ref, NULL, b, error);
 }
 
 gboolean

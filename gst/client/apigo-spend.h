@@ -56,8 +56,9 @@ gboolean apigo_spend_reserve (const gchar * dir, const ApigoBudget * budget,
     const ApigoSpendRequest * request, gint64 now,
     GCancellable * cancellable, GError ** error);
 
-/* What became of @ref: its task (@video_id, NULL: not known), its length
- * (@seconds < 0: not known), its cost (@has_cost). */
+/* What became of @ref (NULL: not known), or else of the create that made
+ * @video_id: that task, its length (@seconds < 0: not known), its cost
+ * (@has_cost).  Nothing when the ledger has neither. */
 gboolean apigo_spend_settle (const gchar * dir, const gchar * ref,
     const gchar * video_id, gdouble seconds, gboolean has_cost,
     gdouble cost, GError ** error);

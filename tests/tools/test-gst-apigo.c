@@ -609,6 +609,86 @@ GST_START_TEST (test_generate_same_twice)
 
 GST_END_TEST;
 
+/* The budget: set in its file by the tool, respected by generate, shown
+ * against the spend, forgotten on reset. */
+GST_START_TEST (test_budget)
+{
+  g_autofree gchar *state = g_build_filename (dir, "state", NULL);
+  g_autofree gchar *config = g_build_filename (dir, "config", NULL);
+  g_autofree gchar *file = g_build_filename (config, "gst-apigo",
+      "budget.conf", NULL);
+  g_autofree gchar *first = generate_uri ("a budgeted heron");
+  g_autofree gchar *second = generate_uri ("a heron too many");
+  g_autofree gchar *conf = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_auto (Result) set = { 0 }, bad = { 0 }, made = { 0 }, refused = { 0 };
+  g_auto (Result) shown = { 0 }, json = { 0 }, unset = { 0 }, after = { 0 };
+  g_auto (Result) reset = { 0 }, zero = { 0 };
+  JsonObject *day, *model;
+  /* The suite's own (tests/meson.build): put back for the next test. */
+  g_autofree gchar *saved_state = g_strdup (g_getenv ("XDG_STATE_HOME"));
+  g_autofree gchar *saved_config = g_strdup (g_getenv ("XDG_CONFIG_HOME"));
+
+  fail_unless (saved_state != NULL && saved_config != NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+
+  set = tool (KEY, "budget", "set", "generations-per-day=1",
+      "dollars-per-month=20", NULL);
+  fail_unless_equals_int (set.status, 0);
+  fail_unless (g_file_get_contents (file, &conf, NULL, NULL));
+  fail_unless (strstr (conf, "generations-per-day=1") != NULL, "%s", conf);
+  bad = tool (KEY, "budget", "set", "generations-per-week=1", NULL);
+  fail_unless_equals_int (bad.status, 2);
+  fail_unless (strstr (bad.err, "generations-per-week") != NULL, "%s",
+      bad.err);
+
+  made = tool (KEY, "generate", first, NULL);
+  fail_unless_equals_int (made.status, 0);
+  refused = tool (KEY, "generate", second, NULL);
+  fail_unless_equals_int (refused.status, 1);
+  fail_unless (strstr (refused.err, "The budget allows 1 generation per day")
+      != NULL, "%s", refused.err);
+  fail_unless (strstr (refused.err, file) != NULL, "%s", refused.err);
+  fail_unless_equals_int (creates (), 1);
+
+  shown = tool (KEY, "budget", NULL);
+  fail_unless_equals_int (shown.status, 0);
+  fail_unless (strstr (shown.out, "generations           1 of 1") != NULL,
+      "%s", shown.out);
+  fail_unless (strstr (shown.out, "sora-2") != NULL, "%s", shown.out);
+  json = tool (KEY, "budget", "--json", NULL);
+  fail_unless (json_parser_load_from_data (parser, json.out, -1, NULL));
+  day = json_object_get_object_member (json_node_get_object
+      (json_parser_get_root (parser)), "day");
+  fail_unless_equals_int (json_object_get_int_member
+      (json_object_get_object_member (day, "spent"), "generations"), 1);
+  fail_unless_equals_float (json_object_get_double_member
+      (json_object_get_object_member (day, "limits"), "generations"), 1);
+  model = json_object_get_object_member (json_object_get_object_member
+      (json_node_get_object (json_parser_get_root (parser)),
+          "month_by_model"), "sora-2");
+  fail_unless (model != NULL);
+  fail_unless_equals_int (json_object_get_int_member (model, "generations"),
+      1);
+
+  unset = tool (KEY, "budget", "unset", "generations-per-day", NULL);
+  fail_unless_equals_int (unset.status, 0);
+  after = tool (KEY, "generate", second, NULL);
+  fail_unless_equals_int (after.status, 0);
+  fail_unless_equals_int (creates (), 2);
+
+  reset = tool (KEY, "budget", "reset", NULL);
+  fail_unless_equals_int (reset.status, 0);
+  zero = tool (KEY, "budget", NULL);
+  fail_unless (strstr (zero.out, "generations           0 of no limit")
+      != NULL, "%s", zero.out);
+  g_setenv ("XDG_STATE_HOME", saved_state, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", saved_config, TRUE);
+}
+
+GST_END_TEST;
+
 static Suite *
 tool_suite (void)
 {
@@ -625,6 +705,7 @@ tool_suite (void)
   tcase_add_test (tc, test_generate_checks_every_uri);
   tcase_add_test (tc, test_generate_concurrently);
   tcase_add_test (tc, test_generate_same_twice);
+  tcase_add_test (tc, test_budget);
   return s;
 }
 

@@ -206,8 +206,15 @@ GST_START_TEST (test_seconds_limit)
 
   /* What the service made is what counts: a 4 s clip asked as 8. */
   fail_unless (apigo_spend_settle (dir, "b", "video_1", 4, FALSE, 0, &error));
+  /* Another run that attached to video_1 saw it done, and its cost. */
+  fail_unless (apigo_spend_settle (dir, NULL, "video_1", -1, TRUE, 0.3,
+          &error));
+  /* Nothing of a task the ledger never counted. */
+  fail_unless (apigo_spend_settle (dir, NULL, "video_2", 8, TRUE, 9, &error));
   fail_unless (apigo_spend_report (dir, NOW, &r, &error));
   fail_unless_equals_float (r.total[APIGO_PERIOD_MONTH].seconds, 16);
+  fail_unless_equals_float (r.total[APIGO_PERIOD_MONTH].dollars, 0.3);
+  fail_unless_equals_int (r.total[APIGO_PERIOD_MONTH].generations, 2);
   apigo_spend_report_clear (&r);
   fail_unless (reserve (&b, "c", 4, NOW, &error));
 }
