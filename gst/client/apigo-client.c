@@ -776,6 +776,7 @@ new_generate_message (ApigoClient * client,
       (SOUP_FORM_MIME_TYPE_MULTIPART);
   g_autoptr (GUri) url = apigo_client_service_url (client, "/videos");
   g_autofree gchar *text = g_uri_to_string (url);
+  guint i;
 
   soup_multipart_append_form_string (form, "model", request->model);
   soup_multipart_append_form_string (form, "prompt", request->prompt);
@@ -788,6 +789,10 @@ new_generate_message (ApigoClient * client,
         request->input_reference_name, request->input_reference_type,
         request->input_reference);
   apigo_parameters_foreach (request->parameters, append_form_field, form);
+  for (i = 0; i < request->n_images; i++)
+    soup_multipart_append_form_file (form, request->images[i].name,
+        request->images[i].filename, request->images[i].content_type,
+        request->images[i].data);
   return soup_message_new_from_multipart (text, form);
 }
 
@@ -882,6 +887,7 @@ log_create (const ApigoCreateRequest * request, const gchar * idempotency_key)
   const gchar *seconds = generate || request->kind == APIGO_CREATE_EXTEND ?
       request->seconds : "(the source's)";
   g_autofree gchar *reference = NULL;
+  g_autofree gchar *images = NULL;
 
   if (!apigo_log_enabled (APIGO_LOG_DOMAIN, APIGO_LOG_LEVEL_DEBUG))
     return;
@@ -891,12 +897,15 @@ log_create (const ApigoCreateRequest * request, const gchar * idempotency_key)
         " bytes", request->input_reference_type ?
         request->input_reference_type : "untyped",
         g_bytes_get_size (request->input_reference));
-  APIGO_DEBUG ("Create (%s%s%s): model %s, size %s, seconds %s, %s, "
+  if (request->n_images > 0 && generate)
+    images = g_strdup_printf (", %u more images", request->n_images);
+  APIGO_DEBUG ("Create (%s%s%s): model %s, size %s, seconds %s, %s%s, "
       "Idempotency-Key %.8s...", kinds[request->kind],
       generate ? "" : " of ", generate ? "" : request->source_id,
       model ? model : "(default)", size ? size : "(default)",
       seconds ? seconds : "(default)",
-      reference ? reference : "no input reference", idempotency_key);
+      reference ? reference : "no input reference", images ? images : "",
+      idempotency_key);
 }
 
 /* Whether a create that the service answered with @error may still have
@@ -1239,6 +1248,10 @@ match_task (const ApigoTask * task, const ApigoCreateRequest * request,
   /* No list shows it: a task like ours may come from another image. */
   if (m == MATCH_YES && request->input_reference != NULL) {
     *unsaid = "its input reference";
+    m = MATCH_UNSURE;
+  }
+  if (m == MATCH_YES && request->n_images > 0) {
+    *unsaid = "its images";
     m = MATCH_UNSURE;
   }
   return m;

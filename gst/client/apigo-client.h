@@ -160,7 +160,7 @@ ApigoTask *apigo_client_create (ApigoClient * client,
  * be sent again, with its Idempotency-Key).  NULL with
  * APIGO_ERROR_UNCONFIRMED, naming them, when some may be it but the list
  * does not say enough to confirm one (it has no prompts, or the request an
- * input reference, which lists never show): neither adopting one nor
+ * input reference or images, which lists never show): neither adopting one nor
  * sending the create again is safe then. */
 ApigoTask *apigo_client_find_created (ApigoClient * client,
     const ApigoCreateRequest * request, gint64 since_unix,

@@ -8,6 +8,21 @@
 
 #include <string.h>
 
+static void
+clear_images (ApigoJobSettings * s)
+{
+  guint i;
+
+  for (i = 0; i < s->n_images; i++) {
+    g_free (s->images[i].name);
+    g_clear_pointer (&s->images[i].data, g_bytes_unref);
+    g_free (s->images[i].filename);
+    g_free (s->images[i].content_type);
+  }
+  g_clear_pointer (&s->images, g_free);
+  s->n_images = 0;
+}
+
 void
 apigo_job_settings_clear (ApigoJobSettings * s)
 {
@@ -24,6 +39,7 @@ apigo_job_settings_clear (ApigoJobSettings * s)
   g_clear_pointer (&s->source_id, g_free);
   g_clear_pointer (&s->reference_fit, g_free);
   g_clear_pointer (&s->parameters, g_free);
+  clear_images (s);
   g_clear_pointer (&s->api_version, g_free);
   if (s->api_key != NULL)
     memset (s->api_key, 0, strlen (s->api_key));
@@ -37,6 +53,8 @@ apigo_job_settings_clear (ApigoJobSettings * s)
 void
 apigo_job_settings_copy (ApigoJobSettings * dest, const ApigoJobSettings * src)
 {
+  guint i;
+
   *dest = *src;
   dest->base_url = g_strdup (src->base_url);
   dest->model = g_strdup (src->model);
@@ -52,6 +70,14 @@ apigo_job_settings_copy (ApigoJobSettings * dest, const ApigoJobSettings * src)
   dest->source_id = g_strdup (src->source_id);
   dest->reference_fit = g_strdup (src->reference_fit);
   dest->parameters = g_strdup (src->parameters);
+  dest->images = src->n_images ? g_new0 (ApigoJobImage, src->n_images) :
+      NULL;
+  for (i = 0; i < src->n_images; i++) {
+    dest->images[i].name = g_strdup (src->images[i].name);
+    dest->images[i].data = g_bytes_ref (src->images[i].data);
+    dest->images[i].filename = g_strdup (src->images[i].filename);
+    dest->images[i].content_type = g_strdup (src->images[i].content_type);
+  }
   dest->api_version = g_strdup (src->api_version);
   dest->api_key = g_strdup (src->api_key);
   dest->user_agent = g_strdup (src->user_agent);
@@ -66,6 +92,21 @@ same_bytes (GBytes * a, GBytes * b)
   if (a == NULL || b == NULL)
     return a == b;
   return g_bytes_equal (a, b);
+}
+
+/* Names and bytes: what the clip is made from. */
+static gboolean
+same_images (const ApigoJobSettings * a, const ApigoJobSettings * b)
+{
+  guint i;
+
+  if (a->n_images != b->n_images)
+    return FALSE;
+  for (i = 0; i < a->n_images; i++)
+    if (g_strcmp0 (a->images[i].name, b->images[i].name) != 0
+        || !same_bytes (a->images[i].data, b->images[i].data))
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -84,6 +125,7 @@ apigo_job_settings_same_clip (const ApigoJobSettings * a,
       && g_strcmp0 (a->source_id, b->source_id) == 0
       && g_strcmp0 (a->reference_fit, b->reference_fit) == 0
       && g_strcmp0 (a->parameters, b->parameters) == 0
+      && same_images (a, b)
       && a->dialect == b->dialect
       && g_strcmp0 (a->api_version, b->api_version) == 0;
 }
@@ -142,6 +184,21 @@ apigo_job_settings_key (const ApigoJobSettings * s)
   /* Only when set: the keys of clips kept without parameters stay. */
   if (s->parameters != NULL)
     add_field (sum, s->parameters);
+  /* The same for images, each by its name and a digest of its bytes;
+   * tagged, like the dialect below. */
+  if (s->n_images > 0) {
+    g_autoptr (GString) images = g_string_new ("images");
+    guint i;
+
+    for (i = 0; i < s->n_images; i++) {
+      g_autofree gchar *digest =
+          g_compute_checksum_for_bytes (G_CHECKSUM_SHA256,
+          s->images[i].data);
+
+      g_string_append_printf (images, " %s=%s", s->images[i].name, digest);
+    }
+    add_field (sum, images->str);
+  }
   /* Another dialect sends other requests; OpenAI's (0) adds nothing, so
    * that the keys of clips kept before dialects stay.  Tagged: never
    * mistaken for the parameters above. */

@@ -10,6 +10,16 @@
 
 G_BEGIN_DECLS
 
+/* An image a create carries besides the input reference, under its own
+ * field name (the images property). */
+typedef struct
+{
+  gchar *name;                  /* the form field: "last_frame" */
+  GBytes *data;
+  gchar *filename;              /* the file's base name */
+  gchar *content_type;          /* sniffed: "image/png" */
+} ApigoJobImage;
+
 /* Everything a generation needs, copied once from the element's
  * properties when it starts. */
 typedef struct
@@ -29,6 +39,8 @@ typedef struct
   gchar *source_id;             /* remix, extend, edit: from this video */
   gchar *reference_fit;         /* NULL, "scale" or "pad" */
   gchar *parameters;            /* canonical JSON object; NULL: none */
+  ApigoJobImage *images;        /* sorted by name; NULL: none */
+  guint n_images;
   gint dialect;                 /* ApigoDialect, resolved (never "auto") */
   gchar *api_version;           /* azure: the api-version sent; else NULL */
 

@@ -295,9 +295,26 @@ task_is_dead (const GError * error)
       || g_error_matches (error, APIGO_ERROR, APIGO_ERROR_NOT_FOUND);
 }
 
+/* The settings' images as a request carries them: a new array (g_free()
+ * it) that points into @s. */
+static ApigoCreateImage *
+request_images (const ApigoJobSettings * s)
+{
+  ApigoCreateImage *images = g_new0 (ApigoCreateImage, MAX (s->n_images, 1));
+  guint i;
+
+  for (i = 0; i < s->n_images; i++) {
+    images[i].name = s->images[i].name;
+    images[i].data = s->images[i].data;
+    images[i].filename = s->images[i].filename;
+    images[i].content_type = s->images[i].content_type;
+  }
+  return images;
+}
+
 static void
 fill_request (ApigoCreateRequest * request, const ApigoJobSettings * s,
-    const gchar * idempotency_key)
+    const gchar * idempotency_key, const ApigoCreateImage * images)
 {
   request->kind = s->create_kind;
   request->source_id = s->source_id;
@@ -309,6 +326,8 @@ fill_request (ApigoCreateRequest * request, const ApigoJobSettings * s,
   request->input_reference_name = s->input_reference_name;
   request->input_reference_type = s->input_reference_type;
   request->parameters = s->parameters;
+  request->images = images;
+  request->n_images = s->n_images;
   request->idempotency_key = idempotency_key;
 }
 
@@ -351,6 +370,7 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
 {
   ApigoJournalEntry entry;
   ApigoCreateRequest request;
+  g_autofree ApigoCreateImage *images = NULL;
   g_autoptr (ApigoTask) found = NULL;
   g_autoptr (GError) lookup_error = NULL;
   gint64 since;
@@ -395,7 +415,8 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
 
   /* A create went out and its answer never came back: the service may
    * have made (and billed) the task. */
-  fill_request (&request, s, NULL);
+  images = request_images (s);
+  fill_request (&request, s, NULL, images);
   found = apigo_client_find_created (client, &request, since,
       job->cancellable, &lookup_error);
   if (found == NULL) {
@@ -539,6 +560,41 @@ settle_spend (ApigoJob * job, const gchar * ref, const ApigoTask * task,
     report_warning (job, problem);
 }
 
+/* The same for each of the images: one fit for all.  @kept_data and
+ * @kept_types hold what @images then points to. */
+static gboolean
+fit_images (ApigoJob * job, const ApigoJobSettings * s,
+    ApigoCreateImage * images, GPtrArray * kept_data, GPtrArray * kept_types,
+    GError ** error)
+{
+  guint width = 0, height = 0, i;
+
+  if (s->reference_fit == NULL || s->n_images == 0
+      || job->callbacks.fit_reference == NULL)
+    return TRUE;
+  if (s->size == NULL || sscanf (s->size, "%ux%u", &width, &height) != 2) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "The images can only be fitted to a WIDTHxHEIGHT size");
+    return FALSE;
+  }
+  for (i = 0; i < s->n_images; i++) {
+    gchar *type = NULL;
+    GBytes *fitted = job->callbacks.fit_reference (job, s->images[i].data,
+        s->images[i].content_type, width, height, job->cancellable, &type,
+        error, job->user_data);
+
+    if (fitted == NULL) {
+      g_prefix_error (error, "The %s image: ", s->images[i].name);
+      return FALSE;
+    }
+    g_ptr_array_add (kept_data, fitted);
+    g_ptr_array_add (kept_types, type);
+    images[i].data = fitted;
+    images[i].content_type = type;
+  }
+  return TRUE;
+}
+
 static ApigoTask *
 create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     GError ** error)
@@ -546,15 +602,21 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   ApigoCreateRequest request;
   g_autoptr (GBytes) fitted = NULL;
   g_autofree gchar *fitted_type = NULL;
+  g_autofree ApigoCreateImage *images = request_images (s);
+  g_autoptr (GPtrArray) fitted_data =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) fitted_types =
+      g_ptr_array_new_with_free_func (g_free);
   GError *problem = NULL;
   GError *err = NULL;
   gint64 since;
   ApigoTask *task;
 
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
-  fill_request (&request, s, job->idempotency_key);
+  fill_request (&request, s, job->idempotency_key, images);
   /* A fit that fails or is stopped has sent nothing: no trace to leave. */
   if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)
+      || !fit_images (job, s, images, fitted_data, fitted_types, &err)
       || !guard_create (job, s, &request, &err)) {
     g_propagate_error (error, err);
     return NULL;

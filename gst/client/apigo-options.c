@@ -11,6 +11,7 @@
 #include "apigo-budget.h"
 #include "apigo-client.h"
 #include "apigo-error.h"
+#include "apigo-images.h"
 #include "apigo-parameters.h"
 #include "apigo-proxy.h"
 #include "apigo-reference.h"
@@ -79,6 +80,16 @@ parameters_why_invalid (gconstpointer value)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) object =
       apigo_parameters_parse (*(gchar * const *) value, &error);
+
+  return object == NULL ? g_strdup (error->message) : NULL;
+}
+
+static gchar *
+images_why_invalid (gconstpointer value)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) object =
+      apigo_images_parse (*(gchar * const *) value, &error);
 
   return object == NULL ? g_strdup (error->message) : NULL;
 }
@@ -252,6 +263,12 @@ static const ApigoOptionSpec specs[] = {
         "{\"seed\": 42, \"aspect_ratio\": \"16:9\"}",
         STRING (parameters, NULL), APIGO_URI_GENERATE | DERIVED_URI_FORMS, 0,
       FALSE, NULL, NULL, parameters_why_invalid},
+  /* Paths, like input-reference: not in URIs. */
+  {"images", "Images",
+        "More image files of a new video, each its own field, as a JSON "
+        "object, e.g. {\"last_frame\": \"end.png\"}",
+        STRING (images, NULL), 0, 0, FALSE, NULL, NULL,
+      images_why_invalid},
   {"budget", "Budget",
         "Spending limits added to the user's budget, e.g. "
         "generations-per-day=5 (docs/spending.md)",
@@ -563,6 +580,17 @@ take_reference (const ApigoOptions * o, ApigoOptionsOrigin origin,
 }
 
 static gboolean
+take_images (const ApigoOptions * o, ApigoOptionsOrigin origin,
+    ApigoJobSettings * s, GError ** error)
+{
+  if (apigo_images_load (o->images, s->parameters, &s->images,
+          &s->n_images, error))
+    return TRUE;
+  g_prefix_error (error, "Bad images %s: ", noun (origin));
+  return FALSE;
+}
+
+static gboolean
 take_key (const ApigoOptions * o, ApigoOptionsOrigin origin,
     ApigoJobSettings * s, GError ** error)
 {
@@ -752,6 +780,12 @@ apigo_options_to_job_settings (const ApigoOptions * o,
           "720x1280 or 1280x720", noun (origin));
     if (o->input_reference != NULL && !take_reference (o, origin, s, error))
       return FALSE;
+    if (o->images != NULL && !take_images (o, origin, s, error))
+      return FALSE;
+  } else if (o->images != NULL) {
+    /* Their requests are JSON bodies: no file would go. */
+    return fail (error, "The images %s is for new videos only: remix, "
+        "extend and edit send no image files; unset it", noun (origin));
   }
 
   if (!take_key (o, origin, s, error))

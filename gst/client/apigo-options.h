@@ -45,6 +45,7 @@ typedef struct
   gchar *parameters;            /* a JSON object (apigo-parameters.h) */
   guint dialect;                /* ApigoOptionDialect */
   gchar *api_version;           /* azure; NULL: "preview" */
+  gchar *images;                /* a JSON object of paths (apigo-images.h) */
   gchar *budget;                /* more limits (apigo-budget.h) */
   gboolean ask_application;     /* before each create */
 } ApigoOptions;

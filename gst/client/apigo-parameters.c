@@ -15,6 +15,12 @@ static const gchar *const own_fields[] = {
   "model", "prompt", "size", "seconds", "input_reference", "video", NULL
 };
 
+gboolean
+apigo_parameters_is_own_field (const gchar * name)
+{
+  return g_strv_contains (own_fields, name);
+}
+
 /* A name goes into a form part's header: no line break or other control
  * character may end it and add headers of its own. */
 static gboolean

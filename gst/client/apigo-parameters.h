@@ -30,6 +30,10 @@ gchar *apigo_parameters_canonical (const gchar * text);
 void apigo_parameters_foreach (const gchar * text, JsonObjectForeach func,
     gpointer user_data);
 
+/* Whether the element sends a field of that name itself (model, prompt,
+ * input_reference...): no parameter nor image may take it. */
+gboolean apigo_parameters_is_own_field (const gchar * name);
+
 /* A member's value as a form field carries it: "42", "true", "16:9". */
 gchar *apigo_parameters_value_text (JsonNode * value);
 

@@ -46,39 +46,42 @@ file_kind (mode_t mode)
 }
 
 static gboolean
-check_regular (const gchar * path, const GStatBuf * st, GError ** error)
+check_regular (const gchar * what, const gchar * path, const GStatBuf * st,
+    GError ** error)
 {
   if (S_ISREG (st->st_mode))
     return TRUE;
   g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-      "The input reference \"%s\" is %s, not a regular file", path,
+      "The %s \"%s\" is %s, not a regular file", what, path,
       file_kind (st->st_mode));
   return FALSE;
 }
 
 static gboolean
-check_size (const gchar * path, guint64 size, GError ** error)
+check_size (const gchar * what, const gchar * path, guint64 size,
+    GError ** error)
 {
   if (size <= APIGO_REFERENCE_MAX_BYTES)
     return TRUE;
   g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-      "The input reference \"%s\" is %" G_GUINT64_FORMAT " bytes, more "
-      "than the %d allowed", path, size, APIGO_REFERENCE_MAX_BYTES);
+      "The %s \"%s\" is %" G_GUINT64_FORMAT " bytes, more than the %d "
+      "allowed", what, path, size, APIGO_REFERENCE_MAX_BYTES);
   return FALSE;
 }
 
 static void
-set_io_error (GError ** error, const gchar * path, gint errsv)
+set_io_error (GError ** error, const gchar * what, const gchar * path,
+    gint errsv)
 {
   g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-      "Cannot read the input reference \"%s\": %s", path,
-      g_strerror (errsv));
+      "Cannot read the %s \"%s\": %s", what, path, g_strerror (errsv));
 }
 
 /* At most APIGO_REFERENCE_MAX_BYTES + 1 bytes of @fd: one more tells a
  * file that is too large, even one that grew since it was looked at. */
 static GByteArray *
-read_bounded (gint fd, const gchar * path, gsize hint, GError ** error)
+read_bounded (gint fd, const gchar * what, const gchar * path, gsize hint,
+    GError ** error)
 {
   g_autoptr (GByteArray) bytes = g_byte_array_sized_new (MIN (hint,
           APIGO_REFERENCE_MAX_BYTES) + 1);
@@ -90,7 +93,7 @@ read_bounded (gint fd, const gchar * path, gsize hint, GError ** error)
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      set_io_error (error, path, errno);
+      set_io_error (error, what, path, errno);
       return NULL;
     }
     if (n == 0)
@@ -104,6 +107,13 @@ GBytes *
 apigo_reference_load (const gchar * path, const gchar ** mime_type,
     GError ** error)
 {
+  return apigo_reference_load_as ("input reference", path, mime_type, error);
+}
+
+GBytes *
+apigo_reference_load_as (const gchar * what, const gchar * path,
+    const gchar ** mime_type, GError ** error)
+{
   g_autoptr (GByteArray) bytes = NULL;
   GStatBuf st;
   const gchar *type;
@@ -114,34 +124,34 @@ apigo_reference_load (const gchar * path, const gchar ** mime_type,
    * are read.  Looked at before opening, then again once opened (without
    * blocking, whatever it is by then), in case the path was swapped. */
   if (g_stat (path, &st) != 0) {
-    set_io_error (error, path, errno);
+    set_io_error (error, what, path, errno);
     return NULL;
   }
-  if (!check_regular (path, &st, error))
+  if (!check_regular (what, path, &st, error))
     return NULL;
 
   fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
   if (fd < 0) {
-    set_io_error (error, path, errno);
+    set_io_error (error, what, path, errno);
     return NULL;
   }
   if (fstat (fd, &st) != 0) {
-    set_io_error (error, path, errno);
+    set_io_error (error, what, path, errno);
     g_close (fd, NULL);
     return NULL;
   }
-  if (check_regular (path, &st, error) && check_size (path, st.st_size,
-          error))
-    bytes = read_bounded (fd, path, st.st_size, error);
+  if (check_regular (what, path, &st, error)
+      && check_size (what, path, st.st_size, error))
+    bytes = read_bounded (fd, what, path, st.st_size, error);
   g_close (fd, NULL);
   /* It may have grown since. */
-  if (bytes == NULL || !check_size (path, bytes->len, error))
+  if (bytes == NULL || !check_size (what, path, bytes->len, error))
     return NULL;
 
   type = apigo_reference_sniff (bytes->data, bytes->len);
   if (type == NULL) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "The input reference \"%s\" is not a JPEG, PNG or WebP image", path);
+        "The %s \"%s\" is not a JPEG, PNG or WebP image", what, path);
     return NULL;
   }
 

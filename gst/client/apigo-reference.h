@@ -24,6 +24,9 @@ const gchar *apigo_reference_sniff (const guint8 * data, gsize len);
  * file. */
 GBytes *apigo_reference_load (const gchar * path, const gchar ** mime_type,
     GError ** error);
+/* The same for another image, which the messages call @what ("image"). */
+GBytes *apigo_reference_load_as (const gchar * what, const gchar * path,
+    const gchar ** mime_type, GError ** error);
 
 G_END_DECLS
 

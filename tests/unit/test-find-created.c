@@ -339,6 +339,29 @@ GST_START_TEST (test_input_reference_unconfirmed)
 
 GST_END_TEST;
 
+/* Nor the images beside it (a last frame...): the same. */
+GST_START_TEST (test_images_unconfirmed)
+{
+  gint64 now = now_s ();
+  g_autoptr (GBytes) image = g_bytes_new_static ("\x89PNG", 4);
+  ApigoCreateImage images[] = {
+    {"last_frame", NULL, "end.png", "image/png"},
+  };
+  ApigoCreateRequest request = fox;
+  const gchar *named[] = { "video_like", NULL };
+  g_autofree gchar *like = plain ("video_like", now, "a fox", "1280x720");
+
+  images[0].data = image;
+  request.images = images;
+  request.n_images = 1;
+  set_list (like, NULL);
+  assert_unconfirmed (&request, now, named, NULL);
+  /* Without them, the same task is adopted. */
+  assert_found (&fox, now, "video_like");
+}
+
+GST_END_TEST;
+
 /* The service's clock is 2 minutes behind ours: its created_at times are
  * read on its own clock (its Date header tells how far), so the task made
  * just after the request is found, and one made before it is not. */
@@ -379,6 +402,7 @@ find_created_suite (void)
   tcase_add_test (tc, test_extension_source);
   tcase_add_test (tc, test_unconfirmed_names_candidates);
   tcase_add_test (tc, test_input_reference_unconfirmed);
+  tcase_add_test (tc, test_images_unconfirmed);
   tcase_add_test (tc, test_service_clock_behind);
   return s;
 }

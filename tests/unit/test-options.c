@@ -4,6 +4,8 @@
  */
 
 #include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "apigo-client.h"
 #include "apigo-error.h"
@@ -499,6 +501,277 @@ GST_START_TEST (test_parse_value)
 
 GST_END_TEST;
 
+/* images */
+
+static const guint8 png_head[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
+  '\n', 0, 0, 0, 13
+};
+static const guint8 jpeg_head[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F',
+  'I', 'F', 0
+};
+
+/* A file of @len bytes of @data, then @tail, in @dir; its path. */
+static gchar *
+write_file (const gchar * dir, const gchar * name, const guint8 * data,
+    gsize len, const gchar * tail)
+{
+  gchar *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+
+  g_byte_array_append (bytes, data, len);
+  g_byte_array_append (bytes, (const guint8 *) tail, strlen (tail));
+  fail_unless (g_file_set_contents (path, (const gchar *) bytes->data,
+          bytes->len, NULL));
+  return path;
+}
+
+/* {"a": "PATH_A", "b": "PATH_B"}, with the paths escaped. */
+static gchar *
+images_json (const gchar * a, const gchar * path_a, const gchar * b,
+    const gchar * path_b)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, a);
+  json_builder_add_string_value (builder, path_a);
+  if (b != NULL) {
+    json_builder_set_member_name (builder, b);
+    json_builder_add_string_value (builder, path_b);
+  }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+remove_dir (gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
+    g_autofree gchar *path = g_build_filename (dir, name, NULL);
+
+    g_unlink (path);
+  }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+/* Each image is read and sniffed, sorted by name, and part of the clip
+ * key by its name and bytes; settings without images keep their key. */
+GST_START_TEST (test_images_loaded)
+{
+  gchar *dir = g_dir_make_tmp ("apigo-images-XXXXXX", NULL);
+  g_autofree gchar *png = write_file (dir, "end.png", png_head,
+      sizeof (png_head), "end");
+  g_autofree gchar *jpeg = write_file (dir, "ref.jpg", jpeg_head,
+      sizeof (jpeg_head), "ref");
+  g_autofree gchar *one = images_json ("reference_image", jpeg,
+      "last_frame", png);
+  g_autofree gchar *other_order = images_json ("last_frame", png,
+      "reference_image", jpeg);
+  g_autofree gchar *renamed = images_json ("first_frame", png,
+      "reference_image", jpeg);
+  g_autofree gchar *plain = NULL, *key_one = NULL, *key_order = NULL;
+  g_autofree gchar *key_changed = NULL, *key_renamed = NULL;
+  g_autofree gchar *key_empty = NULL;
+  ApigoOptions o;
+  ApigoJobSettings s, copy;
+  g_autoptr (GBytes) expected = NULL;
+  gchar *data;
+  gsize len;
+
+  init_usable (&o);
+  take (&o, &s);
+  plain = apigo_job_settings_key (&s);
+  /* As before images (see test_dialect_in_key). */
+  fail_unless_equals_string (plain,
+      "82ed8e73ee448c73b560e9c49e92669c5fa81fe50912ba71fdb09cae94efdc30");
+  fail_unless (s.images == NULL && s.n_images == 0);
+  apigo_job_settings_clear (&s);
+
+  set (&o, "images", one);
+  take (&o, &s);
+  fail_unless_equals_int (s.n_images, 2);
+  fail_unless_equals_string (s.images[0].name, "last_frame");
+  fail_unless_equals_string (s.images[0].filename, "end.png");
+  fail_unless_equals_string (s.images[0].content_type, "image/png");
+  fail_unless_equals_string (s.images[1].name, "reference_image");
+  fail_unless_equals_string (s.images[1].filename, "ref.jpg");
+  fail_unless_equals_string (s.images[1].content_type, "image/jpeg");
+  fail_unless (g_file_get_contents (png, &data, &len, NULL));
+  expected = g_bytes_new_take (data, len);
+  fail_unless (g_bytes_equal (s.images[0].data, expected));
+  key_one = apigo_job_settings_key (&s);
+  fail_if (g_str_equal (key_one, plain));
+
+  /* Copied and compared like the other settings. */
+  apigo_job_settings_copy (&copy, &s);
+  fail_unless (apigo_job_settings_same_clip (&s, &copy));
+  fail_unless (copy.images != s.images);
+  fail_unless_equals_string (copy.images[1].name, "reference_image");
+  apigo_job_settings_clear (&copy);
+  apigo_job_settings_clear (&s);
+
+  /* Another order: the same request. */
+  set (&o, "images", other_order);
+  take (&o, &s);
+  key_order = apigo_job_settings_key (&s);
+  fail_unless_equals_string (key_order, key_one);
+  apigo_job_settings_clear (&s);
+
+  /* Another name, or other bytes: another clip. */
+  set (&o, "images", renamed);
+  take (&o, &s);
+  key_renamed = apigo_job_settings_key (&s);
+  fail_if (g_str_equal (key_renamed, key_one));
+  apigo_job_settings_clear (&s);
+
+  g_free (write_file (dir, "end.png", png_head, sizeof (png_head), "End"));
+  set (&o, "images", one);
+  take (&o, &s);
+  apigo_job_settings_copy (&copy, &s);
+  key_changed = apigo_job_settings_key (&s);
+  fail_if (g_str_equal (key_changed, key_one));
+  g_bytes_unref (copy.images[0].data);
+  copy.images[0].data = g_bytes_ref (expected);
+  fail_if (apigo_job_settings_same_clip (&s, &copy));
+  apigo_job_settings_clear (&copy);
+  apigo_job_settings_clear (&s);
+
+  /* {} is none. */
+  set (&o, "images", "{}");
+  take (&o, &s);
+  fail_unless (s.images == NULL && s.n_images == 0);
+  key_empty = apigo_job_settings_key (&s);
+  fail_unless_equals_string (key_empty, plain);
+  apigo_job_settings_clear (&s);
+  apigo_options_clear (&o);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+/* Refused with @words, set as a property, a URI could not. */
+static void
+assert_images_refused (const gchar * value, ...)
+{
+  ApigoOptions o;
+  ApigoJobSettings s;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) parse_error = NULL;
+  const gchar *word;
+  va_list args;
+
+  init_usable (&o);
+  set (&o, "images", value);
+  fail_if (apigo_options_to_job_settings (&o, APIGO_OPTIONS_FROM_PROPERTIES,
+          &s, &error), "%s accepted", value);
+  fail_unless (g_error_matches (error, APIGO_ERROR,
+          APIGO_ERROR_INVALID_SETTING), "%s", error ? error->message : "?");
+  fail_unless (strstr (error->message, "images property") != NULL, "%s",
+      error->message);
+  va_start (args, value);
+  while ((word = va_arg (args, const gchar *)) != NULL)
+    fail_unless (strstr (error->message, word) != NULL,
+        "'%s' does not say '%s'", error->message, word);
+  va_end (args);
+  apigo_job_settings_clear (&s);
+  apigo_options_clear (&o);
+}
+
+GST_START_TEST (test_images_refused)
+{
+  gchar *dir = g_dir_make_tmp ("apigo-images-XXXXXX", NULL);
+  g_autofree gchar *png = write_file (dir, "end.png", png_head,
+      sizeof (png_head), "");
+  g_autofree gchar *text = write_file (dir, "notes.txt",
+      (const guint8 *) "hello", 5, "");
+  g_autofree gchar *missing = g_build_filename (dir, "gone.png", NULL);
+  g_autofree gchar *json = NULL;
+  g_autoptr (GString) many = g_string_new ("{");
+  ApigoOptions o;
+  guint i;
+
+  assert_images_refused ("[\"end.png\"]", "not a JSON object", NULL);
+  assert_images_refused ("{\"last_frame\": ", "not JSON", NULL);
+  assert_images_refused ("{\"last_frame\": 3}", "last_frame",
+      "not the path", NULL);
+  assert_images_refused ("{\"last_frame\": \"\"}", "last_frame",
+      "not the path", NULL);
+  assert_images_refused ("{\"last frame\": \"end.png\"}", "field name",
+      NULL);
+  assert_images_refused ("{\"a\\r\\nX-Injected: 1\": \"end.png\"}",
+      "field name", NULL);
+  assert_images_refused ("{\"\": \"end.png\"}", "field name", NULL);
+  assert_images_refused ("{\"input_reference\": \"end.png\"}",
+      "\"input_reference\"", "its own property", NULL);
+  assert_images_refused ("{\"prompt\": \"end.png\"}", "\"prompt\"", NULL);
+  for (i = 0; i <= 16; i++)
+    g_string_append_printf (many, "%s\"image%u\": \"x.png\"", i ? ", " : "",
+        i);
+  g_string_append (many, "}");
+  assert_images_refused (many->str, "17 images", "16", NULL);
+
+  json = images_json ("last_frame", missing, NULL, NULL);
+  assert_images_refused (json, "last_frame image", missing, NULL);
+  g_free (json);
+  json = images_json ("last_frame", text, NULL, NULL);
+  assert_images_refused (json, "last_frame image", "not a JPEG, PNG or WebP",
+      NULL);
+  g_free (json);
+  json = images_json ("last_frame", dir, NULL, NULL);
+  assert_images_refused (json, "last_frame image", "directory", NULL);
+  g_free (json);
+
+  /* Set once: not also a parameter. */
+  json = images_json ("last_frame", png, NULL, NULL);
+  init_usable (&o);
+  set (&o, "images", json);
+  set (&o, "parameters", "{\"last_frame\": \"x\"}");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "images property",
+      "\"last_frame\"", "parameters", NULL);
+  apigo_options_clear (&o);
+
+  /* Remix, extend and edit send JSON bodies: no file could go. */
+  init_usable (&o);
+  set (&o, "images", json);
+  set (&o, "remix", "video_1");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "images property",
+      "new videos only", NULL);
+  set (&o, "remix", NULL);
+  set (&o, "extend", "video_1");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "images property",
+      "new videos only", NULL);
+  apigo_options_clear (&o);
+
+  /* Checked as typed, too; and never from a URI, like input-reference. */
+  {
+    g_autoptr (GError) error = NULL;
+
+    init_usable (&o);
+    fail_if (apigo_options_parse_value (&o, spec ("images"), "[]",
+            APIGO_OPTIONS_FROM_PROPERTIES, &error));
+    fail_unless (strstr (error->message, "images property") != NULL, "%s",
+        error->message);
+    fail_unless (o.images == NULL);
+    fail_unless (apigo_options_parse_value (&o, spec ("images"), json,
+            APIGO_OPTIONS_FROM_PROPERTIES, NULL));
+    fail_unless_equals_string (o.images, json);
+    apigo_options_clear (&o);
+    fail_unless_equals_int (spec ("images")->uri_query, 0);
+    fail_unless_equals_int (spec ("images")->uri_path, 0);
+  }
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 options_suite (void)
 {
@@ -515,6 +788,8 @@ options_suite (void)
   tcase_add_test (tc, test_dialect_auto);
   tcase_add_test (tc, test_dialect_explicit);
   tcase_add_test (tc, test_dialect_in_key);
+  tcase_add_test (tc, test_images_loaded);
+  tcase_add_test (tc, test_images_refused);
   return s;
 }
 

@@ -52,6 +52,11 @@ EmuTaskTable *apigo_emulator_get_tasks (ApigoEmulator * emu);
 /* The emulator's own, for as long as it lives. */
 EmuFaults *apigo_emulator_get_faults (ApigoEmulator * emu);
 
+/* A list of ApigoEmulatorFile, and a copy of a part added to one. */
+GPtrArray *apigo_emulator_files_new (void);
+void apigo_emulator_files_add (GPtrArray * files, const gchar * name,
+    const gchar * filename, const gchar * content_type, GBytes * data);
+
 /* Appends @req (transfer full) to the log and emits "request-logged". */
 void apigo_emulator_log_request (ApigoEmulator * emu,
     ApigoEmulatorRequest * req);

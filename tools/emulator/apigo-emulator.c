@@ -676,6 +676,50 @@ apigo_emulator_get_cdn_origin (ApigoEmulator * emu)
 
 /* Request log */
 
+static void
+file_free (ApigoEmulatorFile * file)
+{
+  g_free (file->name);
+  g_free (file->filename);
+  g_free (file->content_type);
+  g_bytes_unref (file->data);
+  g_free (file);
+}
+
+GPtrArray *
+apigo_emulator_files_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) file_free);
+}
+
+void
+apigo_emulator_files_add (GPtrArray * files, const gchar * name,
+    const gchar * filename, const gchar * content_type, GBytes * data)
+{
+  ApigoEmulatorFile *file = g_new0 (ApigoEmulatorFile, 1);
+
+  file->name = g_strdup (name);
+  file->filename = g_strdup (filename);
+  file->content_type = g_strdup (content_type);
+  file->data = g_bytes_ref (data);
+  g_ptr_array_add (files, file);
+}
+
+static GPtrArray *
+files_copy (GPtrArray * files)
+{
+  GPtrArray *copy = apigo_emulator_files_new ();
+  guint i;
+
+  for (i = 0; i < files->len; i++) {
+    ApigoEmulatorFile *f = g_ptr_array_index (files, i);
+
+    apigo_emulator_files_add (copy, f->name, f->filename, f->content_type,
+        f->data);
+  }
+  return copy;
+}
+
 ApigoEmulatorRequest *
 apigo_emulator_request_copy (const ApigoEmulatorRequest * req)
 {
@@ -694,6 +738,7 @@ apigo_emulator_request_copy (const ApigoEmulatorRequest * req)
   copy->file_content_type = g_strdup (req->file_content_type);
   copy->video_id = g_strdup (req->video_id);
   copy->api_version = g_strdup (req->api_version);
+  copy->files = req->files ? files_copy (req->files) : NULL;
   copy->form = NULL;
   if (req->form) {
     GHashTableIter iter;
@@ -727,6 +772,7 @@ apigo_emulator_request_free (ApigoEmulatorRequest * req)
   g_free (req->file_content_type);
   g_free (req->video_id);
   g_free (req->api_version);
+  g_clear_pointer (&req->files, g_ptr_array_unref);
   g_free (req);
 }
 
@@ -772,6 +818,32 @@ static gint
 compare_strings (gconstpointer a, gconstpointer b)
 {
   return g_strcmp0 (*(const gchar **) a, *(const gchar **) b);
+}
+
+/* "files": [{"name", "filename", "content_type", "size", "sha256"}]: what
+ * was sent, not the bytes. */
+static void
+build_files (JsonBuilder * b, GPtrArray * files)
+{
+  guint i;
+
+  json_builder_set_member_name (b, "files");
+  json_builder_begin_array (b);
+  for (i = 0; i < files->len; i++) {
+    ApigoEmulatorFile *f = g_ptr_array_index (files, i);
+    g_autofree gchar *digest = g_compute_checksum_for_bytes
+        (G_CHECKSUM_SHA256, f->data);
+
+    json_builder_begin_object (b);
+    add_string (b, "name", f->name);
+    add_string (b, "filename", f->filename);
+    add_string (b, "content_type", f->content_type);
+    json_builder_set_member_name (b, "size");
+    json_builder_add_int_value (b, g_bytes_get_size (f->data));
+    add_string (b, "sha256", digest);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
 }
 
 static void
@@ -820,6 +892,8 @@ build_request (JsonBuilder * b, const ApigoEmulatorRequest * req)
   json_builder_set_member_name (b, "api_key_present");
   json_builder_add_boolean_value (b, req->api_key_present);
   add_string (b, "api_version", req->api_version);
+  if (req->files != NULL)
+    build_files (b, req->files);
   json_builder_end_object (b);
 }
 

@@ -33,6 +33,16 @@ typedef enum
   APIGO_EMULATOR_ROUTE_DELETE,    /* DELETE /videos/{id} */
 } ApigoEmulatorRoute;
 
+/* A file part of a create's multipart form (input_reference, last_frame,
+ * any name). */
+typedef struct
+{
+  gchar *name;                  /* the part's field name */
+  gchar *filename;              /* as sent, or NULL */
+  gchar *content_type;          /* the part's type as sent, or NULL */
+  GBytes *data;                 /* its bytes */
+} ApigoEmulatorFile;
+
 /* One request the emulator answered (or dropped). */
 typedef struct
 {
@@ -58,6 +68,8 @@ typedef struct
   gboolean authorization_present;       /* any Authorization header at all */
   gboolean api_key_present;     /* any api-key header (Azure's) at all */
   gchar *api_version;           /* its api-version query parameter, or NULL */
+  GPtrArray *files;             /* create: every file part in the order
+                                 * sent (ApigoEmulatorFile), or NULL */
 } ApigoEmulatorRequest;
 
 ApigoEmulator *apigo_emulator_new (void);

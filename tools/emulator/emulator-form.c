@@ -4,6 +4,7 @@
  */
 
 #include "emulator-form.h"
+#include "apigo-emulator-private.h"
 
 #include <string.h>
 
@@ -68,6 +69,15 @@ parse_multipart (SoupServerMessage * msg, GBytes * body, EmuForm * form,
     if (name == NULL)
       continue;
 
+    /* Every file part, whatever its name (a last frame, reference
+     * images...), for the log; the input reference is also used. */
+    if ((g_hash_table_contains (params, "filename")
+            && !g_str_equal (name, EMU_FORM_VIDEO_FIELD))
+        || g_str_equal (name, EMU_FORM_FILE_FIELD))
+      apigo_emulator_files_add (form->files, name,
+          g_hash_table_lookup (params, "filename"),
+          soup_message_headers_get_content_type (part_headers, NULL),
+          part_body);
     if (g_str_equal (name, EMU_FORM_FILE_FIELD)) {
       take_file (form, part_body, g_hash_table_lookup (params, "filename"),
           soup_message_headers_get_content_type (part_headers, NULL));
@@ -81,6 +91,8 @@ parse_multipart (SoupServerMessage * msg, GBytes * body, EmuForm * form,
       form->video_other = TRUE;
       continue;
     }
+    if (g_hash_table_contains (params, "filename"))
+      continue;
     data = g_bytes_get_data (part_body, &size);
     add_field (form, name, g_strndup (data, size));
   }
@@ -223,6 +235,7 @@ emu_form_parse (SoupServerMessage * msg, EmuForm * form, EmuProblem * problem)
 
   form->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_free);
+  form->files = apigo_emulator_files_new ();
 
   if (type && g_ascii_strcasecmp (type, "multipart/form-data") == 0)
     return parse_multipart (msg, body, form, problem);
@@ -246,6 +259,7 @@ emu_form_clear (EmuForm * form)
   g_clear_pointer (&form->file, g_bytes_unref);
   g_clear_pointer (&form->file_name, g_free);
   g_clear_pointer (&form->file_type, g_free);
+  g_clear_pointer (&form->files, g_ptr_array_unref);
   form->video_other = FALSE;
 }
 

@@ -29,6 +29,7 @@ typedef struct
   gchar *file_name;             /* as sent, or NULL */
   gchar *file_type;             /* as sent, or NULL */
   gboolean video_other;         /* "video" given, but not as an id */
+  GPtrArray *files;             /* every file part (ApigoEmulatorFile) */
 } EmuForm;
 
 /* FALSE with @problem set when the body cannot be read. */

@@ -236,6 +236,7 @@ validate_create (Call * call, EmuForm * form, EmuTaskParams * params,
   const gchar *prompt = g_hash_table_lookup (form->fields, "prompt");
   const gchar *size = g_hash_table_lookup (form->fields, "size");
   const gchar *seconds = g_hash_table_lookup (form->fields, "seconds");
+  guint i;
 
   if (model == NULL || *model == '\0') {
     emu_problem_set (problem, "model", "missing_required_parameter",
@@ -266,6 +267,19 @@ validate_create (Call * call, EmuForm * form, EmuTaskParams * params,
         "Invalid file for 'input_reference': expected a JPEG, PNG or WebP "
         "image.");
     return FALSE;
+  }
+
+  /* Other images (a last frame...) are checked like it, not used. */
+  for (i = 0; i < form->files->len; i++) {
+    ApigoEmulatorFile *file = g_ptr_array_index (form->files, i);
+
+    if (!g_str_equal (file->name, EMU_FORM_FILE_FIELD)
+        && emu_sniff_image (file->data) == NULL) {
+      emu_problem_set (problem, file->name, "invalid_image_format",
+          "Invalid file for '%s': expected a JPEG, PNG or WebP image.",
+          file->name);
+      return FALSE;
+    }
   }
 
   params->model = (gchar *) model;
@@ -307,6 +321,8 @@ static void
 log_form (Call * call, EmuForm * form)
 {
   call->log->form = g_hash_table_ref (form->fields);
+  if (form->files->len > 0)
+    call->log->files = g_ptr_array_ref (form->files);
   if (form->file) {
     call->log->file_name = g_strdup (form->file_name);
     call->log->file_content_type = g_strdup (form->file_type);
