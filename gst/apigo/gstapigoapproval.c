@@ -54,6 +54,14 @@ describe (const ApigoCreateRequest * r, GstPromise * promise)
     gst_structure_set (s, "parameters", G_TYPE_STRING, r->parameters, NULL);
   gst_structure_set (s, "input-reference", G_TYPE_BOOLEAN,
       r->input_reference != NULL, NULL);
+  if (r->n_images > 0) {
+    g_autoptr (GString) names = g_string_new (NULL);
+    guint i;
+
+    for (i = 0; i < r->n_images; i++)
+      g_string_append_printf (names, "%s%s", i ? "," : "", r->images[i].name);
+    gst_structure_set (s, "images", G_TYPE_STRING, names->str, NULL);
+  }
   return s;
 }
 

@@ -416,8 +416,37 @@ def case_ges_long(case):
     check_render(case, emu, output, uris, prompts)
 
 
+def case_ask(case):
+    """ask-before-paying.py: a refusal sends nothing; a yes generates and
+    plays; the clip kept then plays without asking."""
+    emu = case.emulator("--generation-time", "1")
+    prompt = "a lighthouse, asked first"
+    cmd = [PYTHON, case.example("python", "ask-before-paying.py"), prompt,
+           "--size", SIZE, "--seconds", "1", "--sink", "fakesink"]
+
+    status, out, err = case.run(emu, cmd + ["--answer", "no"])
+    check(status == 1, "a refusal exited %d, not 1" % status)
+    check('Asked: generate "%s" (sora-2, %s, 1 s)' % (prompt, SIZE) in out,
+          "the request was not shown")
+    check("Refused." in out, "no refusal printed")
+    check("The application did not allow this generate: the user said no"
+          in err, "the element's error does not say why")
+    check(emu.requests() == [], "a refused create reached the service")
+
+    status, out, err = case.run(emu, cmd + ["--answer", "yes"])
+    check(status == 0 and "Played to the end." in out, "the yes did not play")
+    check(len(emu.requests("create")) == 1, "not one create after yes")
+
+    status, out, err = case.run(emu, cmd + ["--answer", "no"])
+    check(status == 0 and "Played to the end." in out,
+          "the kept clip did not play")
+    check("Asked:" not in out, "a replay asked to pay")
+    check(len(emu.requests("create")) == 1, "the replay generated again")
+
+
 CASES = {
     "player": case_player,
+    "ask": case_ask,
     "player-error": case_player_error,
     "player-sigint": case_player_sigint,
     "embed": case_embed,
