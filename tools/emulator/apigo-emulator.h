@@ -58,6 +58,8 @@ typedef struct
   gboolean authorization_present;       /* any Authorization header at all */
   gboolean api_key_present;     /* any api-key header (Azure's) at all */
   gchar *api_version;           /* its api-version query parameter, or NULL */
+  gchar *json_body;             /* openrouter dialect: a create's JSON body
+                                 * as sent, or NULL */
 } ApigoEmulatorRequest;
 
 ApigoEmulator *apigo_emulator_new (void);
