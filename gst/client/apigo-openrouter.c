@@ -12,8 +12,15 @@
  * ratios (OpenAPI spec, VideoGenerationRequest). */
 static const guint short_sides[] = { 480, 720, 768, 1080 };
 
-static const gchar *const aspect_ratios[] = {
-  "16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9", "9:21", NULL
+/* Its aspect ratios, and what they are once reduced (21:9 is 7:3). */
+static const struct
+{
+  guint width, height;
+  const gchar *name;
+} aspect_ratios[] = {
+  {16, 9, "16:9"}, {9, 16, "9:16"}, {1, 1, "1:1"}, {4, 3, "4:3"},
+  {3, 4, "3:4"}, {3, 2, "3:2"}, {2, 3, "2:3"}, {7, 3, "21:9"},
+  {3, 7, "9:21"},
 };
 
 static guint
@@ -35,7 +42,6 @@ apigo_openrouter_map_size (const gchar * size, gchar ** resolution,
   g_auto (GStrv) sides = size ? g_strsplit (size, "x", -1) : NULL;
   guint64 width, height;
   guint side, d, i;
-  g_autofree gchar *ratio = NULL;
 
   *resolution = *aspect_ratio = NULL;
   if (sides == NULL || g_strv_length (sides) != 2
@@ -50,12 +56,15 @@ apigo_openrouter_map_size (const gchar * size, gchar ** resolution,
   if (i == G_N_ELEMENTS (short_sides))
     return FALSE;
   d = gcd (width, height);
-  ratio = g_strdup_printf ("%u:%u", (guint) width / d, (guint) height / d);
-  if (!g_strv_contains (aspect_ratios, ratio))
+  for (i = 0; i < G_N_ELEMENTS (aspect_ratios); i++)
+    if (aspect_ratios[i].width == width / d
+        && aspect_ratios[i].height == height / d)
+      break;
+  if (i == G_N_ELEMENTS (aspect_ratios))
     return FALSE;
 
   *resolution = g_strdup_printf ("%up", side);
-  *aspect_ratio = g_steal_pointer (&ratio);
+  *aspect_ratio = g_strdup (aspect_ratios[i].name);
   return TRUE;
 }
 
