@@ -158,7 +158,7 @@ static const ApigoOptionSpec specs[] = {
       NULL},
   {"dialect", "Dialect",
         "How the service wants to be spoken to (docs/dialects.md); auto: "
-        "from the base URL's host, else openai",
+        "azure or openrouter by the host, else openai",
       CHOICE (dialect, dialects, "ApigoDialect"), 0, 0, FALSE, NULL, NULL},
   {"api-version", "API version",
         "The api-version query of dialect azure (default: preview); "
