@@ -349,7 +349,7 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     GError ** error)
 {
   ApigoJournalEntry entry;
-  ApigoCreateRequest request;
+  ApigoCreateRequest request = { 0, };
   g_autoptr (ApigoTask) found = NULL;
   g_autoptr (GError) lookup_error = NULL;
   gint64 since;
@@ -452,7 +452,7 @@ static ApigoTask *
 create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     GError ** error)
 {
-  ApigoCreateRequest request;
+  ApigoCreateRequest request = { 0, };
   g_autoptr (GBytes) fitted = NULL;
   g_autofree gchar *fitted_type = NULL;
   GError *problem = NULL;
