@@ -152,6 +152,11 @@ content_url (ApigoClient * client, const gchar * id, const gchar * variant)
 {
   g_autofree gchar *path = NULL;
 
+  /* OpenRouter's outputs are numbered, the first the video. */
+  if (client->dialect == APIGO_DIALECT_OPENROUTER) {
+    path = g_strconcat ("/videos/", id, "/content?index=0", NULL);
+    return apigo_client_service_url (client, path);
+  }
   /* "video" is the service's default: only other variants are named, but
    * on Azure, whose own samples always name it. */
   if (variant == NULL && client->dialect == APIGO_DIALECT_AZURE)
@@ -558,6 +563,13 @@ apigo_client_download (ApigoClient * client, const gchar * id,
   if (!apigo_task_id_is_valid (id)) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
         "\"%s\" is not a valid video id", id ? id : "");
+    return FALSE;
+  }
+  if (client->dialect == APIGO_DIALECT_OPENROUTER && variant != NULL
+      && strcmp (variant, "video") != 0) {
+    apigo_set_video_error (error, APIGO_ERROR_INVALID_SETTING, id,
+        "The variant %s is not offered by dialect openrouter: OpenRouter "
+        "serves the video only", variant);
     return FALSE;
   }
   url = content_url (client, id, variant);

@@ -9,6 +9,7 @@
 #include "apigo-parameters.h"
 #include "apigo-client-private.h"
 #include "apigo-log.h"
+#include "apigo-openrouter.h"
 #include "apigo-proxy.h"
 
 #include <string.h>
@@ -601,8 +602,14 @@ apigo_client_set_http_error (GError ** error, SoupMessage * msg,
           "The service could not %s for now (%s): %s", doing, what, words);
       break;
     default:
-      err = g_error_new (APIGO_ERROR, code,
-          "The service refused to %s (%s): %s", doing, what, words);
+      /* OpenRouter's answer when the account is out of credits. */
+      if (status == SOUP_STATUS_PAYMENT_REQUIRED)
+        err = g_error_new (APIGO_ERROR, code,
+            "The service refused to %s: payment required, the account may "
+            "be out of credits (%s): %s", doing, what, words);
+      else
+        err = g_error_new (APIGO_ERROR, code,
+            "The service refused to %s (%s): %s", doing, what, words);
       break;
   }
 
@@ -840,13 +847,22 @@ new_derive_message (ApigoClient * client, const ApigoCreateRequest * request)
   return msg;
 }
 
+/* @json_body: the whole body, made beforehand (OpenRouter's), or NULL. */
 static SoupMessage *
 new_create_message (ApigoClient * client, const ApigoCreateRequest * request,
-    const gchar * idempotency_key)
+    GBytes * json_body, const gchar * idempotency_key)
 {
-  SoupMessage *msg = request->kind == APIGO_CREATE_GENERATE ?
-      new_generate_message (client, request) :
-      new_derive_message (client, request);
+  SoupMessage *msg;
+
+  if (json_body != NULL) {
+    msg = new_message (client, SOUP_METHOD_POST, "/videos");
+    soup_message_set_request_body_from_bytes (msg, "application/json",
+        json_body);
+  } else if (request->kind == APIGO_CREATE_GENERATE) {
+    msg = new_generate_message (client, request);
+  } else {
+    msg = new_derive_message (client, request);
+  }
 
   add_create_headers (client, msg, idempotency_key);
   return msg;
@@ -927,11 +943,11 @@ may_have_arrived (const GError * error)
  * made the task all the same. */
 static ApigoTask *
 create_once (ApigoClient * client, const ApigoCreateRequest * request,
-    const gchar * idempotency_key, gboolean * unsure,
+    GBytes * json_body, const gchar * idempotency_key, gboolean * unsure,
     GCancellable * cancellable, GError ** error)
 {
   g_autoptr (SoupMessage) msg = new_create_message (client, request,
-      idempotency_key);
+      json_body, idempotency_key);
   g_autoptr (GBytes) body = NULL;
   g_autofree gchar *doing = create_doing (request);
   gboolean reached = FALSE;
@@ -962,6 +978,7 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
     GCancellable * cancellable, GError ** error)
 {
   g_autofree gchar *fresh_key = NULL;
+  g_autoptr (GBytes) json_body = NULL;
   const gchar *key = request->idempotency_key;
   gint64 started = g_get_real_time () / G_USEC_PER_SEC;
   guint attempt;
@@ -973,13 +990,26 @@ apigo_client_create (ApigoClient * client, const ApigoCreateRequest * request,
   g_return_val_if_fail (request->kind == APIGO_CREATE_GENERATE
       || apigo_task_id_is_valid (request->source_id), NULL);
 
+  /* Refused before anything is sent: nothing to pay for. */
+  if (client->dialect == APIGO_DIALECT_OPENROUTER) {
+    if (request->kind != APIGO_CREATE_GENERATE) {
+      g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+          "Dialect openrouter offers no remix, extensions nor edits: "
+          "OpenRouter's video API only generates new videos");
+      return NULL;
+    }
+    json_body = apigo_openrouter_create_body (request, error);
+    if (json_body == NULL)
+      return NULL;
+  }
+
   if (key == NULL)
     key = fresh_key = g_uuid_string_random ();
 
   for (attempt = 0;; attempt++) {
     GError *err = NULL;
     gboolean unsure;
-    ApigoTask *task = create_once (client, request, key, &unsure,
+    ApigoTask *task = create_once (client, request, json_body, key, &unsure,
         cancellable, &err);
 
     if (task != NULL)
@@ -1267,12 +1297,27 @@ apigo_client_find_created (ApigoClient * client,
   const gchar *why = NULL;
   const gchar *first;
   g_autofree gchar *ids = NULL;
+  GError *err = NULL;
   gint64 offset = 0;
   guint i;
 
-  tasks = list_tasks (client, LOOKUP_LIMIT, &offset, cancellable, error);
-  if (tasks == NULL)
+  tasks = list_tasks (client, LOOKUP_LIMIT, &offset, cancellable, &err);
+  if (tasks == NULL && client->dialect == APIGO_DIALECT_OPENROUTER
+      && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    /* OpenRouter documents no list, nor that it honours Idempotency-Key:
+     * sent again, the create could be paid for twice. */
+    apigo_set_video_error (error, APIGO_ERROR_UNCONFIRMED, NULL,
+        "The answer to the create was lost, and OpenRouter keeps no list "
+        "of videos to find the one it may have made (%s): sending it again "
+        "could pay for two. If you find its id, set video-id to use it; "
+        "set reuse=false to pay for a new video", err->message);
+    g_error_free (err);
     return NULL;
+  }
+  if (tasks == NULL) {
+    g_propagate_error (error, err);
+    return NULL;
+  }
 
   /* Newest first: the first task that says all is taken. */
   for (i = 0; i < tasks->len; i++) {

@@ -142,8 +142,10 @@ typedef struct
   const gchar *idempotency_key; /* NULL: a fresh one */
 } ApigoCreateRequest;
 
-/* POST /videos (multipart/form-data; remix, extensions and edits: JSON),
- * with an Idempotency-Key that stays
+/* POST /videos (multipart/form-data; remix, extensions and edits: JSON;
+ * dialect openrouter: JSON as apigo-openrouter.h says, and remix,
+ * extensions and edits refused before sending), with an Idempotency-Key
+ * that stays
  * the same across its retries.  When an attempt may have reached the
  * service without its answer reaching us (the connection dropped, a
  * gateway timed out), the task is looked for among the recent ones before
@@ -161,7 +163,9 @@ ApigoTask *apigo_client_create (ApigoClient * client,
  * APIGO_ERROR_UNCONFIRMED, naming them, when some may be it but the list
  * does not say enough to confirm one (it has no prompts, or the request an
  * input reference or images, which lists never show): neither adopting one nor
- * sending the create again is safe then. */
+ * sending the create again is safe then.  In dialect openrouter, no list
+ * to be had is APIGO_ERROR_UNCONFIRMED too: OpenRouter documents none,
+ * nor that it honours Idempotency-Key. */
 ApigoTask *apigo_client_find_created (ApigoClient * client,
     const ApigoCreateRequest * request, gint64 since_unix,
     GCancellable * cancellable, GError ** error);

@@ -369,7 +369,7 @@ recall_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     GError ** error)
 {
   ApigoJournalEntry entry;
-  ApigoCreateRequest request;
+  ApigoCreateRequest request = { 0, };
   g_autofree ApigoCreateImage *images = NULL;
   g_autoptr (ApigoTask) found = NULL;
   g_autoptr (GError) lookup_error = NULL;
@@ -599,7 +599,7 @@ static ApigoTask *
 create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
     GError ** error)
 {
-  ApigoCreateRequest request;
+  ApigoCreateRequest request = { 0, };
   g_autoptr (GBytes) fitted = NULL;
   g_autofree gchar *fitted_type = NULL;
   g_autofree ApigoCreateImage *images = request_images (s);

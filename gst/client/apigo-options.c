@@ -121,9 +121,10 @@ static const ApigoOptionChoice fits[] = {
 };
 
 static const ApigoOptionChoice dialects[] = {
-  {"auto", "Azure OpenAI for its hosts, else OpenAI"},
+  {"auto", "Azure OpenAI or OpenRouter for their hosts, else OpenAI"},
   {"openai", "OpenAI's: Authorization: Bearer"},
   {"azure", "Azure OpenAI's: api-key header, api-version query"},
+  {"openrouter", "OpenRouter's: JSON creates, duration, frame_images"},
   {NULL, NULL},
 };
 
@@ -181,7 +182,7 @@ static const ApigoOptionSpec specs[] = {
       NULL},
   {"dialect", "Dialect",
         "How the service wants to be spoken to (docs/dialects.md); auto: "
-        "azure for Azure OpenAI hosts, else openai",
+        "azure or openrouter by the host, else openai",
       CHOICE (dialect, dialects, "ApigoDialect"), 0, 0, FALSE, NULL, NULL},
   {"api-version", "API version",
         "The api-version query of dialect azure (default: preview); "
@@ -633,6 +634,9 @@ apigo_dialect_for_base_url (const gchar * base_url)
 
   /* The host only: a path proves nothing, and API Management hosts
    * (azure-api.net) front any backend. */
+  if (host != NULL && (g_ascii_strcasecmp (host, "openrouter.ai") == 0
+          || host_is_under (host, "openrouter.ai")))
+    return APIGO_DIALECT_OPENROUTER;
   for (i = 0; host != NULL && i < G_N_ELEMENTS (azure_domains); i++)
     if (host_is_under (host, azure_domains[i]))
       return APIGO_DIALECT_AZURE;
@@ -651,6 +655,8 @@ apigo_dialect_resolve (guint option, const gchar * base_url,
     *dialect = APIGO_DIALECT_OPENAI;
   else if (option == APIGO_OPTION_DIALECT_AZURE)
     *dialect = APIGO_DIALECT_AZURE;
+  else if (option == APIGO_OPTION_DIALECT_OPENROUTER)
+    *dialect = APIGO_DIALECT_OPENROUTER;
   else
     *dialect = apigo_dialect_for_base_url (base_url);
   *resolved_base_url = g_strdup (base_url);
@@ -682,6 +688,25 @@ apigo_dialect_resolve (guint option, const gchar * base_url,
   return TRUE;
 }
 
+/* What OpenRouter's video API has no endpoint for, refused before any
+ * request: a remix, extension or edit, and content variants. */
+static gboolean
+openrouter_offers (const ApigoJobSettings * s, ApigoOptionsOrigin origin,
+    GError ** error)
+{
+  static const gchar *const kinds[] = { NULL, "remix", "extend", "edit" };
+
+  if (s->create_kind != APIGO_CREATE_GENERATE)
+    return fail (error, "The %s %s is not offered by dialect openrouter: "
+        "OpenRouter's video API only generates new videos",
+        kinds[s->create_kind], noun (origin));
+  if (s->variant != NULL)
+    return fail (error, "The variant %s %s is not offered by dialect "
+        "openrouter: OpenRouter serves the video only", s->variant,
+        noun (origin));
+  return TRUE;
+}
+
 /* The dialect in effect (auto: from the base URL's host) and what it
  * needs. */
 static gboolean
@@ -699,6 +724,9 @@ take_dialect (const ApigoOptions * o, ApigoOptionsOrigin origin,
   g_free (s->base_url);
   s->base_url = base_url;
   s->dialect = dialect;
+  if (dialect == APIGO_DIALECT_OPENROUTER && !openrouter_offers (s, origin,
+          error))
+    return FALSE;
   if (dialect != APIGO_DIALECT_AZURE) {
     /* Silently dropped, it would hide a dialect that is not the one
      * meant. */

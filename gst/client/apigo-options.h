@@ -70,6 +70,7 @@ typedef enum
   APIGO_OPTION_DIALECT_AUTO,
   APIGO_OPTION_DIALECT_OPENAI,
   APIGO_OPTION_DIALECT_AZURE,
+  APIGO_OPTION_DIALECT_OPENROUTER,
 } ApigoOptionDialect;
 
 typedef enum
@@ -155,7 +156,8 @@ gchar *apigo_options_value_to_string (const ApigoOptions * options,
 const gchar *apigo_options_base_url (const ApigoOptions * options);
 
 /* The dialect a base URL's host leaves no doubt about: Azure OpenAI's
- * hosts are azure, anything else openai (docs/dialects.md). */
+ * hosts are azure, openrouter.ai and below it openrouter, anything else
+ * openai (docs/dialects.md). */
 ApigoDialect apigo_dialect_for_base_url (const gchar * base_url);
 
 /* The dialect @option (ApigoOptionDialect; auto: from the host) means for

@@ -285,7 +285,7 @@ test_tasks_made (ApigoEmulator * emu)
     ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
 
     if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->video_id != NULL
-        && (r->status == 200 || r->status == 0))
+        && ((r->status >= 200 && r->status < 300) || r->status == 0))
       g_hash_table_add (ids, r->video_id);
   }
   return g_hash_table_size (ids);

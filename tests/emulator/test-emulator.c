@@ -1061,6 +1061,153 @@ GST_START_TEST (test_azure_dialect)
 
 GST_END_TEST;
 
+/* A request to @or (openrouter dialect) at @path below its base URL, with
+ * the bearer key and, if @type is not NULL, that body. */
+static Response *
+openrouter_request (ApigoEmulator * or, const gchar * method,
+    const gchar * path, const gchar * type, const gchar * body)
+{
+  g_autofree gchar *url = g_strconcat (apigo_emulator_get_base_url (or),
+      path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg),
+      "Authorization", "Bearer " API_KEY);
+  if (type != NULL) {
+    g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+
+    soup_message_set_request_body_from_bytes (msg, type, bytes);
+  }
+  return send_message (msg);
+}
+
+/* OpenRouter's error shape: {"error": {"code": <integer>, "message"}}. */
+static void
+assert_openrouter_error (Response * r, guint status, const gchar * words)
+{
+  JsonObject *error;
+
+  fail_unless_equals_int (r->status, status);
+  error = json_object_get_object_member (obj (r), "error");
+  fail_unless (error != NULL);
+  fail_unless_equals_int (json_object_get_int_member (error, "code"),
+      status);
+  fail_unless (json_node_get_value_type (json_object_get_member (error,
+              "code")) == G_TYPE_INT64);
+  fail_unless (strstr (str (error, "message"), words) != NULL, "%s",
+      str (error, "message"));
+}
+
+/* dialect=openrouter: under /api/v1, JSON creates only, answered 202 with
+ * a job (no progress, never "queued"), content at ?index=0 only, no list,
+ * integer error codes; the log keeps the create's JSON body. */
+GST_START_TEST (test_openrouter_dialect)
+{
+  static const gchar create[] = "{\"model\":\"google/veo-3.1\","
+      "\"prompt\":\"or\",\"duration\":1,\"resolution\":\"480p\","
+      "\"aspect_ratio\":\"4:3\",\"seed\":7}";
+  g_autoptr (ApigoEmulator) or = apigo_emulator_new ();
+  g_autoptr (GPtrArray) log = NULL;
+  g_autofree gchar *id = NULL;
+  g_autofree gchar *polling = NULL;
+  g_autofree gchar *content = NULL;
+  gint64 end;
+  guint i;
+
+  g_object_set (or, "api-key", API_KEY, "dialect", "openrouter",
+      "any-size", TRUE, "generation-time", 0.2, NULL);
+  fail_unless (apigo_emulator_start (or, 0, NULL));
+  fail_unless (g_str_has_suffix (apigo_emulator_get_base_url (or),
+          "/api/v1"));
+
+  {
+    g_autoptr (Response) r = openrouter_request (or, "POST", "/videos",
+        "application/json", create);
+
+    fail_unless_equals_int (r->status, 202);
+    id = g_strdup (str (obj (r), "id"));
+    polling = g_strconcat ("/api/v1/videos/", id, NULL);
+    fail_unless_equals_string (str (obj (r), "polling_url"), polling);
+    fail_unless_equals_string (str (obj (r), "status"), "pending");
+    fail_if (json_object_has_member (obj (r), "progress"));
+    fail_if (json_object_has_member (obj (r), "object"));
+  }
+  {
+    g_autoptr (Response) r = openrouter_request (or, "POST", "/videos",
+        "application/x-www-form-urlencoded", "model=m&prompt=p");
+
+    assert_openrouter_error (r, 400, "application/json");
+  }
+  {
+    g_autoptr (Response) r = openrouter_request (or, "POST", "/videos",
+        "application/json", "{\"model\":\"m\",\"prompt\":\"p\","
+        "\"duration\":\"4\"}");
+
+    assert_openrouter_error (r, 400, "duration");
+  }
+  {
+    g_autoptr (Response) r = openrouter_request (or, "GET", "/videos", NULL,
+        NULL);
+
+    assert_openrouter_error (r, 404, "Invalid URL");
+  }
+
+  end = deadline_in (60);
+  for (;;) {
+    g_autofree gchar *path = g_strconcat ("/videos/", id, NULL);
+    g_autoptr (Response) r = openrouter_request (or, "GET", path, NULL, NULL);
+    const gchar *status;
+
+    fail_unless_equals_int (r->status, 200);
+    status = str (obj (r), "status");
+    fail_if (json_object_has_member (obj (r), "progress"));
+    fail_unless (g_str_equal (status, "pending")
+        || g_str_equal (status, "in_progress")
+        || g_str_equal (status, "completed"), "%s", status);
+    if (g_str_equal (status, "completed")) {
+      fail_unless (json_object_has_member (obj (r), "unsigned_urls"));
+      break;
+    }
+    fail_unless (g_get_monotonic_time () < end, "never completed");
+    g_usleep (50 * 1000);
+  }
+
+  content = g_strconcat ("/videos/", id, "/content", NULL);
+  {
+    g_autofree gchar *path = g_strconcat (content, "?index=1", NULL);
+    g_autoptr (Response) r = openrouter_request (or, "GET", path, NULL, NULL);
+
+    assert_openrouter_error (r, 400, "index");
+  }
+  {
+    g_autofree gchar *path = g_strconcat (content, "?variant=video", NULL);
+    g_autoptr (Response) r = openrouter_request (or, "GET", path, NULL, NULL);
+
+    assert_openrouter_error (r, 400, "variant");
+  }
+  {
+    g_autofree gchar *path = g_strconcat (content, "?index=0", NULL);
+    g_autoptr (Response) r = openrouter_request (or, "GET", path, NULL, NULL);
+
+    fail_unless_equals_int (r->status, 200);
+    fail_unless_equals_string (soup_message_headers_get_content_type
+        (r->headers, NULL), "video/mp4");
+  }
+
+  log = apigo_emulator_get_requests (or);
+  fail_unless_equals_string (log_at (log, 0)->path, "/api/v1/videos");
+  fail_unless_equals_string (log_at (log, 0)->json_body, create);
+  fail_unless_equals_string (g_hash_table_lookup (log_at (log, 0)->form,
+          "seed"), "7");
+  fail_unless_equals_int (log_at (log, 3)->route, APIGO_EMULATOR_ROUTE_LIST);
+  for (i = 1; i < log->len; i++)
+    fail_unless (log_at (log, i)->json_body == NULL
+        || log_at (log, i)->route == APIGO_EMULATOR_ROUTE_CREATE);
+  apigo_emulator_stop (or);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_auth)
 {
   g_autoptr (GPtrArray) log = NULL;
@@ -3307,6 +3454,7 @@ emulator_suite (void)
   tcase_add_test (tc, test_validation);
   tcase_add_test (tc, test_auth);
   tcase_add_test (tc, test_azure_dialect);
+  tcase_add_test (tc, test_openrouter_dialect);
   tcase_add_test (tc, test_not_found);
   tcase_add_test (tc, test_content_before_completion);
   tcase_add_test (tc, test_range);

@@ -452,6 +452,93 @@ GST_START_TEST (test_dialect_in_key)
 
 GST_END_TEST;
 
+/* openrouter.ai and its subdomains are OpenRouter's, taken from the host
+ * alone (no connection is made: only the resolved settings are looked
+ * at); the base URL stays as given. */
+GST_START_TEST (test_dialect_openrouter_auto)
+{
+  const struct
+  {
+    const gchar *base_url;
+    ApigoDialect dialect;
+  } cases[] = {
+    {"https://openrouter.ai/api/v1", APIGO_DIALECT_OPENROUTER},
+    {"https://OpenRouter.AI/api/v1/", APIGO_DIALECT_OPENROUTER},
+    {"https://eu.openrouter.ai/api/v1", APIGO_DIALECT_OPENROUTER},
+    /* Look-alikes are not. */
+    {"https://openrouter.ai.example.org/api/v1", APIGO_DIALECT_OPENAI},
+    {"https://notopenrouter.ai/api/v1", APIGO_DIALECT_OPENAI},
+    {"https://example.org/openrouter.ai/api/v1", APIGO_DIALECT_OPENAI},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    ApigoOptions o;
+    ApigoJobSettings s;
+
+    init_usable (&o);
+    set (&o, "base-url", cases[i].base_url);
+    take (&o, &s);
+    fail_unless_equals_int (s.dialect, cases[i].dialect);
+    fail_unless_equals_string (s.base_url, cases[i].base_url);
+    fail_unless (s.api_version == NULL);
+    apigo_job_settings_clear (&s);
+    apigo_options_clear (&o);
+  }
+}
+
+GST_END_TEST;
+
+/* dialect=openrouter by hand; what OpenRouter has no endpoint for is
+ * refused before any request, and api-version as with openai; the
+ * dialect is in the clip key. */
+GST_START_TEST (test_dialect_openrouter_explicit)
+{
+  ApigoOptions o;
+  ApigoJobSettings s;
+  g_autofree gchar *openai = NULL;
+  g_autofree gchar *openrouter = NULL;
+
+  init_usable (&o);
+  take (&o, &s);
+  openai = apigo_job_settings_key (&s);
+  apigo_job_settings_clear (&s);
+
+  set_dialect (&o, "openrouter");
+  take (&o, &s);
+  fail_unless_equals_int (s.dialect, APIGO_DIALECT_OPENROUTER);
+  fail_unless_equals_string (s.base_url, "http://127.0.0.1:9/v1");
+  openrouter = apigo_job_settings_key (&s);
+  fail_if (g_str_equal (openai, openrouter));
+  apigo_job_settings_clear (&s);
+
+  set (&o, "api-version", "preview");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "api-version",
+      "openrouter", NULL);
+  set (&o, "api-version", NULL);
+
+  set (&o, "remix", "video_abc");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "remix",
+      "dialect openrouter", NULL);
+  set (&o, "remix", NULL);
+  set (&o, "extend", "video_abc");
+  assert_refused (&o, APIGO_OPTIONS_FROM_URI, "extend parameter",
+      "dialect openrouter", NULL);
+  set (&o, "extend", NULL);
+  set (&o, "edit", "video_abc");
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "edit",
+      "dialect openrouter", NULL);
+  set (&o, "edit", NULL);
+
+  fail_unless (apigo_options_parse_value (&o, spec ("variant"), "thumbnail",
+          APIGO_OPTIONS_FROM_PROPERTIES, NULL));
+  assert_refused (&o, APIGO_OPTIONS_FROM_PROPERTIES, "thumbnail",
+      "dialect openrouter", NULL);
+  apigo_options_clear (&o);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_parse_value)
 {
   ApigoOptions o;
@@ -790,6 +877,8 @@ options_suite (void)
   tcase_add_test (tc, test_dialect_in_key);
   tcase_add_test (tc, test_images_loaded);
   tcase_add_test (tc, test_images_refused);
+  tcase_add_test (tc, test_dialect_openrouter_auto);
+  tcase_add_test (tc, test_dialect_openrouter_explicit);
   return s;
 }
 

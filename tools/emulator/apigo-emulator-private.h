@@ -42,6 +42,9 @@ typedef struct
   gchar *content_redirect;
   /* Azure OpenAI's dialect: api-key, api-version, under /openai/v1. */
   gboolean azure;
+  /* OpenRouter's: JSON creates, under /api/v1, no list (see
+   * emulator-openrouter.h). */
+  gboolean openrouter;
 } EmuSettings;
 
 void emu_settings_clear (EmuSettings * settings);

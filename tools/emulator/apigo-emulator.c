@@ -249,10 +249,14 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
 
       /* The base URL follows it at start(). */
       if (dialect && !g_str_equal (dialect, "openai")
-          && !g_str_equal (dialect, "azure"))
-        g_warning ("dialect must be \"openai\" or \"azure\"");
-      else
+          && !g_str_equal (dialect, "azure")
+          && !g_str_equal (dialect, "openrouter")) {
+        g_warning ("dialect must be \"openai\", \"azure\" or "
+            "\"openrouter\"");
+      } else {
         s->azure = g_strcmp0 (dialect, "azure") == 0;
+        s->openrouter = g_strcmp0 (dialect, "openrouter") == 0;
+      }
       break;
     }
     default:
@@ -350,7 +354,8 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_boolean (value, emu_clock_get_held (emu->clock));
       break;
     case PROP_DIALECT:
-      g_value_set_string (value, s->azure ? "azure" : "openai");
+      g_value_set_string (value, s->azure ? "azure" : s->openrouter ?
+          "openrouter" : "openai");
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -447,8 +452,9 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
       "(a new task stays queued) until it runs again, or is moved on with "
       "apigo_emulator_advance_clock()", FALSE, rw);
   props[PROP_DIALECT] = g_param_spec_string ("dialect", "Dialect",
-      "\"openai\", or \"azure\": Azure OpenAI's api-key header and "
-      "api-version query, under /openai/v1 (set before start)", "openai", rw);
+      "\"openai\"; \"azure\": Azure OpenAI's api-key header and "
+      "api-version query, under /openai/v1; \"openrouter\": OpenRouter's "
+      "JSON creates, under /api/v1 (set before start)", "openai", rw);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -513,7 +519,8 @@ server_thread (gpointer data)
     emu->port = port;
     emu->base_url = g_strdup_printf ("%s://127.0.0.1:%u%s/v1",
         certificate ? "https" : "http", port,
-        emu->settings.azure ? "/openai" : "");
+        emu->settings.azure ? "/openai" : emu->settings.openrouter ?
+        "/api" : "");
     emu->cdn_port = cdn_port;
     emu->cdn_origin = g_strdup_printf ("http://127.0.0.1:%u", cdn_port);
     /* No request is handled before the loop runs. */
@@ -739,6 +746,7 @@ apigo_emulator_request_copy (const ApigoEmulatorRequest * req)
   copy->video_id = g_strdup (req->video_id);
   copy->api_version = g_strdup (req->api_version);
   copy->files = req->files ? files_copy (req->files) : NULL;
+  copy->json_body = g_strdup (req->json_body);
   copy->form = NULL;
   if (req->form) {
     GHashTableIter iter;
@@ -773,6 +781,7 @@ apigo_emulator_request_free (ApigoEmulatorRequest * req)
   g_free (req->video_id);
   g_free (req->api_version);
   g_clear_pointer (&req->files, g_ptr_array_unref);
+  g_free (req->json_body);
   g_free (req);
 }
 
@@ -894,6 +903,7 @@ build_request (JsonBuilder * b, const ApigoEmulatorRequest * req)
   add_string (b, "api_version", req->api_version);
   if (req->files != NULL)
     build_files (b, req->files);
+  add_string (b, "json_body", req->json_body);
   json_builder_end_object (b);
 }
 

@@ -70,6 +70,8 @@ typedef struct
   gchar *api_version;           /* its api-version query parameter, or NULL */
   GPtrArray *files;             /* create: every file part in the order
                                  * sent (ApigoEmulatorFile), or NULL */
+  gchar *json_body;             /* openrouter dialect: a create's JSON body
+                                 * as sent, or NULL */
 } ApigoEmulatorRequest;
 
 ApigoEmulator *apigo_emulator_new (void);

@@ -137,8 +137,9 @@ main (int argc, char **argv)
           "Answer video downloads with a 302 to URL (e.g. a big file on "
           "another server)", "URL"},
     {"dialect", 0, 0, G_OPTION_ARG_STRING, &dialect,
-          "openai (default) or azure: Azure OpenAI's api-key header and "
-          "api-version query, under /openai/v1", "DIALECT"},
+          "openai (default); azure: Azure OpenAI's api-key header and "
+          "api-version query, under /openai/v1; openrouter: OpenRouter's "
+          "JSON creates, under /api/v1", "DIALECT"},
     {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
         "Serve HTTPS with this PEM certificate (with --tls-key)", "FILE"},
     {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -172,8 +173,9 @@ main (int argc, char **argv)
     return 2;
   }
   if (dialect && g_strcmp0 (dialect, "openai") != 0 &&
-      g_strcmp0 (dialect, "azure") != 0) {
-    g_printerr ("--dialect must be openai or azure\n");
+      g_strcmp0 (dialect, "azure") != 0 &&
+      g_strcmp0 (dialect, "openrouter") != 0) {
+    g_printerr ("--dialect must be openai, azure or openrouter\n");
     return 2;
   }
   if (api_key == NULL)

@@ -16,6 +16,7 @@
 #include "emulator-answer.h"
 #include "emulator-cdn.h"
 #include "emulator-form.h"
+#include "emulator-openrouter.h"
 #include "emulator-stream.h"
 
 #include <string.h>
@@ -122,6 +123,13 @@ answer_task (Call * call, EmuTask * task)
 {
   g_autoptr (JsonNode) node = emu_task_to_json (task,
       call->settings.expires_in);
+
+  if (call->settings.openrouter) {
+    JsonNode *job = emu_openrouter_job (call->msg, node);
+
+    json_node_unref (node);
+    node = job;
+  }
 
   if (call->settings.poll_after_ms > 0) {
     g_autofree gchar *value = g_strdup_printf ("%u",
@@ -270,7 +278,7 @@ validate_create (Call * call, EmuForm * form, EmuTaskParams * params,
   }
 
   /* Other images (a last frame...) are checked like it, not used. */
-  for (i = 0; i < form->files->len; i++) {
+  for (i = 0; form->files != NULL && i < form->files->len; i++) {
     ApigoEmulatorFile *file = g_ptr_array_index (form->files, i);
 
     if (!g_str_equal (file->name, EMU_FORM_FILE_FIELD)
@@ -368,6 +376,50 @@ handle_create (Call * call)
 out:
   emu_problem_clear (&problem);
   emu_form_clear (&form);
+}
+
+/* OpenRouter's create: a JSON body only, answered 202 with a job. */
+static void
+handle_openrouter_create (Call * call)
+{
+  EmuForm sent = { NULL, };
+  EmuForm sora = { NULL, };
+  EmuProblem problem = { NULL, };
+  EmuTaskParams params = { NULL, };
+  const gchar *key = idempotency_key (call);
+  g_autoptr (EmuTask) task = NULL;
+
+  if (!emu_openrouter_read_create (call->msg, &sora, &call->log->json_body,
+          &problem)) {
+    emu_answer_problem (call->msg, &problem);
+    goto out;
+  }
+  /* The members as sent (scalars); the whole body is in json_body. */
+  if (emu_form_parse (call->msg, &sent, &problem))
+    log_form (call, &sent);
+  emu_problem_clear (&problem);
+  if (!validate_create (call, &sora, &params, &problem)) {
+    emu_answer_problem (call->msg, &problem);
+    goto out;
+  }
+
+  if (key)
+    task = emu_task_table_find_idempotent (call_tasks (call), key);
+  if (task == NULL) {
+    apply_settings (call, &params);
+    task = emu_task_table_create (call_tasks (call), &params, key);
+  }
+  answer_task (call, task);
+  soup_server_message_set_status (call->msg, SOUP_STATUS_ACCEPTED, NULL);
+
+  if (call->settings.create_delay > 0 && !call->drop_answer)
+    emu_in_flight_delay (call->routes->in_flight, call->msg,
+        call->settings.create_delay);
+
+out:
+  emu_problem_clear (&problem);
+  emu_form_clear (&sent);
+  emu_form_clear (&sora);
 }
 
 static void
@@ -1074,7 +1126,10 @@ dispatch (Call * call, Action action, const gchar * path)
 
   switch (action) {
     case ACTION_CREATE:
-      handle_create (call);
+      if (call->settings.openrouter)
+        handle_openrouter_create (call);
+      else
+        handle_create (call);
       break;
     case ACTION_LIST:
       handle_list (call);
@@ -1086,7 +1141,9 @@ dispatch (Call * call, Action action, const gchar * path)
       handle_delete (call);
       break;
     case ACTION_CONTENT:
-      handle_content (call);
+      if (!call->settings.openrouter
+          || emu_openrouter_check_content (call->msg, call->query))
+        handle_content (call);
       break;
     case ACTION_REMIX:
       if (call->settings.remix)
@@ -1138,6 +1195,10 @@ serve (EmuRoutes * routes, SoupServerMessage * msg, const char *path,
   apigo_emulator_get_settings (routes->emu, &call.settings);
   if (on_cdn)
     action = route_cdn_path (method, path, &call.video_id);
+  else if (call.settings.openrouter)
+    action = g_str_has_prefix (path, EMU_OPENROUTER_PREFIX "/v1/") ?
+        route_path (method, path + strlen (EMU_OPENROUTER_PREFIX),
+        &call.video_id) : ACTION_UNKNOWN;
   else if (!call.settings.azure)
     action = route_path (method, path, &call.video_id);
   else if (azure_route_path (path) != NULL)
@@ -1147,6 +1208,11 @@ serve (EmuRoutes * routes, SoupServerMessage * msg, const char *path,
   call.log = new_log_entry (msg, path, query);
   call.log->route = action_route (action);
   call.log->video_id = g_strdup (call.video_id);
+  /* Logged as what they ask, answered as OpenRouter does: it has none of
+   * these (no list, remix, extensions, edits nor delete). */
+  if (call.settings.openrouter && !on_cdn && action != ACTION_CREATE
+      && action != ACTION_RETRIEVE && action != ACTION_CONTENT)
+    action = ACTION_UNKNOWN;
   if (call.settings.azure)
     call.log->authorized = check_azure_auth (request_header (&call,
             "api-key"), request_header (&call, "Authorization"),
@@ -1184,6 +1250,9 @@ serve (EmuRoutes * routes, SoupServerMessage * msg, const char *path,
     if (call.drop_answer)
       drop_connection (&call, call.settings.create_delay);
   }
+  /* Every error of the service, its gateway or a fault, in its shape. */
+  if (call.settings.openrouter && !on_cdn && !call.dropped)
+    emu_openrouter_rewrite_error (msg);
 
   call.log->status = call.dropped ? 0 : soup_server_message_get_status (msg);
   apigo_emulator_log_request (routes->emu, g_steal_pointer (&call.log));
