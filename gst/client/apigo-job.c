@@ -10,6 +10,7 @@
 #include "apigo-cache.h"
 #include "apigo-lock.h"
 #include "apigo-log.h"
+#include "apigo-model-check.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
 
@@ -462,6 +463,10 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
 
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
   fill_request (&request, s, job->idempotency_key);
+  /* What the model does not take is refused before it is paid for. */
+  if (!apigo_model_check_request (client, s->model_check, s->dialect,
+          s->base_url, &request, job->cancellable, error))
+    return NULL;
   /* A fit that fails or is stopped has sent nothing: no trace to leave. */
   if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)) {
     g_propagate_error (error, err);

@@ -16,6 +16,15 @@ G_BEGIN_DECLS
  * are read leniently under OpenRouter's member names, whichever endpoint
  * answered: gateways imitate it. */
 
+/* When the element checks a create against the list (model-check). */
+typedef enum
+{
+  APIGO_MODEL_CHECK_AUTO,       /* where the dialect's list states
+                                 * capabilities (openrouter); else not */
+  APIGO_MODEL_CHECK_ALWAYS,     /* in any dialect; no list is an error */
+  APIGO_MODEL_CHECK_NEVER,
+} ApigoModelCheck;
+
 /* Which list. */
 typedef enum
 {

@@ -45,6 +45,7 @@ typedef struct
   gchar *parameters;            /* a JSON object (apigo-parameters.h) */
   guint dialect;                /* ApigoOptionDialect */
   gchar *api_version;           /* azure; NULL: "preview" */
+  guint model_check;            /* ApigoModelCheck */
 } ApigoOptions;
 
 typedef enum
