@@ -290,15 +290,20 @@ distance (const gchar * a, const gchar * b)
   return row[lb];
 }
 
-/* How far @candidate is from @id: "google/veo-3" is next to "veo-3". */
+/* How far @candidate is from @id: "google/veo-3" is next to "veo-3", and
+ * ids that hold it (sora-2-pro for sora-2) come before those that do
+ * not. */
 static guint
 nearness (const gchar * id, const gchar * candidate)
 {
   const gchar *slash = strrchr (candidate, '/');
+  const gchar *tail = slash ? slash + 1 : candidate;
+  g_autofree gchar *lower_id = g_ascii_strdown (id, -1);
+  g_autofree gchar *lower = g_ascii_strdown (candidate, -1);
 
-  if (slash != NULL && g_ascii_strcasecmp (slash + 1, id) == 0)
-    return 1;
-  return distance (id, candidate);
+  if (*id != '\0' && strstr (lower, lower_id) != NULL)
+    return distance (id, tail);
+  return MAX_ID_CHARS + distance (id, candidate);
 }
 
 typedef struct
