@@ -299,6 +299,8 @@ static void
 fill_request (ApigoCreateRequest * request, const ApigoJobSettings * s,
     const gchar * idempotency_key)
 {
+  /* What is not set here (more images) is none. */
+  memset (request, 0, sizeof (*request));
   request->kind = s->create_kind;
   request->source_id = s->source_id;
   request->model = s->model;
@@ -465,7 +467,7 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   fill_request (&request, s, job->idempotency_key);
   /* What the model does not take is refused before it is paid for. */
   if (!apigo_model_check_request (client, s->model_check, s->dialect,
-          s->base_url, &request, job->cancellable, error))
+          &request, job->cancellable, error))
     return NULL;
   /* A fit that fails or is stopped has sent nothing: no trace to leave. */
   if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)) {

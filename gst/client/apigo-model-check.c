@@ -9,67 +9,6 @@
 #include "apigo-model-check.h"
 #include "apigo-log.h"
 
-/* Lists read, by "endpoint base-url": a run after another (or a clip of a
- * playlist after the one before) asks no more. */
-typedef struct
-{
-  ApigoModelList *list;
-  gint64 read_us;               /* monotonic */
-} CachedList;
-
-G_LOCK_DEFINE_STATIC (cache);
-static GHashTable *cache;       /* gchar * -> CachedList * */
-
-static void
-cached_list_free (CachedList * c)
-{
-  apigo_model_list_free (c->list);
-  g_free (c);
-}
-
-void
-apigo_model_check_forget (void)
-{
-  G_LOCK (cache);
-  g_clear_pointer (&cache, g_hash_table_unref);
-  G_UNLOCK (cache);
-}
-
-/* Checks @ask against the list kept under @key if it is fresh: TRUE, with
- * *@result the verdict, when there was one. */
-static gboolean
-check_cached (const gchar * key, const ApigoModelAsk * ask,
-    gboolean * result, GError ** error)
-{
-  CachedList *c;
-  gboolean found = FALSE;
-
-  G_LOCK (cache);
-  c = cache ? g_hash_table_lookup (cache, key) : NULL;
-  if (c != NULL && g_get_monotonic_time () - c->read_us <
-      APIGO_MODEL_CHECK_CACHE_S * G_TIME_SPAN_SECOND) {
-    found = TRUE;
-    *result = apigo_model_list_check (c->list, ask, error);
-  }
-  G_UNLOCK (cache);
-  return found;
-}
-
-static void
-keep (const gchar * key, ApigoModelList * list)
-{
-  CachedList *c = g_new0 (CachedList, 1);
-
-  c->list = list;
-  c->read_us = g_get_monotonic_time ();
-  G_LOCK (cache);
-  if (cache == NULL)
-    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-        (GDestroyNotify) cached_list_free);
-  g_hash_table_replace (cache, g_strdup (key), c);
-  G_UNLOCK (cache);
-}
-
 /* What the list is asked about @request. */
 static void
 fill_ask (ApigoModelAsk * ask, const ApigoCreateRequest * request,
@@ -90,15 +29,13 @@ fill_ask (ApigoModelAsk * ask, const ApigoCreateRequest * request,
 
 gboolean
 apigo_model_check_request (ApigoClient * client, gint mode,
-    ApigoDialect dialect, const gchar * base_url,
-    const ApigoCreateRequest * request, GCancellable * cancellable,
+    ApigoDialect dialect, const ApigoCreateRequest * request, GCancellable * cancellable,
     GError ** error)
 {
   g_autoptr (GPtrArray) image_names = g_ptr_array_new ();
   ApigoModelsEndpoint endpoint;
   ApigoModelList *list;
   ApigoModelAsk ask = { 0 };
-  g_autofree gchar *key = NULL;
   GError *err = NULL;
   gboolean ok;
 
@@ -115,10 +52,6 @@ apigo_model_check_request (ApigoClient * client, gint mode,
     return TRUE;
 
   fill_ask (&ask, request, image_names);
-  key = g_strdup_printf ("%d %s", endpoint, base_url);
-  if (check_cached (key, &ask, &ok, error))
-    return ok;
-
   list = apigo_client_list_models (client, endpoint, cancellable, &err);
   if (list == NULL) {
     /* A stop or the timeout would end the create all the same. */
@@ -143,6 +76,6 @@ apigo_model_check_request (ApigoClient * client, gint mode,
   APIGO_INFO ("The service lists %u models (GET %s)", list->models->len,
       apigo_models_endpoint_path (list->source));
   ok = apigo_model_list_check (list, &ask, error);
-  keep (key, list);
+  apigo_model_list_free (list);
   return ok;
 }

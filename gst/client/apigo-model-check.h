@@ -10,11 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* How long a model list read from a service is believed, per base URL and
- * endpoint, in this process: gateways add models, but not by the
- * minute. */
-#define APIGO_MODEL_CHECK_CACHE_S (5 * 60)
-
 /* Whether @request may be sent, as @mode (ApigoModelCheck) and the model
  * list of @client's service say (apigo_model_list_check()): before a
  * create pays.  auto reads the list only in dialect openrouter, whose
@@ -22,14 +17,12 @@ G_BEGIN_DECLS
  * cannot be read; always reads it in any dialect (/videos/models, else
  * /models) and fails when it cannot; never reads nothing.  Only new videos
  * are checked: remix, extend and edit keep their source's model.
- * Cancellation and the client's deadline end it as any request. */
+ * The list is read afresh for each create: one small request before one
+ * that is paid for, never a stale list.  Cancellation and the client's
+ * deadline end it as any request. */
 gboolean apigo_model_check_request (ApigoClient * client, gint mode,
-    ApigoDialect dialect, const gchar * base_url,
-    const ApigoCreateRequest * request, GCancellable * cancellable,
+    ApigoDialect dialect, const ApigoCreateRequest * request, GCancellable * cancellable,
     GError ** error);
-
-/* Forgets the lists read so far (tests). */
-void apigo_model_check_forget (void);
 
 G_END_DECLS
 
