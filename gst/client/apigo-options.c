@@ -172,9 +172,8 @@ static const ApigoOptionSpec specs[] = {
         STRING (api_version, NULL), 0, 0, FALSE, one_line,
       "one line (no line break)"},
   {"model-check", "Model check",
-        "Refuse before paying what the gateway's model list says the model "
-        "does not take (seconds, size, parameters); auto: where the list "
-        "states it (dialect openrouter)",
+        "Check a create against the gateway's model list before paying "
+        "(auto: where the list says what models take)",
         CHOICE (model_check, model_checks, "ApigoModelCheck"), 0, 0, FALSE,
       NULL, NULL},
   {"video-id", "Video ID",
