@@ -19,7 +19,7 @@ case $seconds in
 esac
 builddir=${FUZZ_BUILD_DIR:-build-fuzz}
 fuzz_cc=${FUZZ_CC:-clang}
-targets="task task-list service-error retry"
+targets="task task-list service-error retry models"
 
 if ! command -v "$fuzz_cc" >/dev/null 2>&1; then
   echo "run-fuzz: $fuzz_cc not found (Debian: apt-get install clang" \

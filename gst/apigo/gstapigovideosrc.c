@@ -106,6 +106,16 @@ gst_apigo_dialect_get_type (void)
   return type;
 }
 
+GType
+gst_apigo_model_check_get_type (void)
+{
+  static GType type = 0;
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, register_choices ("model-check"));
+  return type;
+}
+
 struct _GstApigoVideoSrc
 {
   GstBaseSrc parent;
@@ -189,6 +199,8 @@ param_spec_of_option (const ApigoOptionSpec * spec)
       return g_param_spec_enum (spec->name, spec->nick, spec->blurb,
           g_str_equal (spec->name, "variant") ? GST_TYPE_APIGO_VARIANT :
           g_str_equal (spec->name, "dialect") ? GST_TYPE_APIGO_DIALECT :
+          g_str_equal (spec->name, "model-check") ?
+          GST_TYPE_APIGO_MODEL_CHECK :
           GST_TYPE_APIGO_FIT, spec->default_uint, flags);
   }
   g_return_val_if_reached (NULL);
@@ -231,6 +243,7 @@ gst_apigo_video_src_class_init (GstApigoVideoSrcClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_APIGO_VARIANT, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_APIGO_FIT, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_APIGO_DIALECT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_APIGO_MODEL_CHECK, 0);
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,

@@ -22,6 +22,8 @@ GType gst_apigo_fit_get_type (void);
 
 #define GST_TYPE_APIGO_DIALECT (gst_apigo_dialect_get_type ())
 GType gst_apigo_dialect_get_type (void);
+#define GST_TYPE_APIGO_MODEL_CHECK (gst_apigo_model_check_get_type ())
+GType gst_apigo_model_check_get_type (void);
 
 #define GST_TYPE_APIGO_VIDEO_SRC (gst_apigo_video_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstApigoVideoSrc, gst_apigo_video_src, GST,

@@ -1195,6 +1195,57 @@ apigo_client_list (ApigoClient * client, guint limit,
   return list_tasks (client, limit, NULL, cancellable, error);
 }
 
+static ApigoModelList *
+list_models (ApigoClient * client, ApigoModelsEndpoint endpoint,
+    GCancellable * cancellable, GError ** error)
+{
+  const gchar *path = apigo_models_endpoint_path (endpoint);
+  g_autoptr (GBytes) body = NULL;
+  GError *err = NULL;
+  gsize len;
+  const gchar *data;
+
+  body = request_json (client, SOUP_METHOD_GET, path, "list its models",
+      NULL, NULL, cancellable, &err);
+  if (body == NULL) {
+    /* Said plainly: "could not list its models: not found" reads like a
+     * fault, and a service without the list is none. */
+    if (g_error_matches (err, APIGO_ERROR, APIGO_ERROR_NOT_FOUND)) {
+      g_free (err->message);
+      err->message = g_strdup_printf ("This service does not list its "
+          "models (GET %s answered 404)", path);
+    }
+    g_propagate_error (error, err);
+    return NULL;
+  }
+  data = g_bytes_get_data (body, &len);
+  return apigo_model_list_new_from_json (data, len, endpoint, error);
+}
+
+ApigoModelList *
+apigo_client_list_models (ApigoClient * client, ApigoModelsEndpoint endpoint,
+    GCancellable * cancellable, GError ** error)
+{
+  GError *err = NULL;
+  ApigoModelList *list;
+
+  g_return_val_if_fail (APIGO_IS_CLIENT (client), NULL);
+
+  if (endpoint != APIGO_MODELS_ANY)
+    return list_models (client, endpoint, cancellable, error);
+  /* Gateways that imitate OpenRouter state capabilities there. */
+  list = list_models (client, APIGO_MODELS_VIDEO, cancellable, &err);
+  if (list != NULL || !g_error_matches (err, APIGO_ERROR,
+          APIGO_ERROR_NOT_FOUND)) {
+    if (err != NULL)
+      g_propagate_error (error, err);
+    return list;
+  }
+  APIGO_DEBUG ("%s; asking for /models instead", err->message);
+  g_error_free (err);
+  return list_models (client, APIGO_MODELS_GENERIC, cancellable, error);
+}
+
 /* How a listed task compares with a request: worse ones first. */
 typedef enum
 {

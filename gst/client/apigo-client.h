@@ -10,6 +10,7 @@
 
 #include "apigo-download.h"
 #include "apigo-error.h"
+#include "apigo-models.h"
 #include "apigo-task.h"
 
 G_BEGIN_DECLS
@@ -207,6 +208,14 @@ gboolean apigo_client_download (ApigoClient * client, const gchar * id,
     const gchar * variant, ApigoDownload * dl,
     ApigoDownloadProgressFunc progress, gpointer user_data,
     GCancellable * cancellable, GError ** error);
+
+/* The models the service lists (apigo-models.h): GET {base}/videos/models
+ * or {base}/models (ANY: the first, else the second when the first answers
+ * 404), with the retry policy.  A service that lists none (404) is an
+ * APIGO_ERROR_NOT_FOUND error saying so. */
+ApigoModelList *apigo_client_list_models (ApigoClient * client,
+    ApigoModelsEndpoint endpoint, GCancellable * cancellable,
+    GError ** error);
 
 guint apigo_client_get_retries (ApigoClient * client);
 

@@ -56,6 +56,7 @@ typedef struct
   guint64 cache_max_bytes;      /* 0: keep no clips */
   gboolean reuse;               /* play kept clips, resume journaled tasks */
   gboolean delete_remote;       /* delete the task once the clip is safe */
+  gint model_check;             /* ApigoModelCheck: before a create */
 
   /* What may be spent (docs/spending.md). */
   gchar *budget;                /* more limits; NULL: the user's only */

@@ -10,6 +10,7 @@
 #include "apigo-cache.h"
 #include "apigo-lock.h"
 #include "apigo-log.h"
+#include "apigo-model-check.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
 #include "apigo-spend.h"
@@ -316,6 +317,8 @@ static void
 fill_request (ApigoCreateRequest * request, const ApigoJobSettings * s,
     const gchar * idempotency_key, const ApigoCreateImage * images)
 {
+  /* Fields added later start as none. */
+  memset (request, 0, sizeof (*request));
   request->kind = s->create_kind;
   request->source_id = s->source_id;
   request->model = s->model;
@@ -614,6 +617,10 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
 
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
   fill_request (&request, s, job->idempotency_key, images);
+  /* What the model does not take is refused before it is paid for. */
+  if (!apigo_model_check_request (client, s->model_check, s->dialect,
+          &request, job->cancellable, error))
+    return NULL;
   /* A fit that fails or is stopped has sent nothing: no trace to leave. */
   if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)
       || !fit_images (job, s, images, fitted_data, fitted_types, &err)

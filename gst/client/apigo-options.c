@@ -128,6 +128,13 @@ static const ApigoOptionChoice dialects[] = {
   {NULL, NULL},
 };
 
+static const ApigoOptionChoice model_checks[] = {
+  {"auto", "Where the gateway's list says what models take (openrouter)"},
+  {"always", "In any dialect; no list to read is an error"},
+  {"never", "The service decides"},
+  {NULL, NULL},
+};
+
 #define ID_EXPECTED "a video id (letters, digits and -_.:~ only)"
 #define ALL_URI_FORMS (APIGO_URI_GENERATE | APIGO_URI_VIDEO | \
     APIGO_URI_REMIX | APIGO_URI_EXTEND | APIGO_URI_EDIT)
@@ -189,6 +196,11 @@ static const ApigoOptionSpec specs[] = {
         "refused with other dialects",
         STRING (api_version, NULL), 0, 0, FALSE, one_line,
       "one line (no line break)"},
+  {"model-check", "Model check",
+        "Check a create against the gateway's model list before paying "
+        "(auto: where the list says what models take)",
+        CHOICE (model_check, model_checks, "ApigoModelCheck"), 0, 0, FALSE,
+      NULL, NULL},
   {"video-id", "Video ID",
         "Existing video task to poll and download instead of creating "
         "one; after a create, the id of the new task",
@@ -781,6 +793,7 @@ apigo_options_to_job_settings (const ApigoOptions * o,
   s->cache_max_bytes = (guint64) o->cache_max_size << 20;
   s->reuse = o->reuse;
   s->delete_remote = o->delete_remote;
+  s->model_check = o->model_check;
   s->ca_file = g_strdup (o->ssl_ca_file);
   s->allow_plain_http = o->allow_plain_http;
   /* "video" is the service's default: only other variants are named. */

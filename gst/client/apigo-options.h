@@ -48,6 +48,7 @@ typedef struct
   gchar *images;                /* a JSON object of paths (apigo-images.h) */
   gchar *budget;                /* more limits (apigo-budget.h) */
   gboolean ask_application;     /* before each create */
+  guint model_check;            /* ApigoModelCheck */
 } ApigoOptions;
 
 typedef enum

@@ -1284,7 +1284,7 @@ GST_START_TEST (test_not_found)
     {"DELETE", "/videos/video_nope"},
     {"GET", "/videos/video_nope/nothing"},
     {"POST", "/videos/video_nope/extend"},
-    {"GET", "/models"},
+    {"GET", "/files"},
   };
   guint i;
 
@@ -1299,6 +1299,61 @@ GST_START_TEST (test_not_found)
 
     assert_error (r, 404, "not_found", NULL);
   }
+}
+
+GST_END_TEST;
+
+/* The model lists: OpenRouter's shape at /videos/models (no key needed),
+ * OpenAI's at /models; "models" is no task id; switched off, both 404. */
+GST_START_TEST (test_models)
+{
+  g_autoptr (Response) video = NULL;
+  g_autoptr (Response) generic = request ("GET", "/models");
+  g_autoptr (Response) task = request ("GET", "/videos/video_models");
+  g_autoptr (Response) off = NULL;
+  g_autoptr (Response) off_video = NULL;
+  g_autoptr (SoupMessage) keyless = NULL;
+  g_autofree gchar *url = g_strconcat (apigo_emulator_get_base_url (emu),
+      "/videos/models", NULL);
+  JsonArray *data;
+  JsonObject *veo;
+
+  keyless = soup_message_new ("GET", url);
+  video = send_message (keyless);
+  fail_unless_equals_int (video->status, 200);
+  data = json_object_get_array_member (obj (video), "data");
+  fail_unless_equals_int (json_array_get_length (data), 3);
+  veo = json_array_get_object_element (data, 2);
+  fail_unless_equals_string (str (veo, "id"), "veo-3");
+  fail_unless_equals_int (json_array_get_int_element
+      (json_object_get_array_member (veo, "supported_durations"), 1), 6);
+  fail_unless (json_object_get_null_member (veo, "supported_sizes"));
+  fail_unless_equals_string (json_array_get_string_element
+      (json_object_get_array_member (veo, "supported_frame_images"), 1),
+      "last_frame");
+  fail_unless (json_object_get_boolean_member (veo, "generate_audio"));
+  fail_unless (json_object_get_null_member (json_array_get_object_element
+          (data, 0), "supported_resolutions"));
+
+  fail_unless_equals_int (generic->status, 200);
+  fail_unless_equals_string (str (obj (generic), "object"), "list");
+  data = json_object_get_array_member (obj (generic), "data");
+  fail_unless_equals_int (json_array_get_length (data), 3);
+  fail_unless_equals_string (str (json_array_get_object_element (data, 1),
+          "id"), "sora-2-pro");
+  fail_unless_equals_string (str (json_array_get_object_element (data, 1),
+          "object"), "model");
+  fail_if (json_object_has_member (json_array_get_object_element (data, 2),
+          "supported_durations"));
+  assert_error (task, 404, "not_found", "video_id");
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_MODELS, "GET"), 2);
+
+  g_object_set (emu, "models", FALSE, NULL);
+  off = request ("GET", "/models");
+  off_video = request ("GET", "/videos/models");
+  assert_error (off, 404, "unknown_url", NULL);
+  assert_error (off_video, 404, "unknown_url", NULL);
 }
 
 GST_END_TEST;
@@ -3456,6 +3511,7 @@ emulator_suite (void)
   tcase_add_test (tc, test_azure_dialect);
   tcase_add_test (tc, test_openrouter_dialect);
   tcase_add_test (tc, test_not_found);
+  tcase_add_test (tc, test_models);
   tcase_add_test (tc, test_content_before_completion);
   tcase_add_test (tc, test_range);
   tcase_add_test (tc, test_ignore_range);

@@ -689,6 +689,92 @@ GST_START_TEST (test_budget)
 
 GST_END_TEST;
 
+static guint
+model_lists (void)
+{
+  return apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_MODELS,
+      NULL);
+}
+
+/* models lists what each model takes, from GET /videos/models; as JSON
+ * under OpenRouter's names, null where nothing is stated; a gateway with
+ * only GET /models gives ids; one with neither says so. */
+GST_START_TEST (test_models)
+{
+  g_auto (Result) table = tool (KEY, "models", NULL);
+  g_auto (Result) listed = { 0 };
+  g_auto (Result) ids = { 0 };
+  g_auto (Result) none = { 0 };
+  g_autoptr (JsonArray) models = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  const ApigoEmulatorRequest *last;
+  JsonObject *veo, *sora;
+  JsonArray *durations;
+
+  fail_unless_equals_int (table.status, 0);
+  fail_unless (strstr (table.out, "SECONDS") != NULL, "%s", table.out);
+  fail_unless (g_regex_match_simple ("^veo-3 +4, 6, 8 +- +720p, 1080p +"
+          "16:9, 9:16 +first_frame, last_frame +yes +yes +"
+          "per-video-second=0.40, per-video-second-1080p=0.60$", table.out,
+          G_REGEX_MULTILINE, 0), "%s", table.out);
+  fail_unless (g_regex_match_simple ("^sora-2 +4, 8, 12 +720x1280, "
+          "1280x720 +- +- +first_frame +yes +no ", table.out,
+          G_REGEX_MULTILINE, 0), "%s", table.out);
+  fail_unless_equals_int (model_lists (), 1);
+  requests = apigo_emulator_get_requests (emu);
+  last = g_ptr_array_index (requests, requests->len - 1);
+  fail_unless_equals_string (last->path, "/v1/videos/models");
+
+  listed = tool (KEY, "models", "--json", NULL);
+  fail_unless_equals_int (listed.status, 0);
+  models = parse_array (listed.out);
+  fail_unless_equals_int (json_array_get_length (models), 3);
+  sora = json_array_get_object_element (models, 0);
+  veo = json_array_get_object_element (models, 2);
+  fail_unless_equals_string (json_object_get_string_member (veo, "id"),
+      "veo-3");
+  durations = json_object_get_array_member (veo, "supported_durations");
+  fail_unless_equals_int (json_array_get_length (durations), 3);
+  fail_unless_equals_int (json_array_get_int_element (durations, 1), 6);
+  fail_unless (json_object_get_null_member (veo, "supported_sizes"));
+  fail_unless (json_object_get_boolean_member (veo, "seed"));
+  fail_unless_equals_string (json_object_get_string_member
+      (json_object_get_object_member (veo, "pricing_skus"),
+          "per-video-second-1080p"), "0.60");
+  fail_unless (json_object_get_null_member (sora, "supported_resolutions"));
+  fail_if (json_object_get_boolean_member (sora, "seed"));
+
+  /* A gateway with OpenAI's GET /models only: ids, and it says so. */
+  apigo_emulator_fail_status (emu, APIGO_EMULATOR_ROUTE_MODELS, 404, 1);
+  ids = tool (KEY, "models", NULL);
+  fail_unless_equals_int (ids.status, 0);
+  fail_unless (g_regex_match_simple ("^veo-3 +- +- +- +- +- +- +- +-$",
+          ids.out, G_REGEX_MULTILINE, 0), "%s", ids.out);
+  fail_unless (strstr (ids.out, "lists ids only (GET /models)") != NULL,
+      "%s", ids.out);
+  g_ptr_array_unref (requests);
+  requests = apigo_emulator_get_requests (emu);
+  last = g_ptr_array_index (requests, requests->len - 1);
+  fail_unless_equals_string (last->path, "/v1/models");
+  fail_unless (last->authorized);
+
+  /* A list that is none, and no list at all. */
+  g_clear_pointer (&ids.out, g_free);
+  g_clear_pointer (&ids.err, g_free);
+  g_object_set (emu, "video-models", "{\"data\": \"not a list\"}", NULL);
+  ids = tool (KEY, "models", NULL);
+  fail_unless_equals_int (ids.status, 1);
+  fail_unless (strstr (ids.err, "no \"data\" array") != NULL, "%s",
+      ids.err);
+  g_object_set (emu, "video-models", NULL, "models", FALSE, NULL);
+  none = tool (KEY, "models", NULL);
+  fail_unless_equals_int (none.status, 1);
+  fail_unless (strstr (none.err, "does not list its models") != NULL, "%s",
+      none.err);
+}
+
+GST_END_TEST;
+
 static Suite *
 tool_suite (void)
 {
@@ -702,6 +788,7 @@ tool_suite (void)
   tcase_add_test (tc, test_remove_prune_clear);
   tcase_add_test (tc, test_tasks_and_delete);
   tcase_add_test (tc, test_service_errors);
+  tcase_add_test (tc, test_models);
   tcase_add_test (tc, test_generate_checks_every_uri);
   tcase_add_test (tc, test_generate_concurrently);
   tcase_add_test (tc, test_generate_same_twice);

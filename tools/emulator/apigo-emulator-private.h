@@ -38,6 +38,10 @@ typedef struct
   gboolean remix;
   gboolean extensions;
   gboolean edits;
+  /* GET /models and /videos/models: offered, and the body of the
+   * latter (NULL: the built-in list). */
+  gboolean models;
+  gchar *video_models;
   /* Where to send video downloads instead (a 302), or NULL. */
   gchar *content_redirect;
   /* Azure OpenAI's dialect: api-key, api-version, under /openai/v1. */

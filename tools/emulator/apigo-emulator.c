@@ -81,6 +81,8 @@ enum
   PROP_CONTENT_REDIRECT,
   PROP_CLOCK_HELD,
   PROP_DIALECT,
+  PROP_MODELS,
+  PROP_VIDEO_MODELS,
   N_PROPS
 };
 
@@ -108,6 +110,7 @@ emu_settings_clear (EmuSettings * settings)
 {
   g_clear_pointer (&settings->api_key, g_free);
   g_clear_pointer (&settings->content_redirect, g_free);
+  g_clear_pointer (&settings->video_models, g_free);
 }
 
 static void
@@ -124,6 +127,7 @@ apigo_emulator_init (ApigoEmulator * emu)
   emu->settings.remix = TRUE;
   emu->settings.extensions = TRUE;
   emu->settings.edits = TRUE;
+  emu->settings.models = TRUE;
   emu->requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
       apigo_emulator_request_free);
 }
@@ -259,6 +263,13 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
       }
       break;
     }
+    case PROP_MODELS:
+      s->models = g_value_get_boolean (value);
+      break;
+    case PROP_VIDEO_MODELS:
+      g_free (s->video_models);
+      s->video_models = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -356,6 +367,12 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_DIALECT:
       g_value_set_string (value, s->azure ? "azure" : s->openrouter ?
           "openrouter" : "openai");
+      break;
+    case PROP_MODELS:
+      g_value_set_boolean (value, s->models);
+      break;
+    case PROP_VIDEO_MODELS:
+      g_value_set_string (value, s->video_models);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -455,6 +472,15 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
       "\"openai\"; \"azure\": Azure OpenAI's api-key header and "
       "api-version query, under /openai/v1; \"openrouter\": OpenRouter's "
       "JSON creates, under /api/v1 (set before start)", "openai", rw);
+
+  props[PROP_MODELS] = g_param_spec_boolean ("models", "Models",
+      "Offer GET /models (OpenAI's shape) and GET /videos/models "
+      "(OpenRouter's, with what each model takes; no key needed); else "
+      "they answer 404 unknown_url", TRUE, rw);
+  props[PROP_VIDEO_MODELS] = g_param_spec_string ("video-models",
+      "Video models", "The body GET /videos/models answers, as it is "
+      "(NULL: sora-2, sora-2-pro and veo-3); /models lists its ids",
+      NULL, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -807,6 +833,8 @@ apigo_emulator_route_to_string (ApigoEmulatorRoute route)
       return "edit";
     case APIGO_EMULATOR_ROUTE_DELETE:
       return "delete";
+    case APIGO_EMULATOR_ROUTE_MODELS:
+      return "models";
     case APIGO_EMULATOR_ROUTE_ANY:
     default:
       return "other";
@@ -1161,6 +1189,7 @@ apigo_emulator_get_settings (ApigoEmulator * emu, EmuSettings * out)
   *out = emu->settings;
   out->api_key = g_strdup (emu->settings.api_key);
   out->content_redirect = g_strdup (emu->settings.content_redirect);
+  out->video_models = g_strdup (emu->settings.video_models);
   g_mutex_unlock (&emu->lock);
 }
 

@@ -31,6 +31,7 @@ typedef enum
   APIGO_EMULATOR_ROUTE_EXTEND,    /* POST /videos/extensions */
   APIGO_EMULATOR_ROUTE_EDIT,      /* POST /videos/edits */
   APIGO_EMULATOR_ROUTE_DELETE,    /* DELETE /videos/{id} */
+  APIGO_EMULATOR_ROUTE_MODELS,    /* GET /models, GET /videos/models */
 } ApigoEmulatorRoute;
 
 /* A file part of a create's multipart form (input_reference, last_frame,

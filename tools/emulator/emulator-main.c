@@ -84,6 +84,7 @@ main (int argc, char **argv)
   gboolean ignore_idempotency_key = FALSE, cdn = FALSE;
   gboolean list_without_prompt = FALSE;
   gboolean no_remix = FALSE, no_extensions = FALSE, no_edits = FALSE;
+  gboolean no_models = FALSE;
   Output out = { FALSE, NULL, };
   GOptionEntry entries[] = {
     {"port", 'p', 0, G_OPTION_ARG_INT, &port,
@@ -133,6 +134,8 @@ main (int argc, char **argv)
         "Answer 404 to POST /videos/extensions", NULL},
     {"no-edits", 0, 0, G_OPTION_ARG_NONE, &no_edits,
         "Answer 404 to POST /videos/edits", NULL},
+    {"no-models", 0, 0, G_OPTION_ARG_NONE, &no_models,
+        "Answer 404 to GET /models and GET /videos/models", NULL},
     {"content-redirect", 0, 0, G_OPTION_ARG_STRING, &content_redirect,
           "Answer video downloads with a 302 to URL (e.g. a big file on "
           "another server)", "URL"},
@@ -212,7 +215,7 @@ main (int argc, char **argv)
       "ignore-idempotency-key", ignore_idempotency_key,
       "expires-in", expires_in, "cdn", cdn,
       "list-without-prompt", list_without_prompt, "remix", !no_remix,
-      "extensions", !no_extensions, "edits", !no_edits,
+      "extensions", !no_extensions, "edits", !no_edits, "models", !no_models,
       "tls-certificate", certificate, "content-redirect", content_redirect,
       "dialect", dialect ? dialect : "openai", NULL);
   g_signal_connect (emu, "request-logged", G_CALLBACK (on_request), &out);

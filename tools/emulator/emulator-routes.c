@@ -16,6 +16,7 @@
 #include "emulator-answer.h"
 #include "emulator-cdn.h"
 #include "emulator-form.h"
+#include "emulator-models.h"
 #include "emulator-openrouter.h"
 #include "emulator-stream.h"
 
@@ -52,6 +53,8 @@ typedef enum
   ACTION_EXTEND,
   ACTION_EDIT,
   ACTION_CDN,
+  ACTION_MODELS,                /* GET /models */
+  ACTION_VIDEO_MODELS,          /* GET /videos/models */
 } Action;
 
 /* One request being answered. */
@@ -962,6 +965,8 @@ route_path (const gchar * method, const gchar * path, gchar ** video_id)
   g_auto (GStrv) parts = NULL;
   guint n;
 
+  if (g_str_equal (path, "/v1/models") || g_str_equal (path, "/v1/models/"))
+    return g_str_equal (method, "GET") ? ACTION_MODELS : ACTION_UNKNOWN;
   if (!g_str_has_prefix (path, "/v1/videos"))
     return ACTION_UNKNOWN;
   parts = g_strsplit (path + 1, "/", -1);
@@ -981,6 +986,10 @@ route_path (const gchar * method, const gchar * path, gchar ** video_id)
   }
   if (*parts[2] == '\0' || n > 4)
     return ACTION_UNKNOWN;
+  /* Not a task: ids the emulator makes are video_... */
+  if (n == 3 && g_str_equal (method, "GET")
+      && g_str_equal (parts[2], "models"))
+    return ACTION_VIDEO_MODELS;
   if (n == 3 && g_str_equal (method, "POST")) {
     if (g_str_equal (parts[2], "extensions"))
       return ACTION_EXTEND;
@@ -1040,6 +1049,9 @@ action_route (Action action)
       return APIGO_EMULATOR_ROUTE_EXTEND;
     case ACTION_EDIT:
       return APIGO_EMULATOR_ROUTE_EDIT;
+    case ACTION_MODELS:
+    case ACTION_VIDEO_MODELS:
+      return APIGO_EMULATOR_ROUTE_MODELS;
     default:
       return APIGO_EMULATOR_ROUTE_ANY;
   }
@@ -1166,6 +1178,18 @@ dispatch (Call * call, Action action, const gchar * path)
     case ACTION_CDN:
       handle_cdn (call);
       break;
+    case ACTION_MODELS:
+      if (call->settings.models)
+        emu_models_answer_generic (call->msg, call->settings.video_models);
+      else
+        emu_answer_not_offered (call->msg);
+      break;
+    case ACTION_VIDEO_MODELS:
+      if (call->settings.models)
+        emu_models_answer_video (call->msg, call->settings.video_models);
+      else
+        emu_answer_not_offered (call->msg);
+      break;
     case ACTION_UNKNOWN:{
       g_autofree gchar *message = g_strdup_printf ("Invalid URL (%s %s)",
           method, path);
@@ -1222,21 +1246,23 @@ serve (EmuRoutes * routes, SoupServerMessage * msg, const char *path,
             "Authorization"), call.settings.api_key);
 
   /* Faults come first, as from a proxy in front of the service; the CDN
-   * wants no key. */
+   * wants no key, nor the video models list (as on OpenRouter). */
   emu_faults_take (call_faults (&call), call.log->route, &fault);
   if (fault.action == EMU_FAULT_DROP) {
     drop_connection (&call, 0);
   } else if (fault.action == EMU_FAULT_ANSWER) {
     emu_answer_fault (msg, &fault);
   } else {
+    gboolean keyless = on_cdn || action == ACTION_VIDEO_MODELS;
+
     call.drop_answer = fault.action == EMU_FAULT_DROP_ANSWER;
-    if (!on_cdn && !call.log->authorized && call.settings.azure)
+    if (!keyless && !call.log->authorized && call.settings.azure)
       emu_answer_azure_error (msg, SOUP_STATUS_UNAUTHORIZED, NULL,
           "Access denied due to invalid subscription key or wrong API "
           "endpoint. Make sure to provide a valid key for an active "
           "subscription and use a correct regional API endpoint for your "
           "resource.");
-    else if (!on_cdn && !call.log->authorized)
+    else if (!keyless && !call.log->authorized)
       emu_answer_error (msg, SOUP_STATUS_UNAUTHORIZED,
           "invalid_request_error", NULL, "invalid_api_key",
           "Incorrect API key provided.");

@@ -241,3 +241,9 @@ tool_delete (const ToolOptions * options)
   }
   return status;
 }
+
+ApigoClient *
+tool_new_client (const ToolOptions * options)
+{
+  return new_client (options);
+}

@@ -36,6 +36,8 @@ static const Command commands[] = {
         "the service"},
   {"delete", tool_delete, "delete VIDEO_ID...: delete tasks and their "
         "files at the service"},
+  {"models", tool_models, "models [--json]: the models the service lists, "
+        "and what each takes"},
   {"generate", tool_generate, "generate URI...: make the clips of apigo:// "
         "URIs now, keep them as the element does, print apigo://video/ID "
         "for each"},
@@ -141,9 +143,9 @@ commands_text (void)
   for (i = 0; i < G_N_ELEMENTS (commands); i++)
     g_string_append_printf (text, "  %s\n", commands[i].usage);
   g_string_append (text, "\nKept clips are in --cache-dir, by default "
-      "$XDG_CACHE_HOME/gst-apigo\n(~/.cache/gst-apigo). tasks, delete and generate "
-      "use the key in APIGO_API_KEY and\nthe service at --base-url, else "
-      "APIGO_BASE_URL, else " APIGO_CLIENT_DEFAULT_BASE_URL ".");
+      "$XDG_CACHE_HOME/gst-apigo\n(~/.cache/gst-apigo). tasks, delete, "
+      "models and generate use the key in\nAPIGO_API_KEY and the service at "
+      "--base-url, else APIGO_BASE_URL, else " APIGO_CLIENT_DEFAULT_BASE_URL ".");
   return g_string_free (text, FALSE);
 }
 
@@ -164,7 +166,7 @@ main (int argc, char **argv)
     {"allow-plain-http", 0, 0, G_OPTION_ARG_NONE, &options.allow_plain_http,
         "Send the key over plain http beyond this machine", NULL},
     {"json", 'j', 0, G_OPTION_ARG_NONE, &options.json,
-        "clips, tasks, budget: JSON", NULL},
+        "clips, tasks, models, budget: JSON", NULL},
     {"limit", 'n', 0, G_OPTION_ARG_INT, &options.limit,
         "tasks: how many (1-100, default 20)", "N"},
     {"max-size", 0, 0, G_OPTION_ARG_DOUBLE, &options.max_size_mib,
@@ -196,7 +198,7 @@ main (int argc, char **argv)
   }
   if (args[1] == NULL) {
     tool_error ("No command: one of clips, show, remove, prune, clear, "
-        "tasks, delete, generate, budget (see --help)");
+        "tasks, delete, models, generate, budget (see --help)");
     goto out;
   }
 

@@ -11,6 +11,8 @@
 
 #include <glib.h>
 
+#include "apigo-client.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses. */
@@ -41,6 +43,12 @@ gint tool_clear (const ToolOptions * options);
 /* Tasks at the service (gst-apigo-tasks.c). */
 gint tool_tasks (const ToolOptions * options);
 gint tool_delete (const ToolOptions * options);
+/* A client of the service for @options, the key from APIGO_API_KEY; NULL
+ * once the reason is printed. */
+ApigoClient *tool_new_client (const ToolOptions * options);
+
+/* The models the service lists (gst-apigo-models.c). */
+gint tool_models (const ToolOptions * options);
 
 /* Clips made ahead of time (gst-apigo-generate.c). */
 gint tool_generate (const ToolOptions * options);
