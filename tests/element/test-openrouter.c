@@ -12,6 +12,16 @@
 #define DECODE_PIPELINE \
   "apigovideosrc name=src ! decodebin ! video/x-raw ! fakesink name=sink"
 
+/* The models of the tests' gateway: what the small, short clips they
+ * make need (the element reads the list before each create). */
+#define TEST_MODELS "{\"data\": [" \
+  "{\"id\": \"sora-2\", \"supported_durations\": [1, 4, 8, 12]," \
+  " \"supported_sizes\": null, \"supported_frame_images\": [\"first_frame\"]}," \
+  "{\"id\": \"google/veo-3.1\", \"supported_durations\": [1, 4, 6, 8]," \
+  " \"supported_resolutions\": [\"480p\", \"720p\"]," \
+  " \"supported_aspect_ratios\": [\"4:3\", \"16:9\"]," \
+  " \"generate_audio\": true, \"seed\": true}]}"
+
 /* An apigovideosrc for @emu in openrouter mode (a loopback URL says
  * nothing of the dialect: set by hand). */
 static GstElement *
@@ -19,6 +29,8 @@ openrouter_pipeline (ApigoEmulator * emu, const gchar * prompt,
     const gchar * description)
 {
   GstElement *pipeline = test_pipeline_new (emu, prompt, description);
+
+  g_object_set (emu, "video-models", TEST_MODELS, NULL);
 
   gst_util_set_object_arg (G_OBJECT (test_pipeline_get (pipeline, "src")),
       "dialect", "openrouter");
@@ -127,6 +139,14 @@ GST_START_TEST (test_openrouter_exact_requests)
 
   fail_unless_equals_int (assert_all_openrouter (emu,
           APIGO_EMULATOR_ROUTE_CONTENT), 1);
+  /* Before it paid, the element read the model list (model-check=auto). */
+  requests = apigo_emulator_get_requests (emu);
+  fail_unless_equals_string (((ApigoEmulatorRequest *)
+          g_ptr_array_index (requests, 0))->path, "/api/v1/videos/models");
+  fail_unless_equals_int (((ApigoEmulatorRequest *)
+          g_ptr_array_index (requests, 1))->route,
+      APIGO_EMULATOR_ROUTE_CREATE);
+  g_clear_pointer (&requests, g_ptr_array_unref);
   body = create_body (emu);
   fail_unless_equals_string (json_node_get_string (member (body, "model",
               G_TYPE_STRING)), "sora-2");
@@ -371,6 +391,44 @@ GST_START_TEST (test_openrouter_refuses_multipart)
 
 GST_END_TEST;
 
+/* The gateway's own list (OpenRouter's names and values) refuses, before
+ * anything is paid, a length its model does not take and a model it does
+ * not have. */
+GST_START_TEST (test_openrouter_checks_models)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new_dialect ("openrouter");
+  g_autoptr (GstElement) short_clip = test_pipeline_new (emu, "or short",
+      PIPELINE);
+  g_autoptr (GstElement) unknown = test_pipeline_new (emu, "or unknown",
+      PIPELINE);
+  g_autoptr (TestRun) refused = NULL, missing = NULL;
+
+  gst_util_set_object_arg (G_OBJECT (test_pipeline_get (short_clip, "src")),
+      "dialect", "openrouter");
+  g_object_set (test_pipeline_get (short_clip, "src"), "model",
+      "openai/sora-2", "size", "1280x720", NULL);
+  refused = test_run (short_clip, 60);
+  test_run_assert_error (refused, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, "Model openai/sora-2 does not take "
+      "seconds=1");
+  fail_unless (test_run_saw (refused, GST_MESSAGE_ERROR, "4, 8 or 12"));
+
+  gst_util_set_object_arg (G_OBJECT (test_pipeline_get (unknown, "src")),
+      "dialect", "openrouter");
+  missing = test_run (unknown, 60);
+  test_run_assert_error (missing, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, "Model sora-2 is not in the service's "
+      "list of video models");
+  fail_unless (test_run_saw (missing, GST_MESSAGE_ERROR, "openai/sora-2"));
+
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_MODELS, NULL), 2);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CREATE, NULL), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 openrouter_suite (void)
 {
@@ -382,6 +440,7 @@ openrouter_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_openrouter_exact_requests);
   tcase_add_test (tc, test_openrouter_other_model);
+  tcase_add_test (tc, test_openrouter_checks_models);
   tcase_add_test (tc, test_openrouter_resumed_download);
   tcase_add_test (tc, test_openrouter_lost_create_not_resent);
   tcase_add_test (tc, test_openrouter_out_of_credits);

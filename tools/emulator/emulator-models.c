@@ -54,6 +54,37 @@ static const gchar builtin[] =
     "\"allowed_passthrough_parameters\":[\"negative_prompt\"]}"
     "]}";
 
+/* In openrouter mode, the same models under OpenRouter's names. */
+static const gchar builtin_openrouter[] =
+    "{\"data\":["
+    "{\"id\":\"openai/sora-2\",\"canonical_slug\":\"openai/sora-2\","
+    "\"name\":\"OpenAI: Sora 2\","
+    "\"description\":\"OpenAI's video model, with sound\","
+    "\"created\":1759276800,"
+    "\"supported_durations\":[4,8,12],"
+    "\"supported_resolutions\":[\"720p\"],"
+    "\"supported_aspect_ratios\":[\"16:9\",\"9:16\"],"
+    "\"supported_sizes\":[\"720x1280\",\"1280x720\"],"
+    "\"supported_frame_images\":[\"first_frame\"],"
+    "\"generate_audio\":true,\"seed\":false,"
+    "\"pricing_skus\":{\"per-video-second\":\"0.10\"},"
+    "\"allowed_passthrough_parameters\":[]},"
+    "{\"id\":\"google/veo-3.1\",\"canonical_slug\":\"google/veo-3.1\","
+    "\"name\":\"Google: Veo 3.1\","
+    "\"description\":\"A model that is not Sora: resolutions, aspect "
+    "ratios, a last frame\","
+    "\"created\":1759276800,"
+    "\"supported_durations\":[4,6,8],"
+    "\"supported_resolutions\":[\"720p\",\"1080p\"],"
+    "\"supported_aspect_ratios\":[\"16:9\",\"9:16\"],"
+    "\"supported_sizes\":null,"
+    "\"supported_frame_images\":[\"first_frame\",\"last_frame\"],"
+    "\"generate_audio\":true,\"seed\":true,"
+    "\"pricing_skus\":{\"per-video-second\":\"0.40\","
+    "\"per-video-second-1080p\":\"0.60\"},"
+    "\"allowed_passthrough_parameters\":[\"negative_prompt\"]}"
+    "]}";
+
 static void
 answer_text (SoupServerMessage * msg, const gchar * text)
 {
@@ -63,9 +94,10 @@ answer_text (SoupServerMessage * msg, const gchar * text)
 }
 
 void
-emu_models_answer_video (SoupServerMessage * msg, const gchar * body)
+emu_models_answer_video (SoupServerMessage * msg, const gchar * body,
+    gboolean openrouter)
 {
-  answer_text (msg, body ? body : builtin);
+  answer_text (msg, body ? body : openrouter ? builtin_openrouter : builtin);
 }
 
 void

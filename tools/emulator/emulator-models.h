@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 
 /* GET /videos/models: @body (the "video-models" property) as it is, or
  * the built-in list (sora-2, sora-2-pro, veo-3) when NULL. */
-void emu_models_answer_video (SoupServerMessage * msg, const gchar * body);
+void emu_models_answer_video (SoupServerMessage * msg, const gchar * body,
+    gboolean openrouter);
 
 /* GET /models: the same ids, OpenAI's shape (id, object, created,
  * owned_by); @body as it is when it is no list of models. */

@@ -1186,7 +1186,8 @@ dispatch (Call * call, Action action, const gchar * path)
       break;
     case ACTION_VIDEO_MODELS:
       if (call->settings.models)
-        emu_models_answer_video (call->msg, call->settings.video_models);
+        emu_models_answer_video (call->msg, call->settings.video_models,
+            call->settings.openrouter);
       else
         emu_answer_not_offered (call->msg);
       break;
@@ -1233,9 +1234,11 @@ serve (EmuRoutes * routes, SoupServerMessage * msg, const char *path,
   call.log->route = action_route (action);
   call.log->video_id = g_strdup (call.video_id);
   /* Logged as what they ask, answered as OpenRouter does: it has none of
-   * these (no list, remix, extensions, edits nor delete). */
+   * these (no list, remix, extensions, edits nor delete), but the video
+   * models list. */
   if (call.settings.openrouter && !on_cdn && action != ACTION_CREATE
-      && action != ACTION_RETRIEVE && action != ACTION_CONTENT)
+      && action != ACTION_RETRIEVE && action != ACTION_CONTENT
+      && action != ACTION_VIDEO_MODELS)
     action = ACTION_UNKNOWN;
   if (call.settings.azure)
     call.log->authorized = check_azure_auth (request_header (&call,
