@@ -42,6 +42,8 @@ typedef struct
   gchar *content_redirect;
   /* Azure OpenAI's dialect: api-key, api-version, under /openai/v1. */
   gboolean azure;
+  /* usage.cost of completed tasks per second of clip (0: no usage). */
+  gdouble cost_per_second;
 } EmuSettings;
 
 void emu_settings_clear (EmuSettings * settings);
