@@ -51,7 +51,7 @@ typedef struct
   gchar *error_type;
   gchar *error_param;
   gboolean has_cost;            /* the service said what it cost */
-  gdouble cost;                 /* usage.cost: US dollars, >= 0 */
+  gdouble cost;                 /* usage.cost: US dollars, 0..APIGO_COST_MAX */
 } ApigoTask;
 
 #define APIGO_TYPE_TASK (apigo_task_get_type ())
