@@ -18,6 +18,13 @@ gst_apigo_post_status (GstElement * element, const GstApigoStatus * status)
       "progress", G_TYPE_UINT, status->progress,
       "downloaded", G_TYPE_UINT64, status->downloaded,
       "total", G_TYPE_UINT64, status->total, NULL);
+  /* A spend figure sums "cost": a replay spends nothing, and says what it
+   * cost once under another name.  No cost known, no field: never 0. */
+  if (status->replay)
+    gst_structure_set (s, "replay", G_TYPE_BOOLEAN, TRUE, NULL);
+  if (status->has_cost)
+    gst_structure_set (s, status->replay ? "original-cost" : "cost",
+        G_TYPE_DOUBLE, status->cost, NULL);
 
   gst_element_post_message (element,
       gst_message_new_element (GST_OBJECT (element), s));

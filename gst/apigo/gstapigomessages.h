@@ -22,6 +22,10 @@ typedef struct
   guint progress;               /* the task's 0..100 */
   guint64 downloaded;           /* bytes stored */
   guint64 total;                /* 0 while unknown */
+  gboolean replay;              /* nothing made or downloaded in this run */
+  gboolean has_cost;            /* the service said what the task cost */
+  gdouble cost;                 /* US dollars: spent in this run, or, on a
+                                 * replay, when the clip was made */
 } GstApigoStatus;
 
 void gst_apigo_post_status (GstElement * element,

@@ -34,6 +34,7 @@ gst_apigo_report_restart (GstApigoReport * report)
   report->code = NULL;
   report->phase = APIGO_JOB_PHASE_IDLE;
   report->worked = FALSE;
+  report->replayed = FALSE;
   report->streaming = FALSE;
   report->done = FALSE;
   report->stopped = FALSE;
@@ -50,6 +51,7 @@ gst_apigo_report_forget (GstApigoReport * report)
   report->code = NULL;
   report->phase = APIGO_JOB_PHASE_IDLE;
   report->worked = FALSE;
+  report->replayed = FALSE;
   report->streaming = FALSE;
   report->done = FALSE;
   report->interrupted = FALSE;
@@ -74,10 +76,22 @@ post_status (GstApigoReport * report, ApigoJob * job, ApigoJobPhase phase)
     .progress = report->progress,
     .downloaded = report->downloaded,
     .total = report->total,
+    .replay = report->replayed,
   };
-  gchar *posted = g_strdup_printf ("%s|%s|%s|%u|%" G_GUINT64_FORMAT "|%"
-      G_GUINT64_FORMAT, msg.phase, id ? id : "", msg.status ? msg.status : "",
-      msg.progress, msg.downloaded, msg.total);
+  ApigoJobCost cost;
+  gchar *posted;
+
+  /* A cost is this run's only when it made or downloaded the clip from
+   * its task; a replay's was spent before (a kept clip's, or the element's
+   * own download, restarted). */
+  apigo_job_get_cost (job, &cost);
+  msg.has_cost = cost.known && (report->replayed || (report->worked
+          && !cost.replayed));
+  msg.cost = cost.usd;
+  posted = g_strdup_printf ("%s|%s|%s|%u|%" G_GUINT64_FORMAT "|%"
+      G_GUINT64_FORMAT "|%d|%d|%a", msg.phase, id ? id : "",
+      msg.status ? msg.status : "", msg.progress, msg.downloaded, msg.total,
+      msg.replay, msg.has_cost, msg.cost);
 
   /* Phases and polls can say the same twice: applications hear news only. */
   if (g_strcmp0 (posted, report->posted) == 0) {
@@ -157,6 +171,7 @@ post_replay (GstApigoReport * report, ApigoJob * job)
   guint64 total = 0;
 
   report->streaming = TRUE;
+  report->replayed = TRUE;
   /* Only the clips of completed tasks are kept. */
   if (report->status == NULL)
     report->status = g_strdup ("completed");

@@ -27,6 +27,7 @@ typedef struct
   const gchar *code;            /* open progress sequence, or NULL */
   ApigoJobPhase phase;          /* the job's last phase in this run */
   gboolean worked;              /* it generated or downloaded in this run */
+  gboolean replayed;            /* it played a clip there before this run */
   gchar *status;                /* the task's last status word */
   guint progress;
   guint64 downloaded;

@@ -253,6 +253,9 @@ clip_from_meta (ApigoCache * cache, const gchar * key, JsonObject * meta)
   if (json_object_has_member (meta, "remote_deleted"))
     clip->remote_deleted = json_object_get_boolean_member (meta,
         "remote_deleted");
+  /* Checked as the service's word is: the file may be damaged too. */
+  clip->has_cost = apigo_cost_from_node (json_object_get_member (meta,
+          "cost"), &clip->cost);
   if (g_stat (clip->path, &st) == 0)
     clip->last_used = last_used (&st);
   return clip;
@@ -519,6 +522,11 @@ apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
   json_builder_add_string_value (b, file);
   json_builder_set_member_name (b, "kept_at");
   json_builder_add_int_value (b, g_get_real_time () / G_USEC_PER_SEC);
+  /* What the service said its task cost; no member when it did not. */
+  if (about->has_cost) {
+    json_builder_set_member_name (b, "cost");
+    json_builder_add_double_value (b, about->cost);
+  }
   json_builder_set_member_name (b, "request");
   json_builder_begin_object (b);
   for (i = 0; i < G_N_ELEMENTS (request); i++) {

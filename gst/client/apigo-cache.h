@@ -99,6 +99,8 @@ typedef struct
   gint64 last_used;             /* last played (the file's mtime) */
   guint64 bytes;
   gboolean remote_deleted;      /* its task was deleted from the service */
+  gboolean has_cost;            /* the service said what its task cost */
+  gdouble cost;                 /* then: US dollars, spent when it was made */
 } ApigoKeptClip;
 
 void apigo_kept_clip_free (ApigoKeptClip * clip);
@@ -117,8 +119,8 @@ gchar *apigo_cache_find_clip_of_task (ApigoCache * cache,
     const gchar * base_url, const gchar * video_id, const gchar * variant);
 /* Keeps the complete @dl as the clip of @key, its file named by what its
  * bytes are (.mp4, .jpg...), with what @about says of it (the video id,
- * prompt, model, size, seconds and variant), then evicts older clips over
- * the bound. */
+ * prompt, model, size, seconds, variant and cost), then evicts older clips
+ * over the bound. */
 gboolean apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
     ApigoDownload * dl, const ApigoKeptClip * about, GError ** error);
 
@@ -126,6 +128,20 @@ gboolean apigo_cache_keep_clip (ApigoCache * cache, const gchar * key,
  * used first (a damaged one shows as it is, and is found so only when
  * played). */
 GPtrArray *apigo_cache_list_clips (ApigoCache * cache);
+/* What the kept @clips (from apigo_cache_list_clips()) cost when they
+ * were made.  A task is counted once, however many of its clips are kept
+ * (a video and its thumbnail); a clip whose cost is not known is counted
+ * apart, never as 0. */
+typedef struct
+{
+  gdouble total;                /* US dollars, over the tasks below */
+  guint tasks;                  /* tasks of a known cost, counted once */
+  guint known;                  /* clips whose cost is known */
+  guint unknown;                /* clips whose cost is not */
+} ApigoSpend;
+
+void apigo_cache_sum_spend (GPtrArray * clips, ApigoSpend * spend);
+
 /* Removes the clip of @key (and its partial download, unless one is being
  * written).  FALSE when there was none. */
 gboolean apigo_cache_remove_clip (ApigoCache * cache, const gchar * key);

@@ -46,6 +46,7 @@ struct _ApigoJob
   gboolean running;
   GCancellable *cancellable;
   gchar *video_id;              /* created or attached task */
+  ApigoJobCost cost;            /* what video_id cost, as the service said */
   gboolean task_dead;           /* it failed or vanished: make a new one */
   gchar *idempotency_key;       /* one per clip, kept across retries */
   gint64 create_since;          /* a create went out then, answer unknown */
@@ -86,11 +87,27 @@ report_phase (ApigoJob * job, ApigoJobPhase phase, const GError * error)
     job->callbacks.phase_changed (job, phase, error, job->user_data);
 }
 
+/* Costs come with the answers about a task, often only with the last:
+ * the latest said is kept, for the owner and the kept clip. */
+static void
+note_cost (ApigoJob * job, const ApigoTask * task)
+{
+  if (!task->has_cost)
+    return;
+  APIGO_INFO ("%s cost %g USD, the service says", task->id, task->cost);
+  g_mutex_lock (&job->lock);
+  job->cost.known = TRUE;
+  job->cost.usd = task->cost;
+  job->cost.replayed = FALSE;
+  g_mutex_unlock (&job->lock);
+}
+
 static void
 report_task (ApigoJob * job, const ApigoTask * task)
 {
   APIGO_DEBUG ("%s is %s, %d%%", task->id, task->status_text,
       task->progress);
+  note_cost (job, task);
   if (job->callbacks.task_changed != NULL)
     job->callbacks.task_changed (job, task, job->user_data);
 }
@@ -249,10 +266,21 @@ apigo_job_dup_video_id (ApigoJob * job)
   return id;
 }
 
+void
+apigo_job_get_cost (ApigoJob * job, ApigoJobCost * cost)
+{
+  g_mutex_lock (&job->lock);
+  *cost = job->cost;
+  g_mutex_unlock (&job->lock);
+}
+
 static void
 set_video_id (ApigoJob * job, const gchar * id)
 {
   g_mutex_lock (&job->lock);
+  /* A cost is its task's. */
+  if (g_strcmp0 (job->video_id, id) != 0)
+    memset (&job->cost, 0, sizeof (job->cost));
   g_free (job->video_id);
   job->video_id = g_strdup (id);
   g_mutex_unlock (&job->lock);
@@ -762,7 +790,9 @@ wait_for_completion (ApigoJob * job, ApigoClient * client, const gchar * id,
     asked_us = g_get_monotonic_time ();
     if (task == NULL || task->status != latest->status
         || task->progress != latest->progress
-        || g_strcmp0 (task->status_text, latest->status_text) != 0)
+        || g_strcmp0 (task->status_text, latest->status_text) != 0
+        || (latest->has_cost && (!task->has_cost
+                || task->cost != latest->cost)))
       report_task (job, latest);
     g_clear_pointer (&task, apigo_task_free);
     task = latest;
@@ -940,6 +970,12 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
         kept->video_id ? kept->video_id : "an earlier run");
     if (kept->video_id != NULL)
       set_video_id (job, kept->video_id);
+    /* Spent by the run that kept it: nothing is spent now. */
+    g_mutex_lock (&job->lock);
+    job->cost.known = kept->has_cost;
+    job->cost.usd = kept->has_cost ? kept->cost : 0;
+    job->cost.replayed = TRUE;
+    g_mutex_unlock (&job->lock);
     report_download (size, size, job);
     delete_replayed_task (job, s, kept, deadline);
     return TRUE;
@@ -1017,6 +1053,7 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
 
   if (job->cache != NULL) {
     GError *problem = NULL;
+    ApigoJobCost cost;
     /* What was asked; what the task says where we left it to the service
      * (a remix keeps its source's model and size). */
     ApigoKeptClip about = {
@@ -1029,6 +1066,9 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
       .base_url = s->base_url,
     };
 
+    apigo_job_get_cost (job, &cost);
+    about.has_cost = cost.known && !cost.replayed;
+    about.cost = cost.usd;
     clip_kept = apigo_cache_keep_clip (job->cache, job->key, job->download,
         &about, &problem) && s->cache_max_bytes > 0;
     if (problem != NULL)
@@ -1169,6 +1209,7 @@ apigo_job_start (ApigoJob * job, const ApigoJobSettings * settings)
 
   if (job->task_dead) {
     g_clear_pointer (&job->video_id, g_free);
+    memset (&job->cost, 0, sizeof (job->cost));
     g_clear_pointer (&job->idempotency_key, g_free);
     job->create_since = 0;
     apigo_download_reset (job->download);

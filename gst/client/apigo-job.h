@@ -101,6 +101,19 @@ ApigoDownload *apigo_job_get_download (ApigoJob * job);
 /* The task the job works on (created or attached), or NULL before. */
 gchar *apigo_job_dup_video_id (ApigoJob * job);
 
+/* What the service said the task of the job's clip cost (usage.cost): the
+ * latest it said, from the answers about that task (often only the one
+ * that says it is completed). */
+typedef struct
+{
+  gboolean known;               /* the service said it (else usd is 0) */
+  gdouble usd;                  /* US dollars, 0 to APIGO_COST_MAX */
+  gboolean replayed;            /* the clip is a kept one, made by an earlier
+                                 * run: usd was spent then, not by this job */
+} ApigoJobCost;
+
+void apigo_job_get_cost (ApigoJob * job, ApigoJobCost * cost);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoJob, apigo_job_unref)
 
 G_END_DECLS

@@ -94,34 +94,40 @@ dup_shown (JsonObject * obj, const gchar * name, guint max_chars)
   return apigo_service_text (raw, -1, max_chars);
 }
 
-/* usage.cost: a number of US dollars (OpenRouter; null until known).  Not
- * a finite number >= 0 is as good as not said. */
+gboolean
+apigo_cost_from_node (JsonNode * node, gdouble * cost)
+{
+  gdouble value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  switch (json_node_get_value_type (node)) {
+    case G_TYPE_INT64:
+      value = json_node_get_int (node);
+      break;
+    case G_TYPE_DOUBLE:
+      value = json_node_get_double (node);
+      break;
+    default:
+      return FALSE;
+  }
+  if (!isfinite (value) || value < 0 || value > APIGO_COST_MAX)
+    return FALSE;
+  *cost = value;
+  return TRUE;
+}
+
+/* usage.cost: a number of US dollars (OpenRouter; null until known).  What
+ * is no believable cost is as good as not said. */
 static void
 parse_task_cost (ApigoTask * task, JsonObject * obj)
 {
   JsonNode *node = json_object_get_member (obj, "usage");
-  JsonNode *cost;
-  gdouble value;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return;
-  cost = json_object_get_member (json_node_get_object (node), "cost");
-  if (cost == NULL || !JSON_NODE_HOLDS_VALUE (cost))
-    return;
-  switch (json_node_get_value_type (cost)) {
-    case G_TYPE_INT64:
-      value = json_node_get_int (cost);
-      break;
-    case G_TYPE_DOUBLE:
-      value = json_node_get_double (cost);
-      break;
-    default:
-      return;
-  }
-  if (!isfinite (value) || value < 0)
-    return;
-  task->has_cost = TRUE;
-  task->cost = value;
+  task->has_cost = apigo_cost_from_node (json_object_get_member
+      (json_node_get_object (node), "cost"), &task->cost);
 }
 
 static void

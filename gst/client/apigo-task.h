@@ -51,7 +51,7 @@ typedef struct
   gchar *error_type;
   gchar *error_param;
   gboolean has_cost;            /* the service said what it cost */
-  gdouble cost;                 /* usage.cost: US dollars, >= 0 */
+  gdouble cost;                 /* usage.cost: US dollars, 0..APIGO_COST_MAX */
 } ApigoTask;
 
 #define APIGO_TYPE_TASK (apigo_task_get_type ())
@@ -75,6 +75,14 @@ gboolean apigo_task_status_is_final (ApigoTaskStatus status);
 /* Ids go into URL paths: letters, digits and "-_.:~", at most 256 bytes,
  * never "." or "..". */
 gboolean apigo_task_id_is_valid (const gchar * id);
+
+/* The most one generation is believed to cost, in US dollars: more is a
+ * broken answer (or record), not a cost. */
+#define APIGO_COST_MAX 1e6
+/* A cost as a service (or a kept record) says it: a JSON number, finite,
+ * 0 to APIGO_COST_MAX US dollars, into @cost.  FALSE, @cost untouched:
+ * not a cost (null, a string, negative, huge...), never 0. */
+gboolean apigo_cost_from_node (JsonNode * node, gdouble * cost);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoTask, apigo_task_free)
 

@@ -245,6 +245,116 @@ GST_START_TEST (test_clips_listed_and_shown)
 
 GST_END_TEST;
 
+/* The object gst-apigo printed, or a failure. */
+static JsonObject *
+parse_object (const gchar * text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  fail_unless (json_parser_load_from_data (parser, text, -1, NULL),
+      "not JSON: %s", text);
+  root = json_parser_get_root (parser);
+  fail_unless (JSON_NODE_HOLDS_OBJECT (root), "not an object: %s", text);
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* The line of @table that holds @words, or a failure. */
+static gchar *
+line_with (const gchar * table, const gchar * words)
+{
+  g_auto (GStrv) lines = g_strsplit (table, "\n", -1);
+  guint i;
+
+  for (i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], words) != NULL)
+      return g_strdup (lines[i]);
+  fail ("no line with %s in:\n%s", words, table);
+  return NULL;
+}
+
+/* What the service said a generation cost shows with each kept clip, and
+ * spend totals it: a task once (a video and its thumbnail), the clips of
+ * an unknown cost counted apart, a cost that is none (negative) unknown. */
+GST_START_TEST (test_clips_cost_and_spend)
+{
+  g_autofree gchar *fox = NULL;
+  g_autofree gchar *fox_thumb = NULL;
+  g_autofree gchar *owl = NULL;
+  g_autofree gchar *bat = NULL;
+  g_autofree gchar *fox_line = NULL;
+  g_autofree gchar *owl_line = NULL;
+  g_auto (Result) json = { 0 };
+  g_auto (Result) table = { 0 };
+  g_auto (Result) shown = { 0 };
+  g_auto (Result) spend = { 0 };
+  g_auto (Result) spend_json = { 0 };
+  g_autoptr (JsonArray) clips = NULL;
+  g_autoptr (JsonObject) total = NULL;
+  JsonObject *c;
+
+  /* 1 s clips at 0.25 USD a second. */
+  g_object_set (emu, "cost-per-second", 0.25, NULL);
+  fox = generate ("a fox in the snow", NULL);
+  fox_thumb = generate ("a fox in the snow", "thumbnail");
+  g_object_set (emu, "cost-per-second", 0.0, NULL);
+  owl = generate ("an owl at night", NULL);
+  g_object_set (emu, "cost-per-second", -1.0, NULL);
+  bat = generate ("a bat at dusk", NULL);
+  fail_unless_equals_string (fox_thumb, fox);
+
+  json = tool (NULL, "clips", "--json", NULL);
+  fail_unless_equals_int (json.status, 0);
+  clips = parse_array (json.out);
+  c = find_clip (clips, fox, "video");
+  fail_unless (c != NULL, "%s", json.out);
+  fail_unless (json_object_get_double_member (c, "cost") == 0.25, "%s",
+      json.out);
+  c = find_clip (clips, fox, "thumbnail");
+  fail_unless (json_object_get_double_member (c, "cost") == 0.25, "%s",
+      json.out);
+  c = find_clip (clips, owl, "video");
+  fail_unless (json_object_get_null_member (c, "cost"), "%s", json.out);
+  c = find_clip (clips, bat, "video");
+  fail_unless (json_object_get_null_member (c, "cost"), "%s", json.out);
+
+  table = tool (NULL, "clips", NULL);
+  fail_unless_equals_int (table.status, 0);
+  fail_unless (strstr (table.out, "COST") != NULL, "%s", table.out);
+  fox_line = line_with (table.out, "a fox in the snow");
+  owl_line = line_with (table.out, owl);
+  fail_unless (strstr (fox_line, "$0.25 ") != NULL, "%s", fox_line);
+  fail_if (strchr (owl_line, '$') != NULL, "%s", owl_line);
+
+  shown = tool (NULL, "show", fox, NULL);
+  fail_unless (strstr (shown.out, "cost:          $0.25\n") != NULL, "%s",
+      shown.out);
+
+  spend = tool (NULL, "spend", NULL);
+  fail_unless_equals_int (spend.status, 0);
+  fail_unless (strstr (spend.out, "total:         $0.25 ") != NULL, "%s",
+      spend.out);
+  fail_unless (strstr (spend.out, "1 task, each counted once") != NULL, "%s",
+      spend.out);
+  fail_unless (strstr (spend.out, "known cost:    2 clips\n") != NULL, "%s",
+      spend.out);
+  fail_unless (strstr (spend.out, "unknown cost:  2 clips (not in the "
+          "total") != NULL, "%s", spend.out);
+
+  spend_json = tool (NULL, "spend", "--json", NULL);
+  fail_unless_equals_int (spend_json.status, 0);
+  total = parse_object (spend_json.out);
+  fail_unless (json_object_get_double_member (total, "total") == 0.25, "%s",
+      spend_json.out);
+  fail_unless_equals_int (json_object_get_int_member (total, "tasks"), 1);
+  fail_unless_equals_int (json_object_get_int_member (total, "known_clips"),
+      2);
+  fail_unless_equals_int (json_object_get_int_member (total,
+          "unknown_clips"), 2);
+}
+
+GST_END_TEST;
+
 static guint
 clip_count (void)
 {
@@ -785,6 +895,7 @@ tool_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_clips_listed_and_shown);
+  tcase_add_test (tc, test_clips_cost_and_spend);
   tcase_add_test (tc, test_remove_prune_clear);
   tcase_add_test (tc, test_tasks_and_delete);
   tcase_add_test (tc, test_service_errors);

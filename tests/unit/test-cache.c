@@ -597,6 +597,134 @@ GST_START_TEST (test_clip_metadata)
 
 GST_END_TEST;
 
+/* What the service said a clip's task cost is kept with it, read back by
+ * another cache (another process), and summed once per task; a clip of no
+ * known cost is counted apart. */
+GST_START_TEST (test_clip_cost)
+{
+  ApigoCache *cache = new_cache (1 << 20);
+  ApigoKeptClip video = {.video_id = "video_c1",.model = "veo-3",
+    .base_url = "http://127.0.0.1:1/v1",.has_cost = TRUE,.cost = 0.5
+  };
+  ApigoKeptClip thumbnail = video;
+  ApigoKeptClip other_service = video;
+  ApigoKeptClip free_model = {.video_id = "video_c2",.has_cost = TRUE };
+  ApigoKeptClip unknown = {.video_id = "video_c3" };
+  g_autoptr (GPtrArray) clips = NULL;
+  g_autofree gchar *meta = clip_path ("kc", ".json");
+  g_autofree gchar *unknown_meta = clip_path ("ku", ".json");
+  g_autofree gchar *text = NULL;
+  g_autoptr (ApigoKeptClip) opened = NULL;
+  ApigoDownload *dl;
+  ApigoSpend spend;
+  guint i;
+
+  thumbnail.variant = "thumbnail";
+  thumbnail.cost = 0.25;        /* said differently: the most counts */
+  other_service.base_url = "http://127.0.0.2:1/v1";
+  keep_bytes (cache, "kc", mp4_head, sizeof (mp4_head), 3000, 0, &video);
+  keep_bytes (cache, "kct", jpeg_head, sizeof (jpeg_head), 1000, 0,
+      &thumbnail);
+  keep_bytes (cache, "ko", mp4_head, sizeof (mp4_head), 3000, 0,
+      &other_service);
+  keep_bytes (cache, "kf", mp4_head, sizeof (mp4_head), 3000, 0,
+      &free_model);
+  keep_bytes (cache, "ku", mp4_head, sizeof (mp4_head), 3000, 0, &unknown);
+  apigo_cache_free (cache);
+
+  /* No member at all when not known (not a 0). */
+  fail_unless (g_file_get_contents (unknown_meta, &text, NULL, NULL));
+  fail_if (strstr (text, "cost") != NULL, "%s", text);
+  g_clear_pointer (&text, g_free);
+  fail_unless (g_file_get_contents (meta, &text, NULL, NULL));
+  fail_unless (strstr (text, "\"cost\"") != NULL, "%s", text);
+
+  cache = new_cache (1 << 20);
+  clips = apigo_cache_list_clips (cache);
+  fail_unless_equals_int (clips->len, 5);
+  for (i = 0; i < clips->len; i++) {
+    ApigoKeptClip *c = g_ptr_array_index (clips, i);
+
+    if (g_str_equal (c->key, "ku")) {
+      fail_if (c->has_cost);
+    } else if (g_str_equal (c->key, "kf")) {
+      fail_unless (c->has_cost);
+      fail_unless (c->cost == 0.0);
+    } else {
+      fail_unless (c->has_cost, "%s", c->key);
+      fail_unless (c->cost == (g_str_equal (c->key, "kct") ? 0.25 : 0.5));
+      fail_unless_equals_string (c->video_id, "video_c1");
+      fail_unless_equals_string (c->model, "veo-3");
+      fail_unless (c->kept_at > 0);
+    }
+  }
+  /* The video and its thumbnail are one task; another service's task of
+   * the same id is another. */
+  apigo_cache_sum_spend (clips, &spend);
+  fail_unless (spend.total == 1.0, "%g", spend.total);
+  fail_unless_equals_int (spend.tasks, 3);
+  fail_unless_equals_int (spend.known, 4);
+  fail_unless_equals_int (spend.unknown, 1);
+
+  /* Played back, it says what it cost then. */
+  dl = apigo_download_new (NULL, NULL);
+  fail_unless (apigo_cache_open_clip (cache, "kc", dl, &opened));
+  fail_unless (opened->has_cost);
+  fail_unless (opened->cost == 0.5);
+  apigo_download_unref (dl);
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
+/* A damaged or hostile cost in a clip's metadata is no cost, and the clip
+ * still plays. */
+GST_START_TEST (test_clip_cost_hostile)
+{
+  const gchar *bad[] = {
+    "\"0.5\"", "-1", "1e300", "1e999", "-1e999", "9223372036854775807",
+    "{\"usd\": 1}", "[0.5]", "null", "true",
+  };
+  ApigoKeptClip about = {.video_id = "video_k" };
+  g_autofree gchar *meta = clip_path ("kh", ".json");
+  ApigoCache *cache = new_cache (1 << 20);
+  guint i;
+
+  keep_bytes (cache, "kh", mp4_head, sizeof (mp4_head), 3000, 0, &about);
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autofree gchar *text = NULL;
+    g_autofree gchar *hostile = NULL;
+    g_autoptr (GPtrArray) clips = NULL;
+    g_autoptr (ApigoKeptClip) opened = NULL;
+    ApigoDownload *dl = apigo_download_new (NULL, NULL);
+    ApigoSpend spend;
+
+    fail_unless (g_file_get_contents (meta, &text, NULL, NULL));
+    fail_unless (text[0] == '{' && strstr (text, "cost") == NULL, "%s",
+        text);
+    hostile = g_strdup_printf ("{\"cost\": %s, %s", bad[i], text + 1);
+    fail_unless (g_file_set_contents (meta, hostile, -1, NULL));
+
+    clips = apigo_cache_list_clips (cache);
+    fail_unless_equals_int (clips->len, 1);
+    fail_if (((ApigoKeptClip *) g_ptr_array_index (clips, 0))->has_cost,
+        "%s taken for a cost", bad[i]);
+    apigo_cache_sum_spend (clips, &spend);
+    fail_unless (spend.total == 0.0);
+    fail_unless_equals_int (spend.known, 0);
+    fail_unless_equals_int (spend.unknown, 1);
+
+    fail_unless (apigo_cache_open_clip (cache, "kh", dl, &opened),
+        "%s: the clip no longer plays", bad[i]);
+    fail_if (opened->has_cost, "%s taken for a cost", bad[i]);
+    apigo_download_unref (dl);
+    fail_unless (g_file_set_contents (meta, text, -1, NULL));
+  }
+  apigo_cache_free (cache);
+}
+
+GST_END_TEST;
+
 /* Entries kept by older versions (KEY.mp4 whatever it holds, metadata with
  * the size, checksum and video id only) still play; keeping the clip
  * again names it right and leaves no old file. */
@@ -934,6 +1062,8 @@ cache_suite (void)
   tcase_add_test (tc, test_empty_parts_removed);
   tcase_add_test (tc, test_contents_per_clip);
   tcase_add_test (tc, test_clip_metadata);
+  tcase_add_test (tc, test_clip_cost);
+  tcase_add_test (tc, test_clip_cost_hostile);
   tcase_add_test (tc, test_long_prompt_kept);
   tcase_add_test (tc, test_old_clip_names);
   tcase_add_test (tc, test_prune_and_remove);

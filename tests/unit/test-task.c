@@ -249,6 +249,41 @@ GST_START_TEST (test_openrouter_job)
 
 GST_END_TEST;
 
+/* What is no believable cost never shows as one (nor as 0): huge, out of
+ * range, a word, an object; a cost of 0 is one. */
+GST_START_TEST (test_cost_hostile)
+{
+  const gchar *not_costs[] = {
+    "1e300", "1e999", "-1e999", "1000001", "9223372036854775807", "-0.01",
+    "\"NaN\"", "\"Infinity\"", "true", "{\"usd\": 1}", "[1]", "null",
+  };
+  g_autoptr (ApigoTask) zero = parse ("{\"id\": \"j1\", \"status\": "
+      "\"completed\", \"usage\": {\"cost\": 0}}");
+  g_autoptr (ApigoTask) flat = parse ("{\"id\": \"j2\", \"status\": "
+      "\"completed\", \"usage\": 0.5, \"cost\": 0.5}");
+  guint i;
+
+  fail_unless (zero->has_cost);
+  fail_unless (zero->cost == 0.0);
+  fail_if (flat->has_cost);
+  for (i = 0; i < G_N_ELEMENTS (not_costs); i++) {
+    g_autofree gchar *json = g_strdup_printf ("{\"id\": \"j3\", "
+        "\"status\": \"completed\", \"usage\": {\"cost\": %s}}",
+        not_costs[i]);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (ApigoTask) task = apigo_task_new_from_json (json, strlen (json),
+        &error);
+
+    /* The task is good: only its cost is not. */
+    fail_unless (task != NULL, "%s: %s", not_costs[i], error ?
+        error->message : "");
+    fail_if (task->has_cost, "%s taken for a cost (%g)", not_costs[i],
+        task->cost);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_copy)
 {
   g_autoptr (ApigoTask) task = parse ("{\"id\": \"v1\", \"status\": "
@@ -341,6 +376,7 @@ task_suite (void)
   tcase_add_test (tc, test_unusable_answers);
   tcase_add_test (tc, test_id_rules);
   tcase_add_test (tc, test_openrouter_job);
+  tcase_add_test (tc, test_cost_hostile);
   tcase_add_test (tc, test_copy);
   tcase_add_test (tc, test_hostile_json);
   return s;

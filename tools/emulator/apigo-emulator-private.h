@@ -49,6 +49,8 @@ typedef struct
   /* OpenRouter's: JSON creates, under /api/v1, no list (see
    * emulator-openrouter.h). */
   gboolean openrouter;
+  /* usage.cost of completed tasks per second of clip (0: no usage). */
+  gdouble cost_per_second;
 } EmuSettings;
 
 void emu_settings_clear (EmuSettings * settings);

@@ -83,6 +83,7 @@ enum
   PROP_DIALECT,
   PROP_MODELS,
   PROP_VIDEO_MODELS,
+  PROP_COST_PER_SECOND,
   N_PROPS
 };
 
@@ -210,6 +211,9 @@ apigo_emulator_set_property (GObject * object, guint prop_id,
     case PROP_AUDIO:
       s->audio = g_value_get_boolean (value);
       break;
+    case PROP_COST_PER_SECOND:
+      s->cost_per_second = g_value_get_double (value);
+      break;
     case PROP_CACHE_DIR:
       /* Read at start(). */
       g_free (emu->cache_dir);
@@ -322,6 +326,9 @@ apigo_emulator_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_AUDIO:
       g_value_set_boolean (value, s->audio);
       break;
+    case PROP_COST_PER_SECOND:
+      g_value_set_double (value, s->cost_per_second);
+      break;
     case PROP_CACHE_DIR:
       g_value_set_string (value, emu->cache_dir);
       break;
@@ -422,6 +429,11 @@ apigo_emulator_class_init (ApigoEmulatorClass * klass)
       "Put the moov atom before mdat", TRUE, rw);
   props[PROP_AUDIO] = g_param_spec_boolean ("audio", "Audio",
       "Add an AAC audio track", TRUE, rw);
+  /* Negative, huge: a broken gateway's word, for tests. */
+  props[PROP_COST_PER_SECOND] = g_param_spec_double ("cost-per-second",
+      "Cost per second", "Completed tasks report \"usage\": {\"cost\": "
+      "seconds * this} (US dollars, as OpenRouter does) in any dialect; "
+      "0: no usage member", -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, rw);
   props[PROP_CACHE_DIR] = g_param_spec_string ("cache-dir", "Cache dir",
       "Where renderings are kept and reused (NULL: a private temporary "
       "directory removed at stop)", NULL, rw);

@@ -76,6 +76,7 @@ main (int argc, char **argv)
   gdouble generation_time = 3.0;
   gdouble create_delay = 0.0;
   gdouble expires_in = 3600.0;
+  gdouble cost_per_second = 0.0;
   gint64 throttle = 0;
   gint poll_after_ms = 0;
   gboolean progress_stuck = FALSE;
@@ -143,6 +144,9 @@ main (int argc, char **argv)
           "openai (default); azure: Azure OpenAI's api-key header and "
           "api-version query, under /openai/v1; openrouter: OpenRouter's "
           "JSON creates, under /api/v1", "DIALECT"},
+    {"cost-per-second", 0, 0, G_OPTION_ARG_DOUBLE, &cost_per_second,
+          "Completed tasks say \"usage\": {\"cost\": SECONDS * USD} as "
+          "OpenRouter does, in any dialect (default 0: no usage)", "USD"},
     {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
         "Serve HTTPS with this PEM certificate (with --tls-key)", "FILE"},
     {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -217,7 +221,8 @@ main (int argc, char **argv)
       "list-without-prompt", list_without_prompt, "remix", !no_remix,
       "extensions", !no_extensions, "edits", !no_edits, "models", !no_models,
       "tls-certificate", certificate, "content-redirect", content_redirect,
-      "dialect", dialect ? dialect : "openai", NULL);
+      "dialect", dialect ? dialect : "openai",
+      "cost-per-second", cost_per_second, NULL);
   g_signal_connect (emu, "request-logged", G_CALLBACK (on_request), &out);
 
   if (!apigo_emulator_start (emu, port, &error)) {

@@ -309,6 +309,7 @@ apply_settings (Call * call, EmuTaskParams * params)
   params->generation_time = call->settings.generation_time;
   params->faststart = call->settings.faststart;
   params->audio = call->settings.audio;
+  params->cost_per_second = call->settings.cost_per_second;
   /* The counter first, so that "the next N tasks" means exactly that. */
   params->fail = emu_faults_take_task_failure (call_faults (call));
   params->fail |= strstr (params->prompt, "[fail]") != NULL;

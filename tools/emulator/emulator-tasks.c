@@ -599,6 +599,19 @@ emu_task_to_json (EmuTask * task, gdouble expires_in)
   if (task->params.edited_from)
     add_string_or_null (b, "edited_from_video_id", task->params.edited_from);
 
+  /* What it cost, OpenRouter's way: known once completed, in any dialect
+   * (gateways imitate it). */
+  if (task->params.cost_per_second != 0 && st.status == EMU_TASK_COMPLETED) {
+    json_builder_set_member_name (b, "usage");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "cost");
+    json_builder_add_double_value (b, task->params.seconds *
+        task->params.cost_per_second);
+    json_builder_set_member_name (b, "is_byok");
+    json_builder_add_boolean_value (b, FALSE);
+    json_builder_end_object (b);
+  }
+
   json_builder_set_member_name (b, "error");
   if (st.status == EMU_TASK_FAILED) {
     json_builder_begin_object (b);

@@ -63,6 +63,9 @@ typedef struct
   gboolean fail;                /* end "failed" by moderation */
   gchar **script;               /* statuses to report first, or NULL */
   gdouble script_step;          /* seconds each scripted word lasts */
+  /* Once completed, "usage": {"cost": seconds * this} as OpenRouter says
+   * it (0: no usage member, as OpenAI). */
+  gdouble cost_per_second;
 } EmuTaskParams;
 
 /* The tasks' timelines run on @clock. */

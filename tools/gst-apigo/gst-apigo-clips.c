@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-apigo authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The kept clips: clips, show, remove, prune, clear.
+ * The kept clips: clips, show, remove, prune, clear, spend.
  */
 
 #include "gst-apigo.h"
@@ -64,6 +64,24 @@ add_int (JsonBuilder * b, const gchar * name, gint64 value)
   json_builder_add_int_value (b, value);
 }
 
+/* "$0.50", "$0.012345": US dollars to the millionth, whatever the locale,
+ * two decimals at least; "-" when @known is FALSE. */
+static gchar *
+usd_text (gboolean known, gdouble usd)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gsize len;
+
+  if (!known)
+    return g_strdup ("-");
+  g_ascii_formatd (buf, sizeof (buf), "%.6f", usd);
+  len = strlen (buf);
+  while (len > 0 && buf[len - 1] == '0' && strchr (buf, '.') != NULL
+      && len - (strchr (buf, '.') - buf) > 3)
+    buf[--len] = '\0';
+  return g_strconcat ("$", buf, NULL);
+}
+
 static void
 print_json (JsonBuilder * b)
 {
@@ -92,6 +110,12 @@ clip_to_json (JsonBuilder * b, const ApigoKeptClip * c)
   add_string (b, "seconds", c->seconds);
   add_int (b, "kept_at", c->kept_at);
   add_int (b, "last_used", c->last_used);
+  /* US dollars, as the service said; null: it did not. */
+  json_builder_set_member_name (b, "cost");
+  if (c->has_cost)
+    json_builder_add_double_value (b, c->cost);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "remote_deleted");
   json_builder_add_boolean_value (b, c->remote_deleted);
   json_builder_end_object (b);
@@ -128,9 +152,9 @@ tool_clips (const ToolOptions * options)
     g_print ("No clips kept in %s\n", dir);
     return TOOL_OK;
   }
-  g_print ("%-12s  %-6s  %9s  %-11s  %-9s  %4s  %-10s  %-38s  %s\n", "CLIP",
-      "AGE", "BYTES", "VARIANT", "SIZE", "SECS", "MODEL", "VIDEO ID",
-      "PROMPT");
+  g_print ("%-12s  %-6s  %9s  %-11s  %-9s  %4s  %-10s  %9s  %-38s  %s\n",
+      "CLIP", "AGE", "BYTES", "VARIANT", "SIZE", "SECS", "MODEL", "COST",
+      "VIDEO ID", "PROMPT");
   for (i = 0; i < clips->len; i++) {
     ApigoKeptClip *c = g_ptr_array_index (clips, i);
     g_autofree gchar *age = tool_age (c->kept_at ? c->kept_at :
@@ -140,10 +164,11 @@ tool_clips (const ToolOptions * options)
     g_autofree gchar *seconds = tool_text (c->seconds, 4);
     g_autofree gchar *model = tool_text (c->model, 10);
     g_autofree gchar *prompt = tool_text (c->prompt, 50);
+    g_autofree gchar *cost = usd_text (c->has_cost, c->cost);
 
-    g_print ("%-12.12s  %-6s  %9s  %-11s  %-9s  %4s  %-10s  %-38s  %s\n",
-        c->key, age, bytes, c->variant ? c->variant : "video", size, seconds,
-        model, c->video_id ? c->video_id : "-", prompt);
+    g_print ("%-12.12s  %-6s  %9s  %-11s  %-9s  %4s  %-10s  %9s  %-38s  "
+        "%s\n", c->key, age, bytes, c->variant ? c->variant : "video", size,
+        seconds, model, cost, c->video_id ? c->video_id : "-", prompt);
   }
   return TOOL_OK;
 }
@@ -226,6 +251,7 @@ show_clip (ApigoCache * cache, const ApigoKeptClip * c)
   g_autofree gchar *kept_age = tool_age (c->kept_at);
   g_autofree gchar *used = tool_time (c->last_used);
   g_autofree gchar *used_age = tool_age (c->last_used);
+  g_autofree gchar *cost = usd_text (c->has_cost, c->cost);
 
   g_print ("clip:          %s\n", c->key);
   g_print ("file:          %s\n", c->path);
@@ -236,6 +262,8 @@ show_clip (ApigoCache * cache, const ApigoKeptClip * c)
   g_print ("model:         %s\n", model);
   g_print ("size:          %s\n", size);
   g_print ("seconds:       %s\n", seconds);
+  g_print ("cost:          %s\n", c->has_cost ? cost :
+      "- (the service did not say)");
   if (c->kept_at > 0)
     g_print ("kept:          %s (%s ago)\n", kept, kept_age);
   else
@@ -253,6 +281,50 @@ gint
 tool_show (const ToolOptions * options)
 {
   return for_each_named (options, "show", show_clip);
+}
+
+/* What the kept clips cost when they were made: each task once; clips of
+ * an unknown cost are counted apart, never as 0. */
+gint
+tool_spend (const ToolOptions * options)
+{
+  g_autoptr (ApigoCache) cache = open_cache (options, TRUE);
+  g_autoptr (GPtrArray) clips = NULL;
+  g_autofree gchar *total = NULL;
+  ApigoSpend spend;
+
+  if (options->args[0] != NULL) {
+    tool_error ("spend takes no argument");
+    return TOOL_USAGE;
+  }
+  clips = cache ? apigo_cache_list_clips (cache) :
+      g_ptr_array_new_with_free_func ((GDestroyNotify) apigo_kept_clip_free);
+  apigo_cache_sum_spend (clips, &spend);
+
+  if (options->json) {
+    g_autoptr (JsonBuilder) b = json_builder_new ();
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "total");
+    json_builder_add_double_value (b, spend.total);
+    add_int (b, "tasks", spend.tasks);
+    add_int (b, "known_clips", spend.known);
+    add_int (b, "unknown_clips", spend.unknown);
+    json_builder_end_object (b);
+    print_json (b);
+    return TOOL_OK;
+  }
+
+  total = usd_text (TRUE, spend.total);
+  g_print ("total:         %s (US dollars, the service's word; %u task%s, "
+      "each counted once)\n", total, spend.tasks, spend.tasks == 1 ? "" :
+      "s");
+  g_print ("known cost:    %u clip%s\n", spend.known, spend.known == 1 ? "" :
+      "s");
+  g_print ("unknown cost:  %u clip%s%s\n", spend.unknown,
+      spend.unknown == 1 ? "" : "s", spend.unknown > 0 ? " (not in the "
+      "total: the service did not say what they cost)" : "");
+  return TOOL_OK;
 }
 
 static void

@@ -32,6 +32,9 @@ static const Command commands[] = {
         "played ones until MIB are left"},
   {"clear", tool_clear, "clear: remove every kept clip and partial "
         "download"},
+  {"spend", tool_spend, "spend [--json]: what the kept clips cost when "
+        "they were made, as the service said (each task once; clips of "
+        "an unknown cost are counted apart)"},
   {"tasks", tool_tasks, "tasks [--limit N] [--json]: the newest tasks at "
         "the service"},
   {"delete", tool_delete, "delete VIDEO_ID...: delete tasks and their "
@@ -166,7 +169,8 @@ main (int argc, char **argv)
     {"allow-plain-http", 0, 0, G_OPTION_ARG_NONE, &options.allow_plain_http,
         "Send the key over plain http beyond this machine", NULL},
     {"json", 'j', 0, G_OPTION_ARG_NONE, &options.json,
-        "clips, tasks, models, budget: JSON", NULL},
+        "clips, tasks, models: one JSON array; spend, budget: one JSON "
+        "object", NULL},
     {"limit", 'n', 0, G_OPTION_ARG_INT, &options.limit,
         "tasks: how many (1-100, default 20)", "N"},
     {"max-size", 0, 0, G_OPTION_ARG_DOUBLE, &options.max_size_mib,
@@ -198,7 +202,7 @@ main (int argc, char **argv)
   }
   if (args[1] == NULL) {
     tool_error ("No command: one of clips, show, remove, prune, clear, "
-        "tasks, delete, models, generate, budget (see --help)");
+        "tasks, delete, models, generate, spend, budget (see --help)");
     goto out;
   }
 

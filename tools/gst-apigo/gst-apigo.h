@@ -39,6 +39,7 @@ gint tool_show (const ToolOptions * options);
 gint tool_remove (const ToolOptions * options);
 gint tool_prune (const ToolOptions * options);
 gint tool_clear (const ToolOptions * options);
+gint tool_spend (const ToolOptions * options);
 
 /* Tasks at the service (gst-apigo-tasks.c). */
 gint tool_tasks (const ToolOptions * options);
