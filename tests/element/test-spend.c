@@ -148,6 +148,33 @@ GST_START_TEST (test_seconds_budget)
 
 GST_END_TEST;
 
+/* Money limits go by the cost the service reported: the create that
+ * reaches the limit is made, the next is refused. */
+GST_START_TEST (test_dollars_budget)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (TestRun) first = NULL, second = NULL, third = NULL;
+  ApigoSpendTotal today;
+
+  use_own_ledger ();
+  g_object_set (emu, "cost-per-second", 0.5, NULL);
+  first = run_prompt (emu, "half a dollar", "dollars-per-day=0.75");
+  test_run_assert_eos (first);
+  second = run_prompt (emu, "another half", "dollars-per-day=0.75");
+  test_run_assert_eos (second);
+  today = spent_today ();
+  fail_unless_equals_float (today.dollars, 1.0);
+  fail_unless_equals_int (today.costs_unknown, 0);
+
+  third = run_prompt (emu, "over the limit", "dollars-per-day=0.75");
+  test_run_assert_error (third, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "The budget allows $0.75 per day (dollars-per-day, set in the budget "
+      "property); $1.00 was spent this day");
+  fail_unless_equals_int (creates (emu), 2);
+}
+
+GST_END_TEST;
+
 /* A create tried again after a 503 and after a lost answer is one
  * generation; one the service refused is none. */
 GST_START_TEST (test_retries_count_once)
@@ -427,6 +454,7 @@ spend_suite (void)
   tcase_set_timeout (tc, test_timeout (180));
   tcase_add_test (tc, test_generations_budget);
   tcase_add_test (tc, test_seconds_budget);
+  tcase_add_test (tc, test_dollars_budget);
   tcase_add_test (tc, test_retries_count_once);
   tcase_add_test (tc, test_uri_switch);
   tcase_add_test (tc, test_application_decides);
