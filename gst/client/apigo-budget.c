@@ -5,6 +5,7 @@
 
 #include "apigo-budget.h"
 #include "apigo-error.h"
+#include "apigo-file.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 
 #define URI_GENERATION "uri-generation"
+/* A budget file is a few lines; a bigger one is not one. */
+#define FILE_MAX (64 * 1024)
 
 /* Far beyond any real bill, and exact in a double. */
 #define LIMIT_MAX 1e12
@@ -218,11 +221,27 @@ apigo_budget_load_file (ApigoBudget * budget, const gchar * path,
 {
   g_autoptr (GKeyFile) file = g_key_file_new ();
   g_autoptr (GError) err = NULL;
+  g_autofree gchar *text = NULL;
   g_auto (GStrv) keys = NULL;
   ApigoBudget staged = *budget;
+  g_autofree gchar *real = NULL;
+  gsize len = 0;
   guint i;
 
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &err)) {
+  /* A link is followed (dotfiles are often links), then the file is read
+   * as the cache reads its own: a FIFO or a device is refused at once,
+   * never waited on. */
+  real = realpath (path, NULL);
+  if (real == NULL) {
+    if (errno == ENOENT)
+      return TRUE;
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "Cannot read the budget file %s: %s", path, g_strerror (errno));
+    return FALSE;
+  }
+  if (!apigo_file_read_small (real, FILE_MAX, &text, &len, &err)
+      || !g_key_file_load_from_data (file, text, len, G_KEY_FILE_NONE,
+          &err)) {
     if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
       return TRUE;
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,

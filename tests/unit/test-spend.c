@@ -5,6 +5,8 @@
 
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "apigo-budget.h"
@@ -141,6 +143,22 @@ GST_START_TEST (test_budget_sources)
   g_unsetenv (APIGO_BUDGET_ENV);
   fail_unless (apigo_budget_load (&b, missing, NULL, NULL, &error));
   fail_if (apigo_budget_has_limits (&b));
+
+  /* A link to the file (dotfiles) is followed; a FIFO is refused at once,
+   * never waited on. */
+  {
+    g_autofree gchar *link = g_build_filename (dir, "link.conf", NULL);
+    g_autofree gchar *fifo = g_build_filename (dir, "fifo.conf", NULL);
+
+    fail_unless (symlink (file, link) == 0);
+    fail_unless (apigo_budget_load (&b, link, NULL, NULL, &error));
+    fail_unless_equals_float (b.limit[APIGO_MEASURE_GENERATIONS]
+        [APIGO_PERIOD_MONTH], 40);
+    fail_unless (mkfifo (fifo, 0600) == 0);
+    fail_if (apigo_budget_load (&b, fifo, NULL, NULL, &error));
+    assert_contains (error->message, "not a regular file");
+    g_clear_error (&error);
+  }
 
   /* A file with a slip is an error naming the file. */
   fail_unless (g_file_set_contents (file, "[budget]\nseconds-per-dya=3\n",
