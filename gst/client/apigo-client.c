@@ -1335,6 +1335,11 @@ match_task (const ApigoTask * task, const ApigoCreateRequest * request,
     *unsaid = "its images";
     m = MATCH_UNSURE;
   }
+  /* Nor the more fields: a task like ours may have another seed. */
+  if (m == MATCH_YES && request->parameters != NULL) {
+    *unsaid = "its parameters";
+    m = MATCH_UNSURE;
+  }
   return m;
 }
 

@@ -163,8 +163,8 @@ ApigoTask *apigo_client_create (ApigoClient * client,
  * be sent again, with its Idempotency-Key).  NULL with
  * APIGO_ERROR_UNCONFIRMED, naming them, when some may be it but the list
  * does not say enough to confirm one (it has no prompts, or the request an
- * input reference or images, which lists never show): neither adopting one nor
- * sending the create again is safe then.  In dialect openrouter, no list
+ * input reference, images or parameters, which lists never show):
+ * neither adopting one nor sending the create again is safe then.  In dialect openrouter, no list
  * to be had is APIGO_ERROR_UNCONFIRMED too: OpenRouter documents none,
  * nor that it honours Idempotency-Key. */
 ApigoTask *apigo_client_find_created (ApigoClient * client,

@@ -362,6 +362,23 @@ GST_START_TEST (test_images_unconfirmed)
 
 GST_END_TEST;
 
+/* Nor do lists show the more fields of a request: a task like ours may
+ * have been made with another seed. */
+GST_START_TEST (test_parameters_unconfirmed)
+{
+  gint64 now = now_s ();
+  ApigoCreateRequest request = fox;
+  const gchar *named[] = { "video_like", NULL };
+  g_autofree gchar *like = plain ("video_like", now, "a fox", "1280x720");
+
+  request.parameters = "{\"seed\":7}";
+  set_list (like, NULL);
+  assert_unconfirmed (&request, now, named, NULL);
+  assert_found (&fox, now, "video_like");
+}
+
+GST_END_TEST;
+
 /* The service's clock is 2 minutes behind ours: its created_at times are
  * read on its own clock (its Date header tells how far), so the task made
  * just after the request is found, and one made before it is not. */
@@ -403,6 +420,7 @@ find_created_suite (void)
   tcase_add_test (tc, test_unconfirmed_names_candidates);
   tcase_add_test (tc, test_input_reference_unconfirmed);
   tcase_add_test (tc, test_images_unconfirmed);
+  tcase_add_test (tc, test_parameters_unconfirmed);
   tcase_add_test (tc, test_service_clock_behind);
   return s;
 }
