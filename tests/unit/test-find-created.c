@@ -362,6 +362,23 @@ GST_START_TEST (test_images_unconfirmed)
 
 GST_END_TEST;
 
+/* Nor the parameters (a seed, an aspect ratio...): a task alike in all
+ * else may be another request's, made with other parameters while the
+ * answer to ours was lost (hostile review). */
+GST_START_TEST (test_parameters_unconfirmed)
+{
+  gint64 now = now_s ();
+  ApigoCreateRequest request = fox;
+  const gchar *named[] = { "video_like", NULL };
+  g_autofree gchar *like = plain ("video_like", now, "a fox", "1280x720");
+
+  request.parameters = "{\"seed\": 1}";
+  set_list (like, NULL);
+  assert_unconfirmed (&request, now, named, NULL);
+}
+
+GST_END_TEST;
+
 /* The service's clock is 2 minutes behind ours: its created_at times are
  * read on its own clock (its Date header tells how far), so the task made
  * just after the request is found, and one made before it is not. */
@@ -403,6 +420,7 @@ find_created_suite (void)
   tcase_add_test (tc, test_unconfirmed_names_candidates);
   tcase_add_test (tc, test_input_reference_unconfirmed);
   tcase_add_test (tc, test_images_unconfirmed);
+  tcase_add_test (tc, test_parameters_unconfirmed);
   tcase_add_test (tc, test_service_clock_behind);
   return s;
 }
