@@ -11,10 +11,12 @@
 #include "apigo-lock.h"
 #include "apigo-log.h"
 #include "apigo-model-check.h"
+#include "apigo-parameters.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
 #include "apigo-spend.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -516,13 +518,37 @@ create_kind_name (gint kind)
   }
 }
 
+/* A "duration" among the parameters (OpenRouter's and other gateways'
+ * length, which wins over the seconds setting): a number or its text. */
+static void
+find_duration (JsonObject * object, const gchar * name, JsonNode * value,
+    gpointer user_data)
+{
+  g_autofree gchar *text = NULL;
+  gdouble *duration = user_data;
+  gdouble d;
+
+  if (g_strcmp0 (name, "duration") != 0)
+    return;
+  text = apigo_parameters_value_text (value);
+  d = g_ascii_strtod (text, NULL);
+  if (isfinite (d) && d > 0)
+    *duration = d;
+}
+
 /* What a create will count in seconds before the service says: what was
- * asked, else the API's default length. */
+ * asked (the longer of the seconds setting and a duration parameter),
+ * else the API's default length. */
 static gdouble
 seconds_asked (const ApigoJobSettings * s)
 {
   gdouble seconds = s->seconds ? g_ascii_strtod (s->seconds, NULL) : 0;
+  gdouble duration = 0;
 
+  apigo_parameters_foreach (s->parameters, find_duration, &duration);
+  if (!isfinite (seconds) || seconds < 0)
+    seconds = 0;
+  seconds = MAX (seconds, duration);
   return seconds > 0 ? seconds : 4;
 }
 

@@ -425,6 +425,75 @@ GST_START_TEST (test_turns_pay_once_when_nothing_kept)
 
 GST_END_TEST;
 
+/* The spend guard's attacks: each test counts in a ledger and reads a
+ * budget of its own; the environment is put back after it (under valgrind,
+ * tests share one process). */
+static const gchar *const spend_env[] = { "XDG_STATE_HOME",
+  "XDG_CONFIG_HOME", "APIGO_BUDGET"
+};
+
+static gchar *spend_env_saved[G_N_ELEMENTS (spend_env)];
+
+static void
+spend_setup (void)
+{
+  g_autofree gchar *state = g_build_filename (test_tmp_dir (), "state",
+      NULL);
+  g_autofree gchar *config = g_build_filename (test_tmp_dir (), "config",
+      NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (spend_env); i++)
+    spend_env_saved[i] = g_strdup (g_getenv (spend_env[i]));
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("APIGO_BUDGET", "", TRUE);
+}
+
+static void
+spend_teardown (void)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (spend_env); i++) {
+    if (spend_env_saved[i] != NULL)
+      g_setenv (spend_env[i], spend_env_saved[i], TRUE);
+    else
+      g_unsetenv (spend_env[i]);
+    g_clear_pointer (&spend_env_saved[i], g_free);
+  }
+}
+
+static guint
+emulator_creates (ApigoEmulator * emu)
+{
+  return apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_CREATE,
+      NULL);
+}
+
+/* A length asked for in parameters ("duration", which OpenRouter and other
+ * gateways take, and which wins over the seconds property) is what the
+ * seconds budget counts: a 4 s clip asked that way does not slip under a
+ * budget of 3 s. */
+GST_START_TEST (test_budget_counts_duration_parameter)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new_dialect ("openrouter");
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, PROMPT, PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  g_autoptr (TestRun) run = NULL;
+
+  gst_util_set_object_arg (G_OBJECT (src), "dialect", "openrouter");
+  gst_util_set_object_arg (G_OBJECT (src), "model-check", "never");
+  g_object_set (src, "parameters", "{\"duration\": 4}", "budget",
+      "seconds-per-day=3", NULL);
+  run = test_run (pipeline, 90);
+  test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "this generate asks for 4 more");
+  fail_unless_equals_int (emulator_creates (emu), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 attack_suite (void)
 {
@@ -456,6 +525,13 @@ attack_suite (void)
   tcase_add_checked_fixture (tc, clips_setup, clips_teardown);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_turns_pay_once_when_nothing_kept);
+
+  tc = tcase_create ("spend");
+  tcase_set_timeout (tc, 120);
+  test_add_fixtures (tc);
+  tcase_add_checked_fixture (tc, spend_setup, spend_teardown);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_budget_counts_duration_parameter);
   return s;
 }
 
