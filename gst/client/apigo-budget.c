@@ -5,6 +5,7 @@
 
 #include "apigo-budget.h"
 #include "apigo-error.h"
+#include "apigo-file.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,6 +16,8 @@
 
 /* Far beyond any real bill, and exact in a double. */
 #define LIMIT_MAX 1e12
+/* A few lines of limits; more is no budget file. */
+#define FILE_MAX (64 << 10)
 
 void
 apigo_budget_init (ApigoBudget * budget)
@@ -213,6 +216,19 @@ apigo_budget_parse (ApigoBudget * budget, const gchar * text,
 }
 
 gboolean
+apigo_budget_read_key_file (GKeyFile * file, const gchar * path,
+    GKeyFileFlags flags, GError ** error)
+{
+  g_autofree gchar *contents = NULL;
+  gsize len = 0;
+
+  /* Never g_key_file_load_from_file(): a FIFO there would block the
+   * element's thread (and the stop that joins it) until written to. */
+  return apigo_file_read_small (path, FILE_MAX, &contents, &len, error)
+      && g_key_file_load_from_data (file, contents, len, flags, error);
+}
+
+gboolean
 apigo_budget_load_file (ApigoBudget * budget, const gchar * path,
     GError ** error)
 {
@@ -222,7 +238,7 @@ apigo_budget_load_file (ApigoBudget * budget, const gchar * path,
   ApigoBudget staged = *budget;
   guint i;
 
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &err)) {
+  if (!apigo_budget_read_key_file (file, path, G_KEY_FILE_NONE, &err)) {
     if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
       return TRUE;
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,

@@ -494,6 +494,29 @@ GST_START_TEST (test_budget_counts_duration_parameter)
 
 GST_END_TEST;
 
+/* The budget file replaced by a FIFO (in the user's config directory,
+ * which a careless script or another user's trick may have made one):
+ * GKeyFile opened it for reading and blocked the job thread until someone
+ * wrote to it, and stopping joins that thread.  Expected: the stop
+ * returns at once, and nothing is created (a budget that cannot be read
+ * is no budget to trust). */
+GST_START_TEST (test_fifo_budget_file)
+{
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autofree gchar *dir = g_build_filename (test_tmp_dir (), "config",
+      "gst-apigo", NULL);
+  g_autofree gchar *fifo = g_build_filename (dir, "budget.conf", NULL);
+
+  fail_unless (g_mkdir_with_parents (dir, 0700) == 0);
+  fail_unless (mkfifo (fifo, 0600) == 0, "mkfifo %s: %s", fifo,
+      g_strerror (errno));
+  assert_play_then_stop_returns (server, fifo, "the budget file a FIFO");
+  fail_unless_equals_int (hostile_server_count (server, HOSTILE_ROUTE_CREATE,
+          NULL), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 attack_suite (void)
 {
@@ -529,9 +552,11 @@ attack_suite (void)
   tc = tcase_create ("spend");
   tcase_set_timeout (tc, 120);
   test_add_fixtures (tc);
+  tcase_add_checked_fixture (tc, clips_setup, clips_teardown);
   tcase_add_checked_fixture (tc, spend_setup, spend_teardown);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_budget_counts_duration_parameter);
+  tcase_add_test (tc, test_fifo_budget_file);
   return s;
 }
 
