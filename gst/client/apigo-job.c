@@ -1059,6 +1059,12 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
       journal_forget (job);
       g_clear_pointer (&id, g_free);
       remembered = FALSE;
+      /* A new create, paid anew: the dead task's key would bring it back
+       * (or, where the key is ignored, go uncounted in the ledger). */
+      g_mutex_lock (&job->lock);
+      g_free (job->idempotency_key);
+      job->idempotency_key = g_uuid_string_random ();
+      g_mutex_unlock (&job->lock);
       g_error_free (err);
       continue;
     }

@@ -9,6 +9,7 @@
 
 #include "test-util.h"
 #include "hostile-server.h"
+#include "apigo-spend.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -517,6 +518,71 @@ GST_START_TEST (test_fifo_budget_file)
 
 GST_END_TEST;
 
+static guint
+spent_generations_today (void)
+{
+  g_autofree gchar *dir = apigo_spend_default_dir ();
+  g_autoptr (GError) error = NULL;
+  ApigoSpendReport r;
+  guint n;
+
+  fail_unless (apigo_spend_report (dir, 0, &r, &error), "%s",
+      error ? error->message : "?");
+  n = r.total[APIGO_PERIOD_DAY].generations;
+  apigo_spend_report_clear (&r);
+  return n;
+}
+
+/* An element restarted after its task died (failed while it was stopped)
+ * makes the clip anew: that is a second paid create.  It went out with
+ * the dead task's Idempotency-Key, which the ledger had counted already:
+ * on a service that ignores the key (as OpenAI's does) a second task was
+ * made and billed but never counted, and on one that honours it the dead
+ * task came back instead of a clip.  Expected: a fresh key, counted. */
+GST_START_TEST (test_dead_task_made_anew_is_counted)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, PROMPT, PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  const gchar *words[] = { "queued", "failed", NULL };
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (TestRun) run = NULL;
+  const gchar *keys[2] = { NULL, NULL };
+  guint i, n = 0;
+
+  g_object_set (emu, "ignore-idempotency-key", TRUE, "clock-held", TRUE,
+      NULL);
+  apigo_emulator_script_next_task (emu, words, 1.0);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  test_wait_until (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_RETRIEVE, NULL) > 0, 30);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (spent_generations_today (), 1);
+
+  /* It failed while the element was stopped. */
+  apigo_emulator_advance_clock (emu, 2);
+  g_object_set (emu, "clock-held", FALSE, NULL);
+  run = test_run (pipeline, 90);
+  test_run_assert_eos (run);
+  fail_unless (src != NULL);
+
+  requests = apigo_emulator_get_requests (emu);
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && n < 2)
+      keys[n++] = r->idempotency_key;
+  }
+  fail_unless_equals_int (n, 2);
+  fail_if (g_strcmp0 (keys[0], keys[1]) == 0,
+      "the new create reused the dead task's Idempotency-Key");
+  fail_unless_equals_int (spent_generations_today (), 2);
+}
+
+GST_END_TEST;
+
 static Suite *
 attack_suite (void)
 {
@@ -557,6 +623,7 @@ attack_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_budget_counts_duration_parameter);
   tcase_add_test (tc, test_fifo_budget_file);
+  tcase_add_test (tc, test_dead_task_made_anew_is_counted);
   return s;
 }
 
