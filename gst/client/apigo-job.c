@@ -556,10 +556,12 @@ seconds_asked (const ApigoJobSettings * s)
  * for URIs, the application's word, then the budget, counted under its
  * lock with the create's Idempotency-Key, so that a retry or a lost answer
  * looked for later counts once.  A ledger that cannot be written stops the
- * create only when a limit depends on it. */
+ * create only when a limit depends on it.  With @early, before anything
+ * else is asked of the service (the model list): the switch and the
+ * budget, counting nothing. */
 static gboolean
 guard_create (ApigoJob * job, const ApigoJobSettings * s,
-    const ApigoCreateRequest * request, GError ** error)
+    const ApigoCreateRequest * request, gboolean early, GError ** error)
 {
   g_autofree gchar *dir = apigo_spend_default_dir ();
   ApigoSpendRequest spend = {
@@ -580,6 +582,18 @@ guard_create (ApigoJob * job, const ApigoJobSettings * s,
         "a URI only plays a kept clip or a task that exists. Nothing was "
         "sent to the service.", budget.no_uri_generation_origin);
     return FALSE;
+  }
+  if (early) {
+    if (apigo_spend_check (dir, &budget, &spend, 0, job->cancellable, &err))
+      return TRUE;
+    /* A ledger that cannot be read is told about by the count. */
+    if (g_error_matches (err, APIGO_ERROR, APIGO_ERROR_BUDGET)
+        || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_propagate_error (error, err);
+      return FALSE;
+    }
+    g_error_free (err);
+    return TRUE;
   }
   if (s->ask_application && job->callbacks.approve_create != NULL
       && !job->callbacks.approve_create (job, request, job->cancellable,
@@ -671,14 +685,17 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
 
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
   fill_request (&request, s, job->idempotency_key, images);
-  /* What the model does not take is refused before it is paid for. */
-  if (!apigo_model_check_request (client, s->model_check, s->dialect,
+  /* What the budget or the URI switch refuses asks nothing of the
+   * service; what the model does not take is refused before it is paid
+   * for. */
+  if (!guard_create (job, s, &request, TRUE, error)
+      || !apigo_model_check_request (client, s->model_check, s->dialect,
           &request, job->cancellable, error))
     return NULL;
   /* A fit that fails or is stopped has sent nothing: no trace to leave. */
   if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)
       || !fit_images (job, s, images, fitted_data, fitted_types, &err)
-      || !guard_create (job, s, &request, &err)) {
+      || !guard_create (job, s, &request, FALSE, &err)) {
     g_propagate_error (error, err);
     return NULL;
   }

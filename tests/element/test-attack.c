@@ -583,6 +583,28 @@ GST_START_TEST (test_dead_task_made_anew_is_counted)
 
 GST_END_TEST;
 
+/* A budget spent, with a dialect whose model list is read before a create
+ * (openrouter, model-check=auto): the refusal must come before any
+ * request, the list included (docs/spending.md: "Nothing reached the
+ * network"). */
+GST_START_TEST (test_budget_refusal_before_model_list)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new_dialect ("openrouter");
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, PROMPT, PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  g_autoptr (TestRun) run = NULL;
+
+  gst_util_set_object_arg (G_OBJECT (src), "dialect", "openrouter");
+  g_object_set (src, "seconds", 4, "budget", "generations-per-day=0", NULL);
+  run = test_run (pipeline, 90);
+  test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "The budget allows 0 generations per day");
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_ANY, NULL), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 attack_suite (void)
 {
@@ -624,6 +646,7 @@ attack_suite (void)
   tcase_add_test (tc, test_budget_counts_duration_parameter);
   tcase_add_test (tc, test_fifo_budget_file);
   tcase_add_test (tc, test_dead_task_made_anew_is_counted);
+  tcase_add_test (tc, test_budget_refusal_before_model_list);
   return s;
 }
 
