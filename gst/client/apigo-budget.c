@@ -216,32 +216,40 @@ apigo_budget_parse (ApigoBudget * budget, const gchar * text,
 }
 
 gboolean
+apigo_budget_read_key_file (GKeyFile * file, const gchar * path,
+    GKeyFileFlags flags, GError ** error)
+{
+  g_autofree gchar *contents = NULL;
+  g_autofree gchar *real = NULL;
+  gsize len = 0;
+
+  /* A link is followed (dotfiles are often links) to a file read as the
+   * cache reads its own: never g_key_file_load_from_file(), as a FIFO
+   * there would block the element's thread (and the stop that joins it)
+   * until written to. */
+  real = realpath (path, NULL);
+  if (real == NULL) {
+    int err = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "%s: %s",
+        path, g_strerror (err));
+    return FALSE;
+  }
+  return apigo_file_read_small (real, FILE_MAX, &contents, &len, error)
+      && g_key_file_load_from_data (file, contents, len, flags, error);
+}
+
+gboolean
 apigo_budget_load_file (ApigoBudget * budget, const gchar * path,
     GError ** error)
 {
   g_autoptr (GKeyFile) file = g_key_file_new ();
   g_autoptr (GError) err = NULL;
-  g_autofree gchar *text = NULL;
   g_auto (GStrv) keys = NULL;
   ApigoBudget staged = *budget;
-  g_autofree gchar *real = NULL;
-  gsize len = 0;
   guint i;
 
-  /* A link is followed (dotfiles are often links), then the file is read
-   * as the cache reads its own: a FIFO or a device is refused at once,
-   * never waited on. */
-  real = realpath (path, NULL);
-  if (real == NULL) {
-    if (errno == ENOENT)
-      return TRUE;
-    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "Cannot read the budget file %s: %s", path, g_strerror (errno));
-    return FALSE;
-  }
-  if (!apigo_file_read_small (real, FILE_MAX, &text, &len, &err)
-      || !g_key_file_load_from_data (file, text, len, G_KEY_FILE_NONE,
-          &err)) {
+  if (!apigo_budget_read_key_file (file, path, G_KEY_FILE_NONE, &err)) {
     if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
       return TRUE;
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,

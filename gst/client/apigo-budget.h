@@ -62,6 +62,13 @@ gboolean apigo_budget_has_limits (const ApigoBudget * budget);
 gboolean apigo_budget_parse (ApigoBudget * budget, const gchar * text,
     const gchar * origin, GError ** error);
 
+/* Loads the key file @path into @file, as g_key_file_load_from_file()
+ * but never blocking: a FIFO, a device, a directory, a symbolic link or a
+ * file of more than 64 KiB is refused (G_FILE_ERROR; G_FILE_ERROR_NOENT
+ * when it does not exist). */
+gboolean apigo_budget_read_key_file (GKeyFile * file, const gchar * path,
+    GKeyFileFlags flags, GError ** error);
+
 /* Adds the [budget] group of the key file @path, with the same names.  A
  * file that does not exist sets nothing. */
 gboolean apigo_budget_load_file (ApigoBudget * budget, const gchar * path,

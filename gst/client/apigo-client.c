@@ -1335,7 +1335,8 @@ match_task (const ApigoTask * task, const ApigoCreateRequest * request,
     *unsaid = "its images";
     m = MATCH_UNSURE;
   }
-  /* Nor the more fields: a task like ours may have another seed. */
+  /* Nor the parameters: a task alike in all else may be another request's
+   * with another seed or aspect ratio. */
   if (m == MATCH_YES && request->parameters != NULL) {
     *unsaid = "its parameters";
     m = MATCH_UNSURE;

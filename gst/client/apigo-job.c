@@ -11,10 +11,12 @@
 #include "apigo-lock.h"
 #include "apigo-log.h"
 #include "apigo-model-check.h"
+#include "apigo-parameters.h"
 #include "apigo-poll.h"
 #include "apigo-retry.h"
 #include "apigo-spend.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -516,13 +518,37 @@ create_kind_name (gint kind)
   }
 }
 
+/* A "duration" among the parameters (OpenRouter's and other gateways'
+ * length, which wins over the seconds setting): a number or its text. */
+static void
+find_duration (JsonObject * object, const gchar * name, JsonNode * value,
+    gpointer user_data)
+{
+  g_autofree gchar *text = NULL;
+  gdouble *duration = user_data;
+  gdouble d;
+
+  if (g_strcmp0 (name, "duration") != 0)
+    return;
+  text = apigo_parameters_value_text (value);
+  d = g_ascii_strtod (text, NULL);
+  if (isfinite (d) && d > 0)
+    *duration = d;
+}
+
 /* What a create will count in seconds before the service says: what was
- * asked, else the API's default length. */
+ * asked (the longer of the seconds setting and a duration parameter),
+ * else the API's default length. */
 static gdouble
 seconds_asked (const ApigoJobSettings * s)
 {
   gdouble seconds = s->seconds ? g_ascii_strtod (s->seconds, NULL) : 0;
+  gdouble duration = 0;
 
+  apigo_parameters_foreach (s->parameters, find_duration, &duration);
+  if (!isfinite (seconds) || seconds < 0)
+    seconds = 0;
+  seconds = MAX (seconds, duration);
   return seconds > 0 ? seconds : 4;
 }
 
@@ -530,10 +556,12 @@ seconds_asked (const ApigoJobSettings * s)
  * for URIs, the application's word, then the budget, counted under its
  * lock with the create's Idempotency-Key, so that a retry or a lost answer
  * looked for later counts once.  A ledger that cannot be written stops the
- * create only when a limit depends on it. */
+ * create only when a limit depends on it.  With @early, before anything
+ * else is asked of the service (the model list): the switch and the
+ * budget, counting nothing. */
 static gboolean
 guard_create (ApigoJob * job, const ApigoJobSettings * s,
-    const ApigoCreateRequest * request, GError ** error)
+    const ApigoCreateRequest * request, gboolean early, GError ** error)
 {
   g_autofree gchar *dir = apigo_spend_default_dir ();
   ApigoSpendRequest spend = {
@@ -554,6 +582,18 @@ guard_create (ApigoJob * job, const ApigoJobSettings * s,
         "a URI only plays a kept clip or a task that exists. Nothing was "
         "sent to the service.", budget.no_uri_generation_origin);
     return FALSE;
+  }
+  if (early) {
+    if (apigo_spend_check (dir, &budget, &spend, 0, job->cancellable, &err))
+      return TRUE;
+    /* A ledger that cannot be read is told about by the count. */
+    if (g_error_matches (err, APIGO_ERROR, APIGO_ERROR_BUDGET)
+        || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_propagate_error (error, err);
+      return FALSE;
+    }
+    g_error_free (err);
+    return TRUE;
   }
   if (s->ask_application && job->callbacks.approve_create != NULL
       && !job->callbacks.approve_create (job, request, job->cancellable,
@@ -645,14 +685,17 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
 
   report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
   fill_request (&request, s, job->idempotency_key, images);
-  /* What the model does not take is refused before it is paid for. */
-  if (!apigo_model_check_request (client, s->model_check, s->dialect,
+  /* What the budget or the URI switch refuses asks nothing of the
+   * service; what the model does not take is refused before it is paid
+   * for. */
+  if (!guard_create (job, s, &request, TRUE, error)
+      || !apigo_model_check_request (client, s->model_check, s->dialect,
           &request, job->cancellable, error))
     return NULL;
   /* A fit that fails or is stopped has sent nothing: no trace to leave. */
   if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)
       || !fit_images (job, s, images, fitted_data, fitted_types, &err)
-      || !guard_create (job, s, &request, &err)) {
+      || !guard_create (job, s, &request, FALSE, &err)) {
     g_propagate_error (error, err);
     return NULL;
   }
@@ -1033,6 +1076,12 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
       journal_forget (job);
       g_clear_pointer (&id, g_free);
       remembered = FALSE;
+      /* A new create, paid anew: the dead task's key would bring it back
+       * (or, where the key is ignored, go uncounted in the ledger). */
+      g_mutex_lock (&job->lock);
+      g_free (job->idempotency_key);
+      job->idempotency_key = g_uuid_string_random ();
+      g_mutex_unlock (&job->lock);
       g_error_free (err);
       continue;
     }

@@ -474,9 +474,10 @@ maybe_compact (const gchar * dir, Ledger * l, const ApigoSpendReport * r)
     l->ends_cut = FALSE;
 }
 
-gboolean
-apigo_spend_reserve (const gchar * dir, const ApigoBudget * budget,
-    const ApigoSpendRequest * request, gint64 now,
+/* apigo_spend_reserve(), or with @count FALSE apigo_spend_check(). */
+static gboolean
+reserve (const gchar * dir, const ApigoBudget * budget,
+    const ApigoSpendRequest * request, gint64 now, gboolean count,
     GCancellable * cancellable, GError ** error)
 {
   g_autoptr (ApigoLock) lock = NULL;
@@ -509,6 +510,10 @@ apigo_spend_reserve (const gchar * dir, const ApigoBudget * budget,
     ledger_clear (&l);
     return FALSE;
   }
+  if (!count) {
+    ledger_clear (&l);
+    return TRUE;
+  }
   maybe_compact (dir, &l, &r);
 
   e.at = now;
@@ -527,6 +532,22 @@ apigo_spend_reserve (const gchar * dir, const ApigoBudget * budget,
         e.seconds, r.total[APIGO_PERIOD_DAY].generations + 1);
   ledger_clear (&l);
   return ok;
+}
+
+gboolean
+apigo_spend_reserve (const gchar * dir, const ApigoBudget * budget,
+    const ApigoSpendRequest * request, gint64 now,
+    GCancellable * cancellable, GError ** error)
+{
+  return reserve (dir, budget, request, now, TRUE, cancellable, error);
+}
+
+gboolean
+apigo_spend_check (const gchar * dir, const ApigoBudget * budget,
+    const ApigoSpendRequest * request, gint64 now,
+    GCancellable * cancellable, GError ** error)
+{
+  return reserve (dir, budget, request, now, FALSE, cancellable, error);
 }
 
 /* The ref of the entry for @ref, else for @video_id; NULL: none. */

@@ -56,6 +56,12 @@ gboolean apigo_spend_reserve (const gchar * dir, const ApigoBudget * budget,
     const ApigoSpendRequest * request, gint64 now,
     GCancellable * cancellable, GError ** error);
 
+/* Whether apigo_spend_reserve() would count @request now, counting
+ * nothing: a refusal before anything else is asked of the service. */
+gboolean apigo_spend_check (const gchar * dir, const ApigoBudget * budget,
+    const ApigoSpendRequest * request, gint64 now,
+    GCancellable * cancellable, GError ** error);
+
 /* What became of @ref (NULL: not known), or else of the create that made
  * @video_id: that task, its length (@seconds < 0: not known), its cost
  * (@has_cost).  Nothing when the ledger has neither. */

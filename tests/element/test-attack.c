@@ -9,6 +9,7 @@
 
 #include "test-util.h"
 #include "hostile-server.h"
+#include "apigo-spend.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -425,6 +426,185 @@ GST_START_TEST (test_turns_pay_once_when_nothing_kept)
 
 GST_END_TEST;
 
+/* The spend guard's attacks: each test counts in a ledger and reads a
+ * budget of its own; the environment is put back after it (under valgrind,
+ * tests share one process). */
+static const gchar *const spend_env[] = { "XDG_STATE_HOME",
+  "XDG_CONFIG_HOME", "APIGO_BUDGET"
+};
+
+static gchar *spend_env_saved[G_N_ELEMENTS (spend_env)];
+
+static void
+spend_setup (void)
+{
+  g_autofree gchar *state = g_build_filename (test_tmp_dir (), "state",
+      NULL);
+  g_autofree gchar *config = g_build_filename (test_tmp_dir (), "config",
+      NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (spend_env); i++)
+    spend_env_saved[i] = g_strdup (g_getenv (spend_env[i]));
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("APIGO_BUDGET", "", TRUE);
+}
+
+static void
+spend_teardown (void)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (spend_env); i++) {
+    if (spend_env_saved[i] != NULL)
+      g_setenv (spend_env[i], spend_env_saved[i], TRUE);
+    else
+      g_unsetenv (spend_env[i]);
+    g_clear_pointer (&spend_env_saved[i], g_free);
+  }
+}
+
+static guint
+emulator_creates (ApigoEmulator * emu)
+{
+  return apigo_emulator_count_requests (emu, APIGO_EMULATOR_ROUTE_CREATE,
+      NULL);
+}
+
+/* A length asked for in parameters ("duration", which OpenRouter and other
+ * gateways take, and which wins over the seconds property) is what the
+ * seconds budget counts: a 4 s clip asked that way does not slip under a
+ * budget of 3 s. */
+GST_START_TEST (test_budget_counts_duration_parameter)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new_dialect ("openrouter");
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, PROMPT, PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  g_autoptr (TestRun) run = NULL;
+
+  gst_util_set_object_arg (G_OBJECT (src), "dialect", "openrouter");
+  gst_util_set_object_arg (G_OBJECT (src), "model-check", "never");
+  g_object_set (src, "parameters", "{\"duration\": 4}", "budget",
+      "seconds-per-day=3", NULL);
+  run = test_run (pipeline, 90);
+  test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "this generate asks for 4 more");
+  fail_unless_equals_int (emulator_creates (emu), 0);
+}
+
+GST_END_TEST;
+
+/* The budget file replaced by a FIFO (in the user's config directory,
+ * which a careless script or another user's trick may have made one):
+ * GKeyFile opened it for reading and blocked the job thread until someone
+ * wrote to it, and stopping joins that thread.  Expected: the stop
+ * returns at once, and nothing is created (a budget that cannot be read
+ * is no budget to trust). */
+GST_START_TEST (test_fifo_budget_file)
+{
+  g_autoptr (HostileServer) server = hostile_test_server_new (clip_a);
+  g_autofree gchar *dir = g_build_filename (test_tmp_dir (), "config",
+      "gst-apigo", NULL);
+  g_autofree gchar *fifo = g_build_filename (dir, "budget.conf", NULL);
+
+  fail_unless (g_mkdir_with_parents (dir, 0700) == 0);
+  fail_unless (mkfifo (fifo, 0600) == 0, "mkfifo %s: %s", fifo,
+      g_strerror (errno));
+  assert_play_then_stop_returns (server, fifo, "the budget file a FIFO");
+  fail_unless_equals_int (hostile_server_count (server, HOSTILE_ROUTE_CREATE,
+          NULL), 0);
+}
+
+GST_END_TEST;
+
+static guint
+spent_generations_today (void)
+{
+  g_autofree gchar *dir = apigo_spend_default_dir ();
+  g_autoptr (GError) error = NULL;
+  ApigoSpendReport r;
+  guint n;
+
+  fail_unless (apigo_spend_report (dir, 0, &r, &error), "%s",
+      error ? error->message : "?");
+  n = r.total[APIGO_PERIOD_DAY].generations;
+  apigo_spend_report_clear (&r);
+  return n;
+}
+
+/* An element restarted after its task died (failed while it was stopped)
+ * makes the clip anew: that is a second paid create.  It went out with
+ * the dead task's Idempotency-Key, which the ledger had counted already:
+ * on a service that ignores the key (as OpenAI's does) a second task was
+ * made and billed but never counted, and on one that honours it the dead
+ * task came back instead of a clip.  Expected: a fresh key, counted. */
+GST_START_TEST (test_dead_task_made_anew_is_counted)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, PROMPT, PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  const gchar *words[] = { "queued", "failed", NULL };
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (TestRun) run = NULL;
+  const gchar *keys[2] = { NULL, NULL };
+  guint i, n = 0;
+
+  g_object_set (emu, "ignore-idempotency-key", TRUE, "clock-held", TRUE,
+      NULL);
+  apigo_emulator_script_next_task (emu, words, 1.0);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  test_wait_until (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_RETRIEVE, NULL) > 0, 30);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (spent_generations_today (), 1);
+
+  /* It failed while the element was stopped. */
+  apigo_emulator_advance_clock (emu, 2);
+  g_object_set (emu, "clock-held", FALSE, NULL);
+  run = test_run (pipeline, 90);
+  test_run_assert_eos (run);
+  fail_unless (src != NULL);
+
+  requests = apigo_emulator_get_requests (emu);
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && n < 2)
+      keys[n++] = r->idempotency_key;
+  }
+  fail_unless_equals_int (n, 2);
+  fail_if (g_strcmp0 (keys[0], keys[1]) == 0,
+      "the new create reused the dead task's Idempotency-Key");
+  fail_unless_equals_int (spent_generations_today (), 2);
+}
+
+GST_END_TEST;
+
+/* A budget spent, with a dialect whose model list is read before a create
+ * (openrouter, model-check=auto): the refusal must come before any
+ * request, the list included (docs/spending.md: "Nothing reached the
+ * network"). */
+GST_START_TEST (test_budget_refusal_before_model_list)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new_dialect ("openrouter");
+  g_autoptr (GstElement) pipeline = test_pipeline_new (emu, PROMPT, PIPELINE);
+  GstElement *src = test_pipeline_get (pipeline, "src");
+  g_autoptr (TestRun) run = NULL;
+
+  gst_util_set_object_arg (G_OBJECT (src), "dialect", "openrouter");
+  g_object_set (src, "seconds", 4, "budget", "generations-per-day=0", NULL);
+  run = test_run (pipeline, 90);
+  test_run_assert_error (run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "The budget allows 0 generations per day");
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_ANY, NULL), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 attack_suite (void)
 {
@@ -456,6 +636,17 @@ attack_suite (void)
   tcase_add_checked_fixture (tc, clips_setup, clips_teardown);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_turns_pay_once_when_nothing_kept);
+
+  tc = tcase_create ("spend");
+  tcase_set_timeout (tc, 120);
+  test_add_fixtures (tc);
+  tcase_add_checked_fixture (tc, clips_setup, clips_teardown);
+  tcase_add_checked_fixture (tc, spend_setup, spend_teardown);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_budget_counts_duration_parameter);
+  tcase_add_test (tc, test_fifo_budget_file);
+  tcase_add_test (tc, test_dead_task_made_anew_is_counted);
+  tcase_add_test (tc, test_budget_refusal_before_model_list);
   return s;
 }
 

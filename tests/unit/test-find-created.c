@@ -362,8 +362,9 @@ GST_START_TEST (test_images_unconfirmed)
 
 GST_END_TEST;
 
-/* Nor do lists show the more fields of a request: a task like ours may
- * have been made with another seed. */
+/* Nor the parameters (a seed, an aspect ratio...): a task alike in all
+ * else may be another request's, made with other parameters while the
+ * answer to ours was lost (hostile review). */
 GST_START_TEST (test_parameters_unconfirmed)
 {
   gint64 now = now_s ();

@@ -206,6 +206,28 @@ GST_START_TEST (test_generations_limit)
 
 GST_END_TEST;
 
+/* A check says what a reservation would, and counts nothing. */
+GST_START_TEST (test_check_counts_nothing)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoBudget b = budget_of ("generations-per-day=1");
+  ApigoSpendRequest request = { "a", "generate", "sora-2", 4 };
+  ApigoSpendReport r;
+
+  fail_unless (apigo_spend_check (dir, &b, &request, NOW, NULL, &error));
+  fail_unless (apigo_spend_check (dir, &b, &request, NOW, NULL, &error));
+  fail_unless (apigo_spend_report (dir, NOW, &r, &error));
+  fail_unless_equals_int (r.total[APIGO_PERIOD_DAY].generations, 0);
+  apigo_spend_report_clear (&r);
+
+  fail_unless (reserve (&b, "a", 4, NOW, &error));
+  request.ref = "b";
+  fail_if (apigo_spend_check (dir, &b, &request, NOW, NULL, &error));
+  g_assert_error (error, APIGO_ERROR, APIGO_ERROR_BUDGET);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_seconds_limit)
 {
   g_autoptr (GError) error = NULL;
@@ -395,6 +417,7 @@ spend_suite (void)
   tcase_add_test (tc, test_budget_text);
   tcase_add_test (tc, test_budget_sources);
   tcase_add_test (tc, test_generations_limit);
+  tcase_add_test (tc, test_check_counts_nothing);
   tcase_add_test (tc, test_seconds_limit);
   tcase_add_test (tc, test_dollars_limit);
   tcase_add_test (tc, test_reset_and_damage);

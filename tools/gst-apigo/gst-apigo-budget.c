@@ -191,7 +191,7 @@ change (const gchar * file, gchar ** items, gboolean set)
         "unset");
     return TOOL_USAGE;
   }
-  if (!g_key_file_load_from_file (keys, file, G_KEY_FILE_KEEP_COMMENTS,
+  if (!apigo_budget_read_key_file (keys, file, G_KEY_FILE_KEEP_COMMENTS,
           &error) && !g_error_matches (error, G_FILE_ERROR,
           G_FILE_ERROR_NOENT)) {
     tool_error ("Cannot read %s: %s", file, error->message);
