@@ -733,7 +733,7 @@ GST_START_TEST (test_budget)
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_auto (Result) set = { 0 }, bad = { 0 }, made = { 0 }, refused = { 0 };
   g_auto (Result) shown = { 0 }, json = { 0 }, unset = { 0 }, after = { 0 };
-  g_auto (Result) reset = { 0 }, zero = { 0 };
+  g_auto (Result) reset = { 0 }, zero = { 0 }, typo = { 0 };
   JsonObject *day, *model;
   /* The suite's own (tests/meson.build): put back for the next test. */
   g_autofree gchar *saved_state = g_strdup (g_getenv ("XDG_STATE_HOME"));
@@ -781,6 +781,17 @@ GST_START_TEST (test_budget)
   fail_unless (model != NULL);
   fail_unless_equals_int (json_object_get_int_member (model, "generations"),
       1);
+
+  /* A name that is no limit is refused, not taken as done: the limit a
+   * typo meant to remove would still hold. */
+  typo = tool (KEY, "budget", "unset", "generation-per-day", NULL);
+  fail_unless_equals_int (typo.status, 2);
+  fail_unless (strstr (typo.err,
+          "unknown budget limit \"generation-per-day\"") != NULL, "%s",
+      typo.err);
+  g_clear_pointer (&conf, g_free);
+  fail_unless (g_file_get_contents (file, &conf, NULL, NULL));
+  fail_unless (strstr (conf, "generations-per-day=1") != NULL, "%s", conf);
 
   unset = tool (KEY, "budget", "unset", "generations-per-day", NULL);
   fail_unless_equals_int (unset.status, 0);
