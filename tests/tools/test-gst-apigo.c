@@ -50,11 +50,12 @@ teardown (void)
 /* Makes the @variant (NULL: the video) of @prompt as apigovideosrc would,
  * keeping it in the test's cache; returns its task. */
 static gchar *
-generate (const gchar * prompt, const gchar * variant)
+generate_with_model (const gchar * prompt, const gchar * variant,
+    const gchar * model)
 {
   ApigoJobSettings s = {
     .base_url = (gchar *) apigo_emulator_get_base_url (emu),
-    .model = "sora-2",.prompt = (gchar *) prompt,.size = "320x180",
+    .model = (gchar *) model,.prompt = (gchar *) prompt,.size = "320x180",
     .seconds = "1",.variant = (gchar *) variant,.api_key = KEY,
     .user_agent = "test",.retries = 2,.poll_interval_ms = 100,
     .timeout_s = 60,.cache_dir = cache,.cache_max_bytes = 1 << 30,
@@ -73,6 +74,12 @@ generate (const gchar * prompt, const gchar * variant)
   apigo_job_stop (job);
   apigo_job_unref (job);
   return id;
+}
+
+static gchar *
+generate (const gchar * prompt, const gchar * variant)
+{
+  return generate_with_model (prompt, variant, "sora-2");
 }
 
 typedef struct
@@ -272,6 +279,24 @@ line_with (const gchar * table, const gchar * words)
   fail ("no line with %s in:\n%s", words, table);
   return NULL;
 }
+
+/* A gateway's model names show whole in the table: cut, openai/sora-2
+ * and openai/sora-2-pro both read "openai/...". */
+GST_START_TEST (test_clips_long_model)
+{
+  g_autofree gchar *pro = generate_with_model ("a heron in the reeds", NULL,
+      "openai/sora-2-pro");
+  g_autofree gchar *line = NULL;
+  g_auto (Result) table = { 0 };
+
+  table = tool (NULL, "clips", NULL);
+  fail_unless_equals_int (table.status, 0);
+  line = line_with (table.out, pro);
+  fail_unless (strstr (line, " openai/sora-2-pro ") != NULL, "%s",
+      table.out);
+}
+
+GST_END_TEST;
 
 /* What the service said a generation cost shows with each kept clip, and
  * spend totals it: a task once (a video and its thumbnail), the clips of
@@ -733,7 +758,7 @@ GST_START_TEST (test_budget)
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_auto (Result) set = { 0 }, bad = { 0 }, made = { 0 }, refused = { 0 };
   g_auto (Result) shown = { 0 }, json = { 0 }, unset = { 0 }, after = { 0 };
-  g_auto (Result) reset = { 0 }, zero = { 0 };
+  g_auto (Result) reset = { 0 }, zero = { 0 }, typo = { 0 };
   JsonObject *day, *model;
   /* The suite's own (tests/meson.build): put back for the next test. */
   g_autofree gchar *saved_state = g_strdup (g_getenv ("XDG_STATE_HOME"));
@@ -781,6 +806,17 @@ GST_START_TEST (test_budget)
   fail_unless (model != NULL);
   fail_unless_equals_int (json_object_get_int_member (model, "generations"),
       1);
+
+  /* A name that is no limit is refused, not taken as done: the limit a
+   * typo meant to remove would still hold. */
+  typo = tool (KEY, "budget", "unset", "generation-per-day", NULL);
+  fail_unless_equals_int (typo.status, 2);
+  fail_unless (strstr (typo.err,
+          "unknown budget limit \"generation-per-day\"") != NULL, "%s",
+      typo.err);
+  g_clear_pointer (&conf, g_free);
+  fail_unless (g_file_get_contents (file, &conf, NULL, NULL));
+  fail_unless (strstr (conf, "generations-per-day=1") != NULL, "%s", conf);
 
   unset = tool (KEY, "budget", "unset", "generations-per-day", NULL);
   fail_unless_equals_int (unset.status, 0);
@@ -896,6 +932,7 @@ tool_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_clips_listed_and_shown);
   tcase_add_test (tc, test_clips_cost_and_spend);
+  tcase_add_test (tc, test_clips_long_model);
   tcase_add_test (tc, test_remove_prune_clear);
   tcase_add_test (tc, test_tasks_and_delete);
   tcase_add_test (tc, test_service_errors);

@@ -175,6 +175,28 @@ show (const ToolOptions * options, const gchar * file)
   return status;
 }
 
+/* Whether @name is a limit's name: a typo in an unset would otherwise
+ * leave the limit in force and say nothing. */
+static gboolean
+known_name (const gchar * name, GError ** error)
+{
+  g_autofree gchar *item = NULL;
+  ApigoBudget check;
+
+  if (strchr (name, '=') != NULL) {
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
+        "budget unset takes names only (\"%s\"): budget unset "
+        "generations-per-day", name);
+    return FALSE;
+  }
+  if (strcmp (name, "uri-generation") == 0)
+    return TRUE;
+  /* Parsed as the file is read: the same names, the same message. */
+  item = g_strconcat (name, "=0", NULL);
+  apigo_budget_init (&check);
+  return apigo_budget_parse (&check, item, "the command line", error);
+}
+
 /* Writes NAME=VALUE (VALUE NULL: removes NAME) into the budget file, after
  * checking it as the element will read it. */
 static gint
@@ -212,6 +234,10 @@ change (const gchar * file, gchar ** items, gboolean set)
       name = g_strndup (items[i], eq - items[i]);
       g_key_file_set_value (keys, "budget", name, eq + 1);
     } else {
+      if (!known_name (items[i], &error)) {
+        tool_error ("%s", error->message);
+        return TOOL_USAGE;
+      }
       g_key_file_remove_key (keys, "budget", items[i], NULL);
     }
   }

@@ -14,6 +14,8 @@
 
 /* A CLIP argument shorter than this names no key: too many would match. */
 #define KEY_PREFIX_MIN 4
+/* The longest model name shown whole in the clips table. */
+#define MODEL_MAX 40
 /* The cache leaves partial downloads this recent: another process may be
  * writing them (PART_IN_USE_S, apigo-cache-private.h). */
 #define PART_IN_USE_S 60
@@ -126,6 +128,7 @@ tool_clips (const ToolOptions * options)
 {
   g_autoptr (ApigoCache) cache = open_cache (options, TRUE);
   g_autoptr (GPtrArray) clips = NULL;
+  gint model_width = 10;
   guint i;
 
   if (options->args[0] != NULL) {
@@ -152,9 +155,17 @@ tool_clips (const ToolOptions * options)
     g_print ("No clips kept in %s\n", dir);
     return TOOL_OK;
   }
-  g_print ("%-12s  %-6s  %9s  %-11s  %-9s  %4s  %-10s  %9s  %-38s  %s\n",
-      "CLIP", "AGE", "BYTES", "VARIANT", "SIZE", "SECS", "MODEL", "COST",
-      "VIDEO ID", "PROMPT");
+  /* As wide as the longest model: a gateway's names share their start
+   * (openai/sora-2, openai/sora-2-pro), so cutting them hides the model. */
+  for (i = 0; i < clips->len; i++) {
+    g_autofree gchar *model = tool_text (((ApigoKeptClip *)
+            g_ptr_array_index (clips, i))->model, MODEL_MAX);
+
+    model_width = MAX (model_width, (gint) strlen (model));
+  }
+  g_print ("%-12s  %-6s  %9s  %-11s  %-9s  %4s  %-*s  %9s  %-38s  %s\n",
+      "CLIP", "AGE", "BYTES", "VARIANT", "SIZE", "SECS", model_width,
+      "MODEL", "COST", "VIDEO ID", "PROMPT");
   for (i = 0; i < clips->len; i++) {
     ApigoKeptClip *c = g_ptr_array_index (clips, i);
     g_autofree gchar *age = tool_age (c->kept_at ? c->kept_at :
@@ -162,13 +173,14 @@ tool_clips (const ToolOptions * options)
     g_autofree gchar *bytes = g_format_size (c->bytes);
     g_autofree gchar *size = tool_text (c->size, 9);
     g_autofree gchar *seconds = tool_text (c->seconds, 4);
-    g_autofree gchar *model = tool_text (c->model, 10);
+    g_autofree gchar *model = tool_text (c->model, MODEL_MAX);
     g_autofree gchar *prompt = tool_text (c->prompt, 50);
     g_autofree gchar *cost = usd_text (c->has_cost, c->cost);
 
-    g_print ("%-12.12s  %-6s  %9s  %-11s  %-9s  %4s  %-10s  %9s  %-38s  "
+    g_print ("%-12.12s  %-6s  %9s  %-11s  %-9s  %4s  %-*s  %9s  %-38s  "
         "%s\n", c->key, age, bytes, c->variant ? c->variant : "video", size,
-        seconds, model, cost, c->video_id ? c->video_id : "-", prompt);
+        seconds, model_width, model, cost, c->video_id ? c->video_id : "-",
+        prompt);
   }
   return TOOL_OK;
 }
