@@ -81,9 +81,18 @@ gst_apigo_ask_application (GstElement * element,
       NULL);
   GST_INFO_OBJECT (element, "Asking the application whether this %s may "
       "go out", kind_name (request->kind));
-  gst_element_post_message (element,
-      gst_message_new_element (GST_OBJECT (element), describe (request,
-              promise)));
+  /* No bus (an element in no pipeline): nobody could ever answer. */
+  if (!gst_element_post_message (element,
+          gst_message_new_element (GST_OBJECT (element), describe (request,
+                  promise)))) {
+    g_cancellable_disconnect (cancellable, id);
+    gst_promise_unref (promise);
+    g_set_error (error, APIGO_ERROR, APIGO_ERROR_BUDGET,
+        "ask-application is set, but the element has no bus to ask the "
+        "application on (it is in no pipeline). Nothing was sent to the "
+        "service.");
+    return FALSE;
+  }
   result = gst_promise_wait (promise);
   g_cancellable_disconnect (cancellable, id);
 

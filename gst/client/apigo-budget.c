@@ -252,8 +252,9 @@ apigo_budget_load_file (ApigoBudget * budget, const gchar * path,
   if (!apigo_budget_read_key_file (file, path, G_KEY_FILE_NONE, &err)) {
     if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
       return TRUE;
+    /* The reader's message starts with the path. */
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-        "Cannot read the budget file %s: %s", path, err->message);
+        "Cannot read the budget file %s", err->message);
     return FALSE;
   }
   keys = g_key_file_get_keys (file, "budget", NULL, NULL);

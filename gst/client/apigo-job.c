@@ -683,15 +683,15 @@ create_task (ApigoJob * job, ApigoClient * client, const ApigoJobSettings * s,
   gint64 since;
   ApigoTask *task;
 
-  report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
   fill_request (&request, s, job->idempotency_key, images);
   /* What the budget or the URI switch refuses asks nothing of the
    * service; what the model does not take is refused before it is paid
-   * for. */
+   * for.  Neither says "Creating" first. */
   if (!guard_create (job, s, &request, TRUE, error)
       || !apigo_model_check_request (client, s->model_check, s->dialect,
           &request, job->cancellable, error))
     return NULL;
+  report_phase (job, APIGO_JOB_PHASE_CREATING, NULL);
   /* A fit that fails or is stopped has sent nothing: no trace to leave. */
   if (!fit_reference (job, s, &request, &fitted, &fitted_type, &err)
       || !fit_images (job, s, images, fitted_data, fitted_types, &err)

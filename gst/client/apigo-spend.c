@@ -308,13 +308,17 @@ ledger_totals (const Ledger * l, ApigoSpendReport * r)
 
   g_hash_table_iter_init (&iter, l->entries);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & e)) {
-    /* A time ahead of ours (another clock) counts from when it comes. */
-    if (e->released || e->at >= r->reset[APIGO_PERIOD_DAY])
+    gint64 at;
+
+    if (e->released)
       continue;
+    /* A time ahead of ours (a clock set back since, another process's
+     * clock) counts as now: spend never vanishes from today. */
+    at = MIN (e->at, r->now);
     for (p = 0; p < APIGO_N_PERIODS; p++)
-      if (e->at >= r->start[p])
+      if (at >= r->start[p])
         total_add (&r->total[p], e);
-    if (r->month_by_model != NULL && e->at >= r->start[APIGO_PERIOD_MONTH]) {
+    if (r->month_by_model != NULL && at >= r->start[APIGO_PERIOD_MONTH]) {
       const gchar *model = e->model ? e->model : "";
       ApigoSpendTotal *t = g_hash_table_lookup (r->month_by_model, model);
 

@@ -324,6 +324,25 @@ GST_START_TEST (test_reset_and_damage)
 
 GST_END_TEST;
 
+/* A create counted by a clock ahead of ours (or before ours was set back)
+ * counts as now: it never vanishes from today's spend. */
+GST_START_TEST (test_clock_ahead)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoBudget b = budget_of ("generations-per-day=1");
+  ApigoSpendReport r;
+
+  fail_unless (reserve (&b, "ahead", 4, NOW + 3 * DAY, &error));
+  fail_unless (apigo_spend_report (dir, NOW, &r, &error));
+  fail_unless_equals_int (r.total[APIGO_PERIOD_DAY].generations, 1);
+  fail_unless_equals_int (r.total[APIGO_PERIOD_MONTH].generations, 1);
+  apigo_spend_report_clear (&r);
+  fail_if (reserve (&b, "now", 4, NOW, &error));
+  g_assert_error (error, APIGO_ERROR, APIGO_ERROR_BUDGET);
+}
+
+GST_END_TEST;
+
 /* A big ledger keeps this month and the last, and its totals. */
 GST_START_TEST (test_compaction)
 {
@@ -421,6 +440,7 @@ spend_suite (void)
   tcase_add_test (tc, test_seconds_limit);
   tcase_add_test (tc, test_dollars_limit);
   tcase_add_test (tc, test_reset_and_damage);
+  tcase_add_test (tc, test_clock_ahead);
   tcase_add_test (tc, test_compaction);
   tcase_add_test (tc, test_processes_race);
   return s;

@@ -143,9 +143,10 @@ print_table (const ApigoBudget * budget, const ApigoSpendReport * r)
     const ApigoSpendTotal *t = g_hash_table_lookup (r->month_by_model,
         models[i]);
 
-    g_print ("  %-24s %4u generations %8g s  $%.2f%s\n",
-        *models[i] ? models[i] : "(default)", t->generations, t->seconds,
-        t->dollars, t->costs_unknown ? " + unreported" : "");
+    g_print ("  %-24s %4u generation%s %8g s  $%.2f%s\n",
+        *models[i] ? models[i] : "(default)", t->generations,
+        t->generations == 1 ? " " : "s", t->seconds, t->dollars,
+        t->costs_unknown ? " + unreported" : "");
   }
   g_print ("Generation from apigo:// URIs: %s\n",
       budget->no_uri_generation ? "off" : "on");
