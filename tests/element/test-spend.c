@@ -148,6 +148,43 @@ GST_START_TEST (test_seconds_budget)
 
 GST_END_TEST;
 
+/* Remixes and extensions are creates too: counted, and refused when the
+ * budget is spent. */
+GST_START_TEST (test_derived_creates_counted)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (TestRun) first = NULL, remixed = NULL, extended = NULL;
+  g_autoptr (GstElement) remix = NULL, extend = NULL;
+  g_autofree gchar *id = NULL;
+
+  use_own_ledger ();
+  first = run_prompt (emu, "a kite to remix", "generations-per-day=2");
+  test_run_assert_eos (first);
+  id = test_only_task (emu);
+
+  remix = test_pipeline_new (emu, "the kite in red", FILE_PIPELINE);
+  g_object_set (test_pipeline_get (remix, "src"), "remix", id, "budget",
+      "generations-per-day=2", NULL);
+  remixed = test_run (remix, 60);
+  test_run_assert_eos (remixed);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_REMIX, NULL), 1);
+
+  extend = test_pipeline_new (emu, "the kite flies on", FILE_PIPELINE);
+  g_object_set (test_pipeline_get (extend, "src"), "extend", id, "budget",
+      "generations-per-day=2", NULL);
+  extended = test_run (extend, 60);
+  test_run_assert_error (extended, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "The budget allows 2 generations per day");
+  fail_unless (test_run_saw (extended, GST_MESSAGE_ERROR, "2 generations "
+          "were spent this day"));
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_EXTEND, NULL), 0);
+  fail_unless_equals_int (spent_today ().generations, 2);
+}
+
+GST_END_TEST;
+
 /* Money limits go by the cost the service reported: the create that
  * reaches the limit is made, the next is refused. */
 GST_START_TEST (test_dollars_budget)
@@ -459,6 +496,7 @@ spend_suite (void)
   tcase_add_test (tc, test_generations_budget);
   tcase_add_test (tc, test_seconds_budget);
   tcase_add_test (tc, test_dollars_budget);
+  tcase_add_test (tc, test_derived_creates_counted);
   tcase_add_test (tc, test_retries_count_once);
   tcase_add_test (tc, test_uri_switch);
   tcase_add_test (tc, test_application_decides);
