@@ -19,7 +19,10 @@
 #include <glib/gstdio.h>
 
 /* How often a waiting run looks again: flock(2) cannot wait on a
- * GCancellable, and stopping must never hang on another process. */
+ * GCancellable, and stopping must never hang on another process.  Soon at
+ * first (the spend ledger's lock is held for a moment only), then every
+ * RETRY_MS. */
+#define RETRY_FIRST_MS 2
 #define RETRY_MS 100
 
 struct _ApigoLock
@@ -84,6 +87,7 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
 
   if (!try_lock (fd, path, &err) && err == NULL) {
     gint64 start = g_get_monotonic_time ();
+    guint wait_ms = RETRY_FIRST_MS;
 
     APIGO_INFO ("Another run of the same request holds %s: waiting for our "
         "turn", path);
@@ -99,10 +103,11 @@ apigo_lock_acquire (const gchar * dir, const gchar * key,
     if (waiting != NULL)
       waiting (path, user_data);
     do {
-      if (!apigo_retry_sleep (cancellable, RETRY_MS)) {
+      if (!apigo_retry_sleep (cancellable, wait_ms)) {
         g_cancellable_set_error_if_cancelled (cancellable, &err);
         break;
       }
+      wait_ms = MIN (wait_ms * 2, RETRY_MS);
     } while (!try_lock (fd, path, &err) && err == NULL);
     if (mark >= 0)
       g_close (mark, NULL);

@@ -967,8 +967,9 @@ GST_START_TEST (test_mosaic)
   guint i;
 
   /* Long enough that none is done before all are asked for, if they are
-   * asked for at once. */
-  g_object_set (emu, "generation-time", 2.0, NULL);
+   * asked for at once: scaled like timeouts, as under valgrind four
+   * creates (each read against the budget) take seconds. */
+  g_object_set (emu, "generation-time", (gdouble) test_timeout (2), NULL);
   pipeline = gst_parse_launch ("compositor name=mix sink_1::xpos=320 "
       "sink_2::ypos=180 sink_3::xpos=320 sink_3::ypos=180 ! "
       "fakesink name=sink "
