@@ -43,8 +43,8 @@ typedef struct
 typedef struct
 {
   GHashTable *entries;          /* ref → Entry, since the last reset */
+  GHashTable *by_video;         /* video id → its entry's ref */
   gsize size;                   /* of the file, in bytes */
-  gboolean ends_cut;            /* the last line has no end (a crash) */
 } Ledger;
 
 static void
@@ -60,6 +60,7 @@ static void
 ledger_clear (Ledger * l)
 {
   g_clear_pointer (&l->entries, g_hash_table_unref);
+  g_clear_pointer (&l->by_video, g_hash_table_unref);
 }
 
 gchar *
@@ -82,14 +83,17 @@ now_or (gint64 now)
 }
 
 /* One line: a reservation (it has "kind") starts its entry afresh; any line
- * may then say what became of it.  Lines about refs we do not have (their
- * reservation was compacted away) and lines we cannot read (the end a
- * crash cut) are skipped. */
+ * may then say what became of it, by its ref or, for a task another run
+ * created, by its video id (lines are written without reading the ledger:
+ * they are matched here).  Lines about entries we do not have (never
+ * counted, or compacted away) and lines we cannot read (the end a crash
+ * cut) are skipped. */
 static void
 ledger_apply_line (Ledger * l, const gchar * line, gsize len)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autofree gchar *ref = NULL;
+  g_autofree gchar *video = NULL;
   g_autofree gchar *kind = NULL;
   JsonObject *obj;
   JsonNode *root, *node;
@@ -106,27 +110,37 @@ ledger_apply_line (Ledger * l, const gchar * line, gsize len)
   /* What came before a reset is forgotten, whatever its time says. */
   if (apigo_json_get_int64 (obj, "reset", &at)) {
     g_hash_table_remove_all (l->entries);
+    g_hash_table_remove_all (l->by_video);
     return;
   }
   ref = apigo_json_dup_string (obj, "ref");
-  if (ref == NULL)
-    return;
+  video = apigo_json_dup_string (obj, "video");
   kind = apigo_json_dup_string (obj, "kind");
-  if (kind != NULL) {
+  if (ref != NULL && kind != NULL) {
     e = g_new0 (Entry, 1);
     e->kind = g_steal_pointer (&kind);
     apigo_json_get_int64 (obj, "at", &e->at);
     e->model = apigo_json_dup_string (obj, "model");
     g_hash_table_replace (l->entries, g_strdup (ref), e);
   }
-  e = g_hash_table_lookup (l->entries, ref);
+  e = ref ? g_hash_table_lookup (l->entries, ref) : NULL;
+  if (e == NULL && video != NULL) {
+    const gchar *owner = g_hash_table_lookup (l->by_video, video);
+
+    if (owner != NULL) {
+      g_free (ref);
+      ref = g_strdup (owner);
+      e = g_hash_table_lookup (l->entries, ref);
+    }
+  }
   if (e == NULL)
     return;
 
-  node = json_object_get_member (obj, "video");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node)) {
+  if (video != NULL) {
     g_free (e->video_id);
-    e->video_id = apigo_json_dup_string (obj, "video");
+    e->video_id = g_strdup (video);
+    g_hash_table_replace (l->by_video, g_steal_pointer (&video),
+        g_strdup (ref));
   }
   node = json_object_get_member (obj, "seconds");
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
@@ -166,6 +180,8 @@ ledger_read (const gchar * dir, Ledger * l, GError ** error)
   memset (l, 0, sizeof (*l));
   l->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) entry_free);
+  l->by_video = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
 
   if (!apigo_file_read_small (path, LEDGER_MAX, &contents, &len, &err)) {
     if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -176,7 +192,6 @@ ledger_read (const gchar * dir, Ledger * l, GError ** error)
     return FALSE;
   }
   l->size = len;
-  l->ends_cut = len > 0 && contents[len - 1] != '\n';
 
   for (p = contents, end = contents + len; p < end;) {
     const gchar *nl = memchr (p, '\n', end - p);
@@ -202,24 +217,30 @@ line_for (JsonBuilder * b)
 }
 
 /* Appends @line whole (one write(2) on an O_APPEND file), after a line end
- * when the last line was cut by a crash. */
+ * when the last line was cut by a crash.  The ledger's lock is held. */
 static gboolean
-ledger_append (const gchar * dir, const Ledger * l, const gchar * line,
-    GError ** error)
+ledger_append (const gchar * dir, const gchar * line, GError ** error)
 {
   g_autofree gchar *path = ledger_path (dir);
-  g_autofree gchar *text = g_strconcat (l->ends_cut ? "\n" : "", line, NULL);
+  g_autofree gchar *text = NULL;
   g_autoptr (GError) err = NULL;
-  gsize len = strlen (text), done = 0;
+  gsize len, done = 0;
+  GStatBuf st;
+  gchar last = '\n';
   gint fd;
 
-  fd = apigo_file_open_regular (path, O_WRONLY | O_APPEND | O_CREAT, 0600,
+  fd = apigo_file_open_regular (path, O_RDWR | O_APPEND | O_CREAT, 0600,
       &err);
   if (fd < 0) {
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_STORAGE,
         "Cannot write the spend ledger: %s", err->message);
     return FALSE;
   }
+  if (fstat (fd, &st) == 0 && st.st_size > 0
+      && pread (fd, &last, 1, st.st_size - 1) != 1)
+    last = '\n';
+  text = g_strconcat (last != '\n' ? "\n" : "", line, NULL);
+  len = strlen (text);
   while (done < len) {
     gssize n = write (fd, text + done, len - done);
 
@@ -474,8 +495,16 @@ maybe_compact (const gchar * dir, Ledger * l, const ApigoSpendReport * r)
   if (!g_file_set_contents_full (path, text->str, text->len,
           G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err))
     APIGO_WARNING ("Could not compact the spend ledger: %s", err->message);
-  else
-    l->ends_cut = FALSE;
+}
+
+/* Whether the ledger has grown to be compacted. */
+static gboolean
+ledger_is_big (const gchar * dir)
+{
+  g_autofree gchar *path = ledger_path (dir);
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0 && st.st_size >= COMPACT_AT;
 }
 
 /* apigo_spend_reserve(), or with @count FALSE apigo_spend_check(). */
@@ -496,8 +525,26 @@ reserve (const gchar * dir, const ApigoBudget * budget,
   g_return_val_if_fail (request->ref != NULL && request->kind != NULL, FALSE);
 
   now = now_or (now);
+  /* Without limits nothing needs reading: the line is appended, and a
+   * create counted twice (a retry) is one entry when read. */
+  if (!apigo_budget_has_limits (budget) && !count)
+    return TRUE;
   lock = take_lock (dir, cancellable, error);
-  if (lock == NULL || !ledger_read (dir, &l, error))
+  if (lock == NULL)
+    return FALSE;
+  if (!apigo_budget_has_limits (budget) && !ledger_is_big (dir)) {
+    e.at = now;
+    e.kind = (gchar *) request->kind;
+    e.model = (gchar *) request->model;
+    e.seconds = MAX (request->seconds, 0);
+    b = json_builder_new ();
+    json_builder_begin_object (b);
+    add_entry_members (b, request->ref, &e);
+    json_builder_end_object (b);
+    line = line_for (b);
+    return ledger_append (dir, line, error);
+  }
+  if (!ledger_read (dir, &l, error))
     return FALSE;
 
   known = g_hash_table_lookup (l.entries, request->ref);
@@ -529,7 +576,7 @@ reserve (const gchar * dir, const ApigoBudget * budget,
   add_entry_members (b, request->ref, &e);
   json_builder_end_object (b);
   line = line_for (b);
-  ok = ledger_append (dir, &l, line, error);
+  ok = ledger_append (dir, line, error);
   if (ok)
     APIGO_DEBUG ("Counted %s of %s (%g s): %u generations today",
         request->kind, request->model ? request->model : "the default model",
@@ -554,66 +601,19 @@ apigo_spend_check (const gchar * dir, const ApigoBudget * budget,
   return reserve (dir, budget, request, now, FALSE, cancellable, error);
 }
 
-/* The ref of the entry for @ref, else for @video_id; NULL: none. */
-static const gchar *
-find_ref (const Ledger * l, const gchar * ref, const gchar * video_id)
-{
-  GHashTableIter iter;
-  const gchar *key;
-  Entry *e;
-
-  if (ref != NULL && g_hash_table_lookup_extended (l->entries, ref,
-          (gpointer *) & key, NULL))
-    return key;
-  if (video_id == NULL)
-    return NULL;
-  g_hash_table_iter_init (&iter, l->entries);
-  while (g_hash_table_iter_next (&iter, (gpointer *) & key, (gpointer *) & e))
-    if (g_strcmp0 (e->video_id, video_id) == 0)
-      return key;
-  return NULL;
-}
-
-/* Appends what @b says (after "ref") of the entry of @ref or @video_id,
- * when the ledger has one: a task another run created is settled by its
- * id. */
+/* Appends what @b says of the entry of @ref, or else of the one that made
+ * @video_id: matched when the ledger is read (ledger_apply_line()), so
+ * that nothing needs reading now. */
 static gboolean
-append_about (const gchar * dir, const gchar * ref, const gchar * video_id,
-    JsonBuilder * b, GError ** error)
+append_about (const gchar * dir, JsonBuilder * b, GError ** error)
 {
   g_autoptr (ApigoLock) lock = NULL;
-  gboolean ok = TRUE;
-  const gchar *found;
-  Ledger l;
+  g_autofree gchar *line = NULL;
 
+  json_builder_end_object (b);
+  line = line_for (b);
   lock = take_lock (dir, NULL, error);
-  if (lock == NULL || !ledger_read (dir, &l, error))
-    return FALSE;
-  found = find_ref (&l, ref, video_id);
-  if (found != NULL) {
-    g_autoptr (JsonBuilder) line_b = json_builder_new ();
-    g_autoptr (JsonNode) said = NULL;
-    g_autofree gchar *line = NULL;
-    JsonObjectIter iter;
-    const gchar *name;
-    JsonNode *value;
-
-    json_builder_end_object (b);
-    said = json_builder_get_root (b);
-    json_builder_begin_object (line_b);
-    json_builder_set_member_name (line_b, "ref");
-    json_builder_add_string_value (line_b, found);
-    json_object_iter_init (&iter, json_node_get_object (said));
-    while (json_object_iter_next (&iter, &name, &value)) {
-      json_builder_set_member_name (line_b, name);
-      json_builder_add_value (line_b, json_node_copy (value));
-    }
-    json_builder_end_object (line_b);
-    line = line_for (line_b);
-    ok = ledger_append (dir, &l, line, error);
-  }
-  ledger_clear (&l);
-  return ok;
+  return lock != NULL && ledger_append (dir, line, error);
 }
 
 gboolean
@@ -623,7 +623,13 @@ apigo_spend_settle (const gchar * dir, const gchar * ref,
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
+  if (ref == NULL && video_id == NULL)
+    return TRUE;
   json_builder_begin_object (b);
+  if (ref != NULL) {
+    json_builder_set_member_name (b, "ref");
+    json_builder_add_string_value (b, ref);
+  }
   if (video_id != NULL) {
     json_builder_set_member_name (b, "video");
     json_builder_add_string_value (b, video_id);
@@ -636,7 +642,7 @@ apigo_spend_settle (const gchar * dir, const gchar * ref,
     json_builder_set_member_name (b, "cost");
     json_builder_add_double_value (b, cost);
   }
-  return append_about (dir, ref, video_id, b, error);
+  return append_about (dir, b, error);
 }
 
 gboolean
@@ -645,9 +651,11 @@ apigo_spend_release (const gchar * dir, const gchar * ref, GError ** error)
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ref");
+  json_builder_add_string_value (b, ref);
   json_builder_set_member_name (b, "released");
   json_builder_add_boolean_value (b, TRUE);
-  return append_about (dir, ref, NULL, b, error);
+  return append_about (dir, b, error);
 }
 
 gboolean
@@ -673,15 +681,9 @@ apigo_spend_reset (const gchar * dir, gint64 now, GError ** error)
 {
   g_autoptr (ApigoLock) lock = NULL;
   g_autofree gchar *line = NULL;
-  gboolean ok;
-  Ledger l;
 
-  lock = take_lock (dir, NULL, error);
-  if (lock == NULL || !ledger_read (dir, &l, error))
-    return FALSE;
   line = g_strdup_printf ("{\"reset\":%" G_GINT64_FORMAT "}\n",
       now_or (now));
-  ok = ledger_append (dir, &l, line, error);
-  ledger_clear (&l);
-  return ok;
+  lock = take_lock (dir, NULL, error);
+  return lock != NULL && ledger_append (dir, line, error);
 }
