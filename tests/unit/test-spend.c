@@ -324,6 +324,29 @@ GST_START_TEST (test_reset_and_damage)
 
 GST_END_TEST;
 
+/* Without limits nothing is read at a create, yet a retry of it is still
+ * one generation, and what it made is still settled. */
+GST_START_TEST (test_no_limits_counts_once)
+{
+  g_autoptr (GError) error = NULL;
+  ApigoBudget none = budget_of ("");
+  ApigoSpendReport r;
+
+  fail_unless (reserve (&none, "a", 4, NOW, &error));
+  fail_unless (reserve (&none, "a", 4, NOW, &error));
+  fail_unless (apigo_spend_settle (dir, "a", "video_a", 8, TRUE, 0.2,
+          &error));
+  fail_unless (apigo_spend_settle (dir, "another run's key", "video_a", -1,
+          TRUE, 0.3, &error));
+  fail_unless (apigo_spend_report (dir, NOW, &r, &error));
+  fail_unless_equals_int (r.total[APIGO_PERIOD_DAY].generations, 1);
+  fail_unless_equals_float (r.total[APIGO_PERIOD_DAY].seconds, 8);
+  fail_unless_equals_float (r.total[APIGO_PERIOD_DAY].dollars, 0.3);
+  apigo_spend_report_clear (&r);
+}
+
+GST_END_TEST;
+
 /* A create counted by a clock ahead of ours (or before ours was set back)
  * counts as now: it never vanishes from today's spend. */
 GST_START_TEST (test_clock_ahead)
@@ -441,6 +464,7 @@ spend_suite (void)
   tcase_add_test (tc, test_dollars_limit);
   tcase_add_test (tc, test_reset_and_damage);
   tcase_add_test (tc, test_clock_ahead);
+  tcase_add_test (tc, test_no_limits_counts_once);
   tcase_add_test (tc, test_compaction);
   tcase_add_test (tc, test_processes_race);
   return s;
