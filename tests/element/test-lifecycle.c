@@ -536,7 +536,7 @@ GST_END_TEST;
  * element interrupts (here, about 9 s encoding a 5K PNG of noise): a stop
  * does not wait for it, and nothing is created.  (GstCheck still waits for
  * that work to end after the test.)  Under valgrind, 20 times slower, a
- * smaller fit takes long enough. */
+ * smaller fit (a quarter) takes long enough. */
 GST_START_TEST (test_stop_while_fitting)
 {
   g_autoptr (ApigoEmulator) emu = test_emulator_new ();
@@ -546,7 +546,7 @@ GST_START_TEST (test_stop_while_fitting)
   g_autofree gchar *png = write_png (1280, 720, "snow");
 
   g_object_set (src, "input-reference", png, "size",
-      test_timeout (1) > 1 ? "1280x720" : "5120x2880", NULL);
+      test_timeout (1) > 1 ? "2560x1440" : "5120x2880", NULL);
   gst_util_set_object_arg (G_OBJECT (src), "input-reference-fit", "scale");
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   /* Fitting comes right after this, before the create is sent. */
