@@ -10,21 +10,6 @@
 #include "gstapigoapproval.h"
 #include "apigo-error.h"
 
-static const gchar *
-kind_name (ApigoCreateKind kind)
-{
-  switch (kind) {
-    case APIGO_CREATE_REMIX:
-      return "remix";
-    case APIGO_CREATE_EXTEND:
-      return "extend";
-    case APIGO_CREATE_EDIT:
-      return "edit";
-    default:
-      return "generate";
-  }
-}
-
 static void
 interrupt (GCancellable * cancellable, GstPromise * promise)
 {
@@ -37,7 +22,7 @@ static GstStructure *
 describe (const ApigoCreateRequest * r, GstPromise * promise)
 {
   GstStructure *s = gst_structure_new (GST_APIGO_CREATE_REQUEST_MESSAGE,
-      "kind", G_TYPE_STRING, kind_name (r->kind),
+      "kind", G_TYPE_STRING, apigo_create_kind_name (r->kind),
       "prompt", G_TYPE_STRING, r->prompt,
       "promise", GST_TYPE_PROMISE, promise, NULL);
 
@@ -80,7 +65,7 @@ gst_apigo_ask_application (GstElement * element,
   id = g_cancellable_connect (cancellable, G_CALLBACK (interrupt), promise,
       NULL);
   GST_INFO_OBJECT (element, "Asking the application whether this %s may "
-      "go out", kind_name (request->kind));
+      "go out", apigo_create_kind_name (request->kind));
   /* No bus (an element in no pipeline): nobody could ever answer. */
   if (!gst_element_post_message (element,
           gst_message_new_element (GST_OBJECT (element), describe (request,
@@ -112,11 +97,11 @@ gst_apigo_ask_application (GstElement * element,
 
     g_set_error (error, APIGO_ERROR, APIGO_ERROR_BUDGET,
         "The application did not allow this %s%s%s. Nothing was sent to "
-        "the service.", kind_name (request->kind), said ? ": " : "",
+        "the service.", apigo_create_kind_name (request->kind), said ? ": " : "",
         said ? said : "");
   }
   GST_INFO_OBJECT (element, "The application %s the %s",
-      allow ? "allowed" : "refused", kind_name (request->kind));
+      allow ? "allowed" : "refused", apigo_create_kind_name (request->kind));
   gst_promise_unref (promise);
   return allow;
 }

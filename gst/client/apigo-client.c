@@ -75,6 +75,22 @@ apigo_dialect_name (ApigoDialect dialect)
   g_return_val_if_reached ("openai");
 }
 
+const gchar *
+apigo_create_kind_name (ApigoCreateKind kind)
+{
+  switch (kind) {
+    case APIGO_CREATE_REMIX:
+      return "remix";
+    case APIGO_CREATE_EXTEND:
+      return "extend";
+    case APIGO_CREATE_EDIT:
+      return "edit";
+    case APIGO_CREATE_GENERATE:
+      break;
+  }
+  return "generate";
+}
+
 /* Messages about a base URL never quote it whole: a user may have put a
  * key in it. */
 gboolean

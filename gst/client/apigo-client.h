@@ -143,6 +143,10 @@ typedef struct
   const gchar *idempotency_key; /* NULL: a fresh one */
 } ApigoCreateRequest;
 
+/* "generate", "remix", "extend", "edit": as messages and the spend
+ * ledger name them. */
+const gchar *apigo_create_kind_name (ApigoCreateKind kind);
+
 /* POST /videos (multipart/form-data; remix, extensions and edits: JSON;
  * dialect openrouter: JSON as apigo-openrouter.h says, and remix,
  * extensions and edits refused before sending), with an Idempotency-Key

@@ -503,21 +503,6 @@ fit_reference (ApigoJob * job, const ApigoJobSettings * s,
   return TRUE;
 }
 
-static const gchar *
-create_kind_name (gint kind)
-{
-  switch (kind) {
-    case APIGO_CREATE_REMIX:
-      return "remix";
-    case APIGO_CREATE_EXTEND:
-      return "extend";
-    case APIGO_CREATE_EDIT:
-      return "edit";
-    default:
-      return "generate";
-  }
-}
-
 /* A "duration" among the parameters (OpenRouter's and other gateways'
  * length, which wins over the seconds setting): a number or its text. */
 static void
@@ -566,7 +551,7 @@ guard_create (ApigoJob * job, const ApigoJobSettings * s,
   g_autofree gchar *dir = apigo_spend_default_dir ();
   ApigoSpendRequest spend = {
     .ref = job->idempotency_key,
-    .kind = create_kind_name (s->create_kind),
+    .kind = apigo_create_kind_name (s->create_kind),
     .model = s->create_kind == APIGO_CREATE_GENERATE ? s->model : NULL,
     .seconds = seconds_asked (s),
   };
