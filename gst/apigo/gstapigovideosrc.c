@@ -179,8 +179,8 @@ static GstFlowReturn gst_apigo_video_src_fill (GstBaseSrc * basesrc,
 #define SETTING_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
     GST_PARAM_MUTABLE_READY)
 
-static GParamSpec *
-param_spec_of_option (const ApigoOptionSpec * spec)
+GParamSpec *
+gst_apigo_option_param_spec (const ApigoOptionSpec * spec)
 {
   GParamFlags flags = (spec->secret ? G_PARAM_WRITABLE : G_PARAM_READWRITE)
       | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
@@ -214,7 +214,7 @@ install_option_properties (GObjectClass * gobject_class)
 
   for (i = 0; i < n_option_props; i++)
     g_object_class_install_property (gobject_class, PROP_OPTION + i,
-        param_spec_of_option (&specs[i]));
+        gst_apigo_option_param_spec (&specs[i]));
 }
 
 static void

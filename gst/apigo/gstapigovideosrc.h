@@ -9,6 +9,8 @@
 #include <gst/gst.h>
 #include <gst/base/gstbasesrc.h>
 
+#include "apigo-options.h"
+
 G_BEGIN_DECLS
 
 /* The enum types of the variant and input-reference-fit properties, made
@@ -30,6 +32,10 @@ G_DECLARE_FINAL_TYPE (GstApigoVideoSrc, gst_apigo_video_src, GST,
     APIGO_VIDEO_SRC, GstBaseSrc)
 
 GST_ELEMENT_REGISTER_DECLARE (apigovideosrc);
+
+/* The property of an option of the table, as apigovideosrc installs it
+ * (apigochannel installs the same ones, to hand them on to its clips). */
+GParamSpec *gst_apigo_option_param_spec (const ApigoOptionSpec * spec);
 
 G_END_DECLS
 

@@ -7,6 +7,7 @@
 #include "config.h"
 #endif
 
+#include "gstapigochannel.h"
 #include "gstapigolog.h"
 #include "gstapigovideosrc.h"
 
@@ -14,7 +15,8 @@ static gboolean
 plugin_init (GstPlugin * plugin)
 {
   gst_apigo_log_init ();
-  return GST_ELEMENT_REGISTER (apigovideosrc, plugin);
+  return GST_ELEMENT_REGISTER (apigovideosrc, plugin)
+      && GST_ELEMENT_REGISTER (apigochannel, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, apigo,

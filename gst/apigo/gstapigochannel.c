@@ -1,0 +1,906 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-apigochannel
+ *
+ * An endless channel of clips generated from prompts: each clip is made
+ * by an apigovideosrc in a private pipeline (gstapigochannelclip.c), up
+ * to #GstApigoChannel:lookahead of them ahead of the one on air, decoded
+ * to one fixed format and aired back to back through an appsrc, with
+ * timestamps that run on exactly one frame at a time.  While no clip is
+ * ready, a fallback (gstapigochannelfallback.c) keeps it on air.
+ *
+ * |[
+ * gst-launch-1.0 apigochannel prompts='<"a red kite", "a blue boat">' \
+ *     seconds=4 ! autovideosink
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstapigochannel.h"
+#include "gstapigochannelclip.h"
+#include "gstapigochannelfallback.h"
+#include "gstapigovideosrc.h"
+#include "apigo-options.h"
+
+#include <gst/app/gstappsrc.h>
+
+GST_DEBUG_CATEGORY (gst_apigo_channel_debug);
+#define GST_CAT_DEFAULT gst_apigo_channel_debug
+
+#define DEFAULT_WIDTH 1280
+#define DEFAULT_HEIGHT 720
+#define DEFAULT_FPS_N 30
+#define DEFAULT_FPS_D 1
+#define DEFAULT_LOOKAHEAD 2
+#define MAX_LOOKAHEAD 16
+#define DEFAULT_FALLBACK GST_APIGO_CHANNEL_FALLBACK_HOLD
+/* Frames queued in the appsrc: few, so that skip acts at once. */
+#define QUEUED_FRAMES 2
+/* Not live: how long the clip on air may keep its next frame before the
+ * fallback covers for it. */
+#define STALL_TIMEOUT GST_SECOND
+
+/* Options of apigovideosrc that the channel sets itself, per clip, or
+ * that make no sense for a channel: not its properties. */
+static const gchar *const own_options[] = {
+  "prompt", "video-id", "remix", "extend", "edit", "variant",
+  "ask-application", NULL
+};
+
+enum
+{
+  PROP_0,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_FRAMERATE,
+  PROP_PROMPTS,
+  PROP_LOOP,
+  PROP_LOOKAHEAD,
+  PROP_FALLBACK,
+  PROP_SLATE_IMAGE,
+  PROP_IS_LIVE,
+  PROP_OPTION,                  /* then one per option handed on */
+};
+
+enum
+{
+  SIGNAL_ADD_PROMPT,
+  SIGNAL_SKIP,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+/* The options of the table handed on to each clip's apigovideosrc. */
+static GPtrArray *forwarded_options;
+
+struct _GstApigoChannel
+{
+  GstBin parent;
+
+  GstElement *appsrc;
+
+  /* Properties, under the object lock. */
+  guint width, height;
+  gint fps_n, fps_d;
+  gboolean loop;
+  guint lookahead;
+  GstApigoChannelFallbackMode fallback_mode;
+  gchar *slate_image;
+  gboolean is_live;
+  GstStructure *clip_settings;  /* the options set, by property name */
+
+  /* Shared with the worker, under lock. */
+  GMutex lock;
+  GCond cond;
+  GPtrArray *prompts;           /* of gchar * */
+  guint next_prompt;
+  GQueue clips;                 /* started, in airing order */
+  gboolean stopping;
+  gboolean playing;
+  gboolean skip;
+  GstClockID clock_id;
+  GThread *thread;
+
+  /* The worker's own. */
+  GstCaps *caps;
+  GstStructure *settings;
+  GstApigoChannelClip *on_air;
+  GstApigoChannelFallback *fallback;
+  guint64 frame;                /* frames aired */
+  GstClockTime start;           /* running time of frame 0 */
+  gboolean in_fallback;
+  guint64 fallback_frames;
+  const gchar *why;             /* why the next fallback */
+  gint64 due;                   /* monotonic time of the next fallback frame */
+};
+
+G_DEFINE_TYPE (GstApigoChannel, gst_apigo_channel, GST_TYPE_BIN);
+/* Rank none: autovideosrc must not take it for a camera. */
+GST_ELEMENT_REGISTER_DEFINE (apigochannel, "apigochannel", GST_RANK_NONE,
+    GST_TYPE_APIGO_CHANNEL);
+
+static GstStaticPadTemplate video_template =
+GST_STATIC_PAD_TEMPLATE ("video", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("video/x-raw, format = (string) I420, "
+        "width = (int) [ 1, MAX ], height = (int) [ 1, MAX ], "
+        "framerate = (fraction) [ 1/MAX, MAX ], "
+        "pixel-aspect-ratio = (fraction) 1/1"));
+
+static void gst_apigo_channel_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_apigo_channel_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_apigo_channel_finalize (GObject * object);
+static GstStateChangeReturn gst_apigo_channel_change_state (GstElement *
+    element, GstStateChange transition);
+static void gst_apigo_channel_add_prompt (GstApigoChannel * self,
+    const gchar * prompt);
+static void gst_apigo_channel_skip (GstApigoChannel * self);
+
+#define PROP_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+
+static void
+install_option_properties (GObjectClass * gobject_class)
+{
+  guint i, n;
+  const ApigoOptionSpec *specs = apigo_option_specs (&n);
+
+  forwarded_options = g_ptr_array_new ();
+  for (i = 0; i < n; i++) {
+    if (g_strv_contains (own_options, specs[i].name))
+      continue;
+    g_object_class_install_property (gobject_class,
+        PROP_OPTION + forwarded_options->len,
+        gst_apigo_option_param_spec (&specs[i]));
+    g_ptr_array_add (forwarded_options, (gpointer) & specs[i]);
+  }
+}
+
+static void
+gst_apigo_channel_class_init (GstApigoChannelClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_apigo_channel_set_property;
+  gobject_class->get_property = gst_apigo_channel_get_property;
+  gobject_class->finalize = gst_apigo_channel_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_WIDTH,
+      g_param_spec_uint ("width", "Width",
+          "Width of the output; clips are scaled to it (black borders "
+          "keep their shape)", 16, 16384, DEFAULT_WIDTH, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_HEIGHT,
+      g_param_spec_uint ("height", "Height",
+          "Height of the output", 16, 16384, DEFAULT_HEIGHT, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_FRAMERATE,
+      gst_param_spec_fraction ("framerate", "Frame rate",
+          "Frame rate of the output; clips are brought to it", 1, 1,
+          G_MAXINT, 1, DEFAULT_FPS_N, DEFAULT_FPS_D, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_PROMPTS,
+      gst_param_spec_array ("prompts", "Prompts",
+          "The clips to air, in order, e.g. <\"a red kite\", \"a boat\">; "
+          "add-prompt appends to it",
+          g_param_spec_string ("prompt", "Prompt", "What a clip shows",
+              NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS),
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_LOOP,
+      g_param_spec_boolean ("loop", "Loop",
+          "Start the prompts again after the last one (else end of stream "
+          "after it, when not live)", FALSE, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_LOOKAHEAD,
+      g_param_spec_uint ("lookahead", "Lookahead",
+          "Clips generated ahead of the one on air, at the same time",
+          1, MAX_LOOKAHEAD, DEFAULT_LOOKAHEAD, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_FALLBACK,
+      g_param_spec_enum ("fallback", "Fallback",
+          "What airs while no clip is ready", 
+          GST_TYPE_APIGO_CHANNEL_FALLBACK_MODE, DEFAULT_FALLBACK,
+          PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_SLATE_IMAGE,
+      g_param_spec_string ("slate-image", "Slate image",
+          "Path of an image (PNG, JPEG...) for fallback=slate (default: "
+          "colour bars)", NULL, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_IS_LIVE,
+      g_param_spec_boolean ("is-live", "Is live",
+          "Pace the output on the clock (else as fast as downstream takes "
+          "it; fallback is paced either way)", FALSE, PROP_FLAGS));
+  install_option_properties (gobject_class);
+
+  signals[SIGNAL_ADD_PROMPT] = g_signal_new_class_handler ("add-prompt",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_apigo_channel_add_prompt), NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_SKIP] = g_signal_new_class_handler ("skip",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_apigo_channel_skip), NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_APIGO_CHANNEL_FALLBACK_MODE, 0);
+
+  gst_element_class_add_static_pad_template (element_class, &video_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Prompt-to-video channel", "Source/Video/Network",
+      "An endless video channel of clips generated from prompts, made "
+      "ahead and aired back to back",
+      "gst-apigo authors");
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_apigo_channel_change_state);
+
+  GST_DEBUG_CATEGORY_INIT (gst_apigo_channel_debug, "apigochannel", 0,
+      "Prompt-to-video channel");
+}
+
+static GstCaps *
+make_caps (GstApigoChannel * self)
+{
+  return gst_caps_new_simple ("video/x-raw",
+      "format", G_TYPE_STRING, "I420",
+      "width", G_TYPE_INT, (gint) self->width,
+      "height", G_TYPE_INT, (gint) self->height,
+      "framerate", GST_TYPE_FRACTION, self->fps_n, self->fps_d,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+      "interlace-mode", G_TYPE_STRING, "progressive", NULL);
+}
+
+static void
+gst_apigo_channel_init (GstApigoChannel * self)
+{
+  GstPad *target, *ghost;
+
+  self->width = DEFAULT_WIDTH;
+  self->height = DEFAULT_HEIGHT;
+  self->fps_n = DEFAULT_FPS_N;
+  self->fps_d = DEFAULT_FPS_D;
+  self->lookahead = DEFAULT_LOOKAHEAD;
+  self->fallback_mode = DEFAULT_FALLBACK;
+  self->clip_settings = gst_structure_new_empty ("settings");
+  self->prompts = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->clips);
+
+  self->appsrc = gst_element_factory_make ("appsrc", "video");
+  g_object_set (self->appsrc, "format", GST_FORMAT_TIME, "block", TRUE,
+      "max-buffers", (guint64) QUEUED_FRAMES, NULL);
+  gst_bin_add (GST_BIN (self), self->appsrc);
+  target = gst_element_get_static_pad (self->appsrc, "src");
+  ghost = gst_ghost_pad_new_from_template ("video", target,
+      gst_static_pad_template_get (&video_template));
+  gst_object_unref (target);
+  gst_element_add_pad (GST_ELEMENT (self), ghost);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+static void
+gst_apigo_channel_finalize (GObject * object)
+{
+  GstApigoChannel *self = GST_APIGO_CHANNEL (object);
+
+  g_free (self->slate_image);
+  gst_structure_free (self->clip_settings);
+  g_ptr_array_unref (self->prompts);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (gst_apigo_channel_parent_class)->finalize (object);
+}
+
+static void
+set_prompts (GstApigoChannel * self, const GValue * value)
+{
+  guint i, n = gst_value_array_get_size (value);
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_set_size (self->prompts, 0);
+  for (i = 0; i < n; i++) {
+    const gchar *prompt =
+        g_value_get_string (gst_value_array_get_value (value, i));
+
+    if (prompt != NULL && *prompt != '\0')
+      g_ptr_array_add (self->prompts, g_strdup (prompt));
+  }
+  /* Clips already started air; the new list starts after them. */
+  self->next_prompt = 0;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+get_prompts (GstApigoChannel * self, GValue * value)
+{
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->prompts->len; i++) {
+    GValue prompt = G_VALUE_INIT;
+
+    g_value_init (&prompt, G_TYPE_STRING);
+    g_value_set_string (&prompt, g_ptr_array_index (self->prompts, i));
+    gst_value_array_append_and_take_value (value, &prompt);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+gst_apigo_channel_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstApigoChannel *self = GST_APIGO_CHANNEL (object);
+
+  if (prop_id == PROP_PROMPTS) {
+    set_prompts (self, value);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_WIDTH:
+      self->width = g_value_get_uint (value);
+      break;
+    case PROP_HEIGHT:
+      self->height = g_value_get_uint (value);
+      break;
+    case PROP_FRAMERATE:
+      self->fps_n = gst_value_get_fraction_numerator (value);
+      self->fps_d = gst_value_get_fraction_denominator (value);
+      break;
+    case PROP_LOOP:
+      self->loop = g_value_get_boolean (value);
+      break;
+    case PROP_LOOKAHEAD:
+      self->lookahead = g_value_get_uint (value);
+      break;
+    case PROP_FALLBACK:
+      self->fallback_mode = g_value_get_enum (value);
+      break;
+    case PROP_SLATE_IMAGE:
+      g_free (self->slate_image);
+      self->slate_image = g_value_dup_string (value);
+      break;
+    case PROP_IS_LIVE:
+      self->is_live = g_value_get_boolean (value);
+      break;
+    default:
+      if (prop_id >= PROP_OPTION
+          && prop_id < PROP_OPTION + forwarded_options->len)
+        /* Handed on as it is: the clips' properties are the same. */
+        gst_structure_set_value (self->clip_settings, pspec->name, value);
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_apigo_channel_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstApigoChannel *self = GST_APIGO_CHANNEL (object);
+
+  if (prop_id == PROP_PROMPTS) {
+    get_prompts (self, value);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_WIDTH:
+      g_value_set_uint (value, self->width);
+      break;
+    case PROP_HEIGHT:
+      g_value_set_uint (value, self->height);
+      break;
+    case PROP_FRAMERATE:
+      gst_value_set_fraction (value, self->fps_n, self->fps_d);
+      break;
+    case PROP_LOOP:
+      g_value_set_boolean (value, self->loop);
+      break;
+    case PROP_LOOKAHEAD:
+      g_value_set_uint (value, self->lookahead);
+      break;
+    case PROP_FALLBACK:
+      g_value_set_enum (value, self->fallback_mode);
+      break;
+    case PROP_SLATE_IMAGE:
+      g_value_set_string (value, self->slate_image);
+      break;
+    case PROP_IS_LIVE:
+      g_value_set_boolean (value, self->is_live);
+      break;
+    default:
+      if (prop_id >= PROP_OPTION
+          && prop_id < PROP_OPTION + forwarded_options->len) {
+        const GValue *set =
+            gst_structure_get_value (self->clip_settings, pspec->name);
+
+        if (set != NULL)
+          g_value_copy (set, value);
+        else
+          g_param_value_set_default (pspec, value);
+      } else {
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      }
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_apigo_channel_add_prompt (GstApigoChannel * self, const gchar * prompt)
+{
+  if (prompt == NULL || *prompt == '\0')
+    return;
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->prompts, g_strdup (prompt));
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+gst_apigo_channel_skip (GstApigoChannel * self)
+{
+  g_mutex_lock (&self->lock);
+  self->skip = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* A clip's state changed (any thread). */
+static void
+on_clip_notify (gpointer user_data)
+{
+  GstApigoChannel *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+post_event (GstApigoChannel * self, const gchar * event,
+    const gchar * first_field, ...)
+{
+  GstStructure *s = gst_structure_new (GST_APIGO_CHANNEL_MESSAGE,
+      "event", G_TYPE_STRING, event, "frame", G_TYPE_UINT64, self->frame,
+      NULL);
+  va_list args;
+
+  va_start (args, first_field);
+  gst_structure_set_valist (s, first_field, args);
+  va_end (args);
+  GST_DEBUG_OBJECT (self, "%" GST_PTR_FORMAT, s);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* The next prompt to start, if any; under lock. */
+static gchar *
+take_prompt (GstApigoChannel * self, gboolean loop, guint * index)
+{
+  if (self->next_prompt >= self->prompts->len) {
+    if (!loop || self->prompts->len == 0)
+      return NULL;
+    self->next_prompt = 0;
+  }
+  *index = self->next_prompt++;
+  return g_strdup (g_ptr_array_index (self->prompts, *index));
+}
+
+/* Starts clips until lookahead of them are on their way; FALSE when a
+ * clip's pipeline cannot even be made (a missing plugin). */
+static gboolean
+top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
+{
+  for (;;) {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *prompt = NULL;
+    GstApigoChannelClip *clip;
+    guint index = 0;
+
+    g_mutex_lock (&self->lock);
+    if (!self->stopping && self->clips.length < lookahead)
+      prompt = take_prompt (self, loop, &index);
+    g_mutex_unlock (&self->lock);
+    if (prompt == NULL)
+      return TRUE;
+
+    clip = gst_apigo_channel_clip_new (index, prompt, self->settings,
+        self->caps, on_clip_notify, self, &error);
+    if (clip == NULL) {
+      GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+          ("Could not make the pipeline of a clip: %s", error->message),
+          (NULL));
+      return FALSE;
+    }
+    g_mutex_lock (&self->lock);
+    g_queue_push_tail (&self->clips, clip);
+    g_mutex_unlock (&self->lock);
+    /* Unlocked: its bus handler takes the lock. */
+    gst_apigo_channel_clip_start (clip);
+  }
+}
+
+static void
+warn_failed (GstApigoChannel * self, GstApigoChannelClip * clip)
+{
+  g_autofree gchar *error = gst_apigo_channel_clip_dup_error (clip);
+
+  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+      ("Clip %u (\"%s\") failed and is skipped: %s",
+          gst_apigo_channel_clip_get_index (clip),
+          gst_apigo_channel_clip_get_prompt (clip), GST_STR_NULL (error)),
+      (NULL));
+  self->why = "failed";
+}
+
+/* The clip to air next if it is ready, else NULL; failed ones are
+ * skipped. */
+static GstApigoChannelClip *
+take_ready_clip (GstApigoChannel * self)
+{
+  for (;;) {
+    GstApigoChannelClip *clip;
+    GstApigoChannelClipState state = GST_APIGO_CHANNEL_CLIP_PENDING;
+
+    g_mutex_lock (&self->lock);
+    clip = g_queue_peek_head (&self->clips);
+    if (clip != NULL)
+      state = gst_apigo_channel_clip_get_state (clip);
+    if (state != GST_APIGO_CHANNEL_CLIP_PENDING)
+      g_queue_pop_head (&self->clips);
+    g_mutex_unlock (&self->lock);
+
+    if (state == GST_APIGO_CHANNEL_CLIP_READY)
+      return clip;
+    if (state == GST_APIGO_CHANNEL_CLIP_PENDING)
+      return NULL;
+    warn_failed (self, clip);
+    gst_apigo_channel_clip_free (clip);
+  }
+}
+
+static GstClockTime
+frame_time (GstApigoChannel * self, guint64 frame)
+{
+  return self->start + gst_util_uint64_scale (frame,
+      GST_SECOND * self->fps_d, self->fps_n);
+}
+
+/* Live: waits until the clock reaches the running time of the next
+ * frame (frame 0 airs at once, at the running time it is then); FALSE
+ * when stopping. */
+static gboolean
+wait_clock (GstApigoChannel * self)
+{
+  for (;;) {
+    GstClock *clock = NULL;
+    GstClockTime base_time, now;
+    GstClockReturn ret;
+
+    g_mutex_lock (&self->lock);
+    while (!self->stopping && !self->playing)
+      g_cond_wait (&self->cond, &self->lock);
+    if (!self->stopping)
+      clock = gst_element_get_clock (GST_ELEMENT (self));
+    if (clock != NULL) {
+      base_time = gst_element_get_base_time (GST_ELEMENT (self));
+      if (!GST_CLOCK_TIME_IS_VALID (self->start)) {
+        now = gst_clock_get_time (clock);
+        self->start = now > base_time ? now - base_time : 0;
+      }
+      self->clock_id = gst_clock_new_single_shot_id (clock,
+          base_time + frame_time (self, self->frame));
+    }
+    g_mutex_unlock (&self->lock);
+    if (clock == NULL)
+      return FALSE;
+    ret = gst_clock_id_wait (self->clock_id, NULL);
+    g_mutex_lock (&self->lock);
+    gst_clock_id_unref (self->clock_id);
+    self->clock_id = NULL;
+    g_mutex_unlock (&self->lock);
+    gst_object_unref (clock);
+    /* Unscheduled: paused or stopping; then wait again. */
+    if (ret != GST_CLOCK_UNSCHEDULED)
+      return TRUE;
+  }
+}
+
+/* Airs @buffer as the next frame; FALSE when the channel stops. */
+static gboolean
+push_frame (GstApigoChannel * self, GstBuffer * buffer, gboolean is_clip)
+{
+  GstClockTime pts;
+
+  if (self->is_live && !wait_clock (self)) {
+    gst_buffer_unref (buffer);
+    return FALSE;
+  }
+  pts = frame_time (self, self->frame);
+  GST_BUFFER_PTS (buffer) = pts;
+  GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (buffer) = frame_time (self, self->frame + 1) - pts;
+  GST_BUFFER_OFFSET (buffer) = self->frame;
+  GST_BUFFER_OFFSET_END (buffer) = self->frame + 1;
+  GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_DISCONT |
+      GST_BUFFER_FLAG_GAP);
+  if (self->frame == 0)
+    GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+  if (is_clip)
+    gst_apigo_channel_fallback_remember (self->fallback, buffer);
+  self->frame++;
+  return gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer) ==
+      GST_FLOW_OK;
+}
+
+static gboolean
+push_fallback (GstApigoChannel * self)
+{
+  if (!self->in_fallback) {
+    self->in_fallback = TRUE;
+    self->fallback_frames = 0;
+    post_event (self, "fallback-start", "why", G_TYPE_STRING, self->why,
+        NULL);
+  }
+  self->fallback_frames++;
+  return push_frame (self,
+      gst_apigo_channel_fallback_frame (self->fallback), FALSE);
+}
+
+static void
+stop_fallback (GstApigoChannel * self)
+{
+  if (!self->in_fallback)
+    return;
+  self->in_fallback = FALSE;
+  post_event (self, "fallback-stop", "frames", G_TYPE_UINT64,
+      self->fallback_frames, NULL);
+}
+
+static gint64
+frame_duration_us (GstApigoChannel * self)
+{
+  return gst_util_uint64_scale (G_USEC_PER_SEC, self->fps_d, self->fps_n);
+}
+
+/* Nothing to air: waits until a fallback frame is due (TRUE) or something
+ * changed (FALSE).  Fallback frames follow the wall clock even when not
+ * live, so that waiting for a clip does not make hours of them. */
+static gboolean
+wait_for_clip (GstApigoChannel * self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean due;
+
+  if (self->due == 0 || self->due < now - frame_duration_us (self))
+    self->due = now + frame_duration_us (self);
+  g_mutex_lock (&self->lock);
+  due = !self->stopping && !g_cond_wait_until (&self->cond, &self->lock,
+      self->due);
+  g_mutex_unlock (&self->lock);
+  if (due)
+    self->due += frame_duration_us (self);
+  return due;
+}
+
+/* Whether all there is to air has aired: EOS then (not live, no loop). */
+static gboolean
+finished (GstApigoChannel * self, gboolean loop)
+{
+  gboolean done;
+
+  if (self->is_live || loop || self->on_air != NULL)
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  done = self->next_prompt >= self->prompts->len && self->clips.length == 0;
+  g_mutex_unlock (&self->lock);
+  return done;
+}
+
+static gboolean
+take_skip (GstApigoChannel * self)
+{
+  gboolean skip;
+
+  g_mutex_lock (&self->lock);
+  skip = self->skip;
+  self->skip = FALSE;
+  g_mutex_unlock (&self->lock);
+  return skip;
+}
+
+static void
+air_clip (GstApigoChannel * self, GstApigoChannelClip * clip)
+{
+  g_autofree gchar *video_id = gst_apigo_channel_clip_dup_video_id (clip);
+
+  self->on_air = clip;
+  self->why = "not-ready";
+  self->due = 0;
+  stop_fallback (self);
+  post_event (self, "clip-start",
+      "index", G_TYPE_UINT, gst_apigo_channel_clip_get_index (clip),
+      "prompt", G_TYPE_STRING, gst_apigo_channel_clip_get_prompt (clip),
+      "video-id", G_TYPE_STRING, video_id, NULL);
+  gst_apigo_channel_clip_play (clip);
+}
+
+/* One step of the worker: a frame aired, or a clip changed; FALSE to
+ * stop. */
+static gboolean
+step (GstApigoChannel * self, gboolean loop, guint lookahead)
+{
+  g_autoptr (GstSample) sample = NULL;
+  GstApigoChannelClip *clip;
+  gboolean ended, skip;
+
+  if (!top_up (self, loop, lookahead))
+    return FALSE;
+  skip = take_skip (self);
+  if (self->on_air == NULL) {
+    if ((clip = take_ready_clip (self)) != NULL) {
+      air_clip (self, clip);
+      return TRUE;
+    }
+    if (finished (self, loop)) {
+      stop_fallback (self);
+      gst_app_src_end_of_stream (GST_APP_SRC (self->appsrc));
+      return FALSE;
+    }
+    return !wait_for_clip (self) || push_fallback (self);
+  }
+
+  /* Not live, nobody sees a stall: it takes longer to call one. */
+  sample = gst_apigo_channel_clip_pull (self->on_air, self->is_live ?
+      gst_util_uint64_scale (GST_SECOND, self->fps_d, self->fps_n) :
+      STALL_TIMEOUT, &ended);
+  if (sample != NULL && !skip) {
+    stop_fallback (self);
+    return push_frame (self,
+        gst_buffer_copy (gst_sample_get_buffer (sample)), TRUE);
+  }
+  if (ended || skip) {
+    if (gst_apigo_channel_clip_get_state (self->on_air) ==
+        GST_APIGO_CHANNEL_CLIP_FAILED)
+      warn_failed (self, self->on_air);
+    g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
+    return TRUE;
+  }
+  /* Stalled mid-clip (a slow download): a frame's time has passed. */
+  return push_fallback (self);
+}
+
+static gpointer
+worker (gpointer data)
+{
+  GstApigoChannel *self = data;
+  g_autoptr (GError) error = NULL;
+  GstApigoChannelFallbackMode mode;
+  g_autofree gchar *slate_image = NULL;
+  gboolean loop;
+  guint lookahead;
+
+  GST_OBJECT_LOCK (self);
+  mode = self->fallback_mode;
+  slate_image = g_strdup (self->slate_image);
+  loop = self->loop;
+  lookahead = self->lookahead;
+  GST_OBJECT_UNLOCK (self);
+
+  self->fallback = gst_apigo_channel_fallback_new (self->caps, mode,
+      slate_image, &error);
+  if (error != NULL)
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+        ("Could not read the slate image, colour bars instead: %s",
+            error->message), (NULL));
+
+  while (step (self, loop, lookahead));
+
+  stop_fallback (self);
+  g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
+  g_clear_pointer (&self->fallback, gst_apigo_channel_fallback_free);
+  return NULL;
+}
+
+static void
+start (GstApigoChannel * self)
+{
+  GST_OBJECT_LOCK (self);
+  self->caps = make_caps (self);
+  self->settings = gst_structure_copy (self->clip_settings);
+  GST_OBJECT_UNLOCK (self);
+  /* Unlocked: the appsrc posts a message, which the bin takes locked. */
+  g_object_set (self->appsrc, "caps", self->caps, "is-live", self->is_live,
+      "min-latency", (gint64) gst_util_uint64_scale (GST_SECOND, self->fps_d,
+          self->fps_n), NULL);
+
+  self->frame = 0;
+  /* Live: the running time of the first frame, when it airs. */
+  self->start = self->is_live ? GST_CLOCK_TIME_NONE : 0;
+  self->in_fallback = FALSE;
+  self->why = "not-ready";
+  self->due = 0;
+  self->stopping = FALSE;
+  self->skip = FALSE;
+  self->next_prompt = 0;
+  self->thread = g_thread_new ("apigochannel", worker, self);
+}
+
+/* Before the appsrc stops: wakes the worker wherever it waits. */
+static void
+unblock (GstApigoChannel * self, gboolean stopping)
+{
+  g_mutex_lock (&self->lock);
+  if (stopping)
+    self->stopping = TRUE;
+  self->playing = FALSE;
+  if (self->clock_id != NULL)
+    gst_clock_id_unschedule (self->clock_id);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+stop (GstApigoChannel * self)
+{
+  GstApigoChannelClip *clip;
+
+  if (self->thread != NULL)
+    g_thread_join (self->thread);
+  self->thread = NULL;
+  while ((clip = g_queue_pop_head (&self->clips)) != NULL)
+    gst_apigo_channel_clip_free (clip);
+  gst_clear_caps (&self->caps);
+  g_clear_pointer (&self->settings, gst_structure_free);
+}
+
+static GstStateChangeReturn
+gst_apigo_channel_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstApigoChannel *self = GST_APIGO_CHANNEL (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      unblock (self, FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      unblock (self, TRUE);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (gst_apigo_channel_parent_class)->change_state
+      (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      start (self);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      g_mutex_lock (&self->lock);
+      self->playing = TRUE;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      stop (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
