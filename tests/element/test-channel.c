@@ -1,0 +1,445 @@
+/* gst-apigo: apigochannel airs clips back to back, never dead air
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "test-util.h"
+
+#include <string.h>
+
+#define PIPELINE "apigochannel name=ch ! " \
+  "fakesink name=sink sync=false signal-handoffs=true"
+#define WIDTH 160
+#define HEIGHT 96
+/* The emulator's clips are 30 frames a second; so is the channel. */
+#define CLIP_FRAMES 30
+
+/* What the sink saw, frame by frame (the streaming thread writes, the
+ * test reads once the pipeline is down). */
+typedef struct
+{
+  GstElement *channel;
+  guint64 frames;
+  gint64 bad_frame;             /* the first frame not one frame on, or -1 */
+  GstClockTime bad_pts;
+  GPtrArray *sums;              /* a checksum per frame */
+  gchar *add_prompt;            /* emitted at the first frame */
+  gint clip0_frame;             /* where clip 0 starts, once posted */
+  guint skip_at;                /* skip when clip 0 aired so many, or 0 */
+  gboolean skipped;
+} Frames;
+
+static void
+on_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad,
+    gpointer user_data)
+{
+  Frames *f = user_data;
+  GstClockTime expected = gst_util_uint64_scale (f->frames, GST_SECOND, 30);
+  GstMapInfo map;
+
+  if (f->bad_frame < 0 && (GST_BUFFER_PTS (buffer) != expected
+          || GST_BUFFER_DURATION (buffer) !=
+          gst_util_uint64_scale (f->frames + 1, GST_SECOND, 30) - expected)) {
+    f->bad_frame = f->frames;
+    f->bad_pts = GST_BUFFER_PTS (buffer);
+  }
+  gst_buffer_map (buffer, &map, GST_MAP_READ);
+  g_ptr_array_add (f->sums, g_compute_checksum_for_data (G_CHECKSUM_MD5,
+          map.data, map.size));
+  gst_buffer_unmap (buffer, &map);
+
+  if (f->frames == 0 && f->add_prompt != NULL)
+    g_signal_emit_by_name (f->channel, "add-prompt", f->add_prompt);
+  if (f->skip_at > 0 && !f->skipped
+      && g_atomic_int_get (&f->clip0_frame) >= 0
+      && f->frames >= (guint64) g_atomic_int_get (&f->clip0_frame) +
+      f->skip_at) {
+    f->skipped = TRUE;
+    g_signal_emit_by_name (f->channel, "skip");
+  }
+  f->frames++;
+}
+
+/* Where clip 0 starts, known before its first frame leaves. */
+static GstBusSyncReply
+on_message (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  Frames *f = user_data;
+  const GstStructure *s = gst_message_get_structure (msg);
+  guint index;
+  guint64 frame;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+      && gst_structure_has_name (s, "apigo-channel")
+      && g_strcmp0 (gst_structure_get_string (s, "event"), "clip-start") == 0
+      && gst_structure_get_uint (s, "index", &index) && index == 0
+      && gst_structure_get_uint64 (s, "frame", &frame))
+    g_atomic_int_set (&f->clip0_frame, (gint) frame);
+  return GST_BUS_PASS;
+}
+
+static GstElement *
+channel_pipeline_new (ApigoEmulator * emu, const gchar * prompts, Frames * f)
+{
+  GstElement *pipeline = gst_parse_launch (PIPELINE, NULL);
+  GstElement *channel = test_pipeline_get (pipeline, "ch");
+  g_autoptr (GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
+
+  fail_unless (pipeline != NULL);
+  test_source_configure (channel, emu, NULL);
+  g_object_set (channel, "size", "160x96", "width", WIDTH, "height", HEIGHT,
+      NULL);
+  if (prompts != NULL)
+    gst_util_set_object_arg (G_OBJECT (channel), "prompts", prompts);
+
+  memset (f, 0, sizeof (*f));
+  f->channel = channel;
+  f->bad_frame = -1;
+  f->clip0_frame = -1;
+  f->sums = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (test_pipeline_get (pipeline, "sink"), "handoff",
+      G_CALLBACK (on_handoff), f);
+  gst_bus_set_sync_handler (bus, on_message, f, NULL);
+  return pipeline;
+}
+
+static void
+frames_clear (Frames * f)
+{
+  g_clear_pointer (&f->sums, g_ptr_array_unref);
+  g_clear_pointer (&f->add_prompt, g_free);
+}
+
+/* The channel's apigo-channel messages of @run, in order. */
+static GPtrArray *
+events (TestRun * run)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < run->messages->len; i++) {
+    GstMessage *msg = g_ptr_array_index (run->messages, i);
+    const GstStructure *s = gst_message_get_structure (msg);
+
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+        && gst_structure_has_name (s, "apigo-channel"))
+      g_ptr_array_add (out, (gpointer) s);
+  }
+  return out;
+}
+
+static gboolean
+is_event (const GstStructure * s, const gchar * event)
+{
+  return g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0;
+}
+
+static guint64
+field_u64 (const GstStructure * s, const gchar * name)
+{
+  guint64 v = 0;
+
+  fail_unless (gst_structure_get_uint64 (s, name, &v), "no %s in %"
+      GST_PTR_FORMAT, name, s);
+  return v;
+}
+
+/* Checks what every run must show: frames one frame apart from 0, every
+ * fallback closed with its frames counted, and clips whose frame numbers
+ * match what aired before them.  Returns the frames all fallbacks
+ * aired. */
+static guint64
+assert_continuous (TestRun * run, Frames * f)
+{
+  g_autoptr (GPtrArray) ev = events (run);
+  guint64 fallback = 0, at = 0;
+  gboolean open = FALSE;
+  guint i;
+
+  fail_unless (f->bad_frame < 0, "frame %" G_GINT64_FORMAT " has pts %"
+      GST_TIME_FORMAT, f->bad_frame, GST_TIME_ARGS (f->bad_pts));
+  for (i = 0; i < ev->len; i++) {
+    const GstStructure *s = g_ptr_array_index (ev, i);
+    guint64 frame = field_u64 (s, "frame");
+
+    fail_unless (frame >= at, "event at frame %" G_GUINT64_FORMAT
+        " after %" G_GUINT64_FORMAT, frame, at);
+    at = frame;
+    if (is_event (s, "fallback-start")) {
+      fail_if (open, "fallback started twice");
+      open = TRUE;
+    } else if (is_event (s, "fallback-stop")) {
+      fail_unless (open, "fallback stopped, never started");
+      open = FALSE;
+      fallback += field_u64 (s, "frames");
+    }
+  }
+  fail_if (open, "a fallback never stopped");
+  return fallback;
+}
+
+static guint
+count_clip_starts (TestRun * run)
+{
+  g_autoptr (GPtrArray) ev = events (run);
+  guint i, n = 0;
+
+  for (i = 0; i < ev->len; i++)
+    n += is_event (g_ptr_array_index (ev, i), "clip-start");
+  return n;
+}
+
+/* The clip-start of the @nth clip aired. */
+static const GstStructure *
+clip_start (TestRun * run, guint nth)
+{
+  g_autoptr (GPtrArray) ev = events (run);
+  guint i;
+
+  for (i = 0; i < ev->len; i++)
+    if (is_event (g_ptr_array_index (ev, i), "clip-start") && nth-- == 0)
+      return g_ptr_array_index (ev, i);
+  fail ("no clip-start number %u", nth);
+  return NULL;
+}
+
+static guint
+clip_index (TestRun * run, guint nth)
+{
+  guint index = G_MAXUINT;
+
+  gst_structure_get_uint (clip_start (run, nth), "index", &index);
+  return index;
+}
+
+/* Frames a fallback aired from @frame on, 0 if none started there. */
+static guint64
+fallback_frames_at (TestRun * run, guint64 frame)
+{
+  g_autoptr (GPtrArray) ev = events (run);
+  guint i;
+
+  for (i = 0; i < ev->len; i++) {
+    const GstStructure *s = g_ptr_array_index (ev, i);
+
+    if (is_event (s, "fallback-stop")
+        && field_u64 (s, "frame") - field_u64 (s, "frames") == frame)
+      return field_u64 (s, "frames");
+  }
+  return 0;
+}
+
+/* N prompts, not live: every frame one frame after the last, each clip
+ * whole and in order, fallback counted, EOS after the last clip. */
+GST_START_TEST (test_frames_continuous)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu,
+      "<\"one\", \"two\", \"three\">", &f);
+  g_autoptr (TestRun) run = test_run (pipeline, test_timeout (60));
+  guint64 fallback;
+  guint i;
+
+  test_run_assert_eos (run);
+  fallback = assert_continuous (run, &f);
+  fail_unless_equals_int (count_clip_starts (run), 3);
+  for (i = 0; i < 3; i++) {
+    const GstStructure *s = clip_start (run, i);
+
+    fail_unless_equals_int (clip_index (run, i), i);
+    fail_unless (g_str_has_prefix (gst_structure_get_string (s, "video-id"),
+            "video_"));
+  }
+  fail_unless_equals_string (gst_structure_get_string (clip_start (run, 1),
+          "prompt"), "two");
+  fail_unless_equals_uint64 (f.frames, 3 * CLIP_FRAMES + fallback);
+  /* Generation takes time: the channel starts on the fallback, black. */
+  fail_unless (fallback > 0);
+  fail_unless_equals_uint64 (field_u64 (clip_start (run, 0), "frame"),
+      fallback_frames_at (run, 0));
+  {
+    guint8 black[WIDTH * HEIGHT * 3 / 2];
+    g_autofree gchar *sum = NULL;
+
+    memset (black, 16, WIDTH * HEIGHT);
+    memset (black + WIDTH * HEIGHT, 128, WIDTH * HEIGHT / 2);
+    sum = g_compute_checksum_for_data (G_CHECKSUM_MD5, black, sizeof black);
+    fail_unless_equals_string (g_ptr_array_index (f.sums, 0), sum);
+  }
+  fail_unless_equals_int (test_tasks_made (emu), 3);
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* A prompt the service refuses is skipped with a warning that says why;
+ * the channel goes on with the next. */
+GST_START_TEST (test_failed_clip_skipped)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu,
+      "<\"one\", \"two [fail]\", \"three\">", &f);
+  g_autoptr (TestRun) run = test_run (pipeline, test_timeout (60));
+  guint64 fallback;
+
+  test_run_assert_eos (run);
+  fail_unless (test_run_saw (run, GST_MESSAGE_WARNING, "two [fail]"));
+  fail_unless (test_run_saw (run, GST_MESSAGE_WARNING, "moderation_blocked"));
+  fallback = assert_continuous (run, &f);
+  fail_unless_equals_int (count_clip_starts (run), 2);
+  fail_unless_equals_int (clip_index (run, 0), 0);
+  fail_unless_equals_int (clip_index (run, 1), 2);
+  /* Between them, the fallback covered for the failed one. */
+  fail_unless (fallback_frames_at (run, field_u64 (clip_start (run, 0),
+              "frame") + CLIP_FRAMES) > 0);
+  fail_unless_equals_uint64 (f.frames, 2 * CLIP_FRAMES + fallback);
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* A generation slower than the clip on air: the fallback holds the last
+ * frame until the next clip is ready, then it airs. */
+GST_START_TEST (test_slow_generation_holds)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\", \"two\">", &f);
+  g_autoptr (TestRun) run = NULL;
+  guint64 end0, held, i;
+
+  g_object_set (emu, "generation-time", 2.0, NULL);
+  g_object_set (f.channel, "lookahead", 1, NULL);
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  assert_continuous (run, &f);
+  fail_unless_equals_int (count_clip_starts (run), 2);
+  end0 = field_u64 (clip_start (run, 0), "frame") + CLIP_FRAMES;
+  held = fallback_frames_at (run, end0);
+  fail_unless (held > 0, "no fallback after the first clip");
+  fail_unless_equals_uint64 (field_u64 (clip_start (run, 1), "frame"),
+      end0 + held);
+  for (i = end0; i < end0 + held; i++)
+    fail_unless_equals_string (g_ptr_array_index (f.sums, i),
+        g_ptr_array_index (f.sums, end0 - 1));
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* A prompt added while the channel runs airs after the list's. */
+GST_START_TEST (test_add_prompt)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\">", &f);
+  g_autoptr (TestRun) run = NULL;
+  guint64 fallback;
+
+  f.add_prompt = g_strdup ("added");
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  fallback = assert_continuous (run, &f);
+  fail_unless_equals_int (count_clip_starts (run), 2);
+  fail_unless_equals_string (gst_structure_get_string (clip_start (run, 1),
+          "prompt"), "added");
+  fail_unless_equals_int (clip_index (run, 1), 1);
+  fail_unless_equals_uint64 (f.frames, 2 * CLIP_FRAMES + fallback);
+  fail_unless_equals_int (test_tasks_made (emu), 2);
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* skip cuts the clip on air short; the next one follows. */
+GST_START_TEST (test_skip)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\", \"two\">", &f);
+  g_autoptr (TestRun) run = NULL;
+  guint64 fallback, start0, start1, aired0;
+
+  f.skip_at = 3;
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  fail_unless (f.skipped);
+  fallback = assert_continuous (run, &f);
+  fail_unless_equals_int (count_clip_starts (run), 2);
+  start0 = field_u64 (clip_start (run, 0), "frame");
+  start1 = field_u64 (clip_start (run, 1), "frame");
+  /* All but clip 1 and the fallbacks: what aired of clip 0. */
+  aired0 = f.frames - CLIP_FRAMES - fallback;
+  fail_unless (aired0 >= 3 && aired0 < CLIP_FRAMES,
+      "clip 0 aired %" G_GUINT64_FORMAT " frames", aired0);
+  fail_unless (start1 > start0);
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* A second run of the same prompts replays the journal and the kept
+ * clips: nothing new is made (or paid for). */
+GST_START_TEST (test_second_run_replays)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline;
+  g_autofree gchar *id0 = NULL, *id1 = NULL;
+  guint round;
+
+  for (round = 0; round < 2; round++) {
+    g_autoptr (TestRun) run = NULL;
+    guint64 fallback;
+
+    pipeline = channel_pipeline_new (emu, "<\"one\", \"two\">", &f);
+    run = test_run (pipeline, test_timeout (60));
+    test_run_assert_eos (run);
+    fallback = assert_continuous (run, &f);
+    fail_unless_equals_int (count_clip_starts (run), 2);
+    fail_unless_equals_uint64 (f.frames, 2 * CLIP_FRAMES + fallback);
+    if (round == 0) {
+      id0 = g_strdup (gst_structure_get_string (clip_start (run, 0),
+              "video-id"));
+      id1 = g_strdup (gst_structure_get_string (clip_start (run, 1),
+              "video-id"));
+    } else {
+      fail_unless_equals_string (gst_structure_get_string (clip_start (run,
+                  0), "video-id"), id0);
+      fail_unless_equals_string (gst_structure_get_string (clip_start (run,
+                  1), "video-id"), id1);
+    }
+    fail_unless_equals_int (test_tasks_made (emu), 2);
+    frames_clear (&f);
+    gst_object_unref (pipeline);
+  }
+}
+
+GST_END_TEST;
+
+static Suite *
+channel_suite (void)
+{
+  Suite *s = suite_create ("apigochannel");
+  TCase *tc = tcase_create ("channel");
+
+  test_add_fixtures (tc);
+  tcase_set_timeout (tc, test_timeout (120));
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_frames_continuous);
+  tcase_add_test (tc, test_failed_clip_skipped);
+  tcase_add_test (tc, test_slow_generation_holds);
+  tcase_add_test (tc, test_add_prompt);
+  tcase_add_test (tc, test_skip);
+  tcase_add_test (tc, test_second_run_replays);
+  return s;
+}
+
+GST_CHECK_MAIN (channel);
