@@ -4,18 +4,26 @@
  */
 
 /* gen-element-doc [--output FILE] [ELEMENT]
+ * gen-element-doc --write ELEMENT=FILE [--write ELEMENT=FILE...]
  *
  * Loads ELEMENT (apigovideosrc by default) from the registry, as
  * gst-inspect-1.0 does (GST_PLUGIN_PATH_1_0 picks the build), and writes
  * Markdown: the plugin, the element, its pads, URIs, properties, signals and
- * tags.  docs/element-reference.md is its output; the "docs" test suite
- * fails when the two differ.  Only class metadata is used, never an
+ * tags.  docs/element-reference.md (apigovideosrc) and
+ * docs/channel-reference.md (apigochannel) are its output; the "docs" test
+ * suite fails when they differ.  Only class metadata is used, never an
  * instance's values, so nothing of the machine or its environment (the
  * user's cache directory, APIGO_BASE_URL, the key) can end up in the file. */
 
 #include <gst/gst.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The page that says how each element works, linked from its reference. */
+static const gchar *const guides[][2] = {
+  {"apigovideosrc", "element.md"},
+  {"apigochannel", "channel.md"},
+};
 
 /* Tags the plugin registers: GStreamer cannot list them. */
 static const gchar *const plugin_tags[] = { "apigo-video-id", NULL };
@@ -584,8 +592,13 @@ write_doc (Doc * doc, const gchar * name, GError ** error)
   g_autoptr (GTypeClass) klass = NULL;
   g_autoptr (GstElement) element = NULL;
   GPtrArray *own, *inherited;
+  const gchar *guide = "element.md";
   GType type;
   guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (guides); i++)
+    if (g_str_equal (guides[i][0], name))
+      guide = guides[i][1];
 
   factory = gst_element_factory_find (name);
   if (factory == NULL) {
@@ -624,10 +637,11 @@ write_doc (Doc * doc, const gchar * name, GError ** error)
       "# %s: generated reference\n\n"
       "What the plugin and the element say about themselves, as "
       "`gst-inspect-1.0 %s` shows it. How the element works, its bus "
-      "messages and its errors are in [element.md](element.md). Defaults "
+      "messages and its errors are in [%s](%s). Defaults "
       "are those of a new element, before the environment is looked at: "
       "the descriptions say where a property looks when it is not set. "
-      "VERSION stands for the plugin's version.\n\n", name, name);
+      "VERSION stands for the plugin's version.\n\n", name, name, guide,
+      guide);
 
   write_plugin (doc, plugin);
   write_element (doc, factory, type);
@@ -662,19 +676,41 @@ write_doc (Doc * doc, const gchar * name, GError ** error)
   return write_tags (doc, error);
 }
 
+/* Writes the reference of @name to @output, or to stdout when NULL. */
+static gboolean
+write_one (const gchar * name, const gchar * output, GError ** error)
+{
+  Doc doc = { 0 };
+  gboolean ok;
+
+  doc.out = g_string_new (NULL);
+  ok = write_doc (&doc, name, error);
+  if (ok && output != NULL)
+    ok = g_file_set_contents (output, doc.out->str, doc.out->len, error);
+  else if (ok)
+    ok = fwrite (doc.out->str, 1, doc.out->len, stdout) == doc.out->len
+        && fflush (stdout) == 0;
+  g_string_free (doc.out, TRUE);
+  return ok;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree gchar *output = NULL;
+  g_auto (GStrv) writes = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   const GOptionEntry entries[] = {
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
         "Write to FILE instead of standard output", "FILE"},
+    {"write", 'w', 0, G_OPTION_ARG_FILENAME_ARRAY, &writes,
+        "Write the reference of ELEMENT to FILE (repeatable)",
+        "ELEMENT=FILE"},
     {NULL},
   };
-  Doc doc = { 0 };
-  gboolean ok;
+  gboolean ok = TRUE;
+  guint i;
 
   context = g_option_context_new ("[ELEMENT] - write the element reference "
       "in Markdown");
@@ -685,14 +721,17 @@ main (int argc, char **argv)
     return 2;
   }
 
-  doc.out = g_string_new (NULL);
-  ok = write_doc (&doc, argc > 1 ? argv[1] : "apigovideosrc", &error);
-  if (ok && output != NULL)
-    ok = g_file_set_contents (output, doc.out->str, doc.out->len, &error);
-  else if (ok)
-    ok = fwrite (doc.out->str, 1, doc.out->len, stdout) == doc.out->len
-        && fflush (stdout) == 0;
-  g_string_free (doc.out, TRUE);
+  if (writes == NULL)
+    ok = write_one (argc > 1 ? argv[1] : "apigovideosrc", output, &error);
+  for (i = 0; ok && writes != NULL && writes[i] != NULL; i++) {
+    g_auto (GStrv) pair = g_strsplit (writes[i], "=", 2);
+
+    if (g_strv_length (pair) != 2) {
+      g_printerr ("--write takes ELEMENT=FILE, not %s\n", writes[i]);
+      return 2;
+    }
+    ok = write_one (pair[0], pair[1], &error);
+  }
 
   if (!ok) {
     g_printerr ("gen-element-doc: %s\n", error ? error->message :

@@ -268,13 +268,15 @@ gst_apigo_channel_init (GstApigoChannel * self)
   g_cond_init (&self->cond);
   g_queue_init (&self->clips);
 
-  self->appsrc = gst_element_factory_make ("appsrc", "video");
+  /* From libgstapp itself: no registry lookup, no missing plugin. */
+  self->appsrc = g_object_new (GST_TYPE_APP_SRC, "name", "video", NULL);
   g_object_set (self->appsrc, "format", GST_FORMAT_TIME, "block", TRUE,
       "max-buffers", (guint64) QUEUED_FRAMES, NULL);
   gst_bin_add (GST_BIN (self), self->appsrc);
   target = gst_element_get_static_pad (self->appsrc, "src");
   ghost = gst_ghost_pad_new_from_template ("video", target,
-      gst_static_pad_template_get (&video_template));
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+          "video"));
   gst_object_unref (target);
   gst_element_add_pad (GST_ELEMENT (self), ghost);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);

@@ -84,6 +84,8 @@ on_message (GstBus * bus, GstMessage * message, gpointer user_data)
     default:
       break;
   }
+  /* Dropped: a sync handler unrefs what it drops. */
+  gst_message_unref (message);
   return GST_BUS_DROP;
 }
 

@@ -66,8 +66,7 @@ make_black (GstCaps * caps)
   return buffer;
 }
 
-/* One frame of @source_description (ending in an element named "source"
- * for the image's location), converted to @caps. */
+/* One frame of @image (colour bars when NULL), converted to @caps. */
 static GstBuffer *
 make_slate (GstCaps * caps, const gchar * image, GError ** error)
 {
