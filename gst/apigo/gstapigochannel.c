@@ -813,8 +813,9 @@ worker (gpointer data)
   return NULL;
 }
 
+/* Before the appsrc starts: it must know whether it is live then. */
 static void
-start (GstApigoChannel * self)
+configure (GstApigoChannel * self)
 {
   GST_OBJECT_LOCK (self);
   self->caps = make_caps (self);
@@ -824,7 +825,11 @@ start (GstApigoChannel * self)
   g_object_set (self->appsrc, "caps", self->caps, "is-live", self->is_live,
       "min-latency", (gint64) gst_util_uint64_scale (GST_SECOND, self->fps_d,
           self->fps_n), NULL);
+}
 
+static void
+start (GstApigoChannel * self)
+{
   self->frame = 0;
   /* Live: the running time of the first frame, when it airs. */
   self->start = self->is_live ? GST_CLOCK_TIME_NONE : 0;
@@ -876,6 +881,9 @@ gst_apigo_channel_change_state (GstElement * element,
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       unblock (self, FALSE);
       break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      configure (self);
+      break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       unblock (self, TRUE);
       break;
@@ -885,8 +893,11 @@ gst_apigo_channel_change_state (GstElement * element,
 
   ret = GST_ELEMENT_CLASS (gst_apigo_channel_parent_class)->change_state
       (element, transition);
-  if (ret == GST_STATE_CHANGE_FAILURE)
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      stop (self);
     return ret;
+  }
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
