@@ -228,6 +228,10 @@ default_text (const Doc * doc, GParamSpec * pspec)
     v = &value;
   }
 
+  if (GST_VALUE_HOLDS_FRACTION (v))
+    return g_strdup_printf ("%d/%d", gst_value_get_fraction_numerator (v),
+        gst_value_get_fraction_denominator (v));
+
   switch (G_TYPE_FUNDAMENTAL (pspec->value_type)) {
     case G_TYPE_STRING:{
       const gchar *s = g_value_get_string (v);
@@ -295,6 +299,12 @@ range_text (GParamSpec * pspec)
   if (G_IS_PARAM_SPEC_FLOAT (pspec))
     return g_strdup_printf ("%g – %g", G_PARAM_SPEC_FLOAT (pspec)->minimum,
         G_PARAM_SPEC_FLOAT (pspec)->maximum);
+  if (GST_IS_PARAM_SPEC_FRACTION (pspec)) {
+    GstParamSpecFraction *f = GST_PARAM_SPEC_FRACTION (pspec);
+
+    return g_strdup_printf ("%d/%d – %d/%d", f->min_num, f->min_den,
+        f->max_num, f->max_den);
+  }
   if (G_IS_PARAM_SPEC_ENUM (pspec)) {
     GEnumClass *klass = G_PARAM_SPEC_ENUM (pspec)->enum_class;
     GString *s = g_string_new (NULL);
