@@ -20,6 +20,7 @@ typedef struct
 {
   GstElement *channel;
   guint64 frames;
+  GstClockTime base;            /* the first frame's pts (live: not 0) */
   gint64 bad_frame;             /* the first frame not one frame on, or -1 */
   GstClockTime bad_pts;
   GPtrArray *sums;              /* a checksum per frame */
@@ -34,11 +35,14 @@ on_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad,
     gpointer user_data)
 {
   Frames *f = user_data;
-  GstClockTime expected = gst_util_uint64_scale (f->frames, GST_SECOND, 30);
+  GstClockTime expected;
   GstMapInfo map;
 
+  if (f->frames == 0)
+    f->base = GST_BUFFER_PTS (buffer);
+  expected = f->base + gst_util_uint64_scale (f->frames, GST_SECOND, 30);
   if (f->bad_frame < 0 && (GST_BUFFER_PTS (buffer) != expected
-          || GST_BUFFER_DURATION (buffer) !=
+          || GST_BUFFER_DURATION (buffer) != f->base +
           gst_util_uint64_scale (f->frames + 1, GST_SECOND, 30) - expected)) {
     f->bad_frame = f->frames;
     f->bad_pts = GST_BUFFER_PTS (buffer);
@@ -158,6 +162,7 @@ assert_continuous (TestRun * run, Frames * f)
 
   fail_unless (f->bad_frame < 0, "frame %" G_GINT64_FORMAT " has pts %"
       GST_TIME_FORMAT, f->bad_frame, GST_TIME_ARGS (f->bad_pts));
+  fail_unless_equals_uint64 (f->base, 0);
   for (i = 0; i < ev->len; i++) {
     const GstStructure *s = g_ptr_array_index (ev, i);
     guint64 frame = field_u64 (s, "frame");
@@ -385,6 +390,32 @@ GST_START_TEST (test_skip)
 
 GST_END_TEST;
 
+/* Live: the pipeline does not preroll, frames follow the clock from the
+ * running time of the first one, one frame apart, clips included. */
+GST_START_TEST (test_live)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\">", &f);
+  GstElement *sink = test_pipeline_get (pipeline, "sink");
+
+  g_object_set (f.channel, "is-live", TRUE, NULL);
+  g_object_set (sink, "sync", TRUE, NULL);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  /* Read unlocked: only how far it got, to know when to stop. */
+  test_wait_until (g_atomic_int_get (&f.clip0_frame) >= 0
+      && f.frames > (guint64) g_atomic_int_get (&f.clip0_frame) + 5, 60);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fail_unless (f.bad_frame < 0, "frame %" G_GINT64_FORMAT " has pts %"
+      GST_TIME_FORMAT, f.bad_frame, GST_TIME_ARGS (f.bad_pts));
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* A second run of the same prompts replays the journal and the kept
  * clips: nothing new is made (or paid for). */
 GST_START_TEST (test_second_run_replays)
@@ -439,6 +470,7 @@ channel_suite (void)
   tcase_add_test (tc, test_add_prompt);
   tcase_add_test (tc, test_skip);
   tcase_add_test (tc, test_second_run_replays);
+  tcase_add_test (tc, test_live);
   return s;
 }
 
