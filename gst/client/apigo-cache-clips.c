@@ -303,6 +303,14 @@ gboolean
 apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
     ApigoDownload * dl, ApigoKeptClip ** out)
 {
+  return apigo_cache_open_clip_full (cache, key, dl, NULL, NULL, out);
+}
+
+gboolean
+apigo_cache_open_clip_full (ApigoCache * cache, const gchar * key,
+    ApigoDownload * dl, ApigoKeptClipFunc before_play, gpointer user_data,
+    ApigoKeptClip ** out)
+{
   g_autofree gchar *meta_path = apigo_cache_file_path (cache->clips_dir, key,
       ".json");
   g_autoptr (JsonObject) meta = apigo_cache_read_json (meta_path);
@@ -332,6 +340,8 @@ apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
 
   /* Used now: the last to be evicted. */
   mark_used (fd, NULL);
+  if (before_play != NULL)
+    before_play (clip, user_data);
   if (!apigo_download_adopt_fd (dl, fd, NULL))
     return FALSE;
   APIGO_INFO ("Kept clip %s (%" G_GINT64_FORMAT " bytes, of %s), whole: "

@@ -111,6 +111,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApigoKeptClip, apigo_kept_clip_free)
  * is in @clip (optional).  FALSE: no clip. */
 gboolean apigo_cache_open_clip (ApigoCache * cache, const gchar * key,
     ApigoDownload * dl, ApigoKeptClip ** clip);
+/* Called with the kept clip before its first byte can be read. */
+typedef void (*ApigoKeptClipFunc) (const ApigoKeptClip * clip,
+    gpointer user_data);
+/* apigo_cache_open_clip(), telling @before_play what the clip is first:
+ * a reader that sees the clip whole learns nothing later than its bytes. */
+gboolean apigo_cache_open_clip_full (ApigoCache * cache, const gchar * key,
+    ApigoDownload * dl, ApigoKeptClipFunc before_play, gpointer user_data,
+    ApigoKeptClip ** clip);
 /* The key of a kept clip of the task @video_id of the service at
  * @base_url, in @variant (NULL: the video), whatever request made it; NULL
  * when none is kept.  Reads every clip's metadata: for attaching to a

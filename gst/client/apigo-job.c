@@ -953,6 +953,23 @@ delete_replayed_task (ApigoJob * job, const ApigoJobSettings * s,
   delete_task (job, client, kept->video_id, deadline);
 }
 
+/* Before its bytes can be read: the reader that reaches its end tells
+ * what it played (video id, cost) at once. */
+static void
+take_kept_clip (const ApigoKeptClip * kept, gpointer user_data)
+{
+  ApigoJob *job = user_data;
+
+  if (kept->video_id != NULL)
+    set_video_id (job, kept->video_id);
+  /* Spent by the run that kept it: nothing is spent now. */
+  g_mutex_lock (&job->lock);
+  job->cost.known = kept->has_cost;
+  job->cost.usd = kept->has_cost ? kept->cost : 0;
+  job->cost.replayed = TRUE;
+  g_mutex_unlock (&job->lock);
+}
+
 static gboolean
 open_clip_of_task (ApigoJob * job, const ApigoJobSettings * s,
     ApigoKeptClip ** kept)
@@ -966,7 +983,8 @@ open_clip_of_task (ApigoJob * job, const ApigoJobSettings * s,
   if (key == NULL)
     return FALSE;
   APIGO_INFO ("%s was kept by the request that made it", s->video_id);
-  return apigo_cache_open_clip (job->cache, key, job->download, kept);
+  return apigo_cache_open_clip_full (job->cache, key, job->download,
+      take_kept_clip, job, kept);
 }
 
 /* @clip_missing: set when the task is completed but its content answers
@@ -990,20 +1008,13 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
    * kept will do (apigo://video/ID after gst-apigo generate): the
    * service's content may have expired since. */
   if (job->cache != NULL && s->reuse
-      && (apigo_cache_open_clip (job->cache, job->key, job->download, &kept)
+      && (apigo_cache_open_clip_full (job->cache, job->key, job->download,
+              take_kept_clip, job, &kept)
           || open_clip_of_task (job, s, &kept))) {
     guint64 size = apigo_download_get_stored (job->download);
 
     APIGO_INFO ("Playing the kept clip of %s",
         kept->video_id ? kept->video_id : "an earlier run");
-    if (kept->video_id != NULL)
-      set_video_id (job, kept->video_id);
-    /* Spent by the run that kept it: nothing is spent now. */
-    g_mutex_lock (&job->lock);
-    job->cost.known = kept->has_cost;
-    job->cost.usd = kept->has_cost ? kept->cost : 0;
-    job->cost.replayed = TRUE;
-    g_mutex_unlock (&job->lock);
     report_download (size, size, job);
     delete_replayed_task (job, s, kept, deadline);
     return TRUE;
