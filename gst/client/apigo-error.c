@@ -74,6 +74,20 @@ apigo_set_video_error (GError ** error, ApigoErrorCode code,
   g_propagate_error (error, err);
 }
 
+gboolean
+apigo_bad_setting (GError ** error, const gchar * format, ...)
+{
+  va_list args;
+
+  if (error == NULL)
+    return FALSE;
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (APIGO_ERROR,
+          APIGO_ERROR_INVALID_SETTING, format, args));
+  va_end (args);
+  return FALSE;
+}
+
 void
 apigo_error_set_http_status (GError * error, guint http_status)
 {

@@ -54,6 +54,11 @@ const ApigoErrorDetails *apigo_error_get_details (const GError * error);
 void apigo_set_video_error (GError ** error, ApigoErrorCode code,
     const gchar * video_id, const gchar * format, ...) G_GNUC_PRINTF (4, 5);
 
+/* Sets an APIGO_ERROR_INVALID_SETTING error and returns FALSE, for
+ * "return apigo_bad_setting (...)" in checks of settings. */
+gboolean apigo_bad_setting (GError ** error, const gchar * format, ...)
+    G_GNUC_PRINTF (2, 3);
+
 void apigo_error_set_http_status (GError * error, guint http_status);
 void apigo_error_set_service (GError * error, const gchar * code,
     const gchar * type, const gchar * param);

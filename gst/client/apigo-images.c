@@ -25,23 +25,6 @@ name_is_safe (const gchar * name)
   return TRUE;
 }
 
-static gboolean
-fail (GError ** error, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-fail (GError ** error, const gchar * format, ...)
-{
-  va_list args;
-
-  if (error == NULL)
-    return FALSE;
-  va_start (args, format);
-  *error = g_error_new_valist (APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-      format, args);
-  va_end (args);
-  return FALSE;
-}
-
 /* Whether @node is a string of at least one character. */
 static gboolean
 is_path (JsonNode * node)
@@ -58,21 +41,25 @@ check_members (JsonObject * object, GError ** error)
   GList *l;
 
   if (g_list_length (members) > APIGO_IMAGES_MAX)
-    return fail (error, "it names %u images, more than the %d allowed",
+    return apigo_bad_setting (error,
+        "it names %u images, more than the %d allowed",
         g_list_length (members), APIGO_IMAGES_MAX);
   for (l = members; l != NULL; l = l->next) {
     const gchar *name = l->data;
 
     /* Not shown: it may hold anything, a line break too. */
     if (!name_is_safe (name))
-      return fail (error, "a field name is empty, longer than %d "
+      return apigo_bad_setting (error,
+          "a field name is empty, longer than %d "
           "characters or not only letters, digits and _-[]",
           APIGO_IMAGES_NAME_MAX);
     if (apigo_parameters_is_own_field (name))
-      return fail (error, "\"%s\" is set by its own property or URI "
+      return apigo_bad_setting (error,
+          "\"%s\" is set by its own property or URI "
           "parameter, not here", name);
     if (!is_path (json_object_get_member (object, name)))
-      return fail (error, "the value of \"%s\" is not the path of a file "
+      return apigo_bad_setting (error,
+          "the value of \"%s\" is not the path of a file "
           "(a non-empty string)", name);
   }
   return TRUE;
@@ -88,12 +75,14 @@ apigo_images_parse (const gchar * text, GError ** error)
 
   /* Checked first: json-glib recurses once a level. */
   if (!apigo_json_load (parser, text, strlen (text), &parse_error)) {
-    fail (error, "it is not JSON (%s)", parse_error->message);
+    apigo_bad_setting (error,
+        "it is not JSON (%s)", parse_error->message);
     return NULL;
   }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
-    fail (error, "it is not a JSON object ({\"field_name\": \"path\", "
+    apigo_bad_setting (error,
+        "it is not a JSON object ({\"field_name\": \"path\", "
         "...})");
     return NULL;
   }
@@ -137,7 +126,8 @@ apigo_images_load (const gchar * text, const gchar * parameters,
     GBytes *data;
 
     if (params != NULL && json_object_has_member (params, name)) {
-      fail (error, "\"%s\" is also a member of the parameters: set it in "
+      apigo_bad_setting (error,
+          "\"%s\" is also a member of the parameters: set it in "
           "one place", name);
       break;
     }

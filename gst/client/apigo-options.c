@@ -513,23 +513,6 @@ apigo_options_base_url (const ApigoOptions * options)
   return env != NULL && *env != '\0' ? env : APIGO_CLIENT_DEFAULT_BASE_URL;
 }
 
-static gboolean
-fail (GError ** error, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-fail (GError ** error, const gchar * format, ...)
-{
-  va_list args;
-
-  if (error == NULL)
-    return FALSE;
-  va_start (args, format);
-  *error = g_error_new_valist (APIGO_ERROR, APIGO_ERROR_INVALID_SETTING,
-      format, args);
-  va_end (args);
-  return FALSE;
-}
-
 /* Which of video-id, remix, extend and edit is set: the one source of the
  * clip, if any.  FALSE when more than one is. */
 static gboolean
@@ -567,7 +550,8 @@ take_source (const ApigoOptions * o, ApigoOptionsOrigin origin,
 
     g_ptr_array_add (set, NULL);
     both = g_strjoinv (" and ", (gchar **) set->pdata);
-    return fail (error, "The %s %s are set: set at most one of video-id, "
+    return apigo_bad_setting (error,
+        "The %s %s are set: set at most one of video-id, "
         "remix, extend and edit", both,
         origin == APIGO_OPTIONS_FROM_PROPERTIES ? "properties" :
         "parameters");
@@ -585,7 +569,8 @@ take_reference (const ApigoOptions * o, ApigoOptionsOrigin origin,
   s->input_reference = apigo_reference_load (o->input_reference, &type,
       &ref_error);
   if (s->input_reference == NULL)
-    return fail (error, "Bad input-reference %s: %s", noun (origin),
+    return apigo_bad_setting (error,
+        "Bad input-reference %s: %s", noun (origin),
         ref_error->message);
   s->input_reference_name = g_path_get_basename (o->input_reference);
   s->input_reference_type = g_strdup (type);
@@ -612,7 +597,8 @@ take_key (const ApigoOptions * o, ApigoOptionsOrigin origin,
   s->api_key = g_strdup (from_option ? o->api_key :
       g_getenv ("APIGO_API_KEY"));
   if (s->api_key == NULL || *s->api_key == '\0')
-    return fail (error, "No API key: set %sthe APIGO_API_KEY environment "
+    return apigo_bad_setting (error,
+        "No API key: set %sthe APIGO_API_KEY environment "
         "variable", origin == APIGO_OPTIONS_FROM_PROPERTIES ?
         "the api-key property or " : "");
   if (!apigo_client_check_api_key (s->api_key, error)) {
@@ -685,7 +671,8 @@ apigo_dialect_resolve (guint option, const gchar * base_url,
     path[--len] = '\0';
   if (strstr (path, "/openai/deployments") != NULL) {
     g_clear_pointer (resolved_base_url, g_free);
-    return fail (error, "Azure OpenAI's videos are not under "
+    return apigo_bad_setting (error,
+        "Azure OpenAI's videos are not under "
         "/openai/deployments/; use https://RESOURCE.openai.azure.com"
         "/openai/v1 and the deployment name as the model");
   }
@@ -709,11 +696,13 @@ openrouter_offers (const ApigoJobSettings * s, ApigoOptionsOrigin origin,
   static const gchar *const kinds[] = { NULL, "remix", "extend", "edit" };
 
   if (s->create_kind != APIGO_CREATE_GENERATE)
-    return fail (error, "The %s %s is not offered by dialect openrouter: "
+    return apigo_bad_setting (error,
+        "The %s %s is not offered by dialect openrouter: "
         "OpenRouter's video API only generates new videos",
         kinds[s->create_kind], noun (origin));
   if (s->variant != NULL)
-    return fail (error, "The variant %s %s is not offered by dialect "
+    return apigo_bad_setting (error,
+        "The variant %s %s is not offered by dialect "
         "openrouter: OpenRouter serves the video only", s->variant,
         noun (origin));
   return TRUE;
@@ -743,7 +732,8 @@ take_dialect (const ApigoOptions * o, ApigoOptionsOrigin origin,
     /* Silently dropped, it would hide a dialect that is not the one
      * meant. */
     if (o->api_version != NULL)
-      return fail (error, "The api-version %s is for dialect azure only, "
+      return apigo_bad_setting (error,
+          "The api-version %s is for dialect azure only, "
           "and the dialect is %s: set dialect=azure, or leave api-version "
           "unset", noun (origin), apigo_dialect_name (dialect));
     return TRUE;
@@ -809,15 +799,18 @@ apigo_options_to_job_settings (const ApigoOptions * o,
   if (s->video_id != NULL) {
     /* Attaching: what to generate is the task's business, not ours. */
   } else if (s->prompt == NULL) {
-    return fail (error, "No prompt: set the prompt %s to what the video "
+    return apigo_bad_setting (error,
+        "No prompt: set the prompt %s to what the video "
         "should show (or video-id to download an existing video)",
         noun (origin));
   } else if (s->create_kind == APIGO_CREATE_GENERATE) {
     if (s->model == NULL)
-      return fail (error, "The model %s is empty: name a model, e.g. "
+      return apigo_bad_setting (error,
+          "The model %s is empty: name a model, e.g. "
           DEFAULT_MODEL, noun (origin));
     if (s->size == NULL)
-      return fail (error, "The size %s is empty: set WIDTHxHEIGHT, e.g. "
+      return apigo_bad_setting (error,
+          "The size %s is empty: set WIDTHxHEIGHT, e.g. "
           "720x1280 or 1280x720", noun (origin));
     if (o->input_reference != NULL && !take_reference (o, origin, s, error))
       return FALSE;
@@ -825,7 +818,8 @@ apigo_options_to_job_settings (const ApigoOptions * o,
       return FALSE;
   } else if (o->images != NULL) {
     /* Their requests are JSON bodies: no file would go. */
-    return fail (error, "The images %s is for new videos only: remix, "
+    return apigo_bad_setting (error,
+        "The images %s is for new videos only: remix, "
         "extend and edit send no image files; unset it", noun (origin));
   }
 
