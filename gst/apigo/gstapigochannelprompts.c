@@ -116,6 +116,14 @@ squeeze (const gchar * text)
 
 /* File */
 
+static gboolean
+stamp_equal (const Stamp * a, const Stamp * b)
+{
+  return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino
+      && a->size == b->size && a->mtime_ns == b->mtime_ns
+      && a->ctime_ns == b->ctime_ns;
+}
+
 static Stamp
 stamp_of (const gchar * path)
 {
@@ -192,7 +200,7 @@ gst_apigo_channel_prompts_refresh (GstApigoChannelPrompts * p)
     return;
   now = stamp_of (path);
   g_mutex_lock (&p->lock);
-  if (memcmp (&now, &p->stamp, sizeof now) == 0) {
+  if (stamp_equal (&now, &p->stamp)) {
     g_mutex_unlock (&p->lock);
     return;
   }
@@ -489,7 +497,8 @@ gst_apigo_channel_prompts_start (GstApigoChannelPrompts * p,
   g_mutex_lock (&p->lock);
   p->next_line = 0;
   g_array_set_size (p->lines, 0);
-  memset (&p->stamp, 0, sizeof p->stamp);
+  p->stamp = (Stamp) {
+  0};
   if (p->path != NULL) {
     Stamp stamp = stamp_of (p->path);
     GArray *lines = read_lines (p->path, &read_error);
@@ -591,10 +600,14 @@ gst_apigo_channel_prompts_take_due (GstApigoChannelPrompts * p,
   *waiting = FALSE;
   g_mutex_lock (&p->lock);
   t = g_queue_peek_head (&p->timed);
-  if (t != NULL && t->clip != NULL && t->time <= now) {
-    if (gst_apigo_channel_clip_get_state (t->clip) ==
-        GST_APIGO_CHANNEL_CLIP_PENDING) {
-      *waiting = TRUE;
+  if (t != NULL && t->clip != NULL) {
+    GstApigoChannelClipState state =
+        gst_apigo_channel_clip_get_state (t->clip);
+
+    /* A failed one goes at once (its warning too): it frees room. */
+    if (state == GST_APIGO_CHANNEL_CLIP_PENDING || (t->time > now
+            && state == GST_APIGO_CHANNEL_CLIP_READY)) {
+      *waiting = state == GST_APIGO_CHANNEL_CLIP_PENDING && t->time <= now;
     } else {
       g_queue_pop_head (&p->timed);
       clip = g_steal_pointer (&t->clip);

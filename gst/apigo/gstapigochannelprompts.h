@@ -65,9 +65,9 @@ gboolean gst_apigo_channel_prompts_rewind (GstApigoChannelPrompts * p);
 gboolean gst_apigo_channel_prompts_start_timed (GstApigoChannelPrompts * p,
     const GstStructure * settings, GstCaps * caps,
     GstApigoChannelClipNotify notify, gpointer user_data, GError ** error);
-/* The earliest timed clip if its running time is at most @now and it is
- * ready or failed (the caller owns it then); NULL otherwise, with
- * *@waiting TRUE when its time has come but it is still generating. */
+/* The earliest timed clip if it failed, or if its running time is at
+ * most @now and it is ready (the caller owns it then); NULL otherwise,
+ * with *@waiting TRUE when its time has come but it is still generating. */
 GstApigoChannelClip *gst_apigo_channel_prompts_take_due (GstApigoChannelPrompts
     * p, GstClockTime now, gboolean * waiting);
 
