@@ -495,17 +495,29 @@ write_element (Doc * doc, GstElementFactory * factory, GType type)
   g_string_append (doc->out, " |\n\n");
 }
 
+static gint
+by_template_name (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (((const GstStaticPadTemplate *) a)->name_template,
+      ((const GstStaticPadTemplate *) b)->name_template);
+}
+
 static void
 write_pads (Doc * doc, GstElementFactory * factory)
 {
+  GList *templates;
   const GList *l;
   static const gchar *directions[] = { "unknown", "source", "sink" };
   static const gchar *presences[] = { "always", "sometimes", "request" };
 
   g_string_append (doc->out, "## Pad templates\n\n"
       "| name | direction | presence | caps |\n|---|---|---|---|\n");
-  for (l = gst_element_factory_get_static_pad_templates (factory); l;
-      l = l->next) {
+  /* By name: a registry read from its cache lists them in another order
+   * than one just built. */
+  templates = g_list_sort (g_list_copy ((GList *)
+          gst_element_factory_get_static_pad_templates (factory)),
+      by_template_name);
+  for (l = templates; l; l = l->next) {
     GstStaticPadTemplate *tmpl = l->data;
     g_autoptr (GstCaps) caps = gst_static_pad_template_get_caps (tmpl);
     g_autofree gchar *text = gst_caps_to_string (caps);
@@ -515,6 +527,7 @@ write_pads (Doc * doc, GstElementFactory * factory)
         tmpl->name_template, directions[tmpl->direction],
         presences[tmpl->presence], escaped);
   }
+  g_list_free (templates);
   g_string_append_c (doc->out, '\n');
 }
 

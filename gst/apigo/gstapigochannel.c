@@ -26,6 +26,7 @@
 #include "gstapigochannel.h"
 #include "gstapigochannelclip.h"
 #include "gstapigochannelfallback.h"
+#include "gstapigochannelprompts.h"
 #include "gstapigovideosrc.h"
 #include "apigo-options.h"
 
@@ -66,6 +67,7 @@ enum
   PROP_FALLBACK,
   PROP_SLATE_IMAGE,
   PROP_IS_LIVE,
+  PROP_PROMPTS_FILE,
   PROP_OPTION,                  /* then one per option handed on */
 };
 
@@ -85,6 +87,7 @@ struct _GstApigoChannel
   GstBin parent;
 
   GstElement *appsrc;
+  GstApigoChannelPrompts *sources;      /* prompts-file, the text pad */
 
   /* Properties, under the object lock. */
   guint width, height;
@@ -143,6 +146,7 @@ static GstStateChangeReturn gst_apigo_channel_change_state (GstElement *
 static void gst_apigo_channel_add_prompt (GstApigoChannel * self,
     const gchar * prompt);
 static void gst_apigo_channel_skip (GstApigoChannel * self);
+static void on_clip_notify (gpointer user_data);
 
 #define PROP_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
     GST_PARAM_MUTABLE_READY)
@@ -214,6 +218,11 @@ gst_apigo_channel_class_init (GstApigoChannelClass * klass)
       g_param_spec_boolean ("is-live", "Is live",
           "Pace the output on the clock (else as fast as downstream takes "
           "it; fallback is paced either way)", FALSE, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_PROMPTS_FILE,
+      g_param_spec_string ("prompts-file", "Prompts file",
+          "A text file of prompts, one a line ('#' starts a comment), aired "
+          "after the prompts list and re-read when it changes", NULL,
+          PROP_FLAGS));
   install_option_properties (gobject_class);
 
   signals[SIGNAL_ADD_PROMPT] = g_signal_new_class_handler ("add-prompt",
@@ -227,6 +236,8 @@ gst_apigo_channel_class_init (GstApigoChannelClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_APIGO_CHANNEL_FALLBACK_MODE, 0);
 
   gst_element_class_add_static_pad_template (element_class, &video_template);
+  gst_element_class_add_static_pad_template (element_class,
+      gst_apigo_channel_prompts_text_template ());
   gst_element_class_set_static_metadata (element_class,
       "Prompt-to-video channel", "Source/Video/Network",
       "An endless video channel of clips generated from prompts, made "
@@ -279,6 +290,9 @@ gst_apigo_channel_init (GstApigoChannel * self)
           "video"));
   gst_object_unref (target);
   gst_element_add_pad (GST_ELEMENT (self), ghost);
+  self->sources = gst_apigo_channel_prompts_new (GST_ELEMENT (self),
+      (GstApigoChannelPromptsAdd) gst_apigo_channel_add_prompt,
+      on_clip_notify, self);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
@@ -290,6 +304,7 @@ gst_apigo_channel_finalize (GObject * object)
   g_free (self->slate_image);
   gst_structure_free (self->clip_settings);
   g_ptr_array_unref (self->prompts);
+  gst_apigo_channel_prompts_free (self->sources);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
@@ -342,6 +357,11 @@ gst_apigo_channel_set_property (GObject * object, guint prop_id,
     set_prompts (self, value);
     return;
   }
+  if (prop_id == PROP_PROMPTS_FILE) {
+    gst_apigo_channel_prompts_set_file (self->sources,
+        g_value_get_string (value));
+    return;
+  }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_WIDTH:
@@ -390,6 +410,11 @@ gst_apigo_channel_get_property (GObject * object, guint prop_id,
 
   if (prop_id == PROP_PROMPTS) {
     get_prompts (self, value);
+    return;
+  }
+  if (prop_id == PROP_PROMPTS_FILE) {
+    g_value_take_string (value,
+        gst_apigo_channel_prompts_dup_file (self->sources));
     return;
   }
   GST_OBJECT_LOCK (self);
@@ -467,9 +492,17 @@ on_clip_notify (gpointer user_data)
   g_mutex_unlock (&self->lock);
 }
 
+static gboolean
+copy_field (GQuark field, const GValue * value, gpointer user_data)
+{
+  gst_structure_id_set_value (user_data, field, value);
+  return TRUE;
+}
+
+/* With the fields of @more too, if not NULL. */
 static void
-post_event (GstApigoChannel * self, const gchar * event,
-    const gchar * first_field, ...)
+post_event_more (GstApigoChannel * self, const GstStructure * more,
+    const gchar * event, const gchar * first_field, ...)
 {
   GstStructure *s = gst_structure_new (GST_APIGO_CHANNEL_MESSAGE,
       "event", G_TYPE_STRING, event, "frame", G_TYPE_UINT64, self->frame,
@@ -479,22 +512,38 @@ post_event (GstApigoChannel * self, const gchar * event,
   va_start (args, first_field);
   gst_structure_set_valist (s, first_field, args);
   va_end (args);
+  if (more != NULL)
+    gst_structure_foreach (more, copy_field, s);
   GST_DEBUG_OBJECT (self, "%" GST_PTR_FORMAT, s);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
-/* The next prompt to start, if any; under lock. */
+#define post_event(self, ...) post_event_more (self, NULL, __VA_ARGS__)
+
+/* The next prompt to start, if any: the list's (what add-prompt and
+ * untimed text added included), then the prompts file's; under lock. */
 static gchar *
-take_prompt (GstApigoChannel * self, gboolean loop, guint * index)
+take_prompt (GstApigoChannel * self, gboolean loop, guint * index,
+    GstStructure ** origin)
 {
-  if (self->next_prompt >= self->prompts->len) {
-    if (!loop || self->prompts->len == 0)
-      return NULL;
+  gboolean rewound = FALSE;
+  gchar *line;
+
+  for (;;) {
+    if (self->next_prompt < self->prompts->len) {
+      *index = self->next_prompt++;
+      *origin = gst_structure_new ("origin", "source", G_TYPE_STRING, "list",
+          NULL);
+      return g_strdup (g_ptr_array_index (self->prompts, *index));
+    }
+    line = gst_apigo_channel_prompts_next_line (self->sources, index, origin);
+    if (line != NULL || !loop || rewound)
+      return line;
+    rewound = TRUE;
     self->next_prompt = 0;
+    gst_apigo_channel_prompts_rewind (self->sources);
   }
-  *index = self->next_prompt++;
-  return g_strdup (g_ptr_array_index (self->prompts, *index));
 }
 
 /* Starts clips until lookahead of them are on their way; FALSE when a
@@ -502,15 +551,25 @@ take_prompt (GstApigoChannel * self, gboolean loop, guint * index)
 static gboolean
 top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
 {
+  gboolean room;
+
+  /* A prompt is wanted: has the prompts file changed (a stat)? */
+  g_mutex_lock (&self->lock);
+  room = self->clips.length < lookahead;
+  g_mutex_unlock (&self->lock);
+  if (room)
+    gst_apigo_channel_prompts_refresh (self->sources);
+
   for (;;) {
     g_autoptr (GError) error = NULL;
     g_autofree gchar *prompt = NULL;
+    GstStructure *origin = NULL;
     GstApigoChannelClip *clip;
     guint index = 0;
 
     g_mutex_lock (&self->lock);
     if (!self->stopping && self->clips.length < lookahead)
-      prompt = take_prompt (self, loop, &index);
+      prompt = take_prompt (self, loop, &index, &origin);
     g_mutex_unlock (&self->lock);
     if (prompt == NULL)
       return TRUE;
@@ -521,8 +580,10 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
       GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
           ("Could not make the pipeline of a clip: %s", error->message),
           (NULL));
+      gst_structure_free (origin);
       return FALSE;
     }
+    gst_apigo_channel_clip_set_origin (clip, origin);
     g_mutex_lock (&self->lock);
     g_queue_push_tail (&self->clips, clip);
     g_mutex_unlock (&self->lock);
@@ -702,6 +763,9 @@ finished (GstApigoChannel * self, gboolean loop)
 
   if (self->is_live || loop || self->on_air != NULL)
     return FALSE;
+  /* First: the text pad adds to the list before its EOS. */
+  if (!gst_apigo_channel_prompts_done (self->sources))
+    return FALSE;
   g_mutex_lock (&self->lock);
   done = self->next_prompt >= self->prompts->len && self->clips.length == 0;
   g_mutex_unlock (&self->lock);
@@ -729,11 +793,73 @@ air_clip (GstApigoChannel * self, GstApigoChannelClip * clip)
   self->why = "not-ready";
   self->due = 0;
   stop_fallback (self);
-  post_event (self, "clip-start",
+  post_event_more (self, gst_apigo_channel_clip_get_origin (clip),
+      "clip-start",
       "index", G_TYPE_UINT, gst_apigo_channel_clip_get_index (clip),
       "prompt", G_TYPE_STRING, gst_apigo_channel_clip_get_prompt (clip),
       "video-id", G_TYPE_STRING, video_id, NULL);
   gst_apigo_channel_clip_play (clip);
+}
+
+/* Starts the clips of the timed prompts the text pad got. */
+static gboolean
+start_timed (GstApigoChannel * self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (gst_apigo_channel_prompts_start_timed (self->sources, self->settings,
+          self->caps, on_clip_notify, self, &error))
+    return TRUE;
+  GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+      ("Could not make the pipeline of a clip: %s", error->message), (NULL));
+  return FALSE;
+}
+
+/* A timed prompt whose running time has come takes the air at this frame
+ * once its clip is ready, cutting the clip on air; not live, the output
+ * waits for it there.  TRUE when it took this step (*@go_on: FALSE to
+ * stop). */
+static gboolean
+air_timed (GstApigoChannel * self, gboolean * go_on)
+{
+  GstApigoChannelClip *clip;
+  GstClockTime time = 0;
+  gboolean waiting;
+  guint64 due;
+
+  *go_on = TRUE;
+  /* Live, before the first frame: no time yet. */
+  if (!GST_CLOCK_TIME_IS_VALID (self->start))
+    return FALSE;
+  clip = gst_apigo_channel_prompts_take_due (self->sources,
+      frame_time (self, self->frame), &waiting);
+  if (clip == NULL && waiting && !self->is_live) {
+    g_mutex_lock (&self->lock);
+    if (!self->stopping)
+      g_cond_wait_until (&self->cond, &self->lock, g_get_monotonic_time () +
+          frame_duration_us (self));
+    *go_on = !self->stopping;
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  if (clip == NULL)
+    return FALSE;
+  if (gst_apigo_channel_clip_get_state (clip) ==
+      GST_APIGO_CHANNEL_CLIP_FAILED) {
+    warn_failed (self, clip);
+    gst_apigo_channel_clip_free (clip);
+    return TRUE;
+  }
+  /* How late: frames since the first one at or after its time. */
+  gst_structure_get_uint64 (gst_apigo_channel_clip_get_origin (clip), "time",
+      &time);
+  due = time > self->start ? gst_util_uint64_scale_ceil (time - self->start,
+      self->fps_n, GST_SECOND * self->fps_d) : 0;
+  gst_structure_set (gst_apigo_channel_clip_get_origin (clip), "late",
+      G_TYPE_UINT64, self->frame > due ? self->frame - due : 0, NULL);
+  g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
+  air_clip (self, clip);
+  return TRUE;
 }
 
 /* One step of the worker: a frame aired, or a clip changed; FALSE to
@@ -743,10 +869,12 @@ step (GstApigoChannel * self, gboolean loop, guint lookahead)
 {
   g_autoptr (GstSample) sample = NULL;
   GstApigoChannelClip *clip;
-  gboolean ended, skip;
+  gboolean ended, skip, go_on;
 
-  if (!top_up (self, loop, lookahead))
+  if (!top_up (self, loop, lookahead) || !start_timed (self))
     return FALSE;
+  if (air_timed (self, &go_on))
+    return go_on;
   skip = take_skip (self);
   if (self->on_air == NULL) {
     if ((clip = take_ready_clip (self)) != NULL) {
@@ -846,6 +974,8 @@ start (GstApigoChannel * self)
 static void
 unblock (GstApigoChannel * self, gboolean stopping)
 {
+  if (stopping)
+    gst_apigo_channel_prompts_unblock (self->sources);
   g_mutex_lock (&self->lock);
   if (stopping)
     self->stopping = TRUE;
@@ -866,8 +996,26 @@ stop (GstApigoChannel * self)
   self->thread = NULL;
   while ((clip = g_queue_pop_head (&self->clips)) != NULL)
     gst_apigo_channel_clip_free (clip);
+  gst_apigo_channel_prompts_stop (self->sources);
   gst_clear_caps (&self->caps);
   g_clear_pointer (&self->settings, gst_structure_free);
+}
+
+/* Reads the prompts file: a bad one stops the channel before it starts. */
+static gboolean
+start_sources (GstApigoChannel * self)
+{
+  g_autoptr (GError) error = NULL;
+  guint lookahead;
+
+  GST_OBJECT_LOCK (self);
+  lookahead = self->lookahead;
+  GST_OBJECT_UNLOCK (self);
+  if (gst_apigo_channel_prompts_start (self->sources, lookahead, &error))
+    return TRUE;
+  GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", error->message),
+      (NULL));
+  return FALSE;
 }
 
 static GstStateChangeReturn
@@ -882,6 +1030,8 @@ gst_apigo_channel_change_state (GstElement * element,
       unblock (self, FALSE);
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!start_sources (self))
+        return GST_STATE_CHANGE_FAILURE;
       configure (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:

@@ -26,6 +26,7 @@ struct _GstApigoChannelClip
   GstAppSink *sink;
   GstApigoChannelClipNotify notify;
   gpointer user_data;
+  GstStructure *origin;
 
   GMutex lock;
   GstApigoChannelClipState state;
@@ -156,6 +157,8 @@ gst_apigo_channel_clip_free (GstApigoChannelClip * clip)
   g_mutex_clear (&clip->lock);
   g_free (clip->prompt);
   g_free (clip->error);
+  if (clip->origin != NULL)
+    gst_structure_free (clip->origin);
   g_free (clip);
 }
 
@@ -212,6 +215,21 @@ const gchar *
 gst_apigo_channel_clip_get_prompt (GstApigoChannelClip * clip)
 {
   return clip->prompt;
+}
+
+void
+gst_apigo_channel_clip_set_origin (GstApigoChannelClip * clip,
+    GstStructure * origin)
+{
+  if (clip->origin != NULL)
+    gst_structure_free (clip->origin);
+  clip->origin = origin;
+}
+
+GstStructure *
+gst_apigo_channel_clip_get_origin (GstApigoChannelClip * clip)
+{
+  return clip->origin;
 }
 
 gchar *

@@ -49,6 +49,11 @@ GstApigoChannelClipState gst_apigo_channel_clip_get_state (GstApigoChannelClip
 gchar *gst_apigo_channel_clip_dup_error (GstApigoChannelClip * clip);
 guint gst_apigo_channel_clip_get_index (GstApigoChannelClip * clip);
 const gchar *gst_apigo_channel_clip_get_prompt (GstApigoChannelClip * clip);
+/* Fields its clip-start message adds (where its prompt came from); takes
+ * @origin. */
+void gst_apigo_channel_clip_set_origin (GstApigoChannelClip * clip,
+    GstStructure * origin);
+GstStructure *gst_apigo_channel_clip_get_origin (GstApigoChannelClip * clip);
 /* The task it plays, once known. */
 gchar *gst_apigo_channel_clip_dup_video_id (GstApigoChannelClip * clip);
 
