@@ -26,6 +26,7 @@
 #include "gstapigochannel.h"
 #include "gstapigochannelclip.h"
 #include "gstapigochannelfallback.h"
+#include "gstapigochannelguard.h"
 #include "gstapigovideosrc.h"
 #include "apigo-options.h"
 
@@ -107,6 +108,7 @@ struct _GstApigoChannel
   gboolean skip;
   GstClockID clock_id;
   GThread *thread;
+  GstApigoChannelGuard *guard;  /* 429s, the budget: outlives runs */
 
   /* The worker's own. */
   GstCaps *caps;
@@ -119,6 +121,8 @@ struct _GstApigoChannel
   guint64 fallback_frames;
   const gchar *why;             /* why the next fallback */
   gint64 due;                   /* monotonic time of the next fallback frame */
+  const gchar *backoff_why;     /* a backoff to post, or NULL */
+  gdouble backoff_seconds;
 };
 
 G_DEFINE_TYPE (GstApigoChannel, gst_apigo_channel, GST_TYPE_BIN);
@@ -267,6 +271,7 @@ gst_apigo_channel_init (GstApigoChannel * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->clips);
+  self->guard = gst_apigo_channel_guard_new ();
 
   /* From libgstapp itself: no registry lookup, no missing plugin. */
   self->appsrc = g_object_new (GST_TYPE_APP_SRC, "name", "video", NULL);
@@ -290,6 +295,7 @@ gst_apigo_channel_finalize (GObject * object)
   g_free (self->slate_image);
   gst_structure_free (self->clip_settings);
   g_ptr_array_unref (self->prompts);
+  gst_apigo_channel_guard_free (self->guard);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
@@ -497,6 +503,56 @@ take_prompt (GstApigoChannel * self, gboolean loop, guint * index)
   return g_strdup (g_ptr_array_index (self->prompts, *index));
 }
 
+/* The next prompt the guard lets start, if any; under lock.  Prompts it
+ * skips (the budget is spent, and they were never aired) are passed over,
+ * at most one round of them; while it says wait, none is taken. */
+static gchar *
+take_allowed_prompt (GstApigoChannel * self, gboolean loop, guint * index)
+{
+  guint round;
+
+  for (round = 0; round <= self->prompts->len; round++) {
+    guint next = self->next_prompt;
+    gchar *prompt = take_prompt (self, loop, index);
+    GstApigoChannelGuardVerdict verdict;
+    const gchar *why;
+    gdouble seconds;
+
+    if (prompt == NULL)
+      return NULL;
+    verdict = gst_apigo_channel_guard_check (self->guard, prompt, &why,
+        &seconds);
+    if (why != NULL) {
+      self->backoff_why = why;
+      self->backoff_seconds = seconds;
+    }
+    if (verdict == GST_APIGO_CHANNEL_GUARD_START)
+      return prompt;
+    GST_LOG_OBJECT (self, "not starting prompt %u (\"%s\") now: %s", *index,
+        prompt, verdict == GST_APIGO_CHANNEL_GUARD_WAIT ? "waiting" :
+        "skipped");
+    g_free (prompt);
+    if (verdict == GST_APIGO_CHANNEL_GUARD_WAIT) {
+      self->next_prompt = next;
+      return NULL;
+    }
+  }
+  return NULL;
+}
+
+/* Posts the backoff the guard started, if any (unlocked). */
+static void
+post_backoff (GstApigoChannel * self)
+{
+  if (self->backoff_why == NULL)
+    return;
+  GST_INFO_OBJECT (self, "%s: no new paid clip for %.1f s",
+      self->backoff_why, self->backoff_seconds);
+  post_event (self, "backoff", "why", G_TYPE_STRING, self->backoff_why,
+      "seconds", G_TYPE_DOUBLE, self->backoff_seconds, NULL);
+  self->backoff_why = NULL;
+}
+
 /* Starts clips until lookahead of them are on their way; FALSE when a
  * clip's pipeline cannot even be made (a missing plugin). */
 static gboolean
@@ -510,8 +566,9 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
 
     g_mutex_lock (&self->lock);
     if (!self->stopping && self->clips.length < lookahead)
-      prompt = take_prompt (self, loop, &index);
+      prompt = take_allowed_prompt (self, loop, &index);
     g_mutex_unlock (&self->lock);
+    post_backoff (self);
     if (prompt == NULL)
       return TRUE;
 
@@ -523,6 +580,7 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
           (NULL));
       return FALSE;
     }
+    gst_apigo_channel_clip_set_guard (clip, self->guard);
     g_mutex_lock (&self->lock);
     g_queue_push_tail (&self->clips, clip);
     g_mutex_unlock (&self->lock);
@@ -535,13 +593,17 @@ static void
 warn_failed (GstApigoChannel * self, GstApigoChannelClip * clip)
 {
   g_autofree gchar *error = gst_apigo_channel_clip_dup_error (clip);
+  GstStructure *details = gst_apigo_channel_clip_dup_error_details (clip);
 
   GST_ELEMENT_WARNING (self, STREAM, FAILED,
       ("Clip %u (\"%s\") failed and is skipped: %s",
           gst_apigo_channel_clip_get_index (clip),
           gst_apigo_channel_clip_get_prompt (clip), GST_STR_NULL (error)),
       (NULL));
-  self->why = "failed";
+  /* "budget", "rate-limited": the guard holds the next paid clips back. */
+  self->why = gst_apigo_channel_guard_failed (self->guard, details);
+  if (details != NULL)
+    gst_structure_free (details);
 }
 
 /* The clip to air next if it is ready, else NULL; failed ones are
@@ -729,6 +791,8 @@ air_clip (GstApigoChannel * self, GstApigoChannelClip * clip)
   self->why = "not-ready";
   self->due = 0;
   stop_fallback (self);
+  gst_apigo_channel_guard_aired (self->guard,
+      gst_apigo_channel_clip_get_prompt (clip));
   post_event (self, "clip-start",
       "index", G_TYPE_UINT, gst_apigo_channel_clip_get_index (clip),
       "prompt", G_TYPE_STRING, gst_apigo_channel_clip_get_prompt (clip),
