@@ -121,8 +121,6 @@ struct _GstApigoChannel
   guint64 fallback_frames;
   const gchar *why;             /* why the next fallback */
   gint64 due;                   /* monotonic time of the next fallback frame */
-  const gchar *backoff_why;     /* a backoff to post, or NULL */
-  gdouble backoff_seconds;
 };
 
 G_DEFINE_TYPE (GstApigoChannel, gst_apigo_channel, GST_TYPE_BIN);
@@ -515,17 +513,10 @@ take_allowed_prompt (GstApigoChannel * self, gboolean loop, guint * index)
     guint next = self->next_prompt;
     gchar *prompt = take_prompt (self, loop, index);
     GstApigoChannelGuardVerdict verdict;
-    const gchar *why;
-    gdouble seconds;
 
     if (prompt == NULL)
       return NULL;
-    verdict = gst_apigo_channel_guard_check (self->guard, prompt, &why,
-        &seconds);
-    if (why != NULL) {
-      self->backoff_why = why;
-      self->backoff_seconds = seconds;
-    }
+    verdict = gst_apigo_channel_guard_check (self->guard, prompt);
     if (verdict == GST_APIGO_CHANNEL_GUARD_START)
       return prompt;
     GST_LOG_OBJECT (self, "not starting prompt %u (\"%s\") now: %s", *index,
@@ -544,13 +535,14 @@ take_allowed_prompt (GstApigoChannel * self, gboolean loop, guint * index)
 static void
 post_backoff (GstApigoChannel * self)
 {
-  if (self->backoff_why == NULL)
+  const gchar *why;
+  gdouble seconds;
+
+  if (!gst_apigo_channel_guard_take_news (self->guard, &why, &seconds))
     return;
-  GST_INFO_OBJECT (self, "%s: no new paid clip for %.1f s",
-      self->backoff_why, self->backoff_seconds);
-  post_event (self, "backoff", "why", G_TYPE_STRING, self->backoff_why,
-      "seconds", G_TYPE_DOUBLE, self->backoff_seconds, NULL);
-  self->backoff_why = NULL;
+  GST_INFO_OBJECT (self, "%s: no new paid clip for %.1f s", why, seconds);
+  post_event (self, "backoff", "why", G_TYPE_STRING, why,
+      "seconds", G_TYPE_DOUBLE, seconds, NULL);
 }
 
 /* Starts clips until lookahead of them are on their way; FALSE when a
@@ -568,6 +560,7 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
     if (!self->stopping && self->clips.length < lookahead)
       prompt = take_allowed_prompt (self, loop, &index);
     g_mutex_unlock (&self->lock);
+    /* Before the clip: told when no clip starts too. */
     post_backoff (self);
     if (prompt == NULL)
       return TRUE;
@@ -601,7 +594,7 @@ warn_failed (GstApigoChannel * self, GstApigoChannelClip * clip)
           gst_apigo_channel_clip_get_prompt (clip), GST_STR_NULL (error)),
       (NULL));
   /* "budget", "rate-limited": the guard holds the next paid clips back. */
-  self->why = gst_apigo_channel_guard_failed (self->guard, details);
+  self->why = gst_apigo_channel_guard_why (details);
   if (details != NULL)
     gst_structure_free (details);
 }
@@ -845,6 +838,18 @@ step (GstApigoChannel * self, gboolean loop, guint lookahead)
   return push_fallback (self);
 }
 
+/* Whether the channel stops: the worker ends, wherever it was. */
+static gboolean
+is_stopping (GstApigoChannel * self)
+{
+  gboolean stopping;
+
+  g_mutex_lock (&self->lock);
+  stopping = self->stopping;
+  g_mutex_unlock (&self->lock);
+  return stopping;
+}
+
 static gpointer
 worker (gpointer data)
 {
@@ -869,7 +874,9 @@ worker (gpointer data)
         ("Could not read the slate image, colour bars instead: %s",
             error->message), (NULL));
 
-  while (step (self, loop, lookahead));
+  /* A step waiting for a clip returns at once when stopping: it cannot
+   * tell, so the loop asks. */
+  while (step (self, loop, lookahead) && !is_stopping (self));
 
   stop_fallback (self);
   g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);

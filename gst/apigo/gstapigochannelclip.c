@@ -73,8 +73,11 @@ on_retry (GstApigoChannelClip * clip, const GstStructure * s)
 
   if (clip->guard != NULL
       && gst_structure_get_uint (s, "http-status-code", &status)
-      && status == 429 && gst_structure_get_uint64 (s, "wait-ms", &wait_ms))
+      && status == 429 && gst_structure_get_uint64 (s, "wait-ms", &wait_ms)) {
     gst_apigo_channel_guard_rate_limited (clip->guard, (gint64) wait_ms);
+    /* The channel tells it at once. */
+    clip->notify (clip->user_data);
+  }
 }
 
 /* Nobody reads the private bus: what matters is noted here, from the
@@ -98,6 +101,9 @@ on_message (GstBus * bus, GstMessage * message, gpointer user_data)
       gst_message_parse_error_details (message, &details);
       GST_DEBUG ("clip %u: %s (%s)", clip->index, error->message,
           GST_STR_NULL (debug));
+      /* The guard knows before the clip's turn comes. */
+      if (clip->guard != NULL)
+        gst_apigo_channel_guard_failed (clip->guard, details);
       set_state_full (clip, GST_APIGO_CHANNEL_CLIP_FAILED, error->message,
           details);
       break;

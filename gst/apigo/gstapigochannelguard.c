@@ -81,61 +81,78 @@ gst_apigo_channel_guard_aired (GstApigoChannelGuard * guard,
 }
 
 const gchar *
-gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
-    const GstStructure * details)
+gst_apigo_channel_guard_why (const GstStructure * details)
 {
   guint status = 0;
 
   if (details == NULL)
     return "failed";
-  if (g_strcmp0 (gst_structure_get_string (details, "cause"),
-          "budget") == 0) {
-    back_off (guard, &guard->budget_until, BUDGET_BACKOFF_MS, "budget");
+  if (g_strcmp0 (gst_structure_get_string (details, "cause"), "budget") == 0)
     return "budget";
-  }
   if (gst_structure_get_uint (details, "http-status-code", &status)
-      && status == 429) {
-    back_off (guard, &guard->rate_until, RATE_LIMIT_FALLBACK_MS,
-        "rate-limited");
+      && status == 429)
     return "rate-limited";
-  }
   return "failed";
+}
+
+void
+gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
+    const GstStructure * details)
+{
+  const gchar *why = gst_apigo_channel_guard_why (details);
+
+  if (g_str_equal (why, "budget"))
+    back_off (guard, &guard->budget_until, BUDGET_BACKOFF_MS, why);
+  else if (g_str_equal (why, "rate-limited"))
+    back_off (guard, &guard->rate_until, RATE_LIMIT_FALLBACK_MS, why);
 }
 
 GstApigoChannelGuardVerdict
 gst_apigo_channel_guard_check (GstApigoChannelGuard * guard,
-    const gchar * prompt, const gchar ** why, gdouble * seconds)
+    const gchar * prompt)
 {
   GstApigoChannelGuardVerdict verdict = GST_APIGO_CHANNEL_GUARD_START;
   gint64 now = g_get_monotonic_time ();
-  gint64 *until = NULL, *told = NULL;
 
-  *why = NULL;
   g_mutex_lock (&guard->lock);
   /* A clip the channel aired is kept: its replay asks nothing. */
-  if (g_hash_table_contains (guard->aired, prompt)) {
-    g_mutex_unlock (&guard->lock);
-    return GST_APIGO_CHANNEL_GUARD_START;
-  }
-  if (now < guard->budget_until) {
-    /* Spent for long: air what the channel has, skip the rest. */
+  if (g_hash_table_contains (guard->aired, prompt))
+    verdict = GST_APIGO_CHANNEL_GUARD_START;
+  /* Spent for long: air what the channel has, skip the rest. */
+  else if (now < guard->budget_until)
     verdict = GST_APIGO_CHANNEL_GUARD_SKIP;
-    until = &guard->budget_until;
-    told = &guard->told_budget_until;
-    *why = "budget";
-  } else if (now < guard->rate_until) {
-    /* Soon over: the order of the prompts is kept. */
+  /* Soon over: the order of the prompts is kept. */
+  else if (now < guard->rate_until)
     verdict = GST_APIGO_CHANNEL_GUARD_WAIT;
-    until = &guard->rate_until;
-    told = &guard->told_rate_until;
-    *why = "rate-limited";
-  }
-  if (until != NULL && *told != *until) {
-    *told = *until;
-    *seconds = (*until - now) / (gdouble) G_USEC_PER_SEC;
-  } else {
-    *why = NULL;
-  }
   g_mutex_unlock (&guard->lock);
   return verdict;
+}
+
+static gboolean
+news_of (gint64 until, gint64 * told, gint64 now, gdouble * seconds)
+{
+  if (now >= until || *told == until)
+    return FALSE;
+  *told = until;
+  *seconds = (until - now) / (gdouble) G_USEC_PER_SEC;
+  return TRUE;
+}
+
+gboolean
+gst_apigo_channel_guard_take_news (GstApigoChannelGuard * guard,
+    const gchar ** why, gdouble * seconds)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean news = TRUE;
+
+  g_mutex_lock (&guard->lock);
+  if (news_of (guard->budget_until, &guard->told_budget_until, now, seconds))
+    *why = "budget";
+  else if (news_of (guard->rate_until, &guard->told_rate_until, now,
+          seconds))
+    *why = "rate-limited";
+  else
+    news = FALSE;
+  g_mutex_unlock (&guard->lock);
+  return news;
 }

@@ -34,17 +34,22 @@ void gst_apigo_channel_guard_rate_limited (GstApigoChannelGuard * guard,
 /* A clip of @prompt aired: it is kept, replaying it costs nothing. */
 void gst_apigo_channel_guard_aired (GstApigoChannelGuard * guard,
     const gchar * prompt);
-/* A clip failed with the element's error details @details (may be NULL);
- * returns why the fallback airs: "budget", "rate-limited" or "failed". */
-const gchar *gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
+/* A clip failed with the element's error details @details (may be NULL):
+ * a budget refusal or a 429 it gave up on holds the next clips back. */
+void gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
     const GstStructure * details);
+/* Why the fallback airs after a clip failed so: "budget", "rate-limited"
+ * or "failed". */
+const gchar *gst_apigo_channel_guard_why (const GstStructure * details);
 
-/* Whether a clip of @prompt may start now.  When a backoff starts that
- * was not told yet, *@why ("rate-limited", "budget") and *@seconds (how
- * long) are set for the channel to post; else *@why is NULL. */
+/* Whether a clip of @prompt may start now. */
 GstApigoChannelGuardVerdict gst_apigo_channel_guard_check
-    (GstApigoChannelGuard * guard, const gchar * prompt, const gchar ** why,
-    gdouble * seconds);
+    (GstApigoChannelGuard * guard, const gchar * prompt);
+/* A backoff that started and was not told yet: TRUE, with *@why
+ * ("rate-limited", "budget") and *@seconds (how long it lasts from now),
+ * for the channel to post. */
+gboolean gst_apigo_channel_guard_take_news (GstApigoChannelGuard * guard,
+    const gchar ** why, gdouble * seconds);
 
 G_END_DECLS
 
