@@ -27,6 +27,7 @@
 #include "gstapigochannelclip.h"
 #include "gstapigochannelfallback.h"
 #include "gstapigochannelprompts.h"
+#include "gstapigochannelguard.h"
 #include "gstapigovideosrc.h"
 #include "apigo-options.h"
 
@@ -105,11 +106,18 @@ struct _GstApigoChannel
   GPtrArray *prompts;           /* of gchar * */
   guint next_prompt;
   GQueue clips;                 /* started, in airing order */
+  struct
+  {
+    gchar *prompt;
+    guint index;
+    GstStructure *origin;
+  } held;                       /* taken, not started: the guard said wait */
   gboolean stopping;
   gboolean playing;
   gboolean skip;
   GstClockID clock_id;
   GThread *thread;
+  GstApigoChannelGuard *guard;  /* 429s, the budget: outlives runs */
 
   /* The worker's own. */
   GstCaps *caps;
@@ -278,6 +286,7 @@ gst_apigo_channel_init (GstApigoChannel * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->clips);
+  self->guard = gst_apigo_channel_guard_new ();
 
   /* From libgstapp itself: no registry lookup, no missing plugin. */
   self->appsrc = g_object_new (GST_TYPE_APP_SRC, "name", "video", NULL);
@@ -305,10 +314,19 @@ gst_apigo_channel_finalize (GObject * object)
   gst_structure_free (self->clip_settings);
   g_ptr_array_unref (self->prompts);
   gst_apigo_channel_prompts_free (self->sources);
+  gst_apigo_channel_guard_free (self->guard);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
   G_OBJECT_CLASS (gst_apigo_channel_parent_class)->finalize (object);
+}
+
+/* Drops the prompt held for the guard; under lock. */
+static void
+drop_held_prompt (GstApigoChannel * self)
+{
+  g_clear_pointer (&self->held.prompt, g_free);
+  g_clear_pointer (&self->held.origin, gst_structure_free);
 }
 
 static void
@@ -327,6 +345,7 @@ set_prompts (GstApigoChannel * self, const GValue * value)
   }
   /* Clips already started air; the new list starts after them. */
   self->next_prompt = 0;
+  drop_held_prompt (self);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
 }
@@ -546,6 +565,62 @@ take_prompt (GstApigoChannel * self, gboolean loop, guint * index,
   }
 }
 
+/* The next prompt the guard lets start, if any; under lock.  Prompts it
+ * skips (the budget is spent, and they were never aired) are passed over,
+ * a round of the list at most per call; while it says wait, the prompt
+ * taken is held and comes first next time, wherever it came from. */
+static gchar *
+take_allowed_prompt (GstApigoChannel * self, gboolean loop, guint * index,
+    GstStructure ** origin)
+{
+  guint round;
+
+  for (round = 0; round <= self->prompts->len; round++) {
+    GstApigoChannelGuardVerdict verdict;
+    gchar *prompt;
+
+    if (self->held.prompt != NULL) {
+      prompt = g_steal_pointer (&self->held.prompt);
+      *index = self->held.index;
+      *origin = g_steal_pointer (&self->held.origin);
+    } else {
+      *origin = NULL;
+      prompt = take_prompt (self, loop, index, origin);
+    }
+    if (prompt == NULL)
+      return NULL;
+    verdict = gst_apigo_channel_guard_check (self->guard, prompt);
+    if (verdict == GST_APIGO_CHANNEL_GUARD_START)
+      return prompt;
+    GST_LOG_OBJECT (self, "not starting prompt %u (\"%s\") now: %s", *index,
+        prompt, verdict == GST_APIGO_CHANNEL_GUARD_WAIT ? "waiting" :
+        "skipped");
+    if (verdict == GST_APIGO_CHANNEL_GUARD_WAIT) {
+      self->held.prompt = prompt;
+      self->held.index = *index;
+      self->held.origin = g_steal_pointer (origin);
+      return NULL;
+    }
+    g_free (prompt);
+    g_clear_pointer (origin, gst_structure_free);
+  }
+  return NULL;
+}
+
+/* Posts the backoff the guard started, if any (unlocked). */
+static void
+post_backoff (GstApigoChannel * self)
+{
+  const gchar *why;
+  gdouble seconds;
+
+  if (!gst_apigo_channel_guard_take_news (self->guard, &why, &seconds))
+    return;
+  GST_INFO_OBJECT (self, "%s: no new paid clip for %.1f s", why, seconds);
+  post_event (self, "backoff", "why", G_TYPE_STRING, why,
+      "seconds", G_TYPE_DOUBLE, seconds, NULL);
+}
+
 /* Starts clips until lookahead of them are on their way; FALSE when a
  * clip's pipeline cannot even be made (a missing plugin). */
 static gboolean
@@ -569,8 +644,10 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
 
     g_mutex_lock (&self->lock);
     if (!self->stopping && self->clips.length < lookahead)
-      prompt = take_prompt (self, loop, &index, &origin);
+      prompt = take_allowed_prompt (self, loop, &index, &origin);
     g_mutex_unlock (&self->lock);
+    /* Before the clip: told when no clip starts too. */
+    post_backoff (self);
     if (prompt == NULL)
       return TRUE;
 
@@ -584,6 +661,7 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
       return FALSE;
     }
     gst_apigo_channel_clip_set_origin (clip, origin);
+    gst_apigo_channel_clip_set_guard (clip, self->guard);
     g_mutex_lock (&self->lock);
     g_queue_push_tail (&self->clips, clip);
     g_mutex_unlock (&self->lock);
@@ -596,13 +674,17 @@ static void
 warn_failed (GstApigoChannel * self, GstApigoChannelClip * clip)
 {
   g_autofree gchar *error = gst_apigo_channel_clip_dup_error (clip);
+  GstStructure *details = gst_apigo_channel_clip_dup_error_details (clip);
 
   GST_ELEMENT_WARNING (self, STREAM, FAILED,
       ("Clip %u (\"%s\") failed and is skipped: %s",
           gst_apigo_channel_clip_get_index (clip),
           gst_apigo_channel_clip_get_prompt (clip), GST_STR_NULL (error)),
       (NULL));
-  self->why = "failed";
+  /* "budget", "rate-limited": the guard holds the next paid clips back. */
+  self->why = gst_apigo_channel_guard_why (details);
+  if (details != NULL)
+    gst_structure_free (details);
 }
 
 /* The clip to air next if it is ready, else NULL; failed ones are
@@ -793,6 +875,8 @@ air_clip (GstApigoChannel * self, GstApigoChannelClip * clip)
   self->why = "not-ready";
   self->due = 0;
   stop_fallback (self);
+  gst_apigo_channel_guard_aired (self->guard,
+      gst_apigo_channel_clip_get_prompt (clip));
   post_event_more (self, gst_apigo_channel_clip_get_origin (clip),
       "clip-start",
       "index", G_TYPE_UINT, gst_apigo_channel_clip_get_index (clip),
@@ -909,6 +993,18 @@ step (GstApigoChannel * self, gboolean loop, guint lookahead)
   return push_fallback (self);
 }
 
+/* Whether the channel stops: the worker ends, wherever it was. */
+static gboolean
+is_stopping (GstApigoChannel * self)
+{
+  gboolean stopping;
+
+  g_mutex_lock (&self->lock);
+  stopping = self->stopping;
+  g_mutex_unlock (&self->lock);
+  return stopping;
+}
+
 static gpointer
 worker (gpointer data)
 {
@@ -933,7 +1029,9 @@ worker (gpointer data)
         ("Could not read the slate image, colour bars instead: %s",
             error->message), (NULL));
 
-  while (step (self, loop, lookahead));
+  /* A step waiting for a clip returns at once when stopping: it cannot
+   * tell, so the loop asks. */
+  while (step (self, loop, lookahead) && !is_stopping (self));
 
   stop_fallback (self);
   g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
@@ -997,6 +1095,9 @@ stop (GstApigoChannel * self)
   while ((clip = g_queue_pop_head (&self->clips)) != NULL)
     gst_apigo_channel_clip_free (clip);
   gst_apigo_channel_prompts_stop (self->sources);
+  g_mutex_lock (&self->lock);
+  drop_held_prompt (self);
+  g_mutex_unlock (&self->lock);
   gst_clear_caps (&self->caps);
   g_clear_pointer (&self->settings, gst_structure_free);
 }

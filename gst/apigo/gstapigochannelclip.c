@@ -8,6 +8,7 @@
 #endif
 
 #include "gstapigochannelclip.h"
+#include "gstapigomessages.h"
 
 #include <gst/app/gstappsink.h>
 
@@ -27,15 +28,17 @@ struct _GstApigoChannelClip
   GstApigoChannelClipNotify notify;
   gpointer user_data;
   GstStructure *origin;
+  GstApigoChannelGuard *guard;  /* told of 429s, or NULL */
 
   GMutex lock;
   GstApigoChannelClipState state;
   gchar *error;
+  GstStructure *error_details;  /* the element's, or NULL */
 };
 
 static void
-set_state (GstApigoChannelClip * clip, GstApigoChannelClipState state,
-    const gchar * error)
+set_state_full (GstApigoChannelClip * clip, GstApigoChannelClipState state,
+    const gchar * error, const GstStructure * details)
 {
   gboolean changed;
 
@@ -47,10 +50,35 @@ set_state (GstApigoChannelClip * clip, GstApigoChannelClipState state,
     clip->state = state;
     if (error != NULL && clip->error == NULL)
       clip->error = g_strdup (error);
+    if (details != NULL && clip->error_details == NULL)
+      clip->error_details = gst_structure_copy (details);
   }
   g_mutex_unlock (&clip->lock);
   if (changed)
     clip->notify (clip->user_data);
+}
+
+static void
+set_state (GstApigoChannelClip * clip, GstApigoChannelClipState state,
+    const gchar * error)
+{
+  set_state_full (clip, state, error, NULL);
+}
+
+/* A request of the clip's met a 429 and waits: the whole channel waits. */
+static void
+on_retry (GstApigoChannelClip * clip, const GstStructure * s)
+{
+  guint status = 0;
+  guint64 wait_ms = 0;
+
+  if (clip->guard != NULL
+      && gst_structure_get_uint (s, "http-status-code", &status)
+      && status == 429 && gst_structure_get_uint64 (s, "wait-ms", &wait_ms)) {
+    gst_apigo_channel_guard_rate_limited (clip->guard, (gint64) wait_ms);
+    /* The channel tells it at once. */
+    clip->notify (clip->user_data);
+  }
 }
 
 /* Nobody reads the private bus: what matters is noted here, from the
@@ -68,13 +96,23 @@ on_message (GstBus * bus, GstMessage * message, gpointer user_data)
     case GST_MESSAGE_ERROR:{
       g_autoptr (GError) error = NULL;
       g_autofree gchar *debug = NULL;
+      const GstStructure *details = NULL;
 
       gst_message_parse_error (message, &error, &debug);
+      gst_message_parse_error_details (message, &details);
       GST_DEBUG ("clip %u: %s (%s)", clip->index, error->message,
           GST_STR_NULL (debug));
-      set_state (clip, GST_APIGO_CHANNEL_CLIP_FAILED, error->message);
+      /* The guard knows before the clip's turn comes. */
+      if (clip->guard != NULL)
+        gst_apigo_channel_guard_failed (clip->guard, details);
+      set_state_full (clip, GST_APIGO_CHANNEL_CLIP_FAILED, error->message,
+          details);
       break;
     }
+    case GST_MESSAGE_ELEMENT:
+      if (gst_message_has_name (message, GST_APIGO_RETRY_MESSAGE))
+        on_retry (clip, gst_message_get_structure (message));
+      break;
     case GST_MESSAGE_WARNING:{
       g_autoptr (GError) error = NULL;
 
@@ -159,6 +197,8 @@ gst_apigo_channel_clip_free (GstApigoChannelClip * clip)
   g_free (clip->error);
   if (clip->origin != NULL)
     gst_structure_free (clip->origin);
+  if (clip->error_details != NULL)
+    gst_structure_free (clip->error_details);
   g_free (clip);
 }
 
@@ -203,6 +243,25 @@ gst_apigo_channel_clip_dup_error (GstApigoChannelClip * clip)
   error = g_strdup (clip->error);
   g_mutex_unlock (&clip->lock);
   return error;
+}
+
+GstStructure *
+gst_apigo_channel_clip_dup_error_details (GstApigoChannelClip * clip)
+{
+  GstStructure *details = NULL;
+
+  g_mutex_lock (&clip->lock);
+  if (clip->error_details != NULL)
+    details = gst_structure_copy (clip->error_details);
+  g_mutex_unlock (&clip->lock);
+  return details;
+}
+
+void
+gst_apigo_channel_clip_set_guard (GstApigoChannelClip * clip,
+    GstApigoChannelGuard * guard)
+{
+  clip->guard = guard;
 }
 
 guint

@@ -8,6 +8,8 @@
 
 #include <gst/gst.h>
 
+#include "gstapigochannelguard.h"
+
 G_BEGIN_DECLS
 
 /* One clip of apigochannel: a private pipeline
@@ -47,6 +49,14 @@ GstApigoChannelClipState gst_apigo_channel_clip_get_state (GstApigoChannelClip
     * clip);
 /* The error text of a failed clip, else NULL. */
 gchar *gst_apigo_channel_clip_dup_error (GstApigoChannelClip * clip);
+/* The details of its error (the element's: "cause", "http-status-code"...),
+ * else NULL. */
+GstStructure *gst_apigo_channel_clip_dup_error_details (GstApigoChannelClip *
+    clip);
+/* Tells @guard (which outlives the clip) of the 429s its requests meet;
+ * before it starts. */
+void gst_apigo_channel_clip_set_guard (GstApigoChannelClip * clip,
+    GstApigoChannelGuard * guard);
 guint gst_apigo_channel_clip_get_index (GstApigoChannelClip * clip);
 const gchar *gst_apigo_channel_clip_get_prompt (GstApigoChannelClip * clip);
 /* Fields its clip-start message adds (where its prompt came from); takes

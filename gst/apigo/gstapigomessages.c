@@ -84,6 +84,57 @@ resource_code_for (const GError * error, gboolean downloading)
   return GST_RESOURCE_ERROR_FAILED;
 }
 
+/* The kind of error, for applications to act on without reading its text
+ * (docs/element.md, "cause"). */
+static const gchar *
+cause_of (const GError * error)
+{
+  static const gchar *const causes[] = {
+    [APIGO_ERROR_INVALID_SETTING] = "invalid-setting",
+    [APIGO_ERROR_AUTH] = "auth",
+    [APIGO_ERROR_BAD_REQUEST] = "bad-request",
+    [APIGO_ERROR_NOT_FOUND] = "not-found",
+    [APIGO_ERROR_TRANSIENT] = "transient",
+    [APIGO_ERROR_NETWORK] = "network",
+    [APIGO_ERROR_PROTOCOL] = "protocol",
+    [APIGO_ERROR_TASK_FAILED] = "task-failed",
+    [APIGO_ERROR_TASK_ENDED] = "task-ended",
+    [APIGO_ERROR_TIMEOUT] = "timeout",
+    [APIGO_ERROR_STORAGE] = "storage",
+    [APIGO_ERROR_NO_SPACE] = "no-space",
+    [APIGO_ERROR_UNCONFIRMED] = "unconfirmed",
+    [APIGO_ERROR_BUDGET] = "budget",
+  };
+
+  if (error->domain != APIGO_ERROR || error->code < 0
+      || (gsize) error->code >= G_N_ELEMENTS (causes))
+    return NULL;
+  return causes[error->code];
+}
+
+void
+gst_apigo_post_retry (GstElement * element, const GError * error,
+    gint64 wait_ms)
+{
+  GstStructure *s = gst_structure_new (GST_APIGO_RETRY_MESSAGE,
+      "wait-ms", G_TYPE_UINT64, (guint64) MAX (wait_ms, 0),
+      "message", G_TYPE_STRING, error->message, NULL);
+
+  if (cause_of (error) != NULL)
+    gst_structure_set (s, "cause", G_TYPE_STRING, cause_of (error), NULL);
+  if (error->domain == APIGO_ERROR) {
+    const ApigoErrorDetails *d = apigo_error_get_details (error);
+
+    if (d->http_status != 0)
+      gst_structure_set (s, "http-status-code", G_TYPE_UINT, d->http_status,
+          NULL);
+    if (d->video_id != NULL)
+      gst_structure_set (s, "video-id", G_TYPE_STRING, d->video_id, NULL);
+  }
+  gst_element_post_message (element,
+      gst_message_new_element (GST_OBJECT (element), s));
+}
+
 static void
 append_detail (GString * debug, GstStructure * details, const gchar * field,
     const gchar * label, const gchar * value)
@@ -104,6 +155,9 @@ gst_apigo_post_error_full (GstElement * element, const GError * error,
   GString *debug = g_string_new (NULL);
   gchar *text;
 
+  if (cause_of (error) != NULL)
+    gst_structure_set (details, "cause", G_TYPE_STRING, cause_of (error),
+        NULL);
   if (error->domain == APIGO_ERROR) {
     const ApigoErrorDetails *d = apigo_error_get_details (error);
 

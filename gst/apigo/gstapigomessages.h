@@ -31,6 +31,13 @@ typedef struct
 void gst_apigo_post_status (GstElement * element,
     const GstApigoStatus * status);
 
+/* Name of the element message posted before a failed request is tried
+ * again (a 429, a 503...; see docs/element.md). */
+#define GST_APIGO_RETRY_MESSAGE "apigo-retry"
+
+void gst_apigo_post_retry (GstElement * element, const GError * error,
+    gint64 wait_ms);
+
 /* @percent: 0..100 in the message's "percent" field, or -1 for
  * GStreamer's default (0 while under way, 100 at the end). */
 void gst_apigo_post_progress (GstElement * element, GstProgressType type,

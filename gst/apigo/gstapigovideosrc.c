@@ -506,6 +506,13 @@ on_approve_create (ApigoJob * job, const ApigoCreateRequest * request,
       cancellable, error);
 }
 
+static void
+on_retrying (ApigoJob * job, const GError * error, gint64 wait_ms,
+    gpointer user_data)
+{
+  gst_apigo_post_retry (GST_ELEMENT (user_data), error, wait_ms);
+}
+
 static const ApigoJobCallbacks job_callbacks = {
   on_phase_changed,
   on_task_changed,
@@ -513,6 +520,7 @@ static const ApigoJobCallbacks job_callbacks = {
   on_warning,
   on_fit_reference,
   on_approve_create,
+  on_retrying,
 };
 
 /* GstBaseSrc */

@@ -39,6 +39,8 @@ struct _ApigoClient
   guint64 stall_min_bytes;
   ApigoClientNoticeFunc notice;
   gpointer notice_data;
+  ApigoClientRetryFunc on_retry;
+  gpointer on_retry_data;
 };
 
 /* A cancellable for one request: fires with @cancellable, after @span_us,

@@ -325,6 +325,14 @@ apigo_client_set_notice_func (ApigoClient * client,
 }
 
 void
+apigo_client_set_retry_func (ApigoClient * client,
+    ApigoClientRetryFunc func, gpointer user_data)
+{
+  client->on_retry = func;
+  client->on_retry_data = user_data;
+}
+
+void
 apigo_client_notice (ApigoClient * client, GError * message)
 {
   APIGO_WARNING ("%s", message->message);
@@ -431,6 +439,8 @@ apigo_client_retry_wait (ApigoClient * client, guint attempt, guint limit,
   else
     APIGO_INFO ("%s; trying again in %" G_GINT64_FORMAT " ms (retry %u of "
         "%u)", err->message, ms, attempt + 1, limit);
+  if (client->on_retry != NULL)
+    client->on_retry (err, ms, client->on_retry_data);
   g_error_free (err);
   if (!apigo_retry_sleep (cancellable, ms)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");

@@ -90,6 +90,14 @@ typedef void (*ApigoClientNoticeFunc) (GError * message, gpointer user_data);
 void apigo_client_set_notice_func (ApigoClient * client,
     ApigoClientNoticeFunc func, gpointer user_data);
 
+/* A request failed with @error and is tried again in @wait_ms; called on
+ * the calling thread, before the wait (a 429 tells a caller that runs
+ * several clients to slow them all down). */
+typedef void (*ApigoClientRetryFunc) (const GError * error, gint64 wait_ms,
+    gpointer user_data);
+void apigo_client_set_retry_func (ApigoClient * client,
+    ApigoClientRetryFunc func, gpointer user_data);
+
 /* Whether @base_url can be used (http or https, a host, no credentials);
  * an APIGO_ERROR_INVALID_SETTING error saying why not otherwise. */
 gboolean apigo_client_check_base_url (const gchar * base_url,

@@ -902,6 +902,15 @@ on_client_notice (GError * message, gpointer user_data)
   report_warning (user_data, message);
 }
 
+static void
+on_client_retry (const GError * error, gint64 wait_ms, gpointer user_data)
+{
+  ApigoJob *job = user_data;
+
+  if (job->callbacks.retrying != NULL)
+    job->callbacks.retrying (job, error, wait_ms, job->user_data);
+}
+
 /* delete-remote: the service forgets task @id, and the cache learns it (the
  * clips of that task are not deleted again, the journal lets it go).  A
  * task already gone (404) is as good as deleted. */
@@ -1026,6 +1035,7 @@ run (ApigoJob * job, const ApigoJobSettings * s, ApigoLock * lock,
   /* Every request, every retry's wait, every phase ends by then. */
   apigo_client_set_deadline (client, deadline);
   apigo_client_set_notice_func (client, on_client_notice, job);
+  apigo_client_set_retry_func (client, on_client_retry, job);
 
   id = g_strdup (s->video_id);
   if (id != NULL) {

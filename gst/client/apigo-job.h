@@ -64,6 +64,10 @@ typedef struct
   gboolean (*approve_create) (ApigoJob * job,
       const ApigoCreateRequest * request, GCancellable * cancellable,
       GError ** error, gpointer user_data);
+  /* A request failed with @error and is tried again in @wait_ms (any
+   * request of the job: create, poll, download). */
+  void (*retrying) (ApigoJob * job, const GError * error, gint64 wait_ms,
+      gpointer user_data);
 } ApigoJobCallbacks;
 
 /* Fails only when no download store can be made at all. */

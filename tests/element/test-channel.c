@@ -455,6 +455,338 @@ GST_START_TEST (test_second_run_replays)
 
 GST_END_TEST;
 
+/* What the bus said, seen from a sync handler (runs with no EOS: the loop
+ * tests stop the pipeline themselves). */
+typedef struct
+{
+  Frames *f;
+  GMutex lock;
+  GPtrArray *events;            /* copies of the apigo-channel structures */
+  GPtrArray *warnings;          /* their texts */
+  guint errors;
+  gint clip_starts;
+  gchar *add_on_backoff;        /* added when the channel backs off */
+} Watch;
+
+static GstBusSyncReply
+on_watch_message (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  Watch *w = user_data;
+  const GstStructure *s = gst_message_get_structure (msg);
+  gchar *add = NULL;
+
+  g_mutex_lock (&w->lock);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+      && gst_structure_has_name (s, "apigo-channel")) {
+    g_ptr_array_add (w->events, gst_structure_copy (s));
+    if (is_event (s, "clip-start"))
+      g_atomic_int_inc (&w->clip_starts);
+    if (is_event (s, "backoff"))
+      add = g_steal_pointer (&w->add_on_backoff);
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+    g_autoptr (GError) error = NULL;
+
+    gst_message_parse_warning (msg, &error, NULL);
+    g_ptr_array_add (w->warnings, g_strdup (error->message));
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    w->errors++;
+  }
+  g_mutex_unlock (&w->lock);
+  /* From the channel's worker, which holds no lock while it posts. */
+  if (add != NULL)
+    g_signal_emit_by_name (w->f->channel, "add-prompt", add);
+  g_free (add);
+  return on_message (bus, msg, w->f);
+}
+
+static void
+watch_init (Watch * w, GstElement * pipeline, Frames * f)
+{
+  g_autoptr (GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
+
+  memset (w, 0, sizeof (*w));
+  w->f = f;
+  g_mutex_init (&w->lock);
+  w->events = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+  w->warnings = g_ptr_array_new_with_free_func (g_free);
+  gst_bus_set_sync_handler (bus, on_watch_message, w, NULL);
+}
+
+static void
+watch_clear (Watch * w)
+{
+  g_ptr_array_unref (w->events);
+  g_ptr_array_unref (w->warnings);
+  g_free (w->add_on_backoff);
+  g_mutex_clear (&w->lock);
+}
+
+/* The @nth event @event the watch saw, or NULL. */
+static const GstStructure *
+watch_event (Watch * w, const gchar * event, guint nth)
+{
+  guint i;
+
+  for (i = 0; i < w->events->len; i++)
+    if (is_event (g_ptr_array_index (w->events, i), event) && nth-- == 0)
+      return g_ptr_array_index (w->events, i);
+  return NULL;
+}
+
+/* The creates @emu saw, in order. */
+static GPtrArray *
+creates_seen (ApigoEmulator * emu)
+{
+  GPtrArray *requests = apigo_emulator_get_requests (emu);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      apigo_emulator_request_free);
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE)
+      g_ptr_array_add (out, apigo_emulator_request_copy (r));
+  }
+  g_ptr_array_unref (requests);
+  return out;
+}
+
+/* The suite's environment, put back after a test that changes it (under
+ * valgrind, tests share one process). */
+static gchar *saved_state_home;
+
+static void
+use_own_ledger (void)
+{
+  g_autofree gchar *state = g_build_filename (test_tmp_dir (), "state", NULL);
+
+  saved_state_home = g_strdup (g_getenv ("XDG_STATE_HOME"));
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+}
+
+static void
+restore_ledger (void)
+{
+  if (saved_state_home != NULL)
+    g_setenv ("XDG_STATE_HOME", saved_state_home, TRUE);
+  else
+    g_unsetenv ("XDG_STATE_HOME");
+  g_clear_pointer (&saved_state_home, g_free);
+}
+
+/* A 429 (with Retry-After) on one clip's create holds the whole channel
+ * back: a prompt added then starts only once the wait is over, so the
+ * create after the 429 is that clip's own retry, never another's. */
+GST_START_TEST (test_rate_limit_backs_off)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  ApigoEmulatorFault fault = { APIGO_EMULATOR_ROUTE_CREATE, 429,
+    APIGO_EMULATOR_BODY_JSON, "4", NULL, NULL, 1
+  };
+  Frames f;
+  Watch w;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\", \"two\">",
+      &f);
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (GPtrArray) creates = NULL;
+  const GstStructure *backoff;
+  ApigoEmulatorRequest *limited = NULL;
+  gboolean retried = FALSE;
+  guint i;
+  gdouble seconds = 0;
+
+  watch_init (&w, pipeline, &f);
+  w.add_on_backoff = g_strdup ("three");
+  /* Room for the added prompt at once: only the backoff holds it. */
+  g_object_set (f.channel, "lookahead", 3, NULL);
+  apigo_emulator_inject (emu, &fault);
+  run = test_run (pipeline, test_timeout (90));
+  test_run_assert_eos (run);
+  assert_continuous (run, &f);
+
+  backoff = watch_event (&w, "backoff", 0);
+  fail_unless (backoff != NULL, "the channel did not back off on a 429");
+  fail_unless_equals_string (gst_structure_get_string (backoff, "why"),
+      "rate-limited");
+  fail_unless (gst_structure_get_double (backoff, "seconds", &seconds)
+      && seconds > 0 && seconds <= 4.0);
+  fail_unless_equals_int (count_clip_starts (run), 3);
+  fail_unless_equals_string (gst_structure_get_string (clip_start (run, 2),
+          "prompt"), "three");
+
+  /* one, two (one of them 429 then its retry), three. */
+  creates = creates_seen (emu);
+  fail_unless_equals_int (creates->len, 4);
+  for (i = 0; i < creates->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (creates, i);
+
+    if (r->status == 429)
+      limited = r;
+    else if (limited != NULL
+        && g_strcmp0 (r->idempotency_key, limited->idempotency_key) == 0)
+      retried = TRUE;
+    else if (g_strcmp0 (g_hash_table_lookup (r->form, "prompt"),
+            "three") == 0)
+      /* three was added during the backoff: it waited for it. */
+      fail_unless (retried, "three was created before the rate-limited "
+          "clip was tried again");
+  }
+  fail_unless (limited != NULL && retried);
+  fail_unless_equals_int (test_tasks_made (emu), 3);
+
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+  watch_clear (&w);
+}
+
+GST_END_TEST;
+
+static guint
+count_warnings (Watch * w, const gchar * words)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < w->warnings->len; i++)
+    n += strstr (g_ptr_array_index (w->warnings, i), words) != NULL;
+  return n;
+}
+
+/* A budget of 2 generations, 4 prompts in a loop: the first 2 air, the
+ * third is refused (a warning naming the limit, the fallback says
+ * why=budget), and from then on the channel airs the 2 it has again and
+ * again (replays, free) without starting the refused ones in a loop; the
+ * service saw exactly 2 creates. */
+GST_START_TEST (test_budget_spent_keeps_airing)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  Watch w;
+  GstElement *pipeline;
+  const GstStructure *s;
+  guint i;
+  gint refused;
+  gboolean budget_fallback = FALSE;
+
+  use_own_ledger ();
+  pipeline = channel_pipeline_new (emu,
+      "<\"p0\", \"p1\", \"p2\", \"p3\">", &f);
+  watch_init (&w, pipeline, &f);
+  /* One ahead: the refused clip leaves a gap the fallback covers. */
+  g_object_set (f.channel, "loop", TRUE, "budget", "generations-per-day=2",
+      "lookahead", 1, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  /* Three rounds of the two it has. */
+  test_wait_until (g_atomic_int_get (&w.clip_starts) >= 6, 120);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  restore_ledger ();
+
+  fail_unless_equals_int (w.errors, 0);
+  fail_unless (f.bad_frame < 0);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CREATE, NULL), 2);
+  for (i = 0; i < 6; i++) {
+    guint index = G_MAXUINT;
+
+    s = watch_event (&w, "clip-start", i);
+    fail_unless (gst_structure_get_uint (s, "index", &index));
+    fail_unless_equals_int (index, i % 2);
+  }
+  /* The refusal says which limit, as the element does. */
+  refused = count_warnings (&w, "generations-per-day");
+  fail_unless_equals_int (refused, 1);
+  for (i = 0; (s = watch_event (&w, "fallback-start", i)) != NULL; i++)
+    budget_fallback |= g_strcmp0 (gst_structure_get_string (s, "why"),
+        "budget") == 0;
+  fail_unless (budget_fallback, "no fallback said why=budget");
+  s = watch_event (&w, "backoff", 0);
+  fail_unless (s != NULL);
+  fail_unless_equals_string (gst_structure_get_string (s, "why"), "budget");
+  /* Still on air after the refusal: five whole clips before the sixth,
+   * three of them replays. */
+  fail_unless (f.frames >= 5 * CLIP_FRAMES);
+
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+  watch_clear (&w);
+}
+
+GST_END_TEST;
+
+/* Whether @emu made 2 tasks and was asked about each (so their runs
+ * journaled them). */
+static gboolean
+both_pending (ApigoEmulator * emu)
+{
+  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
+  g_autoptr (GHashTable) made = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) polled = g_hash_table_new (g_str_hash, g_str_equal);
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->status == 200)
+      g_hash_table_add (made, r->video_id);
+    else if (r->route == APIGO_EMULATOR_ROUTE_RETRIEVE && r->video_id
+        && g_hash_table_contains (made, r->video_id))
+      g_hash_table_add (polled, r->video_id);
+  }
+  return g_hash_table_size (made) == 2 && g_hash_table_size (polled) == 2;
+}
+
+/* A channel stopped (NULL) while its clips are being generated, then
+ * started again with the same prompts: it resumes the tasks the journal
+ * names and airs them, without a second create. */
+GST_START_TEST (test_restart_resumes)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline;
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (GPtrArray) creates = NULL;
+  guint i;
+
+  /* The tasks stay in progress until the test moves their clock. */
+  g_object_set (emu, "clock-held", TRUE, NULL);
+  pipeline = channel_pipeline_new (emu, "<\"one\", \"two\">", &f);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  test_wait_until (both_pending (emu), 60);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CREATE, NULL), 2);
+
+  apigo_emulator_advance_clock (emu, 3600);
+  frames_clear (&f);
+  f.frames = 0;
+  f.bad_frame = -1;
+  f.clip0_frame = -1;
+  f.sums = g_ptr_array_new_with_free_func (g_free);
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  assert_continuous (run, &f);
+  fail_unless_equals_int (count_clip_starts (run), 2);
+
+  /* No create after the restart; the clips are the tasks made before. */
+  creates = creates_seen (emu);
+  fail_unless_equals_int (creates->len, 2);
+  for (i = 0; i < 2; i++) {
+    const gchar *id = gst_structure_get_string (clip_start (run, i),
+        "video-id");
+    ApigoEmulatorRequest *a = g_ptr_array_index (creates, 0);
+    ApigoEmulatorRequest *b = g_ptr_array_index (creates, 1);
+
+    fail_unless (g_strcmp0 (id, a->video_id) == 0
+        || g_strcmp0 (id, b->video_id) == 0, "clip %u is %s, not made "
+        "before the restart", i, id);
+  }
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 channel_suite (void)
 {
@@ -471,6 +803,9 @@ channel_suite (void)
   tcase_add_test (tc, test_skip);
   tcase_add_test (tc, test_second_run_replays);
   tcase_add_test (tc, test_live);
+  tcase_add_test (tc, test_rate_limit_backs_off);
+  tcase_add_test (tc, test_budget_spent_keeps_airing);
+  tcase_add_test (tc, test_restart_resumes);
   return s;
 }
 

@@ -1,0 +1,158 @@
+/* gst-apigo
+ * Copyright (C) 2026 gst-apigo authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstapigochannelguard.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_apigo_channel_debug);
+#define GST_CAT_DEFAULT gst_apigo_channel_debug
+
+/* A clip that gave up on 429s said no wait: this one. */
+#define RATE_LIMIT_FALLBACK_MS (10 * 1000)
+/* After a budget refusal, how long until a paid clip is tried again (the
+ * budget may have reset, or been raised).  A refusal sends nothing, so a
+ * try costs nothing; it is only not to try in a loop. */
+#define BUDGET_BACKOFF_MS (10 * 60 * 1000)
+
+struct _GstApigoChannelGuard
+{
+  GMutex lock;
+  gint64 rate_until;            /* monotonic µs: no start before */
+  gint64 budget_until;          /* monotonic µs: no paid start before */
+  gint64 told_rate_until;       /* the last backoffs posted */
+  gint64 told_budget_until;
+  GHashTable *aired;            /* prompts aired (set) */
+};
+
+GstApigoChannelGuard *
+gst_apigo_channel_guard_new (void)
+{
+  GstApigoChannelGuard *guard = g_new0 (GstApigoChannelGuard, 1);
+
+  g_mutex_init (&guard->lock);
+  guard->aired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  return guard;
+}
+
+void
+gst_apigo_channel_guard_free (GstApigoChannelGuard * guard)
+{
+  if (guard == NULL)
+    return;
+  g_hash_table_unref (guard->aired);
+  g_mutex_clear (&guard->lock);
+  g_free (guard);
+}
+
+static void
+back_off (GstApigoChannelGuard * guard, gint64 * until, gint64 wait_ms,
+    const gchar * why)
+{
+  gint64 at = g_get_monotonic_time () + MAX (wait_ms, 0) * 1000;
+
+  g_mutex_lock (&guard->lock);
+  if (at > *until) {
+    *until = at;
+    GST_INFO ("%s: no new clip for %" G_GINT64_FORMAT " ms", why, wait_ms);
+  }
+  g_mutex_unlock (&guard->lock);
+}
+
+void
+gst_apigo_channel_guard_rate_limited (GstApigoChannelGuard * guard,
+    gint64 wait_ms)
+{
+  back_off (guard, &guard->rate_until, wait_ms, "rate-limited");
+}
+
+void
+gst_apigo_channel_guard_aired (GstApigoChannelGuard * guard,
+    const gchar * prompt)
+{
+  g_mutex_lock (&guard->lock);
+  g_hash_table_add (guard->aired, g_strdup (prompt));
+  g_mutex_unlock (&guard->lock);
+}
+
+const gchar *
+gst_apigo_channel_guard_why (const GstStructure * details)
+{
+  guint status = 0;
+
+  if (details == NULL)
+    return "failed";
+  if (g_strcmp0 (gst_structure_get_string (details, "cause"), "budget") == 0)
+    return "budget";
+  if (gst_structure_get_uint (details, "http-status-code", &status)
+      && status == 429)
+    return "rate-limited";
+  return "failed";
+}
+
+void
+gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
+    const GstStructure * details)
+{
+  const gchar *why = gst_apigo_channel_guard_why (details);
+
+  if (g_str_equal (why, "budget"))
+    back_off (guard, &guard->budget_until, BUDGET_BACKOFF_MS, why);
+  else if (g_str_equal (why, "rate-limited"))
+    back_off (guard, &guard->rate_until, RATE_LIMIT_FALLBACK_MS, why);
+}
+
+GstApigoChannelGuardVerdict
+gst_apigo_channel_guard_check (GstApigoChannelGuard * guard,
+    const gchar * prompt)
+{
+  GstApigoChannelGuardVerdict verdict = GST_APIGO_CHANNEL_GUARD_START;
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&guard->lock);
+  /* A clip the channel aired is kept: its replay asks nothing. */
+  if (g_hash_table_contains (guard->aired, prompt))
+    verdict = GST_APIGO_CHANNEL_GUARD_START;
+  /* Spent for long: air what the channel has, skip the rest. */
+  else if (now < guard->budget_until)
+    verdict = GST_APIGO_CHANNEL_GUARD_SKIP;
+  /* Soon over: the order of the prompts is kept. */
+  else if (now < guard->rate_until)
+    verdict = GST_APIGO_CHANNEL_GUARD_WAIT;
+  g_mutex_unlock (&guard->lock);
+  return verdict;
+}
+
+static gboolean
+news_of (gint64 until, gint64 * told, gint64 now, gdouble * seconds)
+{
+  if (now >= until || *told == until)
+    return FALSE;
+  *told = until;
+  *seconds = (until - now) / (gdouble) G_USEC_PER_SEC;
+  return TRUE;
+}
+
+gboolean
+gst_apigo_channel_guard_take_news (GstApigoChannelGuard * guard,
+    const gchar ** why, gdouble * seconds)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean news = TRUE;
+
+  g_mutex_lock (&guard->lock);
+  if (news_of (guard->budget_until, &guard->told_budget_until, now, seconds))
+    *why = "budget";
+  else if (news_of (guard->rate_until, &guard->told_rate_until, now,
+          seconds))
+    *why = "rate-limited";
+  else
+    news = FALSE;
+  g_mutex_unlock (&guard->lock);
+  return news;
+}
