@@ -891,8 +891,8 @@ start_timed (GstApigoChannel * self)
 {
   g_autoptr (GError) error = NULL;
 
-  if (gst_apigo_channel_prompts_start_timed (self->sources, self->settings,
-          self->caps, on_clip_notify, self, &error))
+  if (gst_apigo_channel_prompts_start_timed (self->sources, self->guard,
+          self->settings, self->caps, on_clip_notify, self, &error))
     return TRUE;
   GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
       ("Could not make the pipeline of a clip: %s", error->message), (NULL));

@@ -548,8 +548,9 @@ gst_apigo_channel_prompts_stop (GstApigoChannelPrompts * p)
 
 gboolean
 gst_apigo_channel_prompts_start_timed (GstApigoChannelPrompts * p,
-    const GstStructure * settings, GstCaps * caps,
-    GstApigoChannelClipNotify notify, gpointer user_data, GError ** error)
+    GstApigoChannelGuard * guard, const GstStructure * settings,
+    GstCaps * caps, GstApigoChannelClipNotify notify, gpointer user_data,
+    GError ** error)
 {
   for (;;) {
     GstApigoChannelClip *clip;
@@ -570,13 +571,16 @@ gst_apigo_channel_prompts_start_timed (GstApigoChannelPrompts * p,
       }
     }
     g_mutex_unlock (&p->lock);
-    if (text == NULL)
+    /* A spent budget refuses it for free: tried once, it fails. */
+    if (text == NULL || gst_apigo_channel_guard_check (guard, text) ==
+        GST_APIGO_CHANNEL_GUARD_WAIT)
       return TRUE;
 
     clip = gst_apigo_channel_clip_new (index, text, settings, caps, notify,
         user_data, error);
     if (clip == NULL)
       return FALSE;
+    gst_apigo_channel_clip_set_guard (clip, guard);
     gst_apigo_channel_clip_set_origin (clip,
         gst_structure_new ("origin", "source", G_TYPE_STRING, "text",
             "time", G_TYPE_UINT64, time, NULL));

@@ -9,6 +9,7 @@
 #include <gst/gst.h>
 
 #include "gstapigochannelclip.h"
+#include "gstapigochannelguard.h"
 
 G_BEGIN_DECLS
 
@@ -61,10 +62,13 @@ gchar *gst_apigo_channel_prompts_next_line (GstApigoChannelPrompts * p,
 gboolean gst_apigo_channel_prompts_rewind (GstApigoChannelPrompts * p);
 
 /* Starts a clip for each timed prompt that has none (see clip_new for the
- * arguments); FALSE with @error when a clip's pipeline cannot be made. */
+ * arguments), unless @guard says wait (a 429: its time may pass, the
+ * service asked); FALSE with @error when a clip's pipeline cannot be
+ * made. */
 gboolean gst_apigo_channel_prompts_start_timed (GstApigoChannelPrompts * p,
-    const GstStructure * settings, GstCaps * caps,
-    GstApigoChannelClipNotify notify, gpointer user_data, GError ** error);
+    GstApigoChannelGuard * guard, const GstStructure * settings,
+    GstCaps * caps, GstApigoChannelClipNotify notify, gpointer user_data,
+    GError ** error);
 /* The earliest timed clip if it failed, or if its running time is at
  * most @now and it is ready (the caller owns it then); NULL otherwise,
  * with *@waiting TRUE when its time has come but it is still generating. */

@@ -37,6 +37,8 @@ typedef struct
    * an untimed prompt then EOS on this appsrc. */
   GstElement *text;
   gint clip0_frame;
+  /* Backoff test: a timed prompt then EOS on text, at the backoff event. */
+  gboolean timed_on_backoff;
 } Run;
 
 static void
@@ -73,6 +75,15 @@ on_message (GstBus * bus, GstMessage * msg, gpointer user_data)
       || !gst_structure_has_name (s, "apigo-channel"))
     return GST_BUS_PASS;
   event = gst_structure_get_string (s, "event");
+  if (g_strcmp0 (event, "backoff") == 0 && r->timed_on_backoff && !r->done) {
+    GstBuffer *text = gst_buffer_new_memdup ("timed", 5);
+
+    r->done = TRUE;
+    GST_BUFFER_PTS (text) = 0;
+    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (r->text),
+            text), GST_FLOW_OK);
+    gst_app_src_end_of_stream (GST_APP_SRC (r->text));
+  }
   if (g_strcmp0 (event, "clip-start") == 0
       && g_atomic_int_get (&r->clip0_frame) < 0
       && gst_structure_get_uint64 (s, "frame", &frame))
@@ -451,6 +462,57 @@ GST_START_TEST (test_text_timed)
 
 GST_END_TEST;
 
+/* A timed prompt that comes during a 429's backoff waits for it like the
+ * others: the create after the 429 is the limited clip's own retry. */
+GST_START_TEST (test_text_waits_for_backoff)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  ApigoEmulatorFault fault = { APIGO_EMULATOR_ROUTE_CREATE, 429,
+    APIGO_EMULATOR_BODY_JSON, "3", NULL, NULL, 1
+  };
+  Run r;
+  GstElement *pipeline = pipeline_new (emu, "appsrc name=text format=time "
+      "caps=\"" TEXT_CAPS "\" ! ch.text", NULL, &r);
+  g_autoptr (TestRun) run = NULL;
+  GPtrArray *requests;
+  const gchar *limited_key = NULL;
+  gboolean retried = FALSE, timed = FALSE;
+  guint i;
+
+  gst_util_set_object_arg (G_OBJECT (test_pipeline_get (pipeline, "ch")),
+      "prompts", "<\"one\">");
+  r.text = test_pipeline_get (pipeline, "text");
+  r.timed_on_backoff = TRUE;
+  apigo_emulator_inject (emu, &fault);
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  fail_unless (r.done, "no backoff");
+
+  requests = apigo_emulator_get_requests (emu);
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *q = g_ptr_array_index (requests, i);
+
+    if (q->route != APIGO_EMULATOR_ROUTE_CREATE)
+      continue;
+    if (q->status == 429) {
+      limited_key = q->idempotency_key;
+    } else if (limited_key != NULL
+        && g_strcmp0 (q->idempotency_key, limited_key) == 0) {
+      retried = TRUE;
+    } else if (g_strcmp0 (g_hash_table_lookup (q->form, "prompt"),
+            "timed") == 0) {
+      fail_unless (retried, "the timed prompt was created during the "
+          "backoff");
+      timed = TRUE;
+    }
+  }
+  fail_unless (limited_key != NULL && retried && timed);
+  g_ptr_array_unref (requests);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* A text pad linked to a source that sends nothing does not stall the
  * channel; an untimed buffer airs next like add-prompt; EOS waits for the
  * text's. */
@@ -499,6 +561,7 @@ channel_prompts_suite (void)
   tcase_add_test (tc, test_text_subparse);
   tcase_add_test (tc, test_text_timed);
   tcase_add_test (tc, test_text_silent);
+  tcase_add_test (tc, test_text_waits_for_backoff);
   return s;
 }
 
