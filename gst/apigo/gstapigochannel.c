@@ -781,6 +781,19 @@ step (GstApigoChannel * self, gboolean loop, guint lookahead)
   return push_fallback (self);
 }
 
+/* Whether the channel is stopping: step() goes on while a wait is merely
+ * woken up, and would spin until the next clip is ready. */
+static gboolean
+is_stopping (GstApigoChannel * self)
+{
+  gboolean stopping;
+
+  g_mutex_lock (&self->lock);
+  stopping = self->stopping;
+  g_mutex_unlock (&self->lock);
+  return stopping;
+}
+
 static gpointer
 worker (gpointer data)
 {
@@ -805,7 +818,7 @@ worker (gpointer data)
         ("Could not read the slate image, colour bars instead: %s",
             error->message), (NULL));
 
-  while (step (self, loop, lookahead));
+  while (!is_stopping (self) && step (self, loop, lookahead));
 
   stop_fallback (self);
   g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
