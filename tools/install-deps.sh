@@ -12,10 +12,11 @@ want="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev \
 libsoup-3.0-dev libjson-glib-dev libgstreamer1.0-dev \
 libgstreamer-plugins-base1.0-dev"
 # Rendering (videotestsrc, textoverlay, x264enc, mp4mux, jpegenc, avenc_aac)
-# and decoding (qtdemux, avdec_h264) real MP4s.
+# and decoding (qtdemux, avdec_h264) real MP4s; HLS for the channel's
+# recipe (h264parse, mpegtsmux, hlssink2, hlsdemux: plugins-bad).
 runtime="gstreamer1.0-tools gstreamer1.0-plugins-base \
-gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-libav \
-fonts-dejavu-core"
+gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad \
+gstreamer1.0-libav fonts-dejavu-core"
 
 [ $# -gt 0 ] || set -- build
 for kind in "$@"; do

@@ -993,7 +993,8 @@ step (GstApigoChannel * self, gboolean loop, guint lookahead)
   return push_fallback (self);
 }
 
-/* Whether the channel stops: the worker ends, wherever it was. */
+/* Whether the channel is stopping: step() goes on while a wait is merely
+ * woken up, and would spin until the next clip is ready. */
 static gboolean
 is_stopping (GstApigoChannel * self)
 {
@@ -1029,9 +1030,7 @@ worker (gpointer data)
         ("Could not read the slate image, colour bars instead: %s",
             error->message), (NULL));
 
-  /* A step waiting for a clip returns at once when stopping: it cannot
-   * tell, so the loop asks. */
-  while (step (self, loop, lookahead) && !is_stopping (self));
+  while (!is_stopping (self) && step (self, loop, lookahead));
 
   stop_fallback (self);
   g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);

@@ -787,6 +787,52 @@ GST_START_TEST (test_restart_resumes)
 
 GST_END_TEST;
 
+/* Stopping while a generation is in flight (as Ctrl-C in gst-launch-1.0
+ * does) ends the channel at once, live or not, rather than when the
+ * generation would finish (an hour here). */
+typedef struct
+{
+  GstElement *pipeline;
+  gint stopped;
+} Stop;
+
+static gpointer
+set_null (gpointer data)
+{
+  Stop *stop = data;
+
+  gst_element_set_state (stop->pipeline, GST_STATE_NULL);
+  g_atomic_int_set (&stop->stopped, 1);
+  return NULL;
+}
+
+GST_START_TEST (test_stop_while_generating)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  guint live;
+
+  g_object_set (emu, "generation-time", 3600.0, NULL);
+  for (live = 0; live < 2; live++) {
+    Frames f;
+    Stop stop = { channel_pipeline_new (emu, "<\"one\">", &f), 0 };
+    GThread *thread;
+
+    g_object_set (f.channel, "is-live", (gboolean) live, NULL);
+    gst_element_set_state (stop.pipeline, GST_STATE_PLAYING);
+    /* On air with the fallback while the clip generates. */
+    test_wait_until (f.frames > 3, 30);
+    fail_unless_equals_int (g_atomic_int_get (&f.clip0_frame), -1);
+    thread = g_thread_new ("set-null", set_null, &stop);
+    /* Well under the hour the generation takes: or it never stopped. */
+    test_wait_until (g_atomic_int_get (&stop.stopped), 30);
+    g_thread_join (thread);
+    frames_clear (&f);
+    gst_object_unref (stop.pipeline);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 channel_suite (void)
 {
@@ -806,6 +852,7 @@ channel_suite (void)
   tcase_add_test (tc, test_rate_limit_backs_off);
   tcase_add_test (tc, test_budget_spent_keeps_airing);
   tcase_add_test (tc, test_restart_resumes);
+  tcase_add_test (tc, test_stop_while_generating);
   return s;
 }
 
