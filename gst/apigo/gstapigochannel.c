@@ -140,7 +140,7 @@ GST_ELEMENT_REGISTER_DEFINE (apigochannel, "apigochannel", GST_RANK_NONE,
 static GstStaticPadTemplate video_template =
 GST_STATIC_PAD_TEMPLATE ("video", GST_PAD_SRC, GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("video/x-raw, format = (string) I420, "
-        "width = (int) [ 1, MAX ], height = (int) [ 1, MAX ], "
+        "width = (int) [ 16, 16384 ], height = (int) [ 16, 16384 ], "
         "framerate = (fraction) [ 1/MAX, MAX ], "
         "pixel-aspect-ratio = (fraction) 1/1"));
 
@@ -159,6 +159,37 @@ static void on_clip_notify (gpointer user_data);
 #define PROP_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
     GST_PARAM_MUTABLE_READY)
 
+/* Options whose words, as the element has them, speak of remix, extend
+ * and edit, which a channel does not do; and size, whose default follows
+ * the output's shape (a portrait clip in a landscape channel would air
+ * between wide black borders). */
+static const struct
+{
+  const gchar *name;
+  const gchar *blurb;
+} channel_blurbs[] = {
+  {"model", "Video model, as the service names it (sora-2, sora-2-pro...)"},
+  {"size", "Frame size asked of the service, WIDTHxHEIGHT (default: "
+        "1280x720, or 720x1280 when the output is taller than wide); "
+        "clips are scaled to width x height either way"},
+  {"seconds", "Length of each clip in seconds (the service decides which "
+        "it offers)"},
+};
+
+static GParamSpec *
+channel_option_param_spec (const ApigoOptionSpec * spec)
+{
+  ApigoOptionSpec own = *spec;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (channel_blurbs); i++)
+    if (g_str_equal (spec->name, channel_blurbs[i].name))
+      own.blurb = channel_blurbs[i].blurb;
+  if (g_str_equal (spec->name, "size"))
+    own.default_string = NULL;
+  return gst_apigo_option_param_spec (&own);
+}
+
 static void
 install_option_properties (GObjectClass * gobject_class)
 {
@@ -171,7 +202,7 @@ install_option_properties (GObjectClass * gobject_class)
       continue;
     g_object_class_install_property (gobject_class,
         PROP_OPTION + forwarded_options->len,
-        gst_apigo_option_param_spec (&specs[i]));
+        channel_option_param_spec (&specs[i]));
     g_ptr_array_add (forwarded_options, (gpointer) & specs[i]);
   }
 }
@@ -1045,6 +1076,9 @@ configure (GstApigoChannel * self)
   GST_OBJECT_LOCK (self);
   self->caps = make_caps (self);
   self->settings = gst_structure_copy (self->clip_settings);
+  if (gst_structure_get_string (self->settings, "size") == NULL)
+    gst_structure_set (self->settings, "size", G_TYPE_STRING,
+        self->height > self->width ? "720x1280" : "1280x720", NULL);
   GST_OBJECT_UNLOCK (self);
   /* Unlocked: the appsrc posts a message, which the bin takes locked. */
   g_object_set (self->appsrc, "caps", self->caps, "is-live", self->is_live,

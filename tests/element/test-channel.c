@@ -833,6 +833,46 @@ GST_START_TEST (test_stop_while_generating)
 
 GST_END_TEST;
 
+/* The size asked of the service, unset, has the output's shape: a
+ * portrait clip in a landscape channel would air between black bars. */
+GST_START_TEST (test_size_follows_output)
+{
+  static const struct
+  {
+    gint width, height;
+    const gchar *size;
+  } shapes[] = {
+    {WIDTH, HEIGHT, "1280x720"},
+    {HEIGHT, WIDTH, "720x1280"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (shapes); i++) {
+    g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+    g_autoptr (TestRun) run = NULL;
+    g_autoptr (GPtrArray) creates = NULL;
+    g_autofree gchar *size = NULL;
+    Frames f;
+    GstElement *pipeline = channel_pipeline_new (emu, "<\"one\">", &f);
+
+    g_object_set (f.channel, "size", NULL, "width", shapes[i].width,
+        "height", shapes[i].height, NULL);
+    g_object_get (f.channel, "size", &size, NULL);
+    fail_unless (size == NULL, "size reads %s", size);
+    run = test_run (pipeline, test_timeout (60));
+    test_run_assert_eos (run);
+    creates = creates_seen (emu);
+    fail_unless_equals_int (creates->len, 1);
+    fail_unless_equals_string (g_hash_table_lookup (((ApigoEmulatorRequest *)
+                g_ptr_array_index (creates, 0))->form, "size"),
+        shapes[i].size);
+    frames_clear (&f);
+    gst_object_unref (pipeline);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 channel_suite (void)
 {
@@ -846,6 +886,7 @@ channel_suite (void)
   tcase_add_test (tc, test_failed_clip_skipped);
   tcase_add_test (tc, test_slow_generation_holds);
   tcase_add_test (tc, test_add_prompt);
+  tcase_add_test (tc, test_size_follows_output);
   tcase_add_test (tc, test_skip);
   tcase_add_test (tc, test_second_run_replays);
   tcase_add_test (tc, test_live);
