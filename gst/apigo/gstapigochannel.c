@@ -880,7 +880,8 @@ finished (GstApigoChannel * self, gboolean loop)
   if (!gst_apigo_channel_prompts_done (self->sources))
     return FALSE;
   g_mutex_lock (&self->lock);
-  done = self->next_prompt >= self->prompts->len && self->clips.length == 0;
+  done = self->next_prompt >= self->prompts->len && self->clips.length == 0
+      && self->held.prompt == NULL;
   g_mutex_unlock (&self->lock);
   return done;
 }

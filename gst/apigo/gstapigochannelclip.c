@@ -90,8 +90,11 @@ on_message (GstBus * bus, GstMessage * message, gpointer user_data)
 
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_ASYNC_DONE:
-      if (GST_MESSAGE_SRC (message) == GST_OBJECT (clip->pipeline))
+      if (GST_MESSAGE_SRC (message) == GST_OBJECT (clip->pipeline)) {
+        if (clip->guard != NULL)
+          gst_apigo_channel_guard_ready (clip->guard);
         set_state (clip, GST_APIGO_CHANNEL_CLIP_READY, NULL);
+      }
       break;
     case GST_MESSAGE_ERROR:{
       g_autoptr (GError) error = NULL;

@@ -18,14 +18,22 @@ GST_DEBUG_CATEGORY_EXTERN (gst_apigo_channel_debug);
  * budget may have reset, or been raised).  A refusal sends nothing, so a
  * try costs nothing; it is only not to try in a loop. */
 #define BUDGET_BACKOFF_MS (10 * 60 * 1000)
+/* The service unreachable or failing (5xx, network) after a clip's own
+ * retries: the next clips wait this long, doubled at each such failure up
+ * to the most, so that an outage is not a warning every second. */
+#define DOWN_BACKOFF_FIRST_MS (5 * 1000)
+#define DOWN_BACKOFF_MAX_MS (60 * 1000)
 
 struct _GstApigoChannelGuard
 {
   GMutex lock;
   gint64 rate_until;            /* monotonic µs: no start before */
   gint64 budget_until;          /* monotonic µs: no paid start before */
+  gint64 down_until;            /* monotonic µs: the service is down */
+  gint64 down_wait_ms;          /* the next wait when it fails again */
   gint64 told_rate_until;       /* the last backoffs posted */
   gint64 told_budget_until;
+  gint64 told_down_until;
   GHashTable *aired;            /* prompts aired (set) */
 };
 
@@ -85,14 +93,41 @@ gst_apigo_channel_guard_why (const GstStructure * details)
 {
   guint status = 0;
 
+  const gchar *cause;
+
   if (details == NULL)
     return "failed";
-  if (g_strcmp0 (gst_structure_get_string (details, "cause"), "budget") == 0)
+  cause = gst_structure_get_string (details, "cause");
+  if (g_strcmp0 (cause, "budget") == 0)
     return "budget";
   if (gst_structure_get_uint (details, "http-status-code", &status)
       && status == 429)
     return "rate-limited";
+  if (g_strcmp0 (cause, "transient") == 0
+      || g_strcmp0 (cause, "network") == 0)
+    return "service-down";
   return "failed";
+}
+
+/* The next service-down wait: doubled from the first, up to the most. */
+static gint64
+next_down_wait (GstApigoChannelGuard * guard)
+{
+  gint64 wait;
+
+  g_mutex_lock (&guard->lock);
+  wait = guard->down_wait_ms ? guard->down_wait_ms : DOWN_BACKOFF_FIRST_MS;
+  guard->down_wait_ms = MIN (wait * 2, DOWN_BACKOFF_MAX_MS);
+  g_mutex_unlock (&guard->lock);
+  return wait;
+}
+
+void
+gst_apigo_channel_guard_ready (GstApigoChannelGuard * guard)
+{
+  g_mutex_lock (&guard->lock);
+  guard->down_wait_ms = 0;
+  g_mutex_unlock (&guard->lock);
 }
 
 void
@@ -105,6 +140,8 @@ gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
     back_off (guard, &guard->budget_until, BUDGET_BACKOFF_MS, why);
   else if (g_str_equal (why, "rate-limited"))
     back_off (guard, &guard->rate_until, RATE_LIMIT_FALLBACK_MS, why);
+  else if (g_str_equal (why, "service-down"))
+    back_off (guard, &guard->down_until, next_down_wait (guard), why);
 }
 
 GstApigoChannelGuardVerdict
@@ -122,7 +159,7 @@ gst_apigo_channel_guard_check (GstApigoChannelGuard * guard,
   else if (now < guard->budget_until)
     verdict = GST_APIGO_CHANNEL_GUARD_SKIP;
   /* Soon over: the order of the prompts is kept. */
-  else if (now < guard->rate_until)
+  else if (now < guard->rate_until || now < guard->down_until)
     verdict = GST_APIGO_CHANNEL_GUARD_WAIT;
   g_mutex_unlock (&guard->lock);
   return verdict;
@@ -151,6 +188,9 @@ gst_apigo_channel_guard_take_news (GstApigoChannelGuard * guard,
   else if (news_of (guard->rate_until, &guard->told_rate_until, now,
           seconds))
     *why = "rate-limited";
+  else if (news_of (guard->down_until, &guard->told_down_until, now,
+          seconds))
+    *why = "service-down";
   else
     news = FALSE;
   g_mutex_unlock (&guard->lock);

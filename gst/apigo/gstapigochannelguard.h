@@ -35,18 +35,22 @@ void gst_apigo_channel_guard_rate_limited (GstApigoChannelGuard * guard,
 void gst_apigo_channel_guard_aired (GstApigoChannelGuard * guard,
     const gchar * prompt);
 /* A clip failed with the element's error details @details (may be NULL):
- * a budget refusal or a 429 it gave up on holds the next clips back. */
+ * a budget refusal, a 429 it gave up on, or the service down (5xx, network
+ * errors: waits doubling from 5 s to 60 s) holds the next clips back. */
 void gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
     const GstStructure * details);
-/* Why the fallback airs after a clip failed so: "budget", "rate-limited"
- * or "failed". */
+/* A clip is ready: the service answers again (the next outage's first
+ * wait is the shortest). */
+void gst_apigo_channel_guard_ready (GstApigoChannelGuard * guard);
+/* Why the fallback airs after a clip failed so: "budget", "rate-limited",
+ * "service-down" or "failed". */
 const gchar *gst_apigo_channel_guard_why (const GstStructure * details);
 
 /* Whether a clip of @prompt may start now. */
 GstApigoChannelGuardVerdict gst_apigo_channel_guard_check
     (GstApigoChannelGuard * guard, const gchar * prompt);
 /* A backoff that started and was not told yet: TRUE, with *@why
- * ("rate-limited", "budget") and *@seconds (how long it lasts from now),
+ * ("rate-limited", "budget", "service-down") and *@seconds (how long it lasts from now),
  * for the channel to post. */
 gboolean gst_apigo_channel_guard_take_news (GstApigoChannelGuard * guard,
     const gchar ** why, gdouble * seconds);

@@ -643,6 +643,58 @@ GST_START_TEST (test_rate_limit_backs_off)
 
 GST_END_TEST;
 
+/* The service down (503s, no retry left in the clips): the channel waits
+ * before the next clip, 5 s then twice as long, rather than failing a
+ * prompt a second; then it recovers and airs the rest. */
+GST_START_TEST (test_service_down_backs_off)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  ApigoEmulatorFault fault = { APIGO_EMULATOR_ROUTE_CREATE, 503,
+    APIGO_EMULATOR_BODY_JSON, NULL, NULL, NULL, 2
+  };
+  Frames f;
+  Watch w;
+  GstElement *pipeline = channel_pipeline_new (emu,
+      "<\"one\", \"two\", \"three\">", &f);
+  g_autoptr (TestRun) run = NULL;
+  const GstStructure *wait1, *wait2, *fallback;
+  gdouble seconds = 0;
+
+  watch_init (&w, pipeline, &f);
+  g_object_set (f.channel, "lookahead", 1, "retries", 0, NULL);
+  apigo_emulator_inject (emu, &fault);
+  run = test_run (pipeline, test_timeout (90));
+  test_run_assert_eos (run);
+  assert_continuous (run, &f);
+
+  wait1 = watch_event (&w, "backoff", 0);
+  wait2 = watch_event (&w, "backoff", 1);
+  fail_unless (wait1 != NULL && wait2 != NULL, "no backoff");
+  fail_if (watch_event (&w, "backoff", 2) != NULL);
+  fail_unless_equals_string (gst_structure_get_string (wait1, "why"),
+      "service-down");
+  fail_unless (gst_structure_get_double (wait1, "seconds", &seconds)
+      && seconds > 0 && seconds <= 5.0, "first wait %g s", seconds);
+  /* Twice as long; posted at once, it cannot have lost 5 s. */
+  fail_unless (gst_structure_get_double (wait2, "seconds", &seconds)
+      && seconds > 5.0 && seconds <= 10.0, "second wait %g s", seconds);
+  fallback = watch_event (&w, "fallback-start", 0);
+  fail_unless_equals_string (gst_structure_get_string (fallback, "why"),
+      "service-down");
+  /* one and two failed, then the service came back for three. */
+  fail_unless_equals_int (w.warnings->len, 2);
+  fail_unless_equals_int (count_clip_starts (run), 1);
+  fail_unless_equals_string (gst_structure_get_string (clip_start (run, 0),
+          "prompt"), "three");
+  fail_unless_equals_int (test_tasks_made (emu), 1);
+
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+  watch_clear (&w);
+}
+
+GST_END_TEST;
+
 static guint
 count_warnings (Watch * w, const gchar * words)
 {
@@ -891,6 +943,7 @@ channel_suite (void)
   tcase_add_test (tc, test_second_run_replays);
   tcase_add_test (tc, test_live);
   tcase_add_test (tc, test_rate_limit_backs_off);
+  tcase_add_test (tc, test_service_down_backs_off);
   tcase_add_test (tc, test_budget_spent_keeps_airing);
   tcase_add_test (tc, test_restart_resumes);
   tcase_add_test (tc, test_stop_while_generating);
