@@ -282,6 +282,49 @@ GST_START_TEST (test_extend_failed_restarts)
 
 GST_END_TEST;
 
+/* A 429 on an extension: the channel backs off, the extension is tried
+ * again and the chain holds (each clip still airs its new part only). */
+GST_START_TEST (test_extend_rate_limited)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  ApigoEmulatorFault fault = { APIGO_EMULATOR_ROUTE_EXTEND, 429,
+    APIGO_EMULATOR_BODY_JSON, "1", NULL, NULL, 1
+  };
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu,
+      "<\"one\", \"two\", \"three\">", "extend", &f);
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (GPtrArray) extensions = NULL;
+  g_autoptr (GPtrArray) ev = NULL;
+  gboolean backoff = FALSE;
+  guint i;
+
+  apigo_emulator_inject (emu, &fault);
+  run = test_run (pipeline, test_timeout (90));
+  test_run_assert_eos (run);
+  ev = events (run);
+  for (i = 0; i < ev->len; i++)
+    backoff |= is_event (g_ptr_array_index (ev, i), "backoff");
+  fail_unless (backoff, "the channel did not back off on a 429");
+  extensions = requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
+  fail_unless_equals_int (extensions->len, 3);
+  fail_unless_equals_int (((ApigoEmulatorRequest *)
+          g_ptr_array_index (extensions, 0))->status, 429);
+  /* Refused before its body was read; then its retry, then the next. */
+  for (i = 1; i < 3; i++)
+    fail_unless_equals_string (extended_id (g_ptr_array_index (extensions,
+                i)), clip_video_id (run, i - 1));
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CREATE, "POST"), 1);
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_uint64 (clip_frames (run, i, f.frames->len),
+        CLIP_FRAMES);
+  g_ptr_array_unref (f.frames);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* The openrouter dialect has no extensions: refused at start, naming the
  * property, before any request. */
 GST_START_TEST (test_extend_openrouter_refused)
@@ -471,6 +514,7 @@ continuity_suite (void)
   tcase_add_test (tc, test_extend);
   tcase_add_test (tc, test_extend_replays);
   tcase_add_test (tc, test_extend_failed_restarts);
+  tcase_add_test (tc, test_extend_rate_limited);
   tcase_add_test (tc, test_extend_openrouter_refused);
   tcase_add_test (tc, test_last_frame);
   return s;
