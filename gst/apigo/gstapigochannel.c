@@ -28,6 +28,7 @@
 #include "gstapigochannelfallback.h"
 #include "gstapigochannelprompts.h"
 #include "gstapigochannelguard.h"
+#include "gstapigochannelcontinuity.h"
 #include "gstapigovideosrc.h"
 #include "apigo-options.h"
 
@@ -43,6 +44,7 @@ GST_DEBUG_CATEGORY (gst_apigo_channel_debug);
 #define DEFAULT_LOOKAHEAD 2
 #define MAX_LOOKAHEAD 16
 #define DEFAULT_FALLBACK GST_APIGO_CHANNEL_FALLBACK_HOLD
+#define DEFAULT_CONTINUITY GST_APIGO_CHANNEL_CONTINUITY_NONE
 /* Frames queued in the appsrc: few, so that skip acts at once. */
 #define QUEUED_FRAMES 2
 /* Not live: how long the clip on air may keep its next frame before the
@@ -69,6 +71,7 @@ enum
   PROP_SLATE_IMAGE,
   PROP_IS_LIVE,
   PROP_PROMPTS_FILE,
+  PROP_CONTINUITY,
   PROP_OPTION,                  /* then one per option handed on */
 };
 
@@ -98,6 +101,7 @@ struct _GstApigoChannel
   GstApigoChannelFallbackMode fallback_mode;
   gchar *slate_image;
   gboolean is_live;
+  GstApigoChannelContinuityMode continuity_mode;
   GstStructure *clip_settings;  /* the options set, by property name */
 
   /* Shared with the worker, under lock. */
@@ -124,6 +128,7 @@ struct _GstApigoChannel
   GstStructure *settings;
   GstApigoChannelClip *on_air;
   GstApigoChannelFallback *fallback;
+  GstApigoChannelContinuity *continuity;
   guint64 frame;                /* frames aired */
   GstClockTime start;           /* running time of frame 0 */
   gboolean in_fallback;
@@ -262,6 +267,11 @@ gst_apigo_channel_class_init (GstApigoChannelClass * klass)
           "A text file of prompts, one a line ('#' starts a comment), aired "
           "after the prompts list and re-read when it changes", NULL,
           PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_CONTINUITY,
+      g_param_spec_enum ("continuity", "Continuity",
+          "How each clip continues the one before it (one generation at a "
+          "time then)", GST_TYPE_APIGO_CHANNEL_CONTINUITY_MODE,
+          DEFAULT_CONTINUITY, PROP_FLAGS));
   install_option_properties (gobject_class);
 
   signals[SIGNAL_ADD_PROMPT] = g_signal_new_class_handler ("add-prompt",
@@ -273,6 +283,7 @@ gst_apigo_channel_class_init (GstApigoChannelClass * klass)
       G_CALLBACK (gst_apigo_channel_skip), NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gst_type_mark_as_plugin_api (GST_TYPE_APIGO_CHANNEL_FALLBACK_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_APIGO_CHANNEL_CONTINUITY_MODE, 0);
 
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class,
@@ -440,6 +451,9 @@ gst_apigo_channel_set_property (GObject * object, guint prop_id,
     case PROP_IS_LIVE:
       self->is_live = g_value_get_boolean (value);
       break;
+    case PROP_CONTINUITY:
+      self->continuity_mode = g_value_get_enum (value);
+      break;
     default:
       if (prop_id >= PROP_OPTION
           && prop_id < PROP_OPTION + forwarded_options->len)
@@ -492,6 +506,9 @@ gst_apigo_channel_get_property (GObject * object, guint prop_id,
       break;
     case PROP_IS_LIVE:
       g_value_set_boolean (value, self->is_live);
+      break;
+    case PROP_CONTINUITY:
+      g_value_set_enum (value, self->continuity_mode);
       break;
     default:
       if (prop_id >= PROP_OPTION
@@ -669,12 +686,17 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
   for (;;) {
     g_autoptr (GError) error = NULL;
     g_autofree gchar *prompt = NULL;
-    GstStructure *origin = NULL;
-    GstApigoChannelClip *clip;
+    GstStructure *origin = NULL, *settings;
+    GstApigoChannelClip *clip, *newest;
     guint index = 0;
 
     g_mutex_lock (&self->lock);
-    if (!self->stopping && self->clips.length < lookahead)
+    /* The one the next continues: only the worker frees it. */
+    newest = g_queue_peek_tail (&self->clips);
+    if (newest == NULL)
+      newest = self->on_air;
+    if (!self->stopping && self->clips.length < lookahead
+        && gst_apigo_channel_continuity_may_start (self->continuity, newest))
       prompt = take_allowed_prompt (self, loop, &index, &origin);
     g_mutex_unlock (&self->lock);
     /* Before the clip: told when no clip starts too. */
@@ -682,8 +704,12 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
     if (prompt == NULL)
       return TRUE;
 
-    clip = gst_apigo_channel_clip_new (index, prompt, self->settings,
-        self->caps, on_clip_notify, self, &error);
+    settings = gst_apigo_channel_continuity_settings (self->continuity,
+        newest, self->settings, index);
+    clip = gst_apigo_channel_clip_new (index, prompt, settings != NULL ?
+        settings : self->settings, self->caps, on_clip_notify, self, &error);
+    if (settings != NULL)
+      gst_structure_free (settings);
     if (clip == NULL) {
       GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
           ("Could not make the pipeline of a clip: %s", error->message),
@@ -693,6 +719,7 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
     }
     gst_apigo_channel_clip_set_origin (clip, origin);
     gst_apigo_channel_clip_set_guard (clip, self->guard);
+    gst_apigo_channel_continuity_prepare (self->continuity, clip);
     g_mutex_lock (&self->lock);
     g_queue_push_tail (&self->clips, clip);
     g_mutex_unlock (&self->lock);
@@ -714,6 +741,7 @@ warn_failed (GstApigoChannel * self, GstApigoChannelClip * clip)
       (NULL));
   /* "budget", "rate-limited": the guard holds the next paid clips back. */
   self->why = gst_apigo_channel_guard_why (details);
+  gst_apigo_channel_continuity_broken (self->continuity);
   if (details != NULL)
     gst_structure_free (details);
 }
@@ -898,6 +926,15 @@ take_skip (GstApigoChannel * self)
   return skip;
 }
 
+/* The clip on air leaves it: the next may continue it. */
+static void
+leave_air (GstApigoChannel * self)
+{
+  gst_apigo_channel_continuity_left (self->continuity, self->on_air,
+      gst_apigo_channel_fallback_get_last (self->fallback));
+  g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
+}
+
 static void
 air_clip (GstApigoChannel * self, GstApigoChannelClip * clip)
 {
@@ -973,7 +1010,8 @@ air_timed (GstApigoChannel * self, gboolean * go_on)
       self->fps_n, GST_SECOND * self->fps_d) : 0;
   gst_structure_set (gst_apigo_channel_clip_get_origin (clip), "late",
       G_TYPE_UINT64, self->frame > due ? self->frame - due : 0, NULL);
-  g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
+  if (self->on_air != NULL)
+    leave_air (self);
   air_clip (self, clip);
   return TRUE;
 }
@@ -1018,7 +1056,7 @@ step (GstApigoChannel * self, gboolean loop, guint lookahead)
     if (gst_apigo_channel_clip_get_state (self->on_air) ==
         GST_APIGO_CHANNEL_CLIP_FAILED)
       warn_failed (self, self->on_air);
-    g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
+    leave_air (self);
     return TRUE;
   }
   /* Stalled mid-clip (a slow download): a frame's time has passed. */
@@ -1044,6 +1082,7 @@ worker (gpointer data)
   GstApigoChannel *self = data;
   g_autoptr (GError) error = NULL;
   GstApigoChannelFallbackMode mode;
+  GstApigoChannelContinuityMode continuity;
   g_autofree gchar *slate_image = NULL;
   gboolean loop;
   guint lookahead;
@@ -1053,8 +1092,11 @@ worker (gpointer data)
   slate_image = g_strdup (self->slate_image);
   loop = self->loop;
   lookahead = self->lookahead;
+  continuity = self->continuity_mode;
   GST_OBJECT_UNLOCK (self);
 
+  self->continuity = gst_apigo_channel_continuity_new (continuity,
+      self->caps);
   self->fallback = gst_apigo_channel_fallback_new (self->caps, mode,
       slate_image, &error);
   if (error != NULL)
@@ -1067,6 +1109,8 @@ worker (gpointer data)
   stop_fallback (self);
   g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
   g_clear_pointer (&self->fallback, gst_apigo_channel_fallback_free);
+  /* Its files with it. */
+  g_clear_pointer (&self->continuity, gst_apigo_channel_continuity_free);
   return NULL;
 }
 
@@ -1136,16 +1180,25 @@ stop (GstApigoChannel * self)
   g_clear_pointer (&self->settings, gst_structure_free);
 }
 
-/* Reads the prompts file: a bad one stops the channel before it starts. */
+/* Reads the prompts file: a bad one stops the channel before it starts;
+ * so does a continuity the service cannot give. */
 static gboolean
 start_sources (GstApigoChannel * self)
 {
   g_autoptr (GError) error = NULL;
   guint lookahead;
+  gboolean can_continue;
 
   GST_OBJECT_LOCK (self);
   lookahead = self->lookahead;
+  can_continue = gst_apigo_channel_continuity_check (self->continuity_mode,
+      self->clip_settings, &error);
   GST_OBJECT_UNLOCK (self);
+  if (!can_continue) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", error->message),
+        (NULL));
+    return FALSE;
+  }
   if (gst_apigo_channel_prompts_start (self->sources, lookahead, &error))
     return TRUE;
   GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", error->message),

@@ -314,3 +314,9 @@ gst_apigo_channel_clip_pull (GstApigoChannelClip * clip,
       GST_APIGO_CHANNEL_CLIP_FAILED);
   return sample;
 }
+
+GstElement *
+gst_apigo_channel_clip_get_pipeline (GstApigoChannelClip * clip)
+{
+  return clip->pipeline;
+}

@@ -73,6 +73,10 @@ gchar *gst_apigo_channel_clip_dup_video_id (GstApigoChannelClip * clip);
 GstSample *gst_apigo_channel_clip_pull (GstApigoChannelClip * clip,
     GstClockTime timeout, gboolean * ended);
 
+/* Its private pipeline (for the channel to look into, never to change
+ * state). */
+GstElement *gst_apigo_channel_clip_get_pipeline (GstApigoChannelClip * clip);
+
 G_END_DECLS
 
 #endif /* __GST_APIGO_CHANNEL_CLIP_H__ */

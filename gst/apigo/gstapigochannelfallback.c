@@ -165,3 +165,9 @@ gst_apigo_channel_fallback_frame (GstApigoChannelFallback * fallback)
     frame = fallback->black;
   return gst_buffer_copy (frame);
 }
+
+GstBuffer *
+gst_apigo_channel_fallback_get_last (GstApigoChannelFallback * fallback)
+{
+  return fallback->last;
+}

@@ -35,6 +35,9 @@ void gst_apigo_channel_fallback_free (GstApigoChannelFallback * fallback);
 /* The last frame aired, for hold. */
 void gst_apigo_channel_fallback_remember (GstApigoChannelFallback * fallback,
     GstBuffer * frame);
+/* The last frame remembered, or NULL (not a new reference). */
+GstBuffer *gst_apigo_channel_fallback_get_last (GstApigoChannelFallback *
+    fallback);
 /* A new buffer (its own metadata; memory shared) to air now. */
 GstBuffer *gst_apigo_channel_fallback_frame (GstApigoChannelFallback *
     fallback);
