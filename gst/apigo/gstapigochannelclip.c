@@ -8,6 +8,7 @@
 #endif
 
 #include "gstapigochannelclip.h"
+#include "gstapigochannelaudio.h"
 
 #include <gst/app/gstappsink.h>
 
@@ -24,6 +25,7 @@ struct _GstApigoChannelClip
   GstElement *pipeline;
   GstElement *src;
   GstAppSink *sink;
+  GstApigoChannelAudioTrack *audio;     /* or NULL: no audio wanted */
   GstApigoChannelClipNotify notify;
   gpointer user_data;
 
@@ -112,7 +114,7 @@ gst_apigo_channel_clip_new (guint index, const gchar * prompt,
   g_autoptr (GstElement) capsfilter = NULL;
   g_autoptr (GstBus) bus = NULL;
 
-  pipeline = gst_parse_launch_full ("apigovideosrc name=src ! decodebin ! "
+  pipeline = gst_parse_launch_full ("apigovideosrc name=src ! decodebin name=decode ! "
       "videoconvert ! videoscale ! videorate ! capsfilter name=caps ! "
       "appsink name=sink sync=false enable-last-sample=false", NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, error);
@@ -150,6 +152,7 @@ gst_apigo_channel_clip_free (GstApigoChannelClip * clip)
   gst_element_set_state (clip->pipeline, GST_STATE_NULL);
   bus = gst_pipeline_get_bus (GST_PIPELINE (clip->pipeline));
   gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_apigo_channel_audio_track_free (clip->audio);
   gst_object_unref (clip->src);
   gst_object_unref (clip->sink);
   gst_object_unref (clip->pipeline);
@@ -157,6 +160,26 @@ gst_apigo_channel_clip_free (GstApigoChannelClip * clip)
   g_free (clip->prompt);
   g_free (clip->error);
   g_free (clip);
+}
+
+void
+gst_apigo_channel_clip_add_audio (GstApigoChannelClip * clip, GstCaps * caps)
+{
+  g_autoptr (GstElement) decodebin =
+      gst_bin_get_by_name (GST_BIN (clip->pipeline), "decode");
+
+  g_return_if_fail (clip->audio == NULL);
+  clip->audio = gst_apigo_channel_audio_track_new (clip->pipeline, decodebin,
+      caps);
+}
+
+GstBuffer *
+gst_apigo_channel_clip_take_audio (GstApigoChannelClip * clip,
+    guint n_samples, GstClockTime timeout)
+{
+  if (clip->audio == NULL)
+    return NULL;
+  return gst_apigo_channel_audio_track_take (clip->audio, n_samples, timeout);
 }
 
 static void

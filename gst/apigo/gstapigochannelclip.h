@@ -38,6 +38,15 @@ GstApigoChannelClip *gst_apigo_channel_clip_new (guint index,
     GstApigoChannelClipNotify notify, gpointer user_data, GError ** error);
 void gst_apigo_channel_clip_free (GstApigoChannelClip * clip);
 
+/* Decodes its audio too, to @caps (raw audio, fixed), if it has any;
+ * before it starts. */
+void gst_apigo_channel_clip_add_audio (GstApigoChannelClip * clip,
+    GstCaps * caps);
+/* The audio of its next @n_samples (silence where it has none), waiting
+ * at most @timeout for it; NULL without add_audio(). */
+GstBuffer *gst_apigo_channel_clip_take_audio (GstApigoChannelClip * clip,
+    guint n_samples, GstClockTime timeout);
+
 /* Pauses it: generation starts. */
 void gst_apigo_channel_clip_start (GstApigoChannelClip * clip);
 /* Plays it: frames flow into its appsink. */
