@@ -178,3 +178,39 @@ channel_check_assert (ChannelCheck * check, gboolean with_audio)
   fail_unless (check->audio_eos == check->video_eos,
       "EOS on video %d, on audio %d", check->video_eos, check->audio_eos);
 }
+
+static guint64
+event_frame (const GstStructure * s)
+{
+  guint64 frame = 0;
+
+  fail_unless (gst_structure_get_uint64 (s, "frame", &frame));
+  return frame;
+}
+
+void
+channel_check_assert_sound (ChannelCheck * check, GPtrArray * events)
+{
+  guint i;
+
+  for (i = 0; i < events->len; i++) {
+    const GstStructure *s = g_ptr_array_index (events, i);
+    const gchar *event = gst_structure_get_string (s, "event");
+    guint64 from = event_frame (s), to = check->loud->len, n, loud = 0;
+
+    if (i + 1 < events->len)
+      to = event_frame (g_ptr_array_index (events, i + 1));
+    fail_unless (to <= check->loud->len);
+    if (g_strcmp0 (event, "fallback-start") == 0) {
+      for (n = from; n < to; n++)
+        fail_if (check->loud->data[n], "sound in fallback frame %"
+            G_GUINT64_FORMAT, n);
+    } else if (g_strcmp0 (event, "clip-start") == 0) {
+      for (n = from; n < to; n++)
+        loud += check->loud->data[n];
+      fail_unless (to - from > 4 && loud + 2 >= to - from,
+          "clip from frame %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+          " has sound in %" G_GUINT64_FORMAT " frames", from, to, loud);
+    }
+  }
+}

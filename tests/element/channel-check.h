@@ -49,6 +49,12 @@ guint64 channel_check_sample (ChannelCheck * check, guint64 n);
  * @with_audio, one buffer per frame and both ended alike). */
 void channel_check_assert (ChannelCheck * check, gboolean with_audio);
 
+/* Asserts that the audio of what clips aired is their sound (all but a
+ * frame or two at their edges, where AAC pads), and the audio of what the
+ * fallback aired is silence; @events: the channel's apigo-channel
+ * structures in order. */
+void channel_check_assert_sound (ChannelCheck * check, GPtrArray * events);
+
 G_END_DECLS
 
 #endif
