@@ -495,17 +495,28 @@ write_element (Doc * doc, GstElementFactory * factory, GType type)
   g_string_append (doc->out, " |\n\n");
 }
 
+static gint
+compare_templates (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (((const GstStaticPadTemplate *) a)->name_template,
+      ((const GstStaticPadTemplate *) b)->name_template);
+}
+
 static void
 write_pads (Doc * doc, GstElementFactory * factory)
 {
+  g_autoptr (GList) templates = NULL;
   const GList *l;
   static const gchar *directions[] = { "unknown", "source", "sink" };
   static const gchar *presences[] = { "always", "sometimes", "request" };
 
   g_string_append (doc->out, "## Pad templates\n\n"
       "| name | direction | presence | caps |\n|---|---|---|---|\n");
-  for (l = gst_element_factory_get_static_pad_templates (factory); l;
-      l = l->next) {
+  /* By name: the registry does not keep one order from scan to load. */
+  templates = g_list_sort (g_list_copy ((GList *)
+          gst_element_factory_get_static_pad_templates (factory)),
+      compare_templates);
+  for (l = templates; l; l = l->next) {
     GstStaticPadTemplate *tmpl = l->data;
     g_autoptr (GstCaps) caps = gst_static_pad_template_get_caps (tmpl);
     g_autofree gchar *text = gst_caps_to_string (caps);

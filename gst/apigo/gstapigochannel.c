@@ -46,6 +46,10 @@ GST_DEBUG_CATEGORY (gst_apigo_channel_debug);
 #define DEFAULT_AUDIO_CHANNELS 2
 /* Frames queued in the appsrc: few, so that skip acts at once. */
 #define QUEUED_FRAMES 2
+/* Audio queued: as much as an encoder's latency on the video branch may
+ * hold back a muxer (x264enc's, seconds), so that the one thread pushing
+ * both does not wait on the audio while the muxer waits on the video. */
+#define AUDIO_QUEUED_TIME (10 * GST_SECOND)
 /* Not live: how long the clip on air may keep its next frame before the
  * fallback covers for it. */
 #define STALL_TIMEOUT GST_SECOND
@@ -1068,7 +1072,8 @@ gst_apigo_channel_request_new_pad (GstElement * element,
 
   src = g_object_new (GST_TYPE_APP_SRC, "name", "audio", NULL);
   g_object_set (src, "format", GST_FORMAT_TIME, "block", TRUE,
-      "max-buffers", (guint64) QUEUED_FRAMES, NULL);
+      "max-buffers", (guint64) 0, "max-bytes", (guint64) 0,
+      "max-time", (guint64) AUDIO_QUEUED_TIME, NULL);
   /* Requested while running: set up now, as configure() does. */
   if (audio_caps != NULL)
     configure_audio (self, src, audio_caps);

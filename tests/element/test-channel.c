@@ -661,6 +661,37 @@ GST_START_TEST (test_audio_pad_request)
 
 GST_END_TEST;
 
+/* Into a muxer through an encoder that holds frames back (x264enc's
+ * lookahead): the one thread that pushes both pads must not wait on the
+ * audio while the muxer waits on the video.  It used to hang. */
+GST_START_TEST (test_audio_into_muxer)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline, *channel;
+  g_autoptr (TestRun) run = NULL;
+
+  g_object_set (emu, "audio", TRUE, NULL);
+  pipeline = gst_parse_launch ("apigochannel name=ch "
+      "ch.video ! queue ! videoconvert ! x264enc ! mux. "
+      "ch.audio ! queue ! audioconvert ! avenc_aac ! mux. "
+      "mp4mux name=mux ! fakesink", &error);
+  fail_unless (pipeline != NULL && error == NULL, "%s",
+      error ? error->message : "?");
+  channel = test_pipeline_get (pipeline, "ch");
+  test_source_configure (channel, emu, NULL);
+  g_object_set (channel, "size", "160x96", "width", WIDTH, "height", HEIGHT,
+      NULL);
+  gst_util_set_object_arg (G_OBJECT (channel), "prompts",
+      "<\"one\", \"two\", \"three\">");
+  run = test_run (pipeline, test_timeout (60));
+  fail_if (run->timed_out, "the channel and its muxer hung");
+  test_run_assert_eos (run);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 channel_suite (void)
 {
@@ -682,6 +713,7 @@ channel_suite (void)
   tcase_add_test (tc, test_audio_skip);
   tcase_add_test (tc, test_audio_live);
   tcase_add_test (tc, test_audio_pad_request);
+  tcase_add_test (tc, test_audio_into_muxer);
   return s;
 }
 
