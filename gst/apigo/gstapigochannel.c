@@ -17,6 +17,16 @@
  * gst-launch-1.0 apigochannel prompts='<"a red kite", "a blue boat">' \
  *     seconds=4 ! autovideosink
  * ]|
+ *
+ * Its sound is on the request pad "audio", raw S16LE at
+ * #GstApigoChannel:audio-rate, each video frame's samples exactly
+ * (gstapigochannelaudio.c); silence where a clip has none.
+ *
+ * |[
+ * gst-launch-1.0 apigochannel name=c prompts='<"a red kite">' \
+ *     c.video ! queue ! videoconvert ! autovideosink \
+ *     c.audio ! queue ! audioconvert ! autoaudiosink
+ * ]|
  */
 
 #ifdef HAVE_CONFIG_H

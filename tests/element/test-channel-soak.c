@@ -28,9 +28,11 @@
 #define HOUR_FRAMES (3600 * FPS_N / FPS_D)
 /* Prompts the test keeps listed ahead of the one on air (lookahead 2). */
 #define AHEAD 4
-/* Generations take this long (wall time), the slow one longer than a clip
- * lasts. */
-#define GENERATION_TIME 1.0
+/* Generations take this long (wall time): far longer than the two clips
+ * ahead of a new one take to air (a fraction of a second each), so that a
+ * new clip is always late and the fallback covers for it; the slow one
+ * longer than a clip lasts. */
+#define GENERATION_TIME 3.0
 #define SLOW_GENERATION_TIME (SECONDS + 2.0)
 /* 503s in a row: the client's two retries get through the third time. */
 #define DOWN_REQUESTS 2
