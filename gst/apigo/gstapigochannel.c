@@ -17,6 +17,16 @@
  * gst-launch-1.0 apigochannel prompts='<"a red kite", "a blue boat">' \
  *     seconds=4 ! autovideosink
  * ]|
+ *
+ * Its sound is on the request pad "audio", raw S16LE at
+ * #GstApigoChannel:audio-rate, each video frame's samples exactly
+ * (gstapigochannelaudio.c); silence where a clip has none.
+ *
+ * |[
+ * gst-launch-1.0 apigochannel name=c prompts='<"a red kite">' \
+ *     c.video ! queue ! videoconvert ! autovideosink \
+ *     c.audio ! queue ! audioconvert ! autoaudiosink
+ * ]|
  */
 
 #ifdef HAVE_CONFIG_H
@@ -24,6 +34,7 @@
 #endif
 
 #include "gstapigochannel.h"
+#include "gstapigochannelaudio.h"
 #include "gstapigochannelclip.h"
 #include "gstapigochannelfallback.h"
 #include "gstapigochannelprompts.h"
@@ -45,8 +56,14 @@ GST_DEBUG_CATEGORY (gst_apigo_channel_debug);
 #define MAX_LOOKAHEAD 16
 #define DEFAULT_FALLBACK GST_APIGO_CHANNEL_FALLBACK_HOLD
 #define DEFAULT_CONTINUITY GST_APIGO_CHANNEL_CONTINUITY_NONE
+#define DEFAULT_AUDIO_RATE 48000
+#define DEFAULT_AUDIO_CHANNELS 2
 /* Frames queued in the appsrc: few, so that skip acts at once. */
 #define QUEUED_FRAMES 2
+/* Audio queued: as much as an encoder's latency on the video branch may
+ * hold back a muxer (x264enc's, seconds), so that the one thread pushing
+ * both does not wait on the audio while the muxer waits on the video. */
+#define AUDIO_QUEUED_TIME (10 * GST_SECOND)
 /* Not live: how long the clip on air may keep its next frame before the
  * fallback covers for it. */
 #define STALL_TIMEOUT GST_SECOND
@@ -72,6 +89,8 @@ enum
   PROP_IS_LIVE,
   PROP_PROMPTS_FILE,
   PROP_CONTINUITY,
+  PROP_AUDIO_RATE,
+  PROP_AUDIO_CHANNELS,
   PROP_OPTION,                  /* then one per option handed on */
 };
 
@@ -102,6 +121,7 @@ struct _GstApigoChannel
   gchar *slate_image;
   gboolean is_live;
   GstApigoChannelContinuityMode continuity_mode;
+  guint audio_rate, audio_channels;
   GstStructure *clip_settings;  /* the options set, by property name */
 
   /* Shared with the worker, under lock. */
@@ -122,6 +142,9 @@ struct _GstApigoChannel
   GstClockID clock_id;
   GThread *thread;
   GstApigoChannelGuard *guard;  /* 429s, the budget: outlives runs */
+  GstElement *audiosrc;         /* the audio pad's appsrc, once requested */
+  GstCaps *audio_caps;          /* from READY to PAUSED on */
+  gboolean audio_discont;       /* its next buffer is its first */
 
   /* The worker's own. */
   GstCaps *caps;
@@ -149,6 +172,14 @@ GST_STATIC_PAD_TEMPLATE ("video", GST_PAD_SRC, GST_PAD_ALWAYS,
         "framerate = (fraction) [ 1/MAX, MAX ], "
         "pixel-aspect-ratio = (fraction) 1/1"));
 
+/* On request only: a channel whose audio nobody links makes none, and
+ * posts no not-linked error (docs/channel.md). */
+static GstStaticPadTemplate audio_template =
+GST_STATIC_PAD_TEMPLATE ("audio", GST_PAD_SRC, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("audio/x-raw, format = (string) S16LE, "
+        "layout = (string) interleaved, rate = (int) [ 1, MAX ], "
+        "channels = (int) [ 1, 8 ]"));
+
 static void gst_apigo_channel_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
 static void gst_apigo_channel_get_property (GObject * object, guint prop_id,
@@ -160,6 +191,10 @@ static void gst_apigo_channel_add_prompt (GstApigoChannel * self,
     const gchar * prompt);
 static void gst_apigo_channel_skip (GstApigoChannel * self);
 static void on_clip_notify (gpointer user_data);
+static GstPad *gst_apigo_channel_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
+static void gst_apigo_channel_release_pad (GstElement * element,
+    GstPad * pad);
 
 #define PROP_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
     GST_PARAM_MUTABLE_READY)
@@ -272,6 +307,14 @@ gst_apigo_channel_class_init (GstApigoChannelClass * klass)
           "How each clip continues the one before it (one generation at a "
           "time then)", GST_TYPE_APIGO_CHANNEL_CONTINUITY_MODE,
           DEFAULT_CONTINUITY, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_AUDIO_RATE,
+      g_param_spec_uint ("audio-rate", "Audio rate",
+          "Sample rate of the audio pad's output; clips' audio is "
+          "resampled to it", 1000, 384000, DEFAULT_AUDIO_RATE, PROP_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_AUDIO_CHANNELS,
+      g_param_spec_uint ("audio-channels", "Audio channels",
+          "Channels of the audio pad's output (S16LE, interleaved)", 1, 8,
+          DEFAULT_AUDIO_CHANNELS, PROP_FLAGS));
   install_option_properties (gobject_class);
 
   signals[SIGNAL_ADD_PROMPT] = g_signal_new_class_handler ("add-prompt",
@@ -288,6 +331,7 @@ gst_apigo_channel_class_init (GstApigoChannelClass * klass)
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class,
       gst_apigo_channel_prompts_text_template ());
+  gst_element_class_add_static_pad_template (element_class, &audio_template);
   gst_element_class_set_static_metadata (element_class,
       "Prompt-to-video channel", "Source/Video/Network",
       "An endless video channel of clips generated from prompts, made "
@@ -295,6 +339,10 @@ gst_apigo_channel_class_init (GstApigoChannelClass * klass)
       "gst-apigo authors");
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_apigo_channel_change_state);
+  element_class->request_new_pad =
+      GST_DEBUG_FUNCPTR (gst_apigo_channel_request_new_pad);
+  element_class->release_pad =
+      GST_DEBUG_FUNCPTR (gst_apigo_channel_release_pad);
 
   GST_DEBUG_CATEGORY_INIT (gst_apigo_channel_debug, "apigochannel", 0,
       "Prompt-to-video channel");
@@ -323,6 +371,8 @@ gst_apigo_channel_init (GstApigoChannel * self)
   self->fps_d = DEFAULT_FPS_D;
   self->lookahead = DEFAULT_LOOKAHEAD;
   self->fallback_mode = DEFAULT_FALLBACK;
+  self->audio_rate = DEFAULT_AUDIO_RATE;
+  self->audio_channels = DEFAULT_AUDIO_CHANNELS;
   self->clip_settings = gst_structure_new_empty ("settings");
   self->prompts = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&self->lock);
@@ -357,6 +407,7 @@ gst_apigo_channel_finalize (GObject * object)
   g_ptr_array_unref (self->prompts);
   gst_apigo_channel_prompts_free (self->sources);
   gst_apigo_channel_guard_free (self->guard);
+  gst_clear_object (&self->audiosrc);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
@@ -454,6 +505,12 @@ gst_apigo_channel_set_property (GObject * object, guint prop_id,
     case PROP_CONTINUITY:
       self->continuity_mode = g_value_get_enum (value);
       break;
+    case PROP_AUDIO_RATE:
+      self->audio_rate = g_value_get_uint (value);
+      break;
+    case PROP_AUDIO_CHANNELS:
+      self->audio_channels = g_value_get_uint (value);
+      break;
     default:
       if (prop_id >= PROP_OPTION
           && prop_id < PROP_OPTION + forwarded_options->len)
@@ -509,6 +566,12 @@ gst_apigo_channel_get_property (GObject * object, guint prop_id,
       break;
     case PROP_CONTINUITY:
       g_value_set_enum (value, self->continuity_mode);
+      break;
+    case PROP_AUDIO_RATE:
+      g_value_set_uint (value, self->audio_rate);
+      break;
+    case PROP_AUDIO_CHANNELS:
+      g_value_set_uint (value, self->audio_channels);
       break;
     default:
       if (prop_id >= PROP_OPTION
@@ -669,6 +732,44 @@ post_backoff (GstApigoChannel * self)
       "seconds", G_TYPE_DOUBLE, seconds, NULL);
 }
 
+/* With an audio pad, @clip decodes its audio too. */
+static void
+add_audio (GstApigoChannel * self, GstApigoChannelClip * clip)
+{
+  g_autoptr (GstCaps) caps = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->audiosrc != NULL && self->audio_caps != NULL)
+    caps = gst_caps_ref (self->audio_caps);
+  g_mutex_unlock (&self->lock);
+  if (caps != NULL)
+    gst_apigo_channel_clip_add_audio (clip, caps);
+}
+
+/* A clip of @prompt, watched by the guard, with @origin (taken) for its
+ * clip-start; NULL, after an ERROR, when its pipeline cannot be made (a
+ * missing plugin).  Its audio and continuity are the caller's. */
+static GstApigoChannelClip *
+make_clip (GstApigoChannel * self, guint index, const gchar * prompt,
+    const GstStructure * settings, GstStructure * origin)
+{
+  g_autoptr (GError) error = NULL;
+  GstApigoChannelClip *clip;
+
+  clip = gst_apigo_channel_clip_new (index, prompt, settings != NULL ?
+      settings : self->settings, self->caps, on_clip_notify, self, &error);
+  if (clip == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("Could not make the pipeline of a clip: %s", error->message),
+        (NULL));
+    gst_structure_free (origin);
+    return NULL;
+  }
+  gst_apigo_channel_clip_set_origin (clip, origin);
+  gst_apigo_channel_clip_set_guard (clip, self->guard);
+  return clip;
+}
+
 /* Starts clips until lookahead of them are on their way; FALSE when a
  * clip's pipeline cannot even be made (a missing plugin). */
 static gboolean
@@ -706,20 +807,13 @@ top_up (GstApigoChannel * self, gboolean loop, guint lookahead)
 
     settings = gst_apigo_channel_continuity_settings (self->continuity,
         newest, self->settings, index);
-    clip = gst_apigo_channel_clip_new (index, prompt, settings != NULL ?
-        settings : self->settings, self->caps, on_clip_notify, self, &error);
+    clip = make_clip (self, index, prompt, settings, origin);
     if (settings != NULL)
       gst_structure_free (settings);
-    if (clip == NULL) {
-      GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-          ("Could not make the pipeline of a clip: %s", error->message),
-          (NULL));
-      gst_structure_free (origin);
+    if (clip == NULL)
       return FALSE;
-    }
-    gst_apigo_channel_clip_set_origin (clip, origin);
-    gst_apigo_channel_clip_set_guard (clip, self->guard);
     gst_apigo_channel_continuity_prepare (self->continuity, clip);
+    add_audio (self, clip);
     g_mutex_lock (&self->lock);
     g_queue_push_tail (&self->clips, clip);
     g_mutex_unlock (&self->lock);
@@ -819,14 +913,96 @@ wait_clock (GstApigoChannel * self)
   }
 }
 
-/* Airs @buffer as the next frame; FALSE when the channel stops. */
+/* The samples of the next frame: the clip's on air, else silence (and
+ * the appsrc they go to); NULL without an audio pad.  Taken before the
+ * clock wait: the clip's audio may take a moment to decode. */
+static GstBuffer *
+take_audio (GstApigoChannel * self, gboolean is_clip, GstElement ** src)
+{
+  guint64 first = gst_apigo_channel_audio_sample (self->frame,
+      self->audio_rate, self->fps_n, self->fps_d);
+  guint n = gst_apigo_channel_audio_sample (self->frame + 1,
+      self->audio_rate, self->fps_n, self->fps_d) - first;
+  GstBuffer *audio = NULL;
+
+  g_mutex_lock (&self->lock);
+  *src = self->audiosrc != NULL && self->audio_caps != NULL ?
+      gst_object_ref (self->audiosrc) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (*src == NULL)
+    return NULL;
+  if (is_clip)
+    audio = gst_apigo_channel_clip_take_audio (self->on_air, n,
+        self->is_live ? gst_util_uint64_scale (GST_SECOND, self->fps_d,
+            self->fps_n) : STALL_TIMEOUT);
+  if (audio == NULL)
+    audio = gst_apigo_channel_audio_silence (self->audio_caps, n);
+  return audio;
+}
+
+/* Airs @audio as the samples of @frame, right after its video. */
+static gboolean
+push_audio (GstApigoChannel * self, GstElement * src, GstBuffer * audio,
+    guint64 frame)
+{
+  guint64 first = gst_apigo_channel_audio_sample (frame, self->audio_rate,
+      self->fps_n, self->fps_d);
+  guint64 end = gst_apigo_channel_audio_sample (frame + 1, self->audio_rate,
+      self->fps_n, self->fps_d);
+  GstClockTime pts = self->start + gst_util_uint64_scale (first, GST_SECOND,
+      self->audio_rate);
+  gboolean released;
+  GstFlowReturn ret;
+
+  audio = gst_buffer_make_writable (audio);
+  GST_BUFFER_PTS (audio) = pts;
+  GST_BUFFER_DTS (audio) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (audio) = self->start + gst_util_uint64_scale (end,
+      GST_SECOND, self->audio_rate) - pts;
+  GST_BUFFER_OFFSET (audio) = first;
+  GST_BUFFER_OFFSET_END (audio) = end;
+  GST_BUFFER_FLAG_UNSET (audio, GST_BUFFER_FLAG_DISCONT |
+      GST_BUFFER_FLAG_GAP);
+  g_mutex_lock (&self->lock);
+  if (self->audio_discont)
+    GST_BUFFER_FLAG_SET (audio, GST_BUFFER_FLAG_DISCONT);
+  self->audio_discont = FALSE;
+  g_mutex_unlock (&self->lock);
+  ret = gst_app_src_push_buffer (GST_APP_SRC (src), audio);
+  g_mutex_lock (&self->lock);
+  released = self->audiosrc != src;
+  g_mutex_unlock (&self->lock);
+  gst_object_unref (src);
+  /* A pad released meanwhile does not stop the channel. */
+  return ret == GST_FLOW_OK || released;
+}
+
+static void
+end_audio (GstApigoChannel * self)
+{
+  g_autoptr (GstElement) src = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->audiosrc != NULL)
+    src = gst_object_ref (self->audiosrc);
+  g_mutex_unlock (&self->lock);
+  if (src != NULL)
+    gst_app_src_end_of_stream (GST_APP_SRC (src));
+}
+
+/* Airs @buffer as the next frame, and its audio; FALSE when the channel
+ * stops. */
 static gboolean
 push_frame (GstApigoChannel * self, GstBuffer * buffer, gboolean is_clip)
 {
+  GstElement *audiosrc = NULL;
+  GstBuffer *audio = take_audio (self, is_clip, &audiosrc);
   GstClockTime pts;
 
   if (self->is_live && !wait_clock (self)) {
     gst_buffer_unref (buffer);
+    gst_clear_buffer (&audio);
+    gst_clear_object (&audiosrc);
     return FALSE;
   }
   pts = frame_time (self, self->frame);
@@ -842,8 +1018,13 @@ push_frame (GstApigoChannel * self, GstBuffer * buffer, gboolean is_clip)
   if (is_clip)
     gst_apigo_channel_fallback_remember (self->fallback, buffer);
   self->frame++;
-  return gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer) ==
-      GST_FLOW_OK;
+  if (gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer) !=
+      GST_FLOW_OK) {
+    gst_clear_buffer (&audio);
+    gst_clear_object (&audiosrc);
+    return FALSE;
+  }
+  return audio == NULL || push_audio (self, audiosrc, audio, self->frame - 1);
 }
 
 static gboolean
@@ -958,14 +1139,28 @@ air_clip (GstApigoChannel * self, GstApigoChannelClip * clip)
 static gboolean
 start_timed (GstApigoChannel * self)
 {
-  g_autoptr (GError) error = NULL;
+  for (;;) {
+    GstApigoChannelClip *clip;
+    g_autofree gchar *prompt = NULL;
+    GstClockTime time = 0;
+    guint index = 0;
 
-  if (gst_apigo_channel_prompts_start_timed (self->sources, self->guard,
-          self->settings, self->caps, on_clip_notify, self, &error))
-    return TRUE;
-  GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-      ("Could not make the pipeline of a clip: %s", error->message), (NULL));
-  return FALSE;
+    prompt = gst_apigo_channel_prompts_next_unstarted (self->sources,
+        &index, &time);
+    /* A 429's wait holds them too; a spent budget refuses them for free:
+     * tried once, each fails. */
+    if (prompt == NULL || gst_apigo_channel_guard_check (self->guard,
+            prompt) == GST_APIGO_CHANNEL_GUARD_WAIT)
+      return TRUE;
+    clip = make_clip (self, index, prompt, NULL, gst_structure_new ("origin",
+            "source", G_TYPE_STRING, "text", "time", G_TYPE_UINT64, time,
+            NULL));
+    if (clip == NULL)
+      return FALSE;
+    add_audio (self, clip);
+    gst_apigo_channel_prompts_attach (self->sources, index, clip);
+    gst_apigo_channel_clip_start (clip);
+  }
 }
 
 /* A timed prompt whose running time has come takes the air at this frame
@@ -1038,6 +1233,7 @@ step (GstApigoChannel * self, gboolean loop, guint lookahead)
     if (finished (self, loop)) {
       stop_fallback (self);
       gst_app_src_end_of_stream (GST_APP_SRC (self->appsrc));
+      end_audio (self);
       return FALSE;
     }
     return !wait_for_clip (self) || push_fallback (self);
@@ -1114,17 +1310,38 @@ worker (gpointer data)
   return NULL;
 }
 
-/* Before the appsrc starts: it must know whether it is live then. */
+/* The audio appsrc as the video's: live or not, one frame of latency. */
+static void
+configure_audio (GstApigoChannel * self, GstElement * src, GstCaps * caps)
+{
+  g_object_set (src, "caps", caps, "is-live", self->is_live,
+      "min-latency", (gint64) gst_util_uint64_scale (GST_SECOND, self->fps_d,
+          self->fps_n), NULL);
+}
+
+/* Before the appsrcs start: they must know whether they are live then. */
 static void
 configure (GstApigoChannel * self)
 {
+  g_autoptr (GstElement) audiosrc = NULL;
+  g_autoptr (GstCaps) audio_caps = NULL;
+
   GST_OBJECT_LOCK (self);
   self->caps = make_caps (self);
   self->settings = gst_structure_copy (self->clip_settings);
   if (gst_structure_get_string (self->settings, "size") == NULL)
     gst_structure_set (self->settings, "size", G_TYPE_STRING,
         self->height > self->width ? "720x1280" : "1280x720", NULL);
+  audio_caps = gst_apigo_channel_audio_caps (self->audio_rate,
+      self->audio_channels);
   GST_OBJECT_UNLOCK (self);
+  g_mutex_lock (&self->lock);
+  gst_caps_replace (&self->audio_caps, audio_caps);
+  if (self->audiosrc != NULL)
+    audiosrc = gst_object_ref (self->audiosrc);
+  g_mutex_unlock (&self->lock);
+  if (audiosrc != NULL)
+    configure_audio (self, audiosrc, audio_caps);
   /* Unlocked: the appsrc posts a message, which the bin takes locked. */
   g_object_set (self->appsrc, "caps", self->caps, "is-live", self->is_live,
       "min-latency", (gint64) gst_util_uint64_scale (GST_SECOND, self->fps_d,
@@ -1143,6 +1360,7 @@ start (GstApigoChannel * self)
   self->stopping = FALSE;
   self->skip = FALSE;
   self->next_prompt = 0;
+  self->audio_discont = TRUE;
   self->thread = g_thread_new ("apigochannel", worker, self);
 }
 
@@ -1178,6 +1396,71 @@ stop (GstApigoChannel * self)
   g_mutex_unlock (&self->lock);
   gst_clear_caps (&self->caps);
   g_clear_pointer (&self->settings, gst_structure_free);
+  g_mutex_lock (&self->lock);
+  gst_clear_caps (&self->audio_caps);
+  g_mutex_unlock (&self->lock);
+}
+
+static GstPad *
+gst_apigo_channel_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps)
+{
+  GstApigoChannel *self = GST_APIGO_CHANNEL (element);
+  g_autoptr (GstCaps) audio_caps = NULL;
+  GstElement *src;
+  GstPad *target, *ghost;
+
+  g_mutex_lock (&self->lock);
+  if (self->audiosrc != NULL) {
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (self, "the audio pad is requested already");
+    return NULL;
+  }
+  if (self->audio_caps != NULL)
+    audio_caps = gst_caps_ref (self->audio_caps);
+  g_mutex_unlock (&self->lock);
+
+  src = g_object_new (GST_TYPE_APP_SRC, "name", "audio", NULL);
+  g_object_set (src, "format", GST_FORMAT_TIME, "block", TRUE,
+      "max-buffers", (guint64) 0, "max-bytes", (guint64) 0,
+      "max-time", (guint64) AUDIO_QUEUED_TIME, NULL);
+  /* Requested while running: set up now, as configure() does. */
+  if (audio_caps != NULL)
+    configure_audio (self, src, audio_caps);
+  gst_bin_add (GST_BIN (self), src);
+  target = gst_element_get_static_pad (src, "src");
+  ghost = gst_ghost_pad_new_from_template ("audio", target, templ);
+  gst_object_unref (target);
+  if (GST_STATE (self) > GST_STATE_READY
+      || GST_STATE_PENDING (self) > GST_STATE_READY)
+    gst_pad_set_active (ghost, TRUE);
+  gst_element_add_pad (element, ghost);
+  gst_element_sync_state_with_parent (src);
+
+  /* From now on the worker airs audio, from its next frame. */
+  g_mutex_lock (&self->lock);
+  self->audiosrc = gst_object_ref (src);
+  self->audio_discont = TRUE;
+  g_mutex_unlock (&self->lock);
+  return ghost;
+}
+
+static void
+gst_apigo_channel_release_pad (GstElement * element, GstPad * pad)
+{
+  GstApigoChannel *self = GST_APIGO_CHANNEL (element);
+  GstElement *src;
+
+  g_mutex_lock (&self->lock);
+  src = g_steal_pointer (&self->audiosrc);
+  g_mutex_unlock (&self->lock);
+  gst_element_remove_pad (element, pad);
+  if (src == NULL)
+    return;
+  /* Unblocks the worker if it is pushing to it. */
+  gst_element_set_state (src, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN (self), src);
+  gst_object_unref (src);
 }
 
 /* Reads the prompts file: a bad one stops the channel before it starts;

@@ -9,6 +9,7 @@
 
 #include "gstapigochannelclip.h"
 #include "gstapigomessages.h"
+#include "gstapigochannelaudio.h"
 
 #include <gst/app/gstappsink.h>
 
@@ -25,6 +26,9 @@ struct _GstApigoChannelClip
   GstElement *pipeline;
   GstElement *src;
   GstAppSink *sink;
+  GstApigoChannelAudioTrack *audio;     /* or NULL: no audio wanted */
+  GstClockTime start;           /* it airs from there (0: from its start) */
+  GstClockTime length;          /* asked, or GST_CLOCK_TIME_NONE */
   GstApigoChannelClipNotify notify;
   gpointer user_data;
   GstStructure *origin;
@@ -154,7 +158,7 @@ gst_apigo_channel_clip_new (guint index, const gchar * prompt,
   g_autoptr (GstElement) capsfilter = NULL;
   g_autoptr (GstBus) bus = NULL;
 
-  pipeline = gst_parse_launch_full ("apigovideosrc name=src ! decodebin ! "
+  pipeline = gst_parse_launch_full ("apigovideosrc name=src ! decodebin name=decode ! "
       "videoconvert ! videoscale ! videorate ! capsfilter name=caps ! "
       "appsink name=sink sync=false enable-last-sample=false", NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, error);
@@ -164,6 +168,7 @@ gst_apigo_channel_clip_new (guint index, const gchar * prompt,
   clip = g_new0 (GstApigoChannelClip, 1);
   g_mutex_init (&clip->lock);
   clip->index = index;
+  clip->length = GST_CLOCK_TIME_NONE;
   clip->prompt = g_strdup (prompt);
   clip->pipeline = pipeline;
   clip->notify = notify;
@@ -192,6 +197,7 @@ gst_apigo_channel_clip_free (GstApigoChannelClip * clip)
   gst_element_set_state (clip->pipeline, GST_STATE_NULL);
   bus = gst_pipeline_get_bus (GST_PIPELINE (clip->pipeline));
   gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_apigo_channel_audio_track_free (clip->audio);
   gst_object_unref (clip->src);
   gst_object_unref (clip->sink);
   gst_object_unref (clip->pipeline);
@@ -203,6 +209,65 @@ gst_apigo_channel_clip_free (GstApigoChannelClip * clip)
   if (clip->error_details != NULL)
     gst_structure_free (clip->error_details);
   g_free (clip);
+}
+
+/* Drops the frames before @user_data (a GstClockTime). */
+static GstPadProbeReturn
+drop_before (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstClockTime cut = *(GstClockTime *) user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (GST_BUFFER_PTS_IS_VALID (buffer) && GST_BUFFER_PTS (buffer) < cut)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
+void
+gst_apigo_channel_clip_set_length (GstApigoChannelClip * clip,
+    GstClockTime length)
+{
+  clip->length = length;
+}
+
+GstClockTime
+gst_apigo_channel_clip_get_length (GstApigoChannelClip * clip)
+{
+  return clip->length;
+}
+
+void
+gst_apigo_channel_clip_start_at (GstApigoChannelClip * clip,
+    GstClockTime start, GstClockTime slack)
+{
+  g_autoptr (GstPad) pad =
+      gst_element_get_static_pad (GST_ELEMENT (clip->sink), "sink");
+  GstClockTime cut = start - MIN (start, slack);
+
+  g_return_if_fail (clip->audio == NULL);
+  clip->start = start;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, drop_before,
+      g_memdup2 (&cut, sizeof cut), g_free);
+}
+
+void
+gst_apigo_channel_clip_add_audio (GstApigoChannelClip * clip, GstCaps * caps)
+{
+  g_autoptr (GstElement) decodebin =
+      gst_bin_get_by_name (GST_BIN (clip->pipeline), "decode");
+
+  g_return_if_fail (clip->audio == NULL);
+  clip->audio = gst_apigo_channel_audio_track_new (clip->pipeline, decodebin,
+      caps, clip->start);
+}
+
+GstBuffer *
+gst_apigo_channel_clip_take_audio (GstApigoChannelClip * clip,
+    guint n_samples, GstClockTime timeout)
+{
+  if (clip->audio == NULL)
+    return NULL;
+  return gst_apigo_channel_audio_track_take (clip->audio, n_samples, timeout);
 }
 
 static void

@@ -40,6 +40,26 @@ GstApigoChannelClip *gst_apigo_channel_clip_new (guint index,
     GstApigoChannelClipNotify notify, gpointer user_data, GError ** error);
 void gst_apigo_channel_clip_free (GstApigoChannelClip * clip);
 
+/* Airs from @start on (an extension: after its source's part): its
+ * frames before @start - @slack and its audio before @start are left out
+ * as they are decoded, so that it prerolls on what airs.  Before it
+ * starts, and before add_audio(). */
+void gst_apigo_channel_clip_start_at (GstApigoChannelClip * clip,
+    GstClockTime start, GstClockTime slack);
+/* How long it was asked to last (an extension: with its source), or
+ * GST_CLOCK_TIME_NONE when not known. */
+void gst_apigo_channel_clip_set_length (GstApigoChannelClip * clip,
+    GstClockTime length);
+GstClockTime gst_apigo_channel_clip_get_length (GstApigoChannelClip * clip);
+/* Decodes its audio too, to @caps (raw audio, fixed), if it has any;
+ * before it starts. */
+void gst_apigo_channel_clip_add_audio (GstApigoChannelClip * clip,
+    GstCaps * caps);
+/* The audio of its next @n_samples (silence where it has none), waiting
+ * at most @timeout for it; NULL without add_audio(). */
+GstBuffer *gst_apigo_channel_clip_take_audio (GstApigoChannelClip * clip,
+    guint n_samples, GstClockTime timeout);
+
 /* Pauses it: generation starts. */
 void gst_apigo_channel_clip_start (GstApigoChannelClip * clip);
 /* Plays it: frames flow into its appsink. */

@@ -38,8 +38,10 @@ struct _GstApigoChannelContinuity
   gchar *dir;                   /* last-frame: ours, removed at the end */
   gchar *png;
 
-  /* Decided for the clip being made: its source's length. */
+  /* Decided for the clip being made: its source's length, and its own
+   * length as asked. */
   GstClockTime cut;
+  GstClockTime length;
 };
 
 GType
@@ -139,16 +141,35 @@ gst_apigo_channel_continuity_may_start (GstApigoChannelContinuity * cont,
       && state == GST_APIGO_CHANNEL_CLIP_READY;
 }
 
-/* The length of @clip's whole video, as its container says. */
+/* The length of @clip's whole video: what its container says, but no
+ * more than what was asked of it (the container's is its longest track's,
+ * and AAC audio runs on a few tens of milliseconds past the picture). */
 static GstClockTime
 clip_duration (GstApigoChannelClip * clip)
 {
+  GstClockTime asked = gst_apigo_channel_clip_get_length (clip);
   gint64 duration = -1;
 
   if (!gst_element_query_duration (gst_apigo_channel_clip_get_pipeline
           (clip), GST_FORMAT_TIME, &duration) || duration < 0)
     return GST_CLOCK_TIME_NONE;
-  return duration;
+  return MIN ((GstClockTime) duration, asked);
+}
+
+/* The seconds a clip made with @settings is asked to last. */
+static GstClockTime
+seconds_asked (const GstStructure * settings)
+{
+  guint seconds;
+
+  if (!gst_structure_get_uint (settings, "seconds", &seconds)) {
+    GObjectClass *klass = g_type_class_ref (GST_TYPE_APIGO_VIDEO_SRC);
+
+    seconds = G_PARAM_SPEC_UINT (g_object_class_find_property (klass,
+            "seconds"))->default_value;
+    g_type_class_unref (klass);
+  }
+  return seconds * GST_SECOND;
 }
 
 /* input-reference-fit=pad: scaled keeping its shape. */
@@ -221,14 +242,21 @@ gst_apigo_channel_continuity_settings (GstApigoChannelContinuity * cont,
     GstApigoChannelClip * newest, const GstStructure * settings,
     guint index)
 {
+  GstStructure *extension;
+
   cont->cut = 0;
+  cont->length = seconds_asked (settings);
   /* A source's first prompt starts a chain: a looped list replays the
    * same clips. */
   if (index == 0)
     return NULL;
   switch (cont->mode) {
     case GST_APIGO_CHANNEL_CONTINUITY_EXTEND:
-      return extend_settings (cont, newest, settings);
+      /* Its source's, then its own seconds. */
+      extension = extend_settings (cont, newest, settings);
+      if (extension != NULL)
+        cont->length += cont->cut;
+      return extension;
     case GST_APIGO_CHANNEL_CONTINUITY_LAST_FRAME:
       return last_frame_settings (cont, newest, settings);
     default:
@@ -236,54 +264,27 @@ gst_apigo_channel_continuity_settings (GstApigoChannelContinuity * cont,
   }
 }
 
-/* Drops what comes before the cut: the frames of the source. */
-static GstPadProbeReturn
-drop_source (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  GstClockTime cut = *(GstClockTime *) user_data;
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-
-  if (GST_BUFFER_PTS_IS_VALID (buffer) && GST_BUFFER_PTS (buffer) < cut)
-    return GST_PAD_PROBE_DROP;
-  return GST_PAD_PROBE_OK;
-}
-
 void
 gst_apigo_channel_continuity_prepare (GstApigoChannelContinuity * cont,
     GstApigoChannelClip * clip)
 {
-  GstIterator *it;
-  GValue item = G_VALUE_INIT;
   guint64 frames;
-  GstClockTime cut;
 
+  gst_apigo_channel_clip_set_length (clip, cont->length);
   if (cont->cut == 0)
     return;
   /* The source's length in frames of the channel (its output frames
-   * have a pts of n frames from 0): half a frame less, so that a frame
-   * whose pts is a rounding off it is kept. */
+   * have a pts of n frames from 0); half a frame of slack, so that a
+   * frame whose pts is a rounding off it is kept. */
   frames = gst_util_uint64_scale_round (cont->cut, cont->fps_n,
       GST_SECOND * cont->fps_d);
-  cut = gst_util_uint64_scale (frames, GST_SECOND * cont->fps_d, cont->fps_n);
-  cut -= MIN (cut, gst_util_uint64_scale (GST_SECOND / 2, cont->fps_d,
-          cont->fps_n));
   GST_DEBUG ("Clip %u: leaving out %" G_GUINT64_FORMAT " frames",
       gst_apigo_channel_clip_get_index (clip), frames);
-  /* Before each sink: it prerolls on the first new frame, so that the
-   * clip is ready to air its new part at once. */
-  it = gst_bin_iterate_sinks (GST_BIN (gst_apigo_channel_clip_get_pipeline
-          (clip)));
-  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-    GstElement *sink = g_value_get_object (&item);
-    g_autoptr (GstPad) pad = gst_element_get_static_pad (sink, "sink");
-
-    if (pad != NULL)
-      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, drop_source,
-          g_memdup2 (&cut, sizeof cut), g_free);
-    g_value_reset (&item);
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
+  /* Left out as it is decoded: it prerolls on the first new frame, so
+   * that the clip is ready to air its new part at once. */
+  gst_apigo_channel_clip_start_at (clip, gst_util_uint64_scale (frames,
+          GST_SECOND * cont->fps_d, cont->fps_n),
+      gst_util_uint64_scale (GST_SECOND / 2, cont->fps_d, cont->fps_n));
   cont->cut = 0;
 }
 

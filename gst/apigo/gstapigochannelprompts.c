@@ -546,52 +546,39 @@ gst_apigo_channel_prompts_stop (GstApigoChannelPrompts * p)
   g_queue_clear_full (&timed, (GDestroyNotify) timed_free);
 }
 
-gboolean
-gst_apigo_channel_prompts_start_timed (GstApigoChannelPrompts * p,
-    GstApigoChannelGuard * guard, const GstStructure * settings,
-    GstCaps * caps, GstApigoChannelClipNotify notify, gpointer user_data,
-    GError ** error)
+gchar *
+gst_apigo_channel_prompts_next_unstarted (GstApigoChannelPrompts * p,
+    guint * index, GstClockTime * time)
 {
-  for (;;) {
-    GstApigoChannelClip *clip;
-    g_autofree gchar *text = NULL;
-    GstClockTime time = 0;
-    guint index = 0;
-    GList *l;
+  gchar *text = NULL;
+  GList *l;
 
-    g_mutex_lock (&p->lock);
-    for (l = p->timed.head; l != NULL; l = l->next) {
-      Timed *t = l->data;
+  g_mutex_lock (&p->lock);
+  for (l = p->timed.head; l != NULL; l = l->next) {
+    Timed *t = l->data;
 
-      if (t->clip == NULL) {
-        text = g_strdup (t->text);
-        time = t->time;
-        index = t->index;
-        break;
-      }
+    if (t->clip == NULL) {
+      text = g_strdup (t->text);
+      *time = t->time;
+      *index = t->index;
+      break;
     }
-    g_mutex_unlock (&p->lock);
-    /* A spent budget refuses it for free: tried once, it fails. */
-    if (text == NULL || gst_apigo_channel_guard_check (guard, text) ==
-        GST_APIGO_CHANNEL_GUARD_WAIT)
-      return TRUE;
-
-    clip = gst_apigo_channel_clip_new (index, text, settings, caps, notify,
-        user_data, error);
-    if (clip == NULL)
-      return FALSE;
-    gst_apigo_channel_clip_set_guard (clip, guard);
-    gst_apigo_channel_clip_set_origin (clip,
-        gst_structure_new ("origin", "source", G_TYPE_STRING, "text",
-            "time", G_TYPE_UINT64, time, NULL));
-    /* Only the worker starts them: it is still the one without a clip. */
-    g_mutex_lock (&p->lock);
-    for (l = p->timed.head; l != NULL; l = l->next)
-      if (((Timed *) l->data)->index == index)
-        ((Timed *) l->data)->clip = clip;
-    g_mutex_unlock (&p->lock);
-    gst_apigo_channel_clip_start (clip);
   }
+  g_mutex_unlock (&p->lock);
+  return text;
+}
+
+void
+gst_apigo_channel_prompts_attach (GstApigoChannelPrompts * p, guint index,
+    GstApigoChannelClip * clip)
+{
+  GList *l;
+
+  g_mutex_lock (&p->lock);
+  for (l = p->timed.head; l != NULL; l = l->next)
+    if (((Timed *) l->data)->index == index)
+      ((Timed *) l->data)->clip = clip;
+  g_mutex_unlock (&p->lock);
 }
 
 GstApigoChannelClip *

@@ -9,7 +9,6 @@
 #include <gst/gst.h>
 
 #include "gstapigochannelclip.h"
-#include "gstapigochannelguard.h"
 
 G_BEGIN_DECLS
 
@@ -61,14 +60,14 @@ gchar *gst_apigo_channel_prompts_next_line (GstApigoChannelPrompts * p,
 /* loop: back to the file's first line; FALSE when it has none. */
 gboolean gst_apigo_channel_prompts_rewind (GstApigoChannelPrompts * p);
 
-/* Starts a clip for each timed prompt that has none (see clip_new for the
- * arguments), unless @guard says wait (a 429: its time may pass, the
- * service asked); FALSE with @error when a clip's pipeline cannot be
- * made. */
-gboolean gst_apigo_channel_prompts_start_timed (GstApigoChannelPrompts * p,
-    GstApigoChannelGuard * guard, const GstStructure * settings,
-    GstCaps * caps, GstApigoChannelClipNotify notify, gpointer user_data,
-    GError ** error);
+/* The first timed prompt without a clip yet (with its *@index and running
+ * *@time), or NULL. */
+gchar *gst_apigo_channel_prompts_next_unstarted (GstApigoChannelPrompts * p,
+    guint * index, GstClockTime * time);
+/* @clip (not started yet; the prompts own it then) is the one of the timed
+ * prompt @index. */
+void gst_apigo_channel_prompts_attach (GstApigoChannelPrompts * p,
+    guint index, GstApigoChannelClip * clip);
 /* The earliest timed clip if it failed, or if its running time is at
  * most @now and it is ready (the caller owns it then); NULL otherwise,
  * with *@waiting TRUE when its time has come but it is still generating. */

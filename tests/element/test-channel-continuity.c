@@ -4,6 +4,7 @@
  */
 
 #include "test-util.h"
+#include "channel-check.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
@@ -212,6 +213,100 @@ GST_START_TEST (test_extend)
         CLIP_FRAMES);
 
   g_ptr_array_unref (f.frames);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* The tone of a frame's mono S16 audio, from its zero crossings (a sine
+ * of f Hz crosses 2f times a second). */
+static gdouble
+tone_of (GstBuffer * buffer, gint fps)
+{
+  GstMapInfo map;
+  const gint16 *s;
+  gsize i, n;
+  guint crossings = 0;
+
+  fail_unless (gst_buffer_map (buffer, &map, GST_MAP_READ));
+  s = (const gint16 *) map.data;
+  n = map.size / 2;
+  for (i = 1; i < n; i++)
+    crossings += (s[i - 1] < 0) != (s[i] < 0);
+  gst_buffer_unmap (buffer, &map);
+  return crossings * fps / 2.0;
+}
+
+/* The mean tone of the middle of the @nth clip aired (AAC smears its
+ * edges). */
+static gdouble
+clip_tone (TestRun * run, GPtrArray * audio, guint nth)
+{
+  g_autoptr (GPtrArray) starts = clip_starts (run);
+  guint64 from = field_u64 (g_ptr_array_index (starts, nth), "frame");
+  gdouble sum = 0;
+  guint64 i;
+
+  fail_unless (from + CLIP_FRAMES <= audio->len, "clip %u from frame %" G_GUINT64_FORMAT ", %u audio buffers", nth, from, audio->len);
+  for (i = from + 5; i < from + CLIP_FRAMES - 5; i++)
+    sum += tone_of (g_ptr_array_index (audio, i), 30);
+  return sum / (CLIP_FRAMES - 10);
+}
+
+static void
+on_audio (GstElement * sink, GstBuffer * buffer, GstPad * pad,
+    gpointer user_data)
+{
+  g_ptr_array_add (user_data, gst_buffer_ref (buffer));
+}
+
+/* extend with sound: an extension's audio starts where its picture airs,
+ * to the sample.  The emulator's tone is the part's own (275 Hz for
+ * "four", 495 Hz for "three"), so the source's second, left out, would
+ * show as the wrong tone; and every frame's samples stay in step. */
+GST_START_TEST (test_extend_audio)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  GstElement *pipeline = gst_parse_launch ("apigochannel name=ch "
+      "ch.video ! fakesink name=sink sync=false signal-handoffs=true "
+      "ch.audio ! fakesink name=asink sync=false signal-handoffs=true",
+      NULL);
+  GstElement *channel = test_pipeline_get (pipeline, "ch");
+  g_autoptr (GPtrArray) audio = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) gst_buffer_unref);
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (GPtrArray) ev = NULL;
+  g_autoptr (GPtrArray) extensions = NULL;
+  ChannelCheck check;
+  gdouble tone;
+
+  g_object_set (emu, "audio", TRUE, NULL);
+  test_source_configure (channel, emu, NULL);
+  g_object_set (channel, "size", "160x96", "width", WIDTH, "height", HEIGHT,
+      "audio-rate", 48000, "audio-channels", 1, NULL);
+  gst_util_set_object_arg (G_OBJECT (channel), "prompts",
+      "<\"four\", \"three\">");
+  gst_util_set_object_arg (G_OBJECT (channel), "continuity", "extend");
+  channel_check_init (&check, 30, 1, 48000, 1);
+  channel_check_watch (&check, test_pipeline_get (pipeline, "sink"),
+      test_pipeline_get (pipeline, "asink"));
+  g_signal_connect (test_pipeline_get (pipeline, "asink"), "handoff",
+      G_CALLBACK (on_audio), audio);
+
+  run = test_run (pipeline, test_timeout (90));
+  test_run_assert_eos (run);
+  channel_check_assert (&check, TRUE);
+  ev = events (run);
+  channel_check_assert_sound (&check, ev);
+  extensions = requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
+  fail_unless_equals_int (extensions->len, 1);
+  tone = clip_tone (run, audio, 0);
+  fail_unless (tone > 250 && tone < 300, "clip 0 sounds %g Hz", tone);
+  tone = clip_tone (run, audio, 1);
+  fail_unless (tone > 470 && tone < 520, "clip 1 sounds %g Hz, not its "
+      "own 495 Hz", tone);
+
+  channel_check_clear (&check);
   gst_object_unref (pipeline);
 }
 
@@ -512,6 +607,7 @@ continuity_suite (void)
   tcase_set_timeout (tc, test_timeout (180));
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_extend);
+  tcase_add_test (tc, test_extend_audio);
   tcase_add_test (tc, test_extend_replays);
   tcase_add_test (tc, test_extend_failed_restarts);
   tcase_add_test (tc, test_extend_rate_limited);

@@ -5,6 +5,7 @@
  */
 
 #include "test-util.h"
+#include "channel-check.h"
 
 #include <gst/app/gstappsrc.h>
 #include <string.h>
@@ -462,6 +463,42 @@ GST_START_TEST (test_text_timed)
 
 GST_END_TEST;
 
+/* A timed prompt's clip has its sound on the audio pad, like any other,
+ * in step with its frames. */
+GST_START_TEST (test_text_timed_audio)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Run r;
+  GstElement *pipeline;
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) starts = NULL;
+  ChannelCheck check;
+
+  g_object_set (emu, "audio", TRUE, NULL);
+  pipeline = pipeline_new (emu, "ch.audio ! fakesink name=asink sync=false "
+      "signal-handoffs=true appsrc name=text format=time caps=\"" TEXT_CAPS
+      "\" ! ch.text", NULL, &r);
+  channel_check_init (&check, 30, 1, 48000, 2);
+  channel_check_watch (&check, test_pipeline_get (pipeline, "sink"),
+      test_pipeline_get (pipeline, "asink"));
+  push_text (test_pipeline_get (pipeline, "text"), "timed", GST_SECOND);
+  gst_app_src_end_of_stream (GST_APP_SRC (test_pipeline_get (pipeline,
+              "text")));
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  channel_check_assert (&check, TRUE);
+  starts = channel_events (run, "clip-start");
+  fail_unless_equals_int (starts->len, 1);
+  assert_clip (starts, 0, "timed", "text");
+  events = channel_events (run, NULL);
+  channel_check_assert_sound (&check, events);
+  channel_check_clear (&check);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* A timed prompt that comes during a 429's backoff waits for it like the
  * others: the create after the 429 is the limited clip's own retry. */
 GST_START_TEST (test_text_waits_for_backoff)
@@ -560,6 +597,7 @@ channel_prompts_suite (void)
   tcase_add_test (tc, test_file_refused);
   tcase_add_test (tc, test_text_subparse);
   tcase_add_test (tc, test_text_timed);
+  tcase_add_test (tc, test_text_timed_audio);
   tcase_add_test (tc, test_text_silent);
   tcase_add_test (tc, test_text_waits_for_backoff);
   return s;

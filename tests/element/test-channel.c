@@ -4,6 +4,7 @@
  */
 
 #include "test-util.h"
+#include "channel-check.h"
 
 #include <string.h>
 
@@ -839,6 +840,65 @@ GST_START_TEST (test_restart_resumes)
 
 GST_END_TEST;
 
+#define AV_PIPELINE "apigochannel name=ch " \
+  "ch.video ! fakesink name=sink sync=false signal-handoffs=true " \
+  "ch.audio ! fakesink name=asink sync=false signal-handoffs=true"
+/* Rates whose frames do not hold a whole number of samples: 44100 Hz at
+ * 30000/1001 is 1471.47 samples a frame. */
+#define AV_RATE 44100
+#define AV_FPS_N 30000
+#define AV_FPS_D 1001
+
+/* A channel with its audio pad linked, checked by @check. */
+static GstElement *
+av_pipeline_new (ApigoEmulator * emu, const gchar * prompts, guint channels,
+    ChannelCheck * check)
+{
+  GstElement *pipeline = gst_parse_launch (AV_PIPELINE, NULL);
+  GstElement *channel;
+
+  fail_unless (pipeline != NULL);
+  channel = test_pipeline_get (pipeline, "ch");
+  test_source_configure (channel, emu, NULL);
+  g_object_set (channel, "size", "160x96", "width", WIDTH, "height", HEIGHT,
+      "audio-rate", AV_RATE, "audio-channels", channels, NULL);
+  gst_util_set_object_arg (G_OBJECT (channel), "framerate", "30000/1001");
+  gst_util_set_object_arg (G_OBJECT (channel), "prompts", prompts);
+  channel_check_init (check, AV_FPS_N, AV_FPS_D, AV_RATE, channels);
+  channel_check_watch (check, test_pipeline_get (pipeline, "sink"),
+      test_pipeline_get (pipeline, "asink"));
+  return pipeline;
+}
+
+/* Clips with audio: each video frame's samples exactly, no gap, no
+ * overlap, the clips' sound where they air and silence in the fallback,
+ * converted to the channel's rate and channels; EOS on both pads. */
+GST_START_TEST (test_audio_in_step)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  ChannelCheck check;
+  GstElement *pipeline;
+  g_autoptr (TestRun) run = NULL;
+
+  g_object_set (emu, "audio", TRUE, NULL);
+  pipeline = av_pipeline_new (emu, "<\"one\", \"two\">", 1, &check);
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  fail_unless (check.video_eos && check.audio_eos);
+  channel_check_assert (&check, TRUE);
+  fail_unless_equals_int (count_clip_starts (run), 2);
+  fail_unless (check.frames > 2 * CLIP_FRAMES - 2);
+  {
+    g_autoptr (GPtrArray) ev = events (run);
+
+    channel_check_assert_sound (&check, ev);
+  }
+  channel_check_clear (&check);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* Stopping while a generation is in flight (as Ctrl-C in gst-launch-1.0
  * does) ends the channel at once, live or not, rather than when the
  * generation would finish (an hour here). */
@@ -885,6 +945,28 @@ GST_START_TEST (test_stop_while_generating)
 
 GST_END_TEST;
 
+/* Clips without audio: silence, as exactly in step. */
+GST_START_TEST (test_audio_silence_without_track)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  ChannelCheck check;
+  GstElement *pipeline = av_pipeline_new (emu, "<\"one\", \"two\">", 2,
+      &check);
+  g_autoptr (TestRun) run = test_run (pipeline, test_timeout (60));
+  guint64 n;
+
+  test_run_assert_eos (run);
+  fail_unless (check.video_eos && check.audio_eos);
+  channel_check_assert (&check, TRUE);
+  fail_unless_equals_int (count_clip_starts (run), 2);
+  for (n = 0; n < check.audio_buffers; n++)
+    fail_if (check.loud->data[n], "sound in frame %" G_GUINT64_FORMAT, n);
+  channel_check_clear (&check);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* The size asked of the service, unset, has the output's shape: a
  * portrait clip in a landscape channel would air between black bars. */
 GST_START_TEST (test_size_follows_output)
@@ -925,6 +1007,160 @@ GST_START_TEST (test_size_follows_output)
 
 GST_END_TEST;
 
+/* Skips clip 0 once it aired a few frames. */
+typedef struct
+{
+  GstElement *channel;
+  gint clip0;                   /* its first frame, once posted */
+  gboolean skipped;
+} Skipper;
+
+static void
+skip_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad,
+    gpointer user_data)
+{
+  Skipper *k = user_data;
+  gint clip0 = g_atomic_int_get (&k->clip0);
+
+  if (!k->skipped && clip0 >= 0
+      && GST_BUFFER_OFFSET (buffer) >= (guint64) clip0 + 5) {
+    k->skipped = TRUE;
+    g_signal_emit_by_name (k->channel, "skip");
+  }
+}
+
+static GstBusSyncReply
+skip_message (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  Skipper *k = user_data;
+  const GstStructure *s = gst_message_get_structure (msg);
+  guint64 frame;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+      && gst_structure_has_name (s, "apigo-channel")
+      && is_event (s, "clip-start")
+      && gst_structure_get_uint64 (s, "frame", &frame))
+    g_atomic_int_compare_and_exchange (&k->clip0, -1, (gint) frame);
+  return GST_BUS_PASS;
+}
+
+/* skip cuts the clip's video and audio at the same frame: the next clip's
+ * sound follows in step. */
+GST_START_TEST (test_audio_skip)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  ChannelCheck check;
+  Skipper k = { NULL, -1, FALSE };
+  GstElement *pipeline;
+  g_autoptr (TestRun) run = NULL;
+  g_autoptr (GstBus) bus = NULL;
+
+  g_object_set (emu, "audio", TRUE, NULL);
+  pipeline = av_pipeline_new (emu, "<\"one\", \"two\">", 2, &check);
+  k.channel = test_pipeline_get (pipeline, "ch");
+  g_signal_connect (test_pipeline_get (pipeline, "sink"), "handoff",
+      G_CALLBACK (skip_handoff), &k);
+  bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
+  gst_bus_set_sync_handler (bus, skip_message, &k, NULL);
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  fail_unless (k.skipped);
+  channel_check_assert (&check, TRUE);
+  fail_unless_equals_int (count_clip_starts (run), 2);
+  /* Clip 0 aired only some of its frames. */
+  fail_unless (field_u64 (clip_start (run, 1), "frame") <
+      field_u64 (clip_start (run, 0), "frame") + CLIP_FRAMES - 2);
+  {
+    g_autoptr (GPtrArray) ev = events (run);
+
+    channel_check_assert_sound (&check, ev);
+  }
+  channel_check_clear (&check);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* Live, with audio: each frame's samples follow it on the clock, one
+ * frame after the other. */
+GST_START_TEST (test_audio_live)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  ChannelCheck check;
+  GstElement *pipeline;
+  GstElement *channel;
+
+  g_object_set (emu, "audio", TRUE, NULL);
+  pipeline = av_pipeline_new (emu, "<\"one\">", 2, &check);
+  channel = test_pipeline_get (pipeline, "ch");
+  g_object_set (channel, "is-live", TRUE, NULL);
+  g_object_set (test_pipeline_get (pipeline, "sink"), "sync", TRUE, NULL);
+  g_object_set (test_pipeline_get (pipeline, "asink"), "sync", TRUE, NULL);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  /* Read unlocked: only how far it got, to know when to stop. */
+  test_wait_until (check.audio_buffers > 40, 60);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  channel_check_assert (&check, TRUE);
+  fail_if (check.video_eos || check.audio_eos);
+  channel_check_clear (&check);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* The audio pad is asked for by name (what "ch.audio" does); released,
+ * the channel has its video pad alone. */
+GST_START_TEST (test_audio_pad_request)
+{
+  GstElement *channel = gst_element_factory_make ("apigochannel", NULL);
+  GstPad *audio;
+
+  fail_unless (channel != NULL);
+  fail_if (gst_element_get_static_pad (channel, "audio") != NULL);
+  audio = gst_element_request_pad_simple (channel, "audio");
+  fail_unless (audio != NULL);
+  fail_unless_equals_string (GST_PAD_NAME (audio), "audio");
+  gst_element_release_request_pad (channel, audio);
+  gst_object_unref (audio);
+  fail_unless (channel->numsrcpads == 1);
+  gst_object_unref (channel);
+}
+
+GST_END_TEST;
+
+/* Into a muxer through an encoder that holds frames back (x264enc's
+ * lookahead): the one thread that pushes both pads must not wait on the
+ * audio while the muxer waits on the video.  It used to hang. */
+GST_START_TEST (test_audio_into_muxer)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline, *channel;
+  g_autoptr (TestRun) run = NULL;
+
+  g_object_set (emu, "audio", TRUE, NULL);
+  pipeline = gst_parse_launch ("apigochannel name=ch "
+      "ch.video ! queue ! videoconvert ! x264enc ! mux. "
+      "ch.audio ! queue ! audioconvert ! avenc_aac ! mux. "
+      "mp4mux name=mux ! fakesink", &error);
+  fail_unless (pipeline != NULL && error == NULL, "%s",
+      error ? error->message : "?");
+  channel = test_pipeline_get (pipeline, "ch");
+  test_source_configure (channel, emu, NULL);
+  g_object_set (channel, "size", "160x96", "width", WIDTH, "height", HEIGHT,
+      NULL);
+  gst_util_set_object_arg (G_OBJECT (channel), "prompts",
+      "<\"one\", \"two\", \"three\">");
+  run = test_run (pipeline, test_timeout (60));
+  fail_if (run->timed_out, "the channel and its muxer hung");
+  test_run_assert_eos (run);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 channel_suite (void)
 {
@@ -947,6 +1183,12 @@ channel_suite (void)
   tcase_add_test (tc, test_budget_spent_keeps_airing);
   tcase_add_test (tc, test_restart_resumes);
   tcase_add_test (tc, test_stop_while_generating);
+  tcase_add_test (tc, test_audio_in_step);
+  tcase_add_test (tc, test_audio_silence_without_track);
+  tcase_add_test (tc, test_audio_skip);
+  tcase_add_test (tc, test_audio_live);
+  tcase_add_test (tc, test_audio_pad_request);
+  tcase_add_test (tc, test_audio_into_muxer);
   return s;
 }
 
