@@ -233,3 +233,22 @@ channel_events (TestRun * run, const gchar * event)
   }
   return out;
 }
+
+gboolean
+channel_is_event (const GstStructure * s, const gchar * event)
+{
+  return g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0;
+}
+
+guint64
+channel_field_u64 (const GstStructure * s, const gchar * name)
+{
+  guint64 v = 0;
+
+  if (!gst_structure_get_uint64 (s, name, &v)) {
+    gchar *text = gst_structure_to_string (s);
+
+    fail ("no %s in %s", name, text);
+  }
+  return v;
+}

@@ -58,6 +58,10 @@ void channel_check_assert_sound (ChannelCheck * check, GPtrArray * events);
 /* The channel's apigo-channel structures @run saw, in order (borrowed
  * from its messages); all of them, or those of @event only. */
 GPtrArray *channel_events (TestRun * run, const gchar * event);
+/* Whether @s (an apigo-channel structure) is the event @event. */
+gboolean channel_is_event (const GstStructure * s, const gchar * event);
+/* Its guint64 field @name, which it must have. */
+guint64 channel_field_u64 (const GstStructure * s, const gchar * name);
 
 G_END_DECLS
 

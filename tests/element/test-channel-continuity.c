@@ -58,75 +58,27 @@ channel_pipeline_new (ApigoEmulator * emu, const gchar * prompts,
   return pipeline;
 }
 
-/* The channel's apigo-channel messages of @run, in order. */
-static GPtrArray *
-events (TestRun * run)
-{
-  GPtrArray *out = g_ptr_array_new ();
-  guint i;
-
-  for (i = 0; i < run->messages->len; i++) {
-    GstMessage *msg = g_ptr_array_index (run->messages, i);
-    const GstStructure *s = gst_message_get_structure (msg);
-
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
-        && gst_structure_has_name (s, "apigo-channel"))
-      g_ptr_array_add (out, (gpointer) s);
-  }
-  return out;
-}
-
-static gboolean
-is_event (const GstStructure * s, const gchar * event)
-{
-  return g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0;
-}
-
-static guint64
-field_u64 (const GstStructure * s, const gchar * name)
-{
-  guint64 v = 0;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v), "no %s in %"
-      GST_PTR_FORMAT, name, s);
-  return v;
-}
-
-/* The clip-starts of @run, in order. */
-static GPtrArray *
-clip_starts (TestRun * run)
-{
-  g_autoptr (GPtrArray) ev = events (run);
-  GPtrArray *out = g_ptr_array_new ();
-  guint i;
-
-  for (i = 0; i < ev->len; i++)
-    if (is_event (g_ptr_array_index (ev, i), "clip-start"))
-      g_ptr_array_add (out, g_ptr_array_index (ev, i));
-  return out;
-}
-
 /* The frames the @nth clip aired: from its clip-start to the next one
  * (or the end), less what fallbacks aired in between (a stall). */
 static guint64
 clip_frames (TestRun * run, guint nth, guint64 total)
 {
-  g_autoptr (GPtrArray) ev = events (run);
-  g_autoptr (GPtrArray) starts = clip_starts (run);
-  guint64 from = field_u64 (g_ptr_array_index (starts, nth), "frame");
+  g_autoptr (GPtrArray) ev = channel_events (run, NULL);
+  g_autoptr (GPtrArray) starts = channel_events (run, "clip-start");
+  guint64 from = channel_field_u64 (g_ptr_array_index (starts, nth), "frame");
   guint64 to = nth + 1 < starts->len ?
-      field_u64 (g_ptr_array_index (starts, nth + 1), "frame") : total;
+      channel_field_u64 (g_ptr_array_index (starts, nth + 1), "frame") : total;
   guint64 fallback = 0;
   guint i;
 
   for (i = 0; i < ev->len; i++) {
     const GstStructure *s = g_ptr_array_index (ev, i);
 
-    if (is_event (s, "fallback-stop")) {
-      guint64 start = field_u64 (s, "frame") - field_u64 (s, "frames");
+    if (channel_is_event (s, "fallback-stop")) {
+      guint64 start = channel_field_u64 (s, "frame") - channel_field_u64 (s, "frames");
 
       if (start >= from && start < to)
-        fallback += field_u64 (s, "frames");
+        fallback += channel_field_u64 (s, "frames");
     }
   }
   return to - from - fallback;
@@ -135,7 +87,7 @@ clip_frames (TestRun * run, guint nth, guint64 total)
 static const gchar *
 clip_video_id (TestRun * run, guint nth)
 {
-  g_autoptr (GPtrArray) starts = clip_starts (run);
+  g_autoptr (GPtrArray) starts = channel_events (run, "clip-start");
 
   return gst_structure_get_string (g_ptr_array_index (starts, nth),
       "video-id");
@@ -183,7 +135,7 @@ GST_START_TEST (test_extend)
   guint i;
 
   test_run_assert_eos (run);
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 3);
 
   /* One plain create, then extensions of the clip before. */
@@ -242,8 +194,8 @@ tone_of (GstBuffer * buffer, gint fps)
 static gdouble
 clip_tone (TestRun * run, GPtrArray * audio, guint nth)
 {
-  g_autoptr (GPtrArray) starts = clip_starts (run);
-  guint64 from = field_u64 (g_ptr_array_index (starts, nth), "frame");
+  g_autoptr (GPtrArray) starts = channel_events (run, "clip-start");
+  guint64 from = channel_field_u64 (g_ptr_array_index (starts, nth), "frame");
   gdouble sum = 0;
   guint64 i;
 
@@ -296,7 +248,7 @@ GST_START_TEST (test_extend_audio)
   run = test_run (pipeline, test_timeout (90));
   test_run_assert_eos (run);
   channel_check_assert (&check, TRUE);
-  ev = events (run);
+  ev = channel_events (run, NULL);
   channel_check_assert_sound (&check, ev);
   extensions = requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
   fail_unless_equals_int (extensions->len, 1);
@@ -397,9 +349,9 @@ GST_START_TEST (test_extend_rate_limited)
   apigo_emulator_inject (emu, &fault);
   run = test_run (pipeline, test_timeout (90));
   test_run_assert_eos (run);
-  ev = events (run);
+  ev = channel_events (run, NULL);
   for (i = 0; i < ev->len; i++)
-    backoff |= is_event (g_ptr_array_index (ev, i), "backoff");
+    backoff |= channel_is_event (g_ptr_array_index (ev, i), "backoff");
   fail_unless (backoff, "the channel did not back off on a 429");
   extensions = requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
   fail_unless_equals_int (extensions->len, 3);
@@ -548,7 +500,7 @@ GST_START_TEST (test_last_frame)
   gdouble to_last, to_other;
 
   test_run_assert_eos (run);
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 2);
   creates = requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
   fail_unless_equals_int (creates->len, 2);
@@ -567,8 +519,8 @@ GST_START_TEST (test_last_frame)
   fail_unless_equals_int (height, HEIGHT);
   /* The frame before the second clip: the first one's last (or the hold
    * of it). */
-  start0 = field_u64 (g_ptr_array_index (starts, 0), "frame");
-  start1 = field_u64 (g_ptr_array_index (starts, 1), "frame");
+  start0 = channel_field_u64 (g_ptr_array_index (starts, 0), "frame");
+  start1 = channel_field_u64 (g_ptr_array_index (starts, 1), "frame");
   last = frame_to_rgb (g_ptr_array_index (f.frames, start1 - 1));
   other = frame_to_rgb (g_ptr_array_index (f.frames, f.frames->len - 1));
   to_last = rgb_difference (reference, last);

@@ -147,26 +147,6 @@ write_file (const gchar * name, const gchar * contents)
   return path;
 }
 
-/* The channel's clip-start messages of @run, in order. */
-static GPtrArray *
-clip_starts (TestRun * run)
-{
-  GPtrArray *out = g_ptr_array_new ();
-  guint i;
-
-  for (i = 0; i < run->messages->len; i++) {
-    GstMessage *msg = g_ptr_array_index (run->messages, i);
-    const GstStructure *s = gst_message_get_structure (msg);
-
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
-        && gst_structure_has_name (s, "apigo-channel")
-        && g_strcmp0 (gst_structure_get_string (s, "event"),
-            "clip-start") == 0)
-      g_ptr_array_add (out, (gpointer) s);
-  }
-  return out;
-}
-
 /* Asserts the @nth clip-start says @prompt came from @source. */
 static const GstStructure *
 assert_clip (GPtrArray * starts, guint nth, const gchar * prompt,
@@ -179,16 +159,6 @@ assert_clip (GPtrArray * starts, guint nth, const gchar * prompt,
   fail_unless_equals_string (gst_structure_get_string (s, "prompt"), prompt);
   fail_unless_equals_string (gst_structure_get_string (s, "source"), source);
   return s;
-}
-
-static guint64
-field_u64 (const GstStructure * s, const gchar * name)
-{
-  guint64 v = 0;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v), "no %s in %"
-      GST_PTR_FORMAT, name, s);
-  return v;
 }
 
 static guint
@@ -235,7 +205,7 @@ GST_START_TEST (test_file_read)
   run = test_run (pipeline, test_timeout (60));
   test_run_assert_eos (run);
   fail_unless (r.bad_frame < 0, "frame %" G_GINT64_FORMAT, r.bad_frame);
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 3);
   fail_unless_equals_int (field_uint (assert_clip (starts, 0, "listed",
               "list"), "index"), 0);
@@ -270,13 +240,13 @@ GST_START_TEST (test_file_appended)
   run = test_run (pipeline, test_timeout (60));
   test_run_assert_eos (run);
   fail_unless (r.done);
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 2);
   assert_clip (starts, 0, "one", "file");
   s = assert_clip (starts, 1, "appended", "file");
   fail_unless_equals_int (field_uint (s, "line"), 2);
   fail_unless_equals_int (field_uint (s, "index"), 1);
-  fail_unless (field_u64 (s, "frame") >= field_u64 (g_ptr_array_index (starts,
+  fail_unless (channel_field_u64 (s, "frame") >= channel_field_u64 (g_ptr_array_index (starts,
               0), "frame") + CLIP_FRAMES);
   fail_unless (emulator_asked (emu, "appended"));
   fail_unless_equals_int (test_tasks_made (emu), 2);
@@ -301,7 +271,7 @@ GST_START_TEST (test_file_replaced)
   run = test_run (pipeline, test_timeout (60));
   test_run_assert_eos (run);
   fail_unless (r.done);
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 2);
   assert_clip (starts, 0, "one", "file");
   fail_unless_equals_int (field_uint (assert_clip (starts, 1, "replaced",
@@ -330,7 +300,7 @@ GST_START_TEST (test_file_removed)
   test_run_assert_eos (run);
   fail_unless (r.done);
   fail_unless (test_run_saw (run, GST_MESSAGE_WARNING, "went away"));
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 1);
   assert_clip (starts, 0, "one", "file");
   gst_object_unref (pipeline);
@@ -396,18 +366,18 @@ GST_START_TEST (test_text_subparse)
 
   test_run_assert_eos (run);
   fail_unless (r.bad_frame < 0, "frame %" G_GINT64_FORMAT, r.bad_frame);
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 2);
   /* 00:00:01,000 at 30 frames a second. */
   s = assert_clip (starts, 0, "a red kite over the beach & sea", "text");
-  fail_unless_equals_uint64 (field_u64 (s, "frame"), 30);
-  fail_unless_equals_uint64 (field_u64 (s, "time"), GST_SECOND);
-  fail_unless_equals_uint64 (field_u64 (s, "late"), 0);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "frame"), 30);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "time"), GST_SECOND);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "late"), 0);
   fail_unless_equals_int (field_uint (s, "index"), 0);
   /* 00:00:02,500 */
   s = assert_clip (starts, 1, "a blue boat at dawn", "text");
-  fail_unless_equals_uint64 (field_u64 (s, "frame"), 75);
-  fail_unless_equals_uint64 (field_u64 (s, "late"), 0);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "frame"), 75);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "late"), 0);
   fail_unless_equals_int (field_uint (s, "index"), 1);
   /* EOS once the text ended and the last clip aired. */
   fail_unless_equals_uint64 (r.frames, 75 + CLIP_FRAMES);
@@ -447,15 +417,15 @@ GST_START_TEST (test_text_timed)
   run = test_run (pipeline, test_timeout (60));
   test_run_assert_eos (run);
   fail_unless (r.bad_frame < 0, "frame %" G_GINT64_FORMAT, r.bad_frame);
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 2);
   s = assert_clip (starts, 0, "first", "text");
-  fail_unless_equals_uint64 (field_u64 (s, "frame"), 30);
-  fail_unless_equals_uint64 (field_u64 (s, "late"), 0);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "frame"), 30);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "late"), 0);
   s = assert_clip (starts, 1, "second", "text");
-  fail_unless_equals_uint64 (field_u64 (s, "frame"), 45);
-  fail_unless_equals_uint64 (field_u64 (s, "time"), GST_SECOND * 3 / 2);
-  fail_unless_equals_uint64 (field_u64 (s, "late"), 0);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "frame"), 45);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "time"), GST_SECOND * 3 / 2);
+  fail_unless_equals_uint64 (channel_field_u64 (s, "late"), 0);
   fail_unless_equals_uint64 (r.frames, 45 + CLIP_FRAMES);
   fail_unless (emulator_asked (emu, "second"));
   gst_object_unref (pipeline);
@@ -569,12 +539,12 @@ GST_START_TEST (test_text_silent)
   run = test_run (pipeline, test_timeout (60));
   test_run_assert_eos (run);
   fail_unless (r.done, "the channel ended before the text did");
-  starts = clip_starts (run);
+  starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 2);
   assert_clip (starts, 0, "one", "list");
   s = assert_clip (starts, 1, "late comer", "list");
   fail_unless_equals_int (field_uint (s, "index"), 1);
-  fail_unless (field_u64 (s, "frame") > field_u64 (g_ptr_array_index (starts,
+  fail_unless (channel_field_u64 (s, "frame") > channel_field_u64 (g_ptr_array_index (starts,
               0), "frame") + CLIP_FRAMES + 3);
   gst_object_unref (pipeline);
 }

@@ -113,39 +113,6 @@ on_message (GstBus * bus, GstMessage * msg, gpointer user_data)
   return GST_BUS_PASS;
 }
 
-static GPtrArray *
-events (TestRun * run)
-{
-  GPtrArray *out = g_ptr_array_new ();
-  guint i;
-
-  for (i = 0; i < run->messages->len; i++) {
-    GstMessage *msg = g_ptr_array_index (run->messages, i);
-    const GstStructure *s = gst_message_get_structure (msg);
-
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
-        && gst_structure_has_name (s, "apigo-channel"))
-      g_ptr_array_add (out, (gpointer) s);
-  }
-  return out;
-}
-
-static gboolean
-is_event (const GstStructure * s, const gchar * event)
-{
-  return g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0;
-}
-
-static guint64
-field_u64 (const GstStructure * s, const gchar * name)
-{
-  guint64 v = 0;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v), "no %s in %"
-      GST_PTR_FORMAT, name, s);
-  return v;
-}
-
 /* Asserts the clip of prompt @index aired right after a fallback:
  * fallback-start, fallback-stop, clip-start, at the frames that join
  * them; returns the fallback's frames. */
@@ -157,7 +124,7 @@ assert_recovered_at (GPtrArray * ev, guint index)
   for (i = 0; i < ev->len; i++) {
     const GstStructure *s = g_ptr_array_index (ev, i);
 
-    if (is_event (s, "clip-start")
+    if (channel_is_event (s, "clip-start")
         && gst_structure_get_uint (s, "index", &at) && at == index)
       break;
   }
@@ -168,15 +135,15 @@ assert_recovered_at (GPtrArray * ev, guint index)
     const GstStructure *stop = g_ptr_array_index (ev, i - 1);
     const GstStructure *start = g_ptr_array_index (ev, i - 2);
 
-    fail_unless (is_event (stop, "fallback-stop")
-        && is_event (start, "fallback-start"),
+    fail_unless (channel_is_event (stop, "fallback-stop")
+        && channel_is_event (start, "fallback-start"),
         "prompt %u aired without a fallback before it", index);
-    fail_unless_equals_uint64 (field_u64 (stop, "frame"),
-        field_u64 (clip, "frame"));
-    fail_unless_equals_uint64 (field_u64 (start, "frame") +
-        field_u64 (stop, "frames"), field_u64 (stop, "frame"));
-    fail_unless (field_u64 (stop, "frames") > 0);
-    return field_u64 (stop, "frames");
+    fail_unless_equals_uint64 (channel_field_u64 (stop, "frame"),
+        channel_field_u64 (clip, "frame"));
+    fail_unless_equals_uint64 (channel_field_u64 (start, "frame") +
+        channel_field_u64 (stop, "frames"), channel_field_u64 (stop, "frame"));
+    fail_unless (channel_field_u64 (stop, "frames") > 0);
+    return channel_field_u64 (stop, "frames");
   }
 }
 
@@ -237,7 +204,7 @@ GST_START_TEST (test_hour)
   fail_unless (check.video_eos && check.audio_eos);
   channel_check_assert (&check, TRUE);
   fail_unless_equals_uint64 (check.base, 0);
-  ev = events (run);
+  ev = channel_events (run, NULL);
   channel_check_assert_sound (&check, ev);
 
   /* Clips in the order listed, the failed one skipped with a warning. */
@@ -245,7 +212,7 @@ GST_START_TEST (test_hour)
     const GstStructure *s = g_ptr_array_index (ev, i);
     guint index;
 
-    if (!is_event (s, "clip-start"))
+    if (!channel_is_event (s, "clip-start"))
       continue;
     fail_unless (gst_structure_get_uint (s, "index", &index));
     fail_unless (clips == 0 || index > last_index);

@@ -115,40 +115,6 @@ frames_clear (Frames * f)
   g_clear_pointer (&f->add_prompt, g_free);
 }
 
-/* The channel's apigo-channel messages of @run, in order. */
-static GPtrArray *
-events (TestRun * run)
-{
-  GPtrArray *out = g_ptr_array_new ();
-  guint i;
-
-  for (i = 0; i < run->messages->len; i++) {
-    GstMessage *msg = g_ptr_array_index (run->messages, i);
-    const GstStructure *s = gst_message_get_structure (msg);
-
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
-        && gst_structure_has_name (s, "apigo-channel"))
-      g_ptr_array_add (out, (gpointer) s);
-  }
-  return out;
-}
-
-static gboolean
-is_event (const GstStructure * s, const gchar * event)
-{
-  return g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0;
-}
-
-static guint64
-field_u64 (const GstStructure * s, const gchar * name)
-{
-  guint64 v = 0;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v), "no %s in %"
-      GST_PTR_FORMAT, name, s);
-  return v;
-}
-
 /* Checks what every run must show: frames one frame apart from 0, every
  * fallback closed with its frames counted, and clips whose frame numbers
  * match what aired before them.  Returns the frames all fallbacks
@@ -156,7 +122,7 @@ field_u64 (const GstStructure * s, const gchar * name)
 static guint64
 assert_continuous (TestRun * run, Frames * f)
 {
-  g_autoptr (GPtrArray) ev = events (run);
+  g_autoptr (GPtrArray) ev = channel_events (run, NULL);
   guint64 fallback = 0, at = 0;
   gboolean open = FALSE;
   guint i;
@@ -166,18 +132,18 @@ assert_continuous (TestRun * run, Frames * f)
   fail_unless_equals_uint64 (f->base, 0);
   for (i = 0; i < ev->len; i++) {
     const GstStructure *s = g_ptr_array_index (ev, i);
-    guint64 frame = field_u64 (s, "frame");
+    guint64 frame = channel_field_u64 (s, "frame");
 
     fail_unless (frame >= at, "event at frame %" G_GUINT64_FORMAT
         " after %" G_GUINT64_FORMAT, frame, at);
     at = frame;
-    if (is_event (s, "fallback-start")) {
+    if (channel_is_event (s, "fallback-start")) {
       fail_if (open, "fallback started twice");
       open = TRUE;
-    } else if (is_event (s, "fallback-stop")) {
+    } else if (channel_is_event (s, "fallback-stop")) {
       fail_unless (open, "fallback stopped, never started");
       open = FALSE;
-      fallback += field_u64 (s, "frames");
+      fallback += channel_field_u64 (s, "frames");
     }
   }
   fail_if (open, "a fallback never stopped");
@@ -187,11 +153,11 @@ assert_continuous (TestRun * run, Frames * f)
 static guint
 count_clip_starts (TestRun * run)
 {
-  g_autoptr (GPtrArray) ev = events (run);
+  g_autoptr (GPtrArray) ev = channel_events (run, NULL);
   guint i, n = 0;
 
   for (i = 0; i < ev->len; i++)
-    n += is_event (g_ptr_array_index (ev, i), "clip-start");
+    n += channel_is_event (g_ptr_array_index (ev, i), "clip-start");
   return n;
 }
 
@@ -199,11 +165,11 @@ count_clip_starts (TestRun * run)
 static const GstStructure *
 clip_start (TestRun * run, guint nth)
 {
-  g_autoptr (GPtrArray) ev = events (run);
+  g_autoptr (GPtrArray) ev = channel_events (run, NULL);
   guint i;
 
   for (i = 0; i < ev->len; i++)
-    if (is_event (g_ptr_array_index (ev, i), "clip-start") && nth-- == 0)
+    if (channel_is_event (g_ptr_array_index (ev, i), "clip-start") && nth-- == 0)
       return g_ptr_array_index (ev, i);
   fail ("no clip-start number %u", nth);
   return NULL;
@@ -222,15 +188,15 @@ clip_index (TestRun * run, guint nth)
 static guint64
 fallback_frames_at (TestRun * run, guint64 frame)
 {
-  g_autoptr (GPtrArray) ev = events (run);
+  g_autoptr (GPtrArray) ev = channel_events (run, NULL);
   guint i;
 
   for (i = 0; i < ev->len; i++) {
     const GstStructure *s = g_ptr_array_index (ev, i);
 
-    if (is_event (s, "fallback-stop")
-        && field_u64 (s, "frame") - field_u64 (s, "frames") == frame)
-      return field_u64 (s, "frames");
+    if (channel_is_event (s, "fallback-stop")
+        && channel_field_u64 (s, "frame") - channel_field_u64 (s, "frames") == frame)
+      return channel_field_u64 (s, "frames");
   }
   return 0;
 }
@@ -262,7 +228,7 @@ GST_START_TEST (test_frames_continuous)
   fail_unless_equals_uint64 (f.frames, 3 * CLIP_FRAMES + fallback);
   /* Generation takes time: the channel starts on the fallback, black. */
   fail_unless (fallback > 0);
-  fail_unless_equals_uint64 (field_u64 (clip_start (run, 0), "frame"),
+  fail_unless_equals_uint64 (channel_field_u64 (clip_start (run, 0), "frame"),
       fallback_frames_at (run, 0));
   {
     guint8 black[WIDTH * HEIGHT * 3 / 2];
@@ -299,7 +265,7 @@ GST_START_TEST (test_failed_clip_skipped)
   fail_unless_equals_int (clip_index (run, 0), 0);
   fail_unless_equals_int (clip_index (run, 1), 2);
   /* Between them, the fallback covered for the failed one. */
-  fail_unless (fallback_frames_at (run, field_u64 (clip_start (run, 0),
+  fail_unless (fallback_frames_at (run, channel_field_u64 (clip_start (run, 0),
               "frame") + CLIP_FRAMES) > 0);
   fail_unless_equals_uint64 (f.frames, 2 * CLIP_FRAMES + fallback);
   frames_clear (&f);
@@ -324,10 +290,10 @@ GST_START_TEST (test_slow_generation_holds)
   test_run_assert_eos (run);
   assert_continuous (run, &f);
   fail_unless_equals_int (count_clip_starts (run), 2);
-  end0 = field_u64 (clip_start (run, 0), "frame") + CLIP_FRAMES;
+  end0 = channel_field_u64 (clip_start (run, 0), "frame") + CLIP_FRAMES;
   held = fallback_frames_at (run, end0);
   fail_unless (held > 0, "no fallback after the first clip");
-  fail_unless_equals_uint64 (field_u64 (clip_start (run, 1), "frame"),
+  fail_unless_equals_uint64 (channel_field_u64 (clip_start (run, 1), "frame"),
       end0 + held);
   for (i = end0; i < end0 + held; i++)
     fail_unless_equals_string (g_ptr_array_index (f.sums, i),
@@ -378,8 +344,8 @@ GST_START_TEST (test_skip)
   fail_unless (f.skipped);
   fallback = assert_continuous (run, &f);
   fail_unless_equals_int (count_clip_starts (run), 2);
-  start0 = field_u64 (clip_start (run, 0), "frame");
-  start1 = field_u64 (clip_start (run, 1), "frame");
+  start0 = channel_field_u64 (clip_start (run, 0), "frame");
+  start1 = channel_field_u64 (clip_start (run, 1), "frame");
   /* All but clip 1 and the fallbacks: what aired of clip 0. */
   aired0 = f.frames - CLIP_FRAMES - fallback;
   fail_unless (aired0 >= 3 && aired0 < CLIP_FRAMES,
@@ -480,9 +446,9 @@ on_watch_message (GstBus * bus, GstMessage * msg, gpointer user_data)
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
       && gst_structure_has_name (s, "apigo-channel")) {
     g_ptr_array_add (w->events, gst_structure_copy (s));
-    if (is_event (s, "clip-start"))
+    if (channel_is_event (s, "clip-start"))
       g_atomic_int_inc (&w->clip_starts);
-    if (is_event (s, "backoff"))
+    if (channel_is_event (s, "backoff"))
       add = g_steal_pointer (&w->add_on_backoff);
   } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
     g_autoptr (GError) error = NULL;
@@ -530,7 +496,7 @@ watch_event (Watch * w, const gchar * event, guint nth)
   guint i;
 
   for (i = 0; i < w->events->len; i++)
-    if (is_event (g_ptr_array_index (w->events, i), event) && nth-- == 0)
+    if (channel_is_event (g_ptr_array_index (w->events, i), event) && nth-- == 0)
       return g_ptr_array_index (w->events, i);
   return NULL;
 }
@@ -889,7 +855,7 @@ GST_START_TEST (test_audio_in_step)
   fail_unless_equals_int (count_clip_starts (run), 2);
   fail_unless (check.frames > 2 * CLIP_FRAMES - 2);
   {
-    g_autoptr (GPtrArray) ev = events (run);
+    g_autoptr (GPtrArray) ev = channel_events (run, NULL);
 
     channel_check_assert_sound (&check, ev);
   }
@@ -1038,7 +1004,7 @@ skip_message (GstBus * bus, GstMessage * msg, gpointer user_data)
 
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
       && gst_structure_has_name (s, "apigo-channel")
-      && is_event (s, "clip-start")
+      && channel_is_event (s, "clip-start")
       && gst_structure_get_uint64 (s, "frame", &frame))
     g_atomic_int_compare_and_exchange (&k->clip0, -1, (gint) frame);
   return GST_BUS_PASS;
@@ -1068,10 +1034,10 @@ GST_START_TEST (test_audio_skip)
   channel_check_assert (&check, TRUE);
   fail_unless_equals_int (count_clip_starts (run), 2);
   /* Clip 0 aired only some of its frames. */
-  fail_unless (field_u64 (clip_start (run, 1), "frame") <
-      field_u64 (clip_start (run, 0), "frame") + CLIP_FRAMES - 2);
+  fail_unless (channel_field_u64 (clip_start (run, 1), "frame") <
+      channel_field_u64 (clip_start (run, 0), "frame") + CLIP_FRAMES - 2);
   {
-    g_autoptr (GPtrArray) ev = events (run);
+    g_autoptr (GPtrArray) ev = channel_events (run, NULL);
 
     channel_check_assert_sound (&check, ev);
   }
