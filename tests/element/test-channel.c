@@ -304,6 +304,60 @@ GST_START_TEST (test_slow_generation_holds)
 
 GST_END_TEST;
 
+/* Where in @emu's log the content of the task @prompt made was first
+ * asked for. */
+static guint
+content_asked_at (ApigoEmulator * emu, const gchar * prompt)
+{
+  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
+  const gchar *id = NULL;
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == APIGO_EMULATOR_ROUTE_CREATE && r->form != NULL
+        && g_strcmp0 (g_hash_table_lookup (r->form, "prompt"), prompt) == 0)
+      id = r->video_id;
+    else if (r->route == APIGO_EMULATOR_ROUTE_CONTENT && id != NULL
+        && g_strcmp0 (r->video_id, id) == 0)
+      return i;
+  }
+  fail ("the content of \"%s\" was never asked for", prompt);
+  return 0;
+}
+
+/* Generations that finish out of order air in the list's order: the
+ * second clip, ready first, waits for the first. */
+GST_START_TEST (test_order_kept)
+{
+  static const gchar *const slow[] = { "queued", "in_progress",
+    "in_progress", "in_progress", NULL
+  };
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\", \"two\">",
+      &f);
+  g_autoptr (TestRun) run = NULL;
+
+  /* one takes seconds; two, created after it, is done at once. */
+  apigo_emulator_script_next_task (emu, slow, 1.0);
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  assert_continuous (run, &f);
+  fail_unless (content_asked_at (emu, "two") < content_asked_at (emu, "one"),
+      "two was not ready first: the test shows nothing");
+  fail_unless_equals_int (count_clip_starts (run), 2);
+  fail_unless_equals_string (gst_structure_get_string (clip_start (run, 0),
+          "prompt"), "one");
+  fail_unless_equals_string (gst_structure_get_string (clip_start (run, 1),
+          "prompt"), "two");
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* A prompt added while the channel runs airs after the list's. */
 GST_START_TEST (test_add_prompt)
 {
@@ -1139,6 +1193,7 @@ channel_suite (void)
   tcase_add_test (tc, test_frames_continuous);
   tcase_add_test (tc, test_failed_clip_skipped);
   tcase_add_test (tc, test_slow_generation_holds);
+  tcase_add_test (tc, test_order_kept);
   tcase_add_test (tc, test_add_prompt);
   tcase_add_test (tc, test_size_follows_output);
   tcase_add_test (tc, test_skip);
