@@ -826,13 +826,24 @@ static void
 warn_failed (GstApigoChannel * self, GstApigoChannelClip * clip)
 {
   g_autofree gchar *error = gst_apigo_channel_clip_dup_error (clip);
+  g_autofree gchar *video_id = gst_apigo_channel_clip_dup_video_id (clip);
   GstStructure *details = gst_apigo_channel_clip_dup_error_details (clip);
+  GstStructure *told = details != NULL ? gst_structure_copy (details) :
+      gst_structure_new_empty ("details");
 
-  GST_ELEMENT_WARNING (self, STREAM, FAILED,
-      ("Clip %u (\"%s\") failed and is skipped: %s",
+  /* For applications: which clip, and the element's details (cause,
+   * HTTP status, the service's code...), not only words. */
+  gst_structure_set (told, "index", G_TYPE_UINT,
+      gst_apigo_channel_clip_get_index (clip), "prompt", G_TYPE_STRING,
+      gst_apigo_channel_clip_get_prompt (clip), NULL);
+  if (video_id != NULL)
+    gst_structure_set (told, "video-id", G_TYPE_STRING, video_id, NULL);
+  gst_element_message_full_with_details (GST_ELEMENT (self),
+      GST_MESSAGE_WARNING, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+      g_strdup_printf ("Clip %u (\"%s\") failed and is skipped: %s",
           gst_apigo_channel_clip_get_index (clip),
           gst_apigo_channel_clip_get_prompt (clip), GST_STR_NULL (error)),
-      (NULL));
+      NULL, __FILE__, GST_FUNCTION, __LINE__, told);
   /* "budget", "rate-limited": the guard holds the next paid clips back. */
   self->why = gst_apigo_channel_guard_why (details);
   gst_apigo_channel_continuity_broken (self->continuity);
@@ -1297,8 +1308,8 @@ worker (gpointer data)
       slate_image, &error);
   if (error != NULL)
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
-        ("Could not read the slate image, colour bars instead: %s",
-            error->message), (NULL));
+        ("Could not read the slate image \"%s\", colour bars instead: %s",
+            slate_image, error->message), (NULL));
 
   while (!is_stopping (self) && step (self, loop, lookahead));
 
@@ -1319,6 +1330,19 @@ configure_audio (GstApigoChannel * self, GstElement * src, GstCaps * caps)
           self->fps_n), NULL);
 }
 
+/* The settings of each clip's apigovideosrc: the options set, and size,
+ * unset, in the output's shape.  Object lock held. */
+static GstStructure *
+clip_settings (GstApigoChannel * self)
+{
+  GstStructure *settings = gst_structure_copy (self->clip_settings);
+
+  if (gst_structure_get_string (settings, "size") == NULL)
+    gst_structure_set (settings, "size", G_TYPE_STRING,
+        self->height > self->width ? "720x1280" : "1280x720", NULL);
+  return settings;
+}
+
 /* Before the appsrcs start: they must know whether they are live then. */
 static void
 configure (GstApigoChannel * self)
@@ -1328,10 +1352,7 @@ configure (GstApigoChannel * self)
 
   GST_OBJECT_LOCK (self);
   self->caps = make_caps (self);
-  self->settings = gst_structure_copy (self->clip_settings);
-  if (gst_structure_get_string (self->settings, "size") == NULL)
-    gst_structure_set (self->settings, "size", G_TYPE_STRING,
-        self->height > self->width ? "720x1280" : "1280x720", NULL);
+  self->settings = clip_settings (self);
   audio_caps = gst_apigo_channel_audio_caps (self->audio_rate,
       self->audio_channels);
   GST_OBJECT_UNLOCK (self);
@@ -1469,14 +1490,20 @@ static gboolean
 start_sources (GstApigoChannel * self)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (GstStructure) settings = NULL;
   guint lookahead;
   gboolean can_continue;
 
   GST_OBJECT_LOCK (self);
   lookahead = self->lookahead;
+  settings = clip_settings (self);
   can_continue = gst_apigo_channel_continuity_check (self->continuity_mode,
       self->clip_settings, &error);
   GST_OBJECT_UNLOCK (self);
+  /* What every clip would refuse at its start (no API key, a bad URL or
+   * size...): the channel's own settings, told once, before any clip. */
+  if (can_continue)
+    can_continue = gst_apigo_channel_clip_check_settings (settings, &error);
   if (!can_continue) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", error->message),
         (NULL));

@@ -8,6 +8,7 @@
 #endif
 
 #include "gstapigochannelclip.h"
+#include "gstapigovideosrc.h"
 #include "gstapigomessages.h"
 #include "gstapigochannelaudio.h"
 
@@ -111,7 +112,7 @@ on_message (GstBus * bus, GstMessage * message, gpointer user_data)
           GST_STR_NULL (debug));
       /* The guard knows before the clip's turn comes. */
       if (clip->guard != NULL)
-        gst_apigo_channel_guard_failed (clip->guard, details);
+        gst_apigo_channel_guard_failed (clip->guard, clip->prompt, details);
       set_state_full (clip, GST_APIGO_CHANNEL_CLIP_FAILED, error->message,
           details);
       break;
@@ -146,6 +147,23 @@ set_properties (GstElement * src, const GstStructure * settings)
     g_object_set_property (G_OBJECT (src), name,
         gst_structure_get_value (settings, name));
   }
+}
+
+gboolean
+gst_apigo_channel_clip_check_settings (const GstStructure * settings,
+    GError ** error)
+{
+  GstElement *src = gst_object_ref_sink (g_object_new
+      (GST_TYPE_APIGO_VIDEO_SRC, NULL));
+  gboolean ok;
+
+  set_properties (src, settings);
+  /* Any prompt: the clips have theirs. */
+  g_object_set (src, "prompt", "a prompt", NULL);
+  ok = gst_apigo_video_src_check_properties (GST_APIGO_VIDEO_SRC (src),
+      error);
+  gst_object_unref (src);
+  return ok;
 }
 
 GstApigoChannelClip *

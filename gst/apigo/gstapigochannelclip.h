@@ -40,6 +40,12 @@ GstApigoChannelClip *gst_apigo_channel_clip_new (guint index,
     GstApigoChannelClipNotify notify, gpointer user_data, GError ** error);
 void gst_apigo_channel_clip_free (GstApigoChannelClip * clip);
 
+/* Whether a clip's apigovideosrc would take @settings, as its start
+ * checks them (the API key, the URL, sizes...); FALSE with a message
+ * naming the property.  No network. */
+gboolean gst_apigo_channel_clip_check_settings (const GstStructure *
+    settings, GError ** error);
+
 /* Airs from @start on (an extension: after its source's part): its
  * frames before @start - @slack and its audio before @start are left out
  * as they are decoded, so that it prerolls on what airs.  Before it

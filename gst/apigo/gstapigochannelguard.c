@@ -23,6 +23,9 @@ GST_DEBUG_CATEGORY_EXTERN (gst_apigo_channel_debug);
  * to the most, so that an outage is not a warning every second. */
 #define DOWN_BACKOFF_FIRST_MS (5 * 1000)
 #define DOWN_BACKOFF_MAX_MS (60 * 1000)
+/* A prompt the service refused (400, a failed task: moderation...) is
+ * passed over this long: a looping channel would ask again every round. */
+#define REFUSED_BACKOFF_MS (10 * 60 * 1000)
 
 struct _GstApigoChannelGuard
 {
@@ -31,6 +34,8 @@ struct _GstApigoChannelGuard
   gint64 budget_until;          /* monotonic µs: no paid start before */
   gint64 down_until;            /* monotonic µs: the service is down */
   gint64 down_wait_ms;          /* the next wait when it fails again */
+  const gchar *down_why;        /* "service-down" or "auth" */
+  GHashTable *refused;          /* prompt -> monotonic µs until retried */
   gint64 told_rate_until;       /* the last backoffs posted */
   gint64 told_budget_until;
   gint64 told_down_until;
@@ -45,6 +50,9 @@ gst_apigo_channel_guard_new (void)
   g_mutex_init (&guard->lock);
   guard->aired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       NULL);
+  guard->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
+  guard->down_why = "service-down";
   return guard;
 }
 
@@ -54,6 +62,7 @@ gst_apigo_channel_guard_free (GstApigoChannelGuard * guard)
   if (guard == NULL)
     return;
   g_hash_table_unref (guard->aired);
+  g_hash_table_unref (guard->refused);
   g_mutex_clear (&guard->lock);
   g_free (guard);
 }
@@ -106,6 +115,11 @@ gst_apigo_channel_guard_why (const GstStructure * details)
   if (g_strcmp0 (cause, "transient") == 0
       || g_strcmp0 (cause, "network") == 0)
     return "service-down";
+  if (g_strcmp0 (cause, "auth") == 0)
+    return "auth";
+  if (g_strcmp0 (cause, "bad-request") == 0
+      || g_strcmp0 (cause, "task-failed") == 0)
+    return "refused";
   return "failed";
 }
 
@@ -130,9 +144,34 @@ gst_apigo_channel_guard_ready (GstApigoChannelGuard * guard)
   g_mutex_unlock (&guard->lock);
 }
 
+/* The service (or our key) fails whatever the prompt: everything waits. */
+static void
+service_down (GstApigoChannelGuard * guard, const gchar * why)
+{
+  gint64 wait = next_down_wait (guard);
+
+  g_mutex_lock (&guard->lock);
+  guard->down_why = why;
+  g_mutex_unlock (&guard->lock);
+  back_off (guard, &guard->down_until, wait, why);
+}
+
+static void
+refuse (GstApigoChannelGuard * guard, const gchar * prompt)
+{
+  gint64 until = g_get_monotonic_time () + REFUSED_BACKOFF_MS * 1000;
+
+  g_mutex_lock (&guard->lock);
+  g_hash_table_insert (guard->refused, g_strdup (prompt),
+      g_memdup2 (&until, sizeof until));
+  g_mutex_unlock (&guard->lock);
+  GST_INFO ("\"%s\" refused: passed over for %d s", prompt,
+      REFUSED_BACKOFF_MS / 1000);
+}
+
 void
 gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
-    const GstStructure * details)
+    const gchar * prompt, const GstStructure * details)
 {
   const gchar *why = gst_apigo_channel_guard_why (details);
 
@@ -140,8 +179,24 @@ gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
     back_off (guard, &guard->budget_until, BUDGET_BACKOFF_MS, why);
   else if (g_str_equal (why, "rate-limited"))
     back_off (guard, &guard->rate_until, RATE_LIMIT_FALLBACK_MS, why);
-  else if (g_str_equal (why, "service-down"))
-    back_off (guard, &guard->down_until, next_down_wait (guard), why);
+  else if (g_str_equal (why, "service-down") || g_str_equal (why, "auth"))
+    service_down (guard, why);
+  else if (g_str_equal (why, "refused"))
+    refuse (guard, prompt);
+}
+
+/* Whether @prompt was refused lately; under lock. */
+static gboolean
+is_refused (GstApigoChannelGuard * guard, const gchar * prompt, gint64 now)
+{
+  const gint64 *until = g_hash_table_lookup (guard->refused, prompt);
+
+  if (until == NULL)
+    return FALSE;
+  if (now < *until)
+    return TRUE;
+  g_hash_table_remove (guard->refused, prompt);
+  return FALSE;
 }
 
 GstApigoChannelGuardVerdict
@@ -155,6 +210,9 @@ gst_apigo_channel_guard_check (GstApigoChannelGuard * guard,
   /* A clip the channel aired is kept: its replay asks nothing. */
   if (g_hash_table_contains (guard->aired, prompt))
     verdict = GST_APIGO_CHANNEL_GUARD_START;
+  /* Refused lately: asking again would be refused again. */
+  else if (is_refused (guard, prompt, now))
+    verdict = GST_APIGO_CHANNEL_GUARD_SKIP;
   /* Spent for long: air what the channel has, skip the rest. */
   else if (now < guard->budget_until)
     verdict = GST_APIGO_CHANNEL_GUARD_SKIP;
@@ -190,7 +248,7 @@ gst_apigo_channel_guard_take_news (GstApigoChannelGuard * guard,
     *why = "rate-limited";
   else if (news_of (guard->down_until, &guard->told_down_until, now,
           seconds))
-    *why = "service-down";
+    *why = guard->down_why;
   else
     news = FALSE;
   g_mutex_unlock (&guard->lock);

@@ -34,23 +34,25 @@ void gst_apigo_channel_guard_rate_limited (GstApigoChannelGuard * guard,
 /* A clip of @prompt aired: it is kept, replaying it costs nothing. */
 void gst_apigo_channel_guard_aired (GstApigoChannelGuard * guard,
     const gchar * prompt);
-/* A clip failed with the element's error details @details (may be NULL):
- * a budget refusal, a 429 it gave up on, or the service down (5xx, network
- * errors: waits doubling from 5 s to 60 s) holds the next clips back. */
+/* A clip of @prompt failed with the element's error details @details
+ * (may be NULL): a budget refusal, a 429 it gave up on, or the service
+ * down or refusing our key (5xx, network errors, 401/403: waits doubling
+ * from 5 s to 60 s) holds the next clips back; a prompt the service
+ * refused (400, a failed task) is passed over for 10 minutes. */
 void gst_apigo_channel_guard_failed (GstApigoChannelGuard * guard,
-    const GstStructure * details);
+    const gchar * prompt, const GstStructure * details);
 /* A clip is ready: the service answers again (the next outage's first
  * wait is the shortest). */
 void gst_apigo_channel_guard_ready (GstApigoChannelGuard * guard);
 /* Why the fallback airs after a clip failed so: "budget", "rate-limited",
- * "service-down" or "failed". */
+ * "service-down", "auth", "refused" or "failed". */
 const gchar *gst_apigo_channel_guard_why (const GstStructure * details);
 
 /* Whether a clip of @prompt may start now. */
 GstApigoChannelGuardVerdict gst_apigo_channel_guard_check
     (GstApigoChannelGuard * guard, const gchar * prompt);
 /* A backoff that started and was not told yet: TRUE, with *@why
- * ("rate-limited", "budget", "service-down") and *@seconds (how long it lasts from now),
+ * ("rate-limited", "budget", "service-down", "auth") and *@seconds (how long it lasts from now),
  * for the channel to post. */
 gboolean gst_apigo_channel_guard_take_news (GstApigoChannelGuard * guard,
     const gchar ** why, gdouble * seconds);

@@ -424,6 +424,17 @@ take_settings (GstApigoVideoSrc * src, ApigoJobSettings * s, GError ** error)
   return ok;
 }
 
+gboolean
+gst_apigo_video_src_check_properties (GstApigoVideoSrc * src,
+    GError ** error)
+{
+  ApigoJobSettings settings;
+  gboolean ok = take_settings (src, &settings, error);
+
+  apigo_job_settings_clear (&settings);
+  return ok;
+}
+
 /* Job callbacks: they run on the job's thread. */
 
 static void

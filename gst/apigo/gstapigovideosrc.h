@@ -37,6 +37,12 @@ GST_ELEMENT_REGISTER_DECLARE (apigovideosrc);
  * (apigochannel installs the same ones, to hand them on to its clips). */
 GParamSpec *gst_apigo_option_param_spec (const ApigoOptionSpec * spec);
 
+/* Whether its properties make a request it could send, checked as its
+ * start checks them (no network); FALSE with a message naming the
+ * property.  For apigochannel, which checks its clips' settings once. */
+gboolean gst_apigo_video_src_check_properties (GstApigoVideoSrc * src,
+    GError ** error);
+
 G_END_DECLS
 
 #endif /* __GST_APIGO_VIDEO_SRC_H__ */

@@ -484,6 +484,7 @@ typedef struct
   GMutex lock;
   GPtrArray *events;            /* copies of the apigo-channel structures */
   GPtrArray *warnings;          /* their texts */
+  GPtrArray *warning_details;   /* and details (copies; empty: none) */
   guint errors;
   gint clip_starts;
   gchar *add_on_backoff;        /* added when the channel backs off */
@@ -507,8 +508,13 @@ on_watch_message (GstBus * bus, GstMessage * msg, gpointer user_data)
   } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
     g_autoptr (GError) error = NULL;
 
+    const GstStructure *details = NULL;
+
     gst_message_parse_warning (msg, &error, NULL);
+    gst_message_parse_warning_details (msg, &details);
     g_ptr_array_add (w->warnings, g_strdup (error->message));
+    g_ptr_array_add (w->warning_details, details != NULL ?
+        gst_structure_copy (details) : gst_structure_new_empty ("none"));
   } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     w->errors++;
   }
@@ -531,6 +537,8 @@ watch_init (Watch * w, GstElement * pipeline, Frames * f)
   w->events = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
   w->warnings = g_ptr_array_new_with_free_func (g_free);
+  w->warning_details = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
   gst_bus_set_sync_handler (bus, on_watch_message, w, NULL);
 }
 
@@ -539,6 +547,7 @@ watch_clear (Watch * w)
 {
   g_ptr_array_unref (w->events);
   g_ptr_array_unref (w->warnings);
+  g_ptr_array_unref (w->warning_details);
   g_free (w->add_on_backoff);
   g_mutex_clear (&w->lock);
 }
@@ -679,7 +688,9 @@ GST_START_TEST (test_service_down_backs_off)
       "<\"one\", \"two\", \"three\">", &f);
   g_autoptr (TestRun) run = NULL;
   const GstStructure *wait1, *wait2, *fallback;
+  gboolean down_fallback = FALSE;
   gdouble seconds = 0;
+  guint i;
 
   watch_init (&w, pipeline, &f);
   g_object_set (f.channel, "lookahead", 1, "retries", 0, NULL);
@@ -699,15 +710,119 @@ GST_START_TEST (test_service_down_backs_off)
   /* Twice as long; posted at once, it cannot have lost 5 s. */
   fail_unless (gst_structure_get_double (wait2, "seconds", &seconds)
       && seconds > 5.0 && seconds <= 10.0, "second wait %g s", seconds);
-  fallback = watch_event (&w, "fallback-start", 0);
-  fail_unless_equals_string (gst_structure_get_string (fallback, "why"),
-      "service-down");
+  /* The first fallback may come before the first failure (not-ready). */
+  for (i = 0; (fallback = watch_event (&w, "fallback-start", i)) != NULL;
+      i++)
+    down_fallback |= g_strcmp0 (gst_structure_get_string (fallback, "why"),
+        "service-down") == 0;
+  fail_unless (down_fallback, "no fallback said why=service-down");
   /* one and two failed, then the service came back for three. */
   fail_unless_equals_int (w.warnings->len, 2);
   fail_unless_equals_int (count_clip_starts (run), 1);
   fail_unless_equals_string (gst_structure_get_string (clip_start (run, 0),
           "prompt"), "three");
   fail_unless_equals_int (test_tasks_made (emu), 1);
+
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+  watch_clear (&w);
+}
+
+GST_END_TEST;
+
+/* The channel's settings are checked once, at start: what every clip
+ * would refuse (here a size that is not WIDTHxHEIGHT) is an error naming
+ * the property, before any request. */
+GST_START_TEST (test_bad_settings_fail_at_start)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\">", &f);
+  g_autoptr (TestRun) run = NULL;
+
+  g_object_set (f.channel, "size", "big", NULL);
+  run = test_run (pipeline, test_timeout (60));
+  fail_unless (test_run_saw (run, GST_MESSAGE_ERROR, "size"));
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_ANY, NULL), 0);
+  fail_unless_equals_uint64 (f.frames, 0);
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* A key the service refuses (401) fails every clip: the channel waits 5 s,
+ * then 10, rather than asking again at once, says why=auth, and each
+ * skipped clip's WARNING carries the details an application needs. */
+GST_START_TEST (test_auth_backs_off)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  Watch w;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\", \"two\">",
+      &f);
+  g_autoptr (TestRun) run = NULL;
+  const GstStructure *backoff, *details;
+  guint status = 0, index = G_MAXUINT;
+
+  watch_init (&w, pipeline, &f);
+  g_object_set (f.channel, "api-key", "not-the-key", "lookahead", 1, NULL);
+  run = test_run (pipeline, test_timeout (90));
+  test_run_assert_eos (run);
+
+  backoff = watch_event (&w, "backoff", 0);
+  fail_unless (backoff != NULL, "no backoff on a refused key");
+  fail_unless_equals_string (gst_structure_get_string (backoff, "why"),
+      "auth");
+  /* one, then two after the wait: two creates, no more. */
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CREATE, NULL), 2);
+  fail_unless_equals_int (w.warnings->len, 2);
+  details = g_ptr_array_index (w.warning_details, 0);
+  fail_unless_equals_string (gst_structure_get_string (details, "cause"),
+      "auth");
+  fail_unless (gst_structure_get_uint (details, "http-status-code", &status));
+  fail_unless_equals_int (status, 401);
+  fail_unless (gst_structure_get_uint (details, "index", &index));
+  fail_unless_equals_int (index, 0);
+  fail_unless_equals_string (gst_structure_get_string (details, "prompt"),
+      "one");
+  fail_if (strstr (g_ptr_array_index (w.warnings, 0), "not-the-key"));
+  fail_unless (f.frames > 0, "the fallback did not air");
+
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+  watch_clear (&w);
+}
+
+GST_END_TEST;
+
+/* In a loop, a prompt the service refused (a failed task) is not asked
+ * again every round: the others air, round after round. */
+GST_START_TEST (test_refused_prompt_passed_over)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  Frames f;
+  Watch w;
+  GstElement *pipeline = channel_pipeline_new (emu,
+      "<\"bad [fail]\", \"good\">", &f);
+  guint i;
+
+  watch_init (&w, pipeline, &f);
+  g_object_set (f.channel, "loop", TRUE, "lookahead", 1, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  test_wait_until (g_atomic_int_get (&w.clip_starts) >= 4, 120);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  fail_unless_equals_int (w.errors, 0);
+  for (i = 0; i < 4; i++)
+    fail_unless_equals_string (gst_structure_get_string (watch_event (&w,
+                "clip-start", i), "prompt"), "good");
+  fail_unless_equals_int (w.warnings->len, 1);
+  /* Once for bad, once for good (replayed since). */
+  fail_unless_equals_int (apigo_emulator_count_requests (emu,
+          APIGO_EMULATOR_ROUTE_CREATE, NULL), 2);
 
   frames_clear (&f);
   gst_object_unref (pipeline);
@@ -1201,6 +1316,9 @@ channel_suite (void)
   tcase_add_test (tc, test_live);
   tcase_add_test (tc, test_rate_limit_backs_off);
   tcase_add_test (tc, test_service_down_backs_off);
+  tcase_add_test (tc, test_bad_settings_fail_at_start);
+  tcase_add_test (tc, test_auth_backs_off);
+  tcase_add_test (tc, test_refused_prompt_passed_over);
   tcase_add_test (tc, test_budget_spent_keeps_airing);
   tcase_add_test (tc, test_restart_resumes);
   tcase_add_test (tc, test_stop_while_generating);
