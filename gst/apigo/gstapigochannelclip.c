@@ -166,6 +166,20 @@ gst_apigo_channel_clip_check_settings (const GstStructure * settings,
   return ok;
 }
 
+/* Streaming thread of decodebin, once it exposed all it can decode: with
+ * no picture among it, the clip fails.  Alone its sound, linked to the
+ * audio track, keeps decodebin from failing (not-linked): the clip would
+ * never preroll, and the channel would wait for it for ever. */
+static void
+on_no_more_pads (GstElement * decodebin, gpointer user_data)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (user_data, "sink");
+
+  if (!gst_pad_is_linked (pad))
+    GST_ELEMENT_ERROR (decodebin, STREAM, WRONG_TYPE,
+        ("The clip has no video that can be decoded"), (NULL));
+}
+
 GstApigoChannelClip *
 gst_apigo_channel_clip_new (guint index, const gchar * prompt,
     const GstStructure * settings, GstCaps * caps,
@@ -174,10 +188,13 @@ gst_apigo_channel_clip_new (guint index, const gchar * prompt,
   GstApigoChannelClip *clip;
   GstElement *pipeline;
   g_autoptr (GstElement) capsfilter = NULL;
+  g_autoptr (GstElement) decodebin = NULL;
+  g_autoptr (GstElement) convert = NULL;
   g_autoptr (GstBus) bus = NULL;
 
   pipeline = gst_parse_launch_full ("apigovideosrc name=src ! decodebin name=decode ! "
-      "videoconvert ! videoscale ! videorate ! capsfilter name=caps ! "
+      "videoconvert name=convert ! videoscale ! videorate ! "
+      "capsfilter name=caps ! "
       "appsink name=sink sync=false enable-last-sample=false", NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, error);
   if (pipeline == NULL)
@@ -194,6 +211,11 @@ gst_apigo_channel_clip_new (guint index, const gchar * prompt,
   clip->src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   clip->sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (pipeline), "sink"));
   capsfilter = gst_bin_get_by_name (GST_BIN (pipeline), "caps");
+  decodebin = gst_bin_get_by_name (GST_BIN (pipeline), "decode");
+  convert = gst_bin_get_by_name (GST_BIN (pipeline), "convert");
+  /* The pipeline holds convert as long as decodebin. */
+  g_signal_connect (decodebin, "no-more-pads", G_CALLBACK (on_no_more_pads),
+      convert);
 
   set_properties (clip->src, settings);
   g_object_set (clip->src, "prompt", prompt, NULL);

@@ -6,6 +6,8 @@
 #include "test-util.h"
 #include "channel-check.h"
 
+#include <libsoup/soup.h>
+
 #include <string.h>
 
 #define PIPELINE "apigochannel name=ch ! " \
@@ -1080,6 +1082,128 @@ GST_START_TEST (test_stop_while_generating)
 
 GST_END_TEST;
 
+/* Serves @user_data (a GBytes) as video/mp4, whatever the path. */
+static void
+serve_clip (SoupServer * server, SoupServerMessage * msg, const char *path,
+    GHashTable * query, gpointer user_data)
+{
+  GBytes *clip = user_data;
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "video/mp4", SOUP_MEMORY_COPY,
+      g_bytes_get_data (clip, NULL), g_bytes_get_size (clip));
+}
+
+/* Serves @clip from its own thread: the test's runs no main loop. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *server;
+  GThread *thread;
+} ClipServer;
+
+static gpointer
+clip_server_run (gpointer data)
+{
+  ClipServer *cs = data;
+
+  g_main_context_push_thread_default (cs->context);
+  g_main_loop_run (cs->loop);
+  g_main_context_pop_thread_default (cs->context);
+  return NULL;
+}
+
+/* Its URL of the clip. */
+static gchar *
+clip_server_start (ClipServer * cs, GBytes * clip)
+{
+  GSList *uris;
+  gchar *uri;
+
+  cs->context = g_main_context_new ();
+  cs->loop = g_main_loop_new (cs->context, FALSE);
+  g_main_context_push_thread_default (cs->context);
+  cs->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (cs->server, NULL, serve_clip, clip, NULL);
+  fail_unless (soup_server_listen_local (cs->server, 0,
+          SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
+  g_main_context_pop_thread_default (cs->context);
+  uris = soup_server_get_uris (cs->server);
+  uri = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  cs->thread = g_thread_new ("clip-server", clip_server_run, cs);
+  return uri;
+}
+
+static void
+clip_server_stop (ClipServer * cs)
+{
+  g_main_loop_quit (cs->loop);
+  g_thread_join (cs->thread);
+  g_object_unref (cs->server);
+  g_main_loop_unref (cs->loop);
+  g_main_context_unref (cs->context);
+}
+
+/* A clip with sound but no picture (the service's, or one whose video
+ * this machine cannot decode), its sound wanted: skipped with a warning
+ * as any clip that cannot air, never waited for (it never prerolls, and
+ * the channel aired the fallback for ever). */
+GST_START_TEST (test_audio_only_clip_skipped)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autofree gchar *path = g_build_filename (test_tmp_dir (),
+      "audio-only.mp4", NULL);
+  g_autofree gchar *launch = g_strdup_printf ("audiotestsrc num-buffers=50 "
+      "! avenc_aac ! mp4mux ! filesink location=\"%s\"", path);
+  g_autoptr (GstElement) render = gst_parse_launch (launch, NULL);
+  g_autoptr (TestRun) rendered = NULL;
+  ClipServer server;
+  g_autoptr (GBytes) clip = NULL;
+  g_autoptr (GMappedFile) file = NULL;
+  g_autoptr (TestRun) run = NULL;
+  g_autofree gchar *uri = NULL;
+  g_autofree gchar *redirect = NULL;
+  ChannelCheck check;
+  GstElement *pipeline;
+  guint i, skipped = 0;
+
+  fail_unless (render != NULL);
+  rendered = test_run (render, test_timeout (60));
+  test_run_assert_eos (rendered);
+  file = g_mapped_file_new (path, FALSE, NULL);
+  fail_unless (file != NULL);
+  clip = g_mapped_file_get_bytes (file);
+  uri = clip_server_start (&server, clip);
+  redirect = g_strdup_printf ("%sclip.mp4", uri);
+  g_object_set (emu, "content-redirect", redirect, NULL);
+
+  pipeline = av_pipeline_new (emu, "<\"one\", \"two\">", 2, &check);
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  fail_unless (check.video_eos && check.audio_eos);
+  channel_check_assert (&check, TRUE);
+  fail_unless_equals_int (count_clip_starts (run), 0);
+  for (i = 0; i < run->messages->len; i++) {
+    GstMessage *msg = g_ptr_array_index (run->messages, i);
+    g_autoptr (GError) error = NULL;
+
+    if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_WARNING)
+      continue;
+    gst_message_parse_warning (msg, &error, NULL);
+    fail_unless (strstr (error->message, "no video") != NULL, "%s",
+        error->message);
+    skipped++;
+  }
+  fail_unless_equals_int (skipped, 2);
+  channel_check_clear (&check);
+  gst_object_unref (pipeline);
+  clip_server_stop (&server);
+}
+
+GST_END_TEST;
+
 /* Clips without audio: silence, as exactly in step. */
 GST_START_TEST (test_audio_silence_without_track)
 {
@@ -1324,6 +1448,7 @@ channel_suite (void)
   tcase_add_test (tc, test_stop_while_generating);
   tcase_add_test (tc, test_audio_in_step);
   tcase_add_test (tc, test_audio_silence_without_track);
+  tcase_add_test (tc, test_audio_only_clip_skipped);
   tcase_add_test (tc, test_audio_skip);
   tcase_add_test (tc, test_audio_live);
   tcase_add_test (tc, test_audio_pad_request);
