@@ -14,7 +14,8 @@
  * ready, a fallback (gstapigochannelfallback.c) keeps it on air.
  *
  * |[
- * gst-launch-1.0 apigochannel prompts='<"a red kite", "a blue boat">' \
+ * gst-launch-1.0 apigochannel \
+ *     'prompts="<\"a red kite\", \"a blue boat\">"' \
  *     seconds=4 ! autovideosink
  * ]|
  *
@@ -143,6 +144,7 @@ struct _GstApigoChannel
   GThread *thread;
   GstApigoChannelGuard *guard;  /* 429s, the budget: outlives runs */
   GstElement *audiosrc;         /* the audio pad's appsrc, once requested */
+  gint video_ended, audio_ended;        /* downstream ended them (atomic) */
   GstCaps *audio_caps;          /* from READY to PAUSED on */
   gboolean audio_discont;       /* its next buffer is its first */
 
@@ -360,6 +362,34 @@ make_caps (GstApigoChannel * self)
       "interlace-mode", G_TYPE_STRING, "progressive", NULL);
 }
 
+/* Downstream ended a pad's stream (a sink that had enough: identity
+ * eos-after, a recording's length...): its appsrc's task stopped, and a
+ * push into its full queue would wait for ever.  Noted, and the queue
+ * left unbounded so that the push under way returns. */
+static GstPadProbeReturn
+on_src_eos (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstApigoChannel *self = user_data;
+  GstElement *src = GST_ELEMENT (GST_PAD_PARENT (pad));
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_EOS)
+    return GST_PAD_PROBE_OK;
+  g_atomic_int_set (src == self->appsrc ? &self->video_ended :
+      &self->audio_ended, TRUE);
+  g_object_set (src, "max-buffers", (guint64) 0, "max-bytes", (guint64) 0,
+      "max-time", (guint64) 0, NULL);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_eos (GstApigoChannel * self, GstElement * src)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (src, "src");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_src_eos,
+      self, NULL);
+}
+
 static void
 gst_apigo_channel_init (GstApigoChannel * self)
 {
@@ -385,6 +415,7 @@ gst_apigo_channel_init (GstApigoChannel * self)
   g_object_set (self->appsrc, "format", GST_FORMAT_TIME, "block", TRUE,
       "max-buffers", (guint64) QUEUED_FRAMES, NULL);
   gst_bin_add (GST_BIN (self), self->appsrc);
+  watch_eos (self, self->appsrc);
   target = gst_element_get_static_pad (self->appsrc, "src");
   ghost = gst_ghost_pad_new_from_template ("video", target,
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
@@ -965,6 +996,12 @@ push_audio (GstApigoChannel * self, GstElement * src, GstBuffer * audio,
   gboolean released;
   GstFlowReturn ret;
 
+  /* Downstream ended the sound: the picture goes on. */
+  if (g_atomic_int_get (&self->audio_ended)) {
+    gst_buffer_unref (audio);
+    gst_object_unref (src);
+    return TRUE;
+  }
   audio = gst_buffer_make_writable (audio);
   GST_BUFFER_PTS (audio) = pts;
   GST_BUFFER_DTS (audio) = GST_CLOCK_TIME_NONE;
@@ -1029,8 +1066,9 @@ push_frame (GstApigoChannel * self, GstBuffer * buffer, gboolean is_clip)
   if (is_clip)
     gst_apigo_channel_fallback_remember (self->fallback, buffer);
   self->frame++;
+  /* Downstream ended the picture: the channel ends (its sound too). */
   if (gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer) !=
-      GST_FLOW_OK) {
+      GST_FLOW_OK || g_atomic_int_get (&self->video_ended)) {
     gst_clear_buffer (&audio);
     gst_clear_object (&audiosrc);
     return FALSE;
@@ -1313,6 +1351,8 @@ worker (gpointer data)
 
   while (!is_stopping (self) && step (self, loop, lookahead));
 
+  if (g_atomic_int_get (&self->video_ended))
+    end_audio (self);
   stop_fallback (self);
   g_clear_pointer (&self->on_air, gst_apigo_channel_clip_free);
   g_clear_pointer (&self->fallback, gst_apigo_channel_fallback_free);
@@ -1327,7 +1367,8 @@ configure_audio (GstApigoChannel * self, GstElement * src, GstCaps * caps)
 {
   g_object_set (src, "caps", caps, "is-live", self->is_live,
       "min-latency", (gint64) gst_util_uint64_scale (GST_SECOND, self->fps_d,
-          self->fps_n), NULL);
+          self->fps_n), "max-buffers", (guint64) 0, "max-bytes", (guint64) 0,
+      "max-time", (guint64) AUDIO_QUEUED_TIME, NULL);
 }
 
 /* The settings of each clip's apigovideosrc: the options set, and size,
@@ -1363,7 +1404,12 @@ configure (GstApigoChannel * self)
   g_mutex_unlock (&self->lock);
   if (audiosrc != NULL)
     configure_audio (self, audiosrc, audio_caps);
+  /* A run before may have ended them downstream (on_src_eos). */
+  g_atomic_int_set (&self->video_ended, FALSE);
+  g_atomic_int_set (&self->audio_ended, FALSE);
   /* Unlocked: the appsrc posts a message, which the bin takes locked. */
+  g_object_set (self->appsrc, "max-buffers", (guint64) QUEUED_FRAMES,
+      "max-bytes", (guint64) 0, "max-time", (guint64) 0, NULL);
   g_object_set (self->appsrc, "caps", self->caps, "is-live", self->is_live,
       "min-latency", (gint64) gst_util_uint64_scale (GST_SECOND, self->fps_d,
           self->fps_n), NULL);
@@ -1449,6 +1495,7 @@ gst_apigo_channel_request_new_pad (GstElement * element,
   if (audio_caps != NULL)
     configure_audio (self, src, audio_caps);
   gst_bin_add (GST_BIN (self), src);
+  watch_eos (self, src);
   target = gst_element_get_static_pad (src, "src");
   ghost = gst_ghost_pad_new_from_template ("audio", target, templ);
   gst_object_unref (target);

@@ -81,6 +81,13 @@ make_slate (GstCaps * caps, const gchar * image, GError ** error)
   g_autoptr (GstSample) sample = NULL;
   GstBuffer *buffer = NULL;
 
+  /* filesrc would wait in open() for a FIFO's writer, where no timeout
+   * reaches: the channel would never air, nor stop. */
+  if (image != NULL && !g_file_test (image, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+        "not a regular file");
+    return NULL;
+  }
   pipeline = gst_parse_launch_full (description, NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, error);
   if (pipeline == NULL)

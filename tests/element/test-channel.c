@@ -9,6 +9,8 @@
 #include <libsoup/soup.h>
 
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #define PIPELINE "apigochannel name=ch ! " \
   "fakesink name=sink sync=false signal-handoffs=true"
@@ -833,6 +835,58 @@ GST_START_TEST (test_refused_prompt_passed_over)
 
 GST_END_TEST;
 
+/* Downstream ends the picture (identity eos-after): the channel stops
+ * and its sound ends too, so that the pipeline ends, rather than the
+ * channel waiting for ever on its full queue. */
+GST_START_TEST (test_downstream_eos_ends_both)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  GstElement *pipeline = gst_parse_launch ("apigochannel name=ch "
+      "ch.video ! identity eos-after=40 ! fakesink sync=false "
+      "ch.audio ! fakesink sync=false", NULL);
+  GstElement *channel = test_pipeline_get (pipeline, "ch");
+  g_autoptr (TestRun) run = NULL;
+
+  g_object_set (emu, "audio", TRUE, NULL);
+  test_source_configure (channel, emu, NULL);
+  g_object_set (channel, "size", "160x96", "width", WIDTH, "height", HEIGHT,
+      NULL);
+  gst_util_set_object_arg (G_OBJECT (channel), "prompts",
+      "<\"one\", \"two\", \"three\">");
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* A slate-image that is a FIFO would block in open() where no timeout
+ * reaches: refused (a warning naming it, colour bars), the channel airs
+ * and ends. */
+GST_START_TEST (test_slate_fifo_refused)
+{
+  g_autoptr (ApigoEmulator) emu = test_emulator_new ();
+  g_autofree gchar *fifo = g_build_filename (test_tmp_dir (), "slate.fifo",
+      NULL);
+  Frames f;
+  GstElement *pipeline = channel_pipeline_new (emu, "<\"one\">", &f);
+  g_autoptr (TestRun) run = NULL;
+
+  fail_unless_equals_int (mkfifo (fifo, 0600), 0);
+  gst_util_set_object_arg (G_OBJECT (f.channel), "fallback", "slate");
+  g_object_set (f.channel, "slate-image", fifo, NULL);
+  run = test_run (pipeline, test_timeout (60));
+  test_run_assert_eos (run);
+  fail_unless (test_run_saw (run, GST_MESSAGE_WARNING, "not a regular file"));
+  fail_unless (test_run_saw (run, GST_MESSAGE_WARNING, "slate.fifo"));
+  fail_unless_equals_int (count_clip_starts (run), 1);
+  g_unlink (fifo);
+  frames_clear (&f);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static guint
 count_warnings (Watch * w, const gchar * words)
 {
@@ -1443,6 +1497,8 @@ channel_suite (void)
   tcase_add_test (tc, test_bad_settings_fail_at_start);
   tcase_add_test (tc, test_auth_backs_off);
   tcase_add_test (tc, test_refused_prompt_passed_over);
+  tcase_add_test (tc, test_downstream_eos_ends_both);
+  tcase_add_test (tc, test_slate_fifo_refused);
   tcase_add_test (tc, test_budget_spent_keeps_airing);
   tcase_add_test (tc, test_restart_resumes);
   tcase_add_test (tc, test_stop_while_generating);
