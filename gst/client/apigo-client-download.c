@@ -385,7 +385,8 @@ fetch_once (Fetch * f, GUri * url, gboolean end_unproven, gchar ** why,
 {
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GInputStream) stream = NULL;
-  g_autofree gchar *doing = g_strdup_printf ("send the content of %s", f->id);
+  g_autofree gchar *doing = g_strdup_printf ("download the content of %s",
+      f->id);
   g_autofree gchar *etag = NULL;
   g_autofree gchar *last_modified = NULL;
   SoupMessageHeaders *headers;
