@@ -192,7 +192,8 @@ gst_apigo_channel_clip_new (guint index, const gchar * prompt,
   g_autoptr (GstElement) convert = NULL;
   g_autoptr (GstBus) bus = NULL;
 
-  pipeline = gst_parse_launch_full ("apigovideosrc name=src ! decodebin name=decode ! "
+  pipeline = gst_parse_launch_full ("apigovideosrc name=src ! "
+      "decodebin name=decode ! "
       "videoconvert name=convert ! videoscale ! videorate ! "
       "capsfilter name=caps ! "
       "appsink name=sink sync=false enable-last-sample=false", NULL,

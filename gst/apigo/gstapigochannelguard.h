@@ -52,8 +52,8 @@ const gchar *gst_apigo_channel_guard_why (const GstStructure * details);
 GstApigoChannelGuardVerdict gst_apigo_channel_guard_check
     (GstApigoChannelGuard * guard, const gchar * prompt);
 /* A backoff that started and was not told yet: TRUE, with *@why
- * ("rate-limited", "budget", "service-down", "auth") and *@seconds (how long it lasts from now),
- * for the channel to post. */
+ * ("rate-limited", "budget", "service-down", "auth") and *@seconds (how
+ * long it lasts from now), for the channel to post. */
 gboolean gst_apigo_channel_guard_take_news (GstApigoChannelGuard * guard,
     const gchar ** why, gdouble * seconds);
 

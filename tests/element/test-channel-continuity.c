@@ -75,7 +75,8 @@ clip_frames (TestRun * run, guint nth, guint64 total)
     const GstStructure *s = g_ptr_array_index (ev, i);
 
     if (channel_is_event (s, "fallback-stop")) {
-      guint64 start = channel_field_u64 (s, "frame") - channel_field_u64 (s, "frames");
+      guint64 start = channel_field_u64 (s, "frame") -
+          channel_field_u64 (s, "frames");
 
       if (start >= from && start < to)
         fallback += channel_field_u64 (s, "frames");
@@ -199,7 +200,8 @@ clip_tone (TestRun * run, GPtrArray * audio, guint nth)
   gdouble sum = 0;
   guint64 i;
 
-  fail_unless (from + CLIP_FRAMES <= audio->len, "clip %u from frame %" G_GUINT64_FORMAT ", %u audio buffers", nth, from, audio->len);
+  fail_unless (from + CLIP_FRAMES <= audio->len, "clip %u from frame %"
+      G_GUINT64_FORMAT ", %u audio buffers", nth, from, audio->len);
   for (i = from + 5; i < from + CLIP_FRAMES - 5; i++)
     sum += tone_of (g_ptr_array_index (audio, i), 30);
   return sum / (CLIP_FRAMES - 10);

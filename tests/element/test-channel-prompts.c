@@ -246,8 +246,9 @@ GST_START_TEST (test_file_appended)
   s = assert_clip (starts, 1, "appended", "file");
   fail_unless_equals_int (field_uint (s, "line"), 2);
   fail_unless_equals_int (field_uint (s, "index"), 1);
-  fail_unless (channel_field_u64 (s, "frame") >= channel_field_u64 (g_ptr_array_index (starts,
-              0), "frame") + CLIP_FRAMES);
+  fail_unless (channel_field_u64 (s, "frame") >=
+      channel_field_u64 (g_ptr_array_index (starts, 0), "frame") +
+      CLIP_FRAMES);
   fail_unless (emulator_asked (emu, "appended"));
   fail_unless_equals_int (test_tasks_made (emu), 2);
   gst_object_unref (pipeline);
@@ -544,8 +545,9 @@ GST_START_TEST (test_text_silent)
   assert_clip (starts, 0, "one", "list");
   s = assert_clip (starts, 1, "late comer", "list");
   fail_unless_equals_int (field_uint (s, "index"), 1);
-  fail_unless (channel_field_u64 (s, "frame") > channel_field_u64 (g_ptr_array_index (starts,
-              0), "frame") + CLIP_FRAMES + 3);
+  fail_unless (channel_field_u64 (s, "frame") >
+      channel_field_u64 (g_ptr_array_index (starts, 0), "frame") +
+      CLIP_FRAMES + 3);
   gst_object_unref (pipeline);
 }
 

@@ -173,7 +173,8 @@ clip_start (TestRun * run, guint nth)
   guint i;
 
   for (i = 0; i < ev->len; i++)
-    if (channel_is_event (g_ptr_array_index (ev, i), "clip-start") && nth-- == 0)
+    if (channel_is_event (g_ptr_array_index (ev, i), "clip-start")
+        && nth-- == 0)
       return g_ptr_array_index (ev, i);
   fail ("no clip-start number %u", nth);
   return NULL;
@@ -199,7 +200,8 @@ fallback_frames_at (TestRun * run, guint64 frame)
     const GstStructure *s = g_ptr_array_index (ev, i);
 
     if (channel_is_event (s, "fallback-stop")
-        && channel_field_u64 (s, "frame") - channel_field_u64 (s, "frames") == frame)
+        && channel_field_u64 (s, "frame") -
+        channel_field_u64 (s, "frames") == frame)
       return channel_field_u64 (s, "frames");
   }
   return 0;
@@ -563,7 +565,8 @@ watch_event (Watch * w, const gchar * event, guint nth)
   guint i;
 
   for (i = 0; i < w->events->len; i++)
-    if (channel_is_event (g_ptr_array_index (w->events, i), event) && nth-- == 0)
+    if (channel_is_event (g_ptr_array_index (w->events, i), event)
+        && nth-- == 0)
       return g_ptr_array_index (w->events, i);
   return NULL;
 }
