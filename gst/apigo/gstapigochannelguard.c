@@ -12,6 +12,9 @@
 GST_DEBUG_CATEGORY_EXTERN (gst_apigo_channel_debug);
 #define GST_CAT_DEFAULT gst_apigo_channel_debug
 
+/* After a 429's wait, new clips wait this much more: the retries of the
+ * clips that met it go out first. */
+#define RATE_LIMIT_GRACE_MS 1000
 /* A clip that gave up on 429s said no wait: this one. */
 #define RATE_LIMIT_FALLBACK_MS (10 * 1000)
 /* After a budget refusal, how long until a paid clip is tried again (the
@@ -85,7 +88,9 @@ void
 gst_apigo_channel_guard_rate_limited (GstApigoChannelGuard * guard,
     gint64 wait_ms)
 {
-  back_off (guard, &guard->rate_until, wait_ms, "rate-limited");
+  /* A second more: the clips that were told to wait go first. */
+  back_off (guard, &guard->rate_until, wait_ms + RATE_LIMIT_GRACE_MS,
+      "rate-limited");
 }
 
 void

@@ -648,7 +648,7 @@ GST_START_TEST (test_rate_limit_backs_off)
   fail_unless_equals_string (gst_structure_get_string (backoff, "why"),
       "rate-limited");
   fail_unless (gst_structure_get_double (backoff, "seconds", &seconds)
-      && seconds > 0 && seconds <= 4.0);
+      && seconds > 0 && seconds <= 5.0);
   fail_unless_equals_int (count_clip_starts (run), 3);
   fail_unless_equals_string (gst_structure_get_string (clip_start (run, 2),
           "prompt"), "three");
