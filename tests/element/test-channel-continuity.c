@@ -94,24 +94,6 @@ clip_video_id (TestRun * run, guint nth)
       "video-id");
 }
 
-/* The requests @emu saw on @route, in order. */
-static GPtrArray *
-requests_on (ApigoEmulator * emu, ApigoEmulatorRoute route)
-{
-  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      apigo_emulator_request_free);
-  guint i;
-
-  for (i = 0; i < requests->len; i++) {
-    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    if (r->route == route)
-      g_ptr_array_add (out, apigo_emulator_request_copy (r));
-  }
-  return out;
-}
-
 /* The source an extension named in its body. */
 static const gchar *
 extended_id (ApigoEmulatorRequest * r)
@@ -140,8 +122,8 @@ GST_START_TEST (test_extend)
   fail_unless_equals_int (starts->len, 3);
 
   /* One plain create, then extensions of the clip before. */
-  creates = requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
-  extensions = requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
+  creates = test_requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
+  extensions = test_requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
   fail_unless_equals_int (creates->len, 1);
   fail_unless_equals_string (g_hash_table_lookup (((ApigoEmulatorRequest *)
               g_ptr_array_index (creates, 0))->form, "prompt"), "one");
@@ -252,7 +234,7 @@ GST_START_TEST (test_extend_audio)
   channel_check_assert (&check, TRUE);
   ev = channel_events (run, NULL);
   channel_check_assert_sound (&check, ev);
-  extensions = requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
+  extensions = test_requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
   fail_unless_equals_int (extensions->len, 1);
   tone = clip_tone (run, audio, 0);
   fail_unless (tone > 250 && tone < 300, "clip 0 sounds %g Hz", tone);
@@ -316,8 +298,8 @@ GST_START_TEST (test_extend_failed_restarts)
 
   test_run_assert_eos (run);
   fail_unless (test_run_saw (run, GST_MESSAGE_WARNING, "two [fail]"));
-  extensions = requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
-  creates = requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
+  extensions = test_requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
+  creates = test_requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
   fail_unless_equals_int (extensions->len, 1);
   fail_unless_equals_string (g_hash_table_lookup (((ApigoEmulatorRequest *)
               g_ptr_array_index (extensions, 0))->form, "prompt"),
@@ -355,7 +337,7 @@ GST_START_TEST (test_extend_rate_limited)
   for (i = 0; i < ev->len; i++)
     backoff |= channel_is_event (g_ptr_array_index (ev, i), "backoff");
   fail_unless (backoff, "the channel did not back off on a 429");
-  extensions = requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
+  extensions = test_requests_on (emu, APIGO_EMULATOR_ROUTE_EXTEND);
   fail_unless_equals_int (extensions->len, 3);
   fail_unless_equals_int (((ApigoEmulatorRequest *)
           g_ptr_array_index (extensions, 0))->status, 429);
@@ -504,7 +486,7 @@ GST_START_TEST (test_last_frame)
   test_run_assert_eos (run);
   starts = channel_events (run, "clip-start");
   fail_unless_equals_int (starts->len, 2);
-  creates = requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
+  creates = test_requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
   fail_unless_equals_int (creates->len, 2);
   r = g_ptr_array_index (creates, 0);
   fail_unless (r->files == NULL || r->files->len == 0,

@@ -571,25 +571,6 @@ watch_event (Watch * w, const gchar * event, guint nth)
   return NULL;
 }
 
-/* The creates @emu saw, in order. */
-static GPtrArray *
-creates_seen (ApigoEmulator * emu)
-{
-  GPtrArray *requests = apigo_emulator_get_requests (emu);
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      apigo_emulator_request_free);
-  guint i;
-
-  for (i = 0; i < requests->len; i++) {
-    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    if (r->route == APIGO_EMULATOR_ROUTE_CREATE)
-      g_ptr_array_add (out, apigo_emulator_request_copy (r));
-  }
-  g_ptr_array_unref (requests);
-  return out;
-}
-
 /* The suite's environment, put back after a test that changes it (under
  * valgrind, tests share one process). */
 static gchar *saved_state_home;
@@ -654,7 +635,7 @@ GST_START_TEST (test_rate_limit_backs_off)
           "prompt"), "three");
 
   /* one, two (one of them 429 then its retry), three. */
-  creates = creates_seen (emu);
+  creates = test_requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
   fail_unless_equals_int (creates->len, 4);
   for (i = 0; i < creates->len; i++) {
     ApigoEmulatorRequest *r = g_ptr_array_index (creates, i);
@@ -1010,7 +991,7 @@ GST_START_TEST (test_restart_resumes)
   fail_unless_equals_int (count_clip_starts (run), 2);
 
   /* No create after the restart; the clips are the tasks made before. */
-  creates = creates_seen (emu);
+  creates = test_requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
   fail_unless_equals_int (creates->len, 2);
   for (i = 0; i < 2; i++) {
     const gchar *id = gst_structure_get_string (clip_start (run, i),
@@ -1305,7 +1286,7 @@ GST_START_TEST (test_size_follows_output)
     fail_unless (size == NULL, "size reads %s", size);
     run = test_run (pipeline, test_timeout (60));
     test_run_assert_eos (run);
-    creates = creates_seen (emu);
+    creates = test_requests_on (emu, APIGO_EMULATOR_ROUTE_CREATE);
     fail_unless_equals_int (creates->len, 1);
     fail_unless_equals_string (g_hash_table_lookup (((ApigoEmulatorRequest *)
                 g_ptr_array_index (creates, 0))->form, "size"),

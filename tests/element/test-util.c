@@ -291,6 +291,23 @@ test_tasks_made (ApigoEmulator * emu)
   return g_hash_table_size (ids);
 }
 
+GPtrArray *
+test_requests_on (ApigoEmulator * emu, ApigoEmulatorRoute route)
+{
+  g_autoptr (GPtrArray) requests = apigo_emulator_get_requests (emu);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      apigo_emulator_request_free);
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    ApigoEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (r->route == route)
+      g_ptr_array_add (out, apigo_emulator_request_copy (r));
+  }
+  return out;
+}
+
 void
 test_assert_same_bytes (GBytes * expected, const guint8 * data, gsize len)
 {

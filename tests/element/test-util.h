@@ -107,6 +107,8 @@ void test_collector_clear (TestCollector * collector);
  * as @emu's request log shows them, plus those made behind a dropped
  * answer. */
 guint test_tasks_made (ApigoEmulator * emu);
+/* Copies of the requests @emu saw on @route, in order. */
+GPtrArray *test_requests_on (ApigoEmulator * emu, ApigoEmulatorRoute route);
 
 /* Asserts @emu made (and billed) exactly one task; returns its id. */
 gchar *test_only_task (ApigoEmulator * emu);
